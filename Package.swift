@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Coffer: team subscriptions, seats and shared credit pools (see SPEC.md and ENGINEERING.md).
+/// Dependencies point one way: coffer → (Dashboard) → CofferStore → CofferCore; CursesTerminal → TerminalUI.
+let package = Package(
+    name: "Coffer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coffer", targets: ["coffer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "CofferCore"),
+        .target(
+            name: "CofferStore",
+            dependencies: ["CofferCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "TerminalUI"),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
+        .executableTarget(
+            name: "coffer",
+            dependencies: [
+                "CofferCore", "CofferStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources/plans.json")]
+        ),
+        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore"]),
+        .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore"]),
+        .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "CofferCore"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
