@@ -1,2 +1,200 @@
+import CofferCore
+import Foundation
 import GRDB
-public enum CofferStore {}
+
+/// A Coffer database: one SQLite file in WAL mode with `synchronous = FULL` (SPEC §10).
+///
+/// Use cases (`Workspaces`, `Balances`, `Operator`, `LedgerCheck`, …) run each domain command
+/// as one IMMEDIATE transaction through `write`, or read through `read`.
+public final class CofferStore: Sendable {
+    /// The file's path.
+    public let path: String
+    /// The plan and service catalog in force.
+    public let catalog: Catalog
+    /// True when the file or its folder is read-only: reads work, writes are refused.
+    public let isReadOnly: Bool
+    let database: any DatabaseWriter
+    let seal: LedgerSeal
+    let clock: @Sendable () -> Timestamp
+
+    /// How long a writer waits for another process's lock before giving up.
+    public static let busyTimeout: TimeInterval = 5
+
+    /// Opens (or, with `create`, creates) the database at `path`.
+    ///
+    /// Refuses, with a one-line error and without changing the file: a file that is not a
+    /// database, another application's database, a corrupt file, one written by a newer Coffer,
+    /// or a ledger sealed with a different `COFFER_LEDGER_KEY`.
+    public init(path: String, catalog: Catalog, ledgerKey: String? = nil, create: Bool = true,
+                clock: @escaping @Sendable () -> Timestamp) throws {
+        self.path = path
+        self.catalog = catalog
+        self.clock = clock
+        seal = LedgerSeal(key: ledgerKey)
+        let files = FileManager.default
+        let exists = files.fileExists(atPath: path)
+        let folder = (path as NSString).deletingLastPathComponent
+        let folderPath = folder.isEmpty ? "." : folder
+        if !exists {
+            guard create else {
+                throw CofferError("No database at \(path): create a workspace first (coffer workspace create NAME --owner EMAIL)")
+            }
+            guard files.fileExists(atPath: folderPath) else { throw CofferError("No such folder: \(folderPath)") }
+            guard FilePermissions.isWritable(folderPath) else {
+                throw CofferError("Cannot create \(path): the folder \(folderPath) is read-only")
+            }
+        }
+        isReadOnly = exists && (!FilePermissions.isWritable(path) || !FilePermissions.isWritable(folderPath))
+        do {
+            if exists { try Self.preflight(path: path) }
+            var config = Configuration()
+            config.busyMode = .timeout(Self.busyTimeout)
+            config.readonly = isReadOnly
+            config.label = "coffer"
+            if isReadOnly {
+                database = try DatabaseQueue(path: path, configuration: config)
+            } else {
+                database = try DatabasePool(path: path, configuration: config)
+                try database.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                    guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                        throw CofferError("Could not set synchronous = FULL on \(path)")
+                    }
+                }
+            }
+            let migrator = Schema.migrator(seal: seal)
+            if isReadOnly {
+                guard try database.read({ try migrator.hasCompletedMigrations($0) }) else {
+                    throw CofferError("\(path) needs an upgrade, but it is read-only")
+                }
+            } else {
+                try migrator.migrate(database)
+            }
+            try database.read { db in
+                let stored = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta")
+                    .map { ($0[0] as String, $0[1] as String?) })
+                try seal.verify(storedMode: stored["ledger_seal"] ?? nil, storedKeyCheck: stored["ledger_key_check"] ?? nil)
+            }
+        } catch {
+            throw StoreErrors.describe(error, path: path)
+        }
+    }
+
+    /// Checks an existing file before anything may write to it.
+    private static func preflight(path: String) throws {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.read { db in
+            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            guard tables > 0 else { return }
+            guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID else {
+                throw CofferError("\(path) is not a Coffer database")
+            }
+            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            let unknown = applied.filter { !Schema.knownMigrations.contains($0) }
+            guard unknown.isEmpty else {
+                throw CofferError("\(path) was written by a newer Coffer (schema \(unknown.joined(separator: ", "))): upgrade Coffer to open it")
+            }
+        }
+        try queue.close()
+    }
+
+    /// The current time (the real clock, or `COFFER_NOW`).
+    public var now: Timestamp { clock() }
+
+    /// Runs one domain command as one IMMEDIATE transaction; the chain head is written before commit.
+    func write<T>(_ body: (WriteContext) throws -> T) throws -> T {
+        guard !isReadOnly else { throw CofferError("The database is read-only: \(path)") }
+        do {
+            return try database.write { db in
+                let context = WriteContext(db: db, store: self, now: now)
+                let result = try body(context)
+                try context.finish()
+                return result
+            }
+        } catch {
+            throw StoreErrors.describe(error, path: path)
+        }
+    }
+
+    /// Runs a read in a consistent snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw StoreErrors.describe(error, path: path)
+        }
+    }
+
+    /// Closes the database (checkpointing the WAL when this is the last connection).
+    public func close() throws {
+        if let pool = database as? DatabasePool { try pool.close() }
+        if let queue = database as? DatabaseQueue { try queue.close() }
+    }
+}
+
+/// What a write transaction can use: the connection, the clock, the ledger and the audit log.
+final class WriteContext {
+    let db: Database
+    let store: CofferStore
+    let now: Timestamp
+    private var ledgerWriter: LedgerWriter?
+
+    init(db: Database, store: CofferStore, now: Timestamp) {
+        self.db = db
+        self.store = store
+        self.now = now
+    }
+
+    /// The ledger writer of this transaction, created on first use.
+    func ledger() throws -> LedgerWriter {
+        if let ledgerWriter { return ledgerWriter }
+        let writer = try LedgerWriter(db: db, seal: store.seal, now: now)
+        ledgerWriter = writer
+        return writer
+    }
+
+    /// Records an admin or operator change with actor, role, time and before/after (SPEC §10).
+    func audit(workspace: Int64?, actor: String, role: String, action: String, subject: String,
+               before: String? = nil, after: String? = nil) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO audit_log(workspace_id, actor, actor_role, action, subject, before, after, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [workspace, actor, role, action, subject, before, after, now])
+    }
+
+    func finish() throws { try ledgerWriter?.finish() }
+}
+
+/// File permission checks that hold for root too: a file without write bits is treated as
+/// read-only even though root could write it.
+enum FilePermissions {
+    static func isWritable(_ path: String) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let mode = attributes[.posixPermissions] as? Int else { return false }
+        return mode & 0o222 != 0 && FileManager.default.isWritableFile(atPath: path)
+    }
+}
+
+/// Turns SQLite and GRDB errors into one-line messages that name the cause (SPEC §10).
+enum StoreErrors {
+    static func describe(_ error: any Error, path: String) -> any Error {
+        if error is CofferError { return error }
+        guard let error = error as? DatabaseError else { return CofferError("\(path): \(error)") }
+        let detail = error.message ?? "\(error.resultCode)"
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_NOTADB: return CofferError("\(path) is not a database")
+        case .SQLITE_CORRUPT: return CofferError("\(path) is corrupt: \(detail)")
+        case .SQLITE_READONLY: return CofferError("The database is read-only: \(path)")
+        case .SQLITE_FULL: return CofferError("The disk is full: nothing was written to \(path)")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return CofferError("The database is locked by another process (waited \(Int(CofferStore.busyTimeout)) s): nothing was written")
+        case .SQLITE_CANTOPEN: return CofferError("Cannot open \(path): \(detail)")
+        case .SQLITE_IOERR: return CofferError("I/O error on \(path): \(detail)")
+        case .SQLITE_CONSTRAINT: return CofferError("Refused by the database: \(detail)")
+        default: return CofferError("Database error on \(path): \(detail)")
+        }
+    }
+}

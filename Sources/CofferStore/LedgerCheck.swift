@@ -1,0 +1,115 @@
+import CofferCore
+import Foundation
+import GRDB
+
+/// The outcome of `coffer check`: what was verified and every violation found.
+public struct CheckReport: Sendable {
+    /// One line per broken invariant; empty when the ledger is sound.
+    public let violations: [String]
+    public let entries: Int
+    public let accounts: Int
+    public let grants: Int
+    /// The chain head as hex (empty for an empty ledger).
+    public let head: String
+
+    /// True when no invariant is broken.
+    public var isSound: Bool { violations.isEmpty }
+}
+
+/// Verifies every ledger invariant of SPEC §10 in one read snapshot. Never writes, never settles.
+public struct LedgerCheck: Sendable {
+    let store: CofferStore
+
+    /// The check over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// Runs every check and reports each violation (at most `limit` per kind).
+    public func run(limit: Int = 20) throws -> CheckReport {
+        try store.read { db in
+            var violations: [String] = []
+            func add(_ rows: [Row], _ describe: (Row) -> String) {
+                violations += rows.prefix(limit).map(describe)
+                if rows.count > limit { violations.append("… and \(rows.count - limit) more like the above") }
+            }
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            if integrity != ["ok"] {
+                violations += integrity.prefix(limit).map { "integrity_check: \($0)" }
+            }
+            add(try Row.fetchAll(db, sql: """
+                SELECT e.id, e.asset, f.asset AS from_asset, t.asset AS to_asset FROM entries e
+                JOIN accounts f ON f.id = e.from_account JOIN accounts t ON t.id = e.to_account
+                WHERE f.asset != e.asset OR t.asset != e.asset
+                """)) { "entry \($0["id"] as Int64) moves \($0["asset"] as String) between accounts of \($0["from_asset"] as String) and \($0["to_asset"] as String)" }
+            add(try Row.fetchAll(db, sql: """
+                SELECT asset, sum(balance) AS total FROM accounts GROUP BY asset HAVING total != 0
+                """)) { "asset \($0["asset"] as String) does not balance: accounts sum to \($0["total"] as Int64)" }
+            add(try Row.fetchAll(db, sql: """
+                SELECT a.id, a.kind, a.asset, a.balance, ifnull(i.s, 0) - ifnull(o.s, 0) AS computed FROM accounts a
+                LEFT JOIN (SELECT to_account AS id, sum(amount) AS s FROM entries GROUP BY to_account) i ON i.id = a.id
+                LEFT JOIN (SELECT from_account AS id, sum(amount) AS s FROM entries GROUP BY from_account) o ON o.id = a.id
+                WHERE a.balance != computed
+                """)) { "account \($0["id"] as Int64) (\($0["kind"] as String) \($0["asset"] as String)) balance \($0["balance"] as Int64) != its entries \($0["computed"] as Int64)" }
+            add(try Row.fetchAll(db, sql: """
+                WITH flows AS (
+                    SELECT e.grant_id AS id,
+                           sum(CASE WHEN e.to_account = g.account_id THEN e.amount ELSE 0 END) AS granted,
+                           sum(CASE WHEN e.from_account = g.account_id THEN e.amount ELSE 0 END) AS drawn
+                    FROM entries e JOIN grants g ON g.id = e.grant_id GROUP BY e.grant_id)
+                SELECT g.id, g.amount, g.remaining, ifnull(f.granted, 0) AS granted, ifnull(f.drawn, 0) AS drawn
+                FROM grants g LEFT JOIN flows f ON f.id = g.id
+                WHERE g.amount != ifnull(f.granted, 0) OR g.remaining != ifnull(f.granted, 0) - ifnull(f.drawn, 0)
+                """)) { "grant \($0["id"] as Int64): remaining \($0["remaining"] as Int64) of \($0["amount"] as Int64) != its entries (granted \($0["granted"] as Int64), drawn \($0["drawn"] as Int64))" }
+            add(try Row.fetchAll(db, sql: """
+                SELECT a.id, a.kind, a.balance, ifnull(sum(g.remaining), 0) AS held FROM accounts a
+                LEFT JOIN grants g ON g.account_id = a.id WHERE a.kind != 'system'
+                GROUP BY a.id HAVING a.balance != held
+                """)) { "account \($0["id"] as Int64) (\($0["kind"] as String)) balance \($0["balance"] as Int64) != its grants' remaining \($0["held"] as Int64)" }
+            add(try Row.fetchAll(db, sql: "SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0")) {
+                "wallet \($0["id"] as Int64) (\($0["kind"] as String)) is below zero: \($0["balance"] as Int64)"
+            }
+            let head = try verifyChain(db, limit: limit, violations: &violations)
+            return CheckReport(
+                violations: violations,
+                entries: try Int.fetchOne(db, sql: "SELECT count(*) FROM entries") ?? 0,
+                accounts: try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts") ?? 0,
+                grants: try Int.fetchOne(db, sql: "SELECT count(*) FROM grants") ?? 0,
+                head: head)
+        }
+    }
+
+    /// Walks the hash chain from the genesis to the stored head.
+    private func verifyChain(_ db: Database, limit: Int, violations: inout [String]) throws -> String {
+        var previous = LedgerSeal.genesis
+        var expectedID: Int64 = 1
+        var broken = 0
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at, prev_hash, hash
+            FROM entries ORDER BY id
+            """)
+        while let row = try cursor.next() {
+            let fields = EntryFields(id: row[0], batch: row[1], asset: row[2], from: row[3], to: row[4], amount: row[5],
+                                     grant: row[6], kind: row[7], usage: row[8], createdAt: row[9])
+            let storedPrevious = [UInt8](row[10] as Data)
+            let stored = [UInt8](row[11] as Data)
+            func report(_ text: String) {
+                broken += 1
+                if broken <= limit { violations.append(text) }
+            }
+            if fields.id != expectedID { report("hash chain: entry \(expectedID) is missing (next is \(fields.id))") }
+            if storedPrevious != previous { report("hash chain: entry \(fields.id) does not follow the entry before it") }
+            if store.seal.hash(previous: storedPrevious, entry: fields) != stored {
+                report("hash chain: entry \(fields.id) was altered (its hash does not match its fields)")
+            }
+            previous = stored
+            expectedID = fields.id + 1
+        }
+        if broken > limit { violations.append("… and \(broken - limit) more hash chain breaks") }
+        let head = try Row.fetchOne(db, sql: "SELECT last_entry_id, hash FROM ledger_head WHERE id = 1")
+        let headID: Int64 = head?[0] ?? 0
+        let headHash = head.map { [UInt8]($0[1] as Data) } ?? LedgerSeal.genesis
+        if headID != expectedID - 1 || headHash != previous {
+            violations.append("hash chain: the stored head (entry \(headID)) is not the last entry (\(expectedID - 1))")
+        }
+        return expectedID == 1 ? "" : previous.hex
+    }
+}

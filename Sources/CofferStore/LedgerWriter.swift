@@ -1,0 +1,165 @@
+import CofferCore
+import Foundation
+import GRDB
+
+/// Posts movements inside one write transaction (R16–R19): each movement is an entry from one
+/// account to another, chained to the previous entry, with cached balances and grants kept
+/// in step. Created by `CofferStore.write`, which calls `finish()` before committing.
+final class LedgerWriter {
+    private let db: Database
+    private let seal: LedgerSeal
+    private let now: Timestamp
+    private var lastID: Int64
+    private var head: [UInt8]
+    private var batch: Int64?
+    private var dirty = false
+
+    init(db: Database, seal: LedgerSeal, now: Timestamp) throws {
+        self.db = db
+        self.seal = seal
+        self.now = now
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_entry_id, hash FROM ledger_head WHERE id = 1")) {
+            lastID = row[0]
+            head = [UInt8](row[1] as Data)
+        } else {
+            lastID = 0
+            head = LedgerSeal.genesis
+        }
+    }
+
+    /// The id of a wallet or system account for `asset`, created on first use.
+    func account(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
+                 name: String? = nil, asset: Asset) throws -> Int64 {
+        let find = try db.cachedStatement(sql: """
+            SELECT id FROM accounts WHERE kind = ? AND ifnull(workspace_id, 0) = ifnull(?, 0)
+              AND ifnull(user_id, 0) = ifnull(?, 0) AND ifnull(seat_id, 0) = ifnull(?, 0)
+              AND ifnull(name, '') = ifnull(?, '') AND asset = ?
+            """)
+        let arguments: StatementArguments = [kind.rawValue, workspace, user, seat, name, asset.code]
+        if let id = try Int64.fetchOne(find, arguments: arguments) { return id }
+        try db.cachedStatement(sql: """
+            INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: arguments)
+        return db.lastInsertedRowID
+    }
+
+    /// The system account for `asset` (payments, grants, usage, expired).
+    func system(_ account: SystemAccount, asset: Asset) throws -> Int64 {
+        try self.account(.system, name: account.rawValue, asset: asset)
+    }
+
+    /// Adds a grant to a wallet, drawn from a system account (R18). Credits grants also appear
+    /// in the Credit Adjustments tab of `workspace` (R22).
+    @discardableResult
+    func grant(to account: Int64, asset: Asset, amount: Int64, from source: SystemAccount,
+               type: AdjustmentType, detail: String, expiresAt: Timestamp?, workspace: Int64?) throws -> Int64 {
+        precondition(amount > 0, "grants are positive")
+        try db.cachedStatement(sql: """
+            INSERT INTO grants(account_id, source, detail, amount, remaining, expires_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [account, type.rawValue, detail, amount, amount, expiresAt, now])
+        let grantID = db.lastInsertedRowID
+        try post(asset: asset, from: try system(source, asset: asset), to: account, amount: amount,
+                 grant: grantID, kind: "grant", usage: nil)
+        if asset == .credits, let workspace {
+            try recordAdjustment(workspace: workspace, account: account, type: type, amount: amount, detail: detail)
+        }
+        return grantID
+    }
+
+    /// One grant drawn by a debit.
+    struct Draw: Equatable {
+        let grant: Int64
+        let amount: Int64
+    }
+
+    /// Moves `amount` out of a wallet into a system account, burning grants soonest-expiring
+    /// first, never-expiring last, oldest first among equals (R18). No partial debit: if the
+    /// wallet holds less, nothing is written and the error says what was missing.
+    @discardableResult
+    func draw(from account: Int64, asset: Asset, amount: Int64, to sink: SystemAccount,
+              kind: String, usage: Int64? = nil) throws -> [Draw] {
+        precondition(amount > 0, "draws are positive")
+        let balance = try self.balance(of: account)
+        guard balance >= amount else {
+            throw CofferError(asset == .credits
+                ? "Insufficient credits: balance \(Credits(millicredits: balance)), needed \(Credits(millicredits: amount))"
+                : "Insufficient \(asset.code): balance \(Quantity(milliunits: balance)), needed \(Quantity(milliunits: amount))")
+        }
+        let grants = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, remaining FROM grants WHERE account_id = ? AND remaining > 0
+            ORDER BY ifnull(expires_at, 9223372036854775807), id
+            """), arguments: [account])
+        let sinkAccount = try system(sink, asset: asset)
+        var left = amount
+        var draws: [Draw] = []
+        for row in grants where left > 0 {
+            let take = min(left, row[1] as Int64)
+            draws.append(Draw(grant: row[0], amount: take))
+            left -= take
+        }
+        guard left == 0 else {
+            throw CofferError("Ledger inconsistency: account \(account) balance exceeds its grants (run coffer check)")
+        }
+        for draw in draws {
+            try takeFromGrant(draw)
+            try post(asset: asset, from: account, to: sinkAccount, amount: draw.amount, grant: draw.grant,
+                     kind: kind, usage: usage)
+        }
+        return draws
+    }
+
+    /// Expires what is left of a grant into the `expired` system account.
+    func expire(grant: Int64, account: Int64, asset: Asset, amount: Int64) throws {
+        try takeFromGrant(Draw(grant: grant, amount: amount))
+        try post(asset: asset, from: account, to: try system(.expired, asset: asset), amount: amount,
+                 grant: grant, kind: "expire", usage: nil)
+    }
+
+    /// Adds a row to the Credit Adjustments tab (signed amount).
+    func recordAdjustment(workspace: Int64, account: Int64, type: AdjustmentType, amount: Int64, detail: String) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO adjustments(workspace_id, account_id, type, amount, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [workspace, account, type.rawValue, amount, detail, now])
+    }
+
+    /// The cached balance of an account.
+    func balance(of account: Int64) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM accounts WHERE id = ?"), arguments: [account]) ?? 0
+    }
+
+    /// Writes the chain head; called once before the transaction commits.
+    func finish() throws {
+        guard dirty else { return }
+        try db.cachedStatement(sql: """
+            INSERT INTO ledger_head(id, last_entry_id, hash) VALUES (1, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET last_entry_id = excluded.last_entry_id, hash = excluded.hash
+            """).execute(arguments: [lastID, Data(head)])
+        dirty = false
+    }
+
+    private func takeFromGrant(_ draw: Draw) throws {
+        try db.cachedStatement(sql: "UPDATE grants SET remaining = remaining - ? WHERE id = ?")
+            .execute(arguments: [draw.amount, draw.grant])
+    }
+
+    /// Appends one entry and moves the cached balances.
+    private func post(asset: Asset, from: Int64, to: Int64, amount: Int64, grant: Int64?, kind: String, usage: Int64?) throws {
+        let id = lastID + 1
+        let batch = self.batch ?? id
+        self.batch = batch
+        let fields = EntryFields(id: id, batch: batch, asset: asset.code, from: from, to: to, amount: amount,
+                                 grant: grant, kind: kind, usage: usage, createdAt: now)
+        let hash = seal.hash(previous: head, entry: fields)
+        try db.cachedStatement(sql: """
+            INSERT INTO entries(id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id,
+                                created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [id, batch, asset.code, from, to, amount, grant, kind, usage, now, Data(head), Data(hash)])
+        let move = try db.cachedStatement(sql: "UPDATE accounts SET balance = balance + ? WHERE id = ?")
+        try move.execute(arguments: [-amount, from])
+        try move.execute(arguments: [amount, to])
+        lastID = id
+        head = hash
+        dirty = true
+    }
+}

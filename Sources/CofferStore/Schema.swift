@@ -1,0 +1,146 @@
+import GRDB
+
+/// The database schema, as forward-only migrations (SPEC §10). Never edit a released migration:
+/// add a new one. `knownMigrations` lets `CofferStore` refuse a database from a newer Coffer.
+enum Schema {
+    /// Marks a SQLite file as Coffer's (`PRAGMA application_id`, "CoFR").
+    static let applicationID: Int32 = 0x436F_4652
+
+    /// Every migration this build knows, in order.
+    static let knownMigrations = ["v1-ledger"]
+
+    /// The migrator; `seal` is recorded in the new database on first creation.
+    static func migrator(seal: LedgerSeal) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try createLedger(db)
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('ledger_seal', ?), ('ledger_key_check', ?)",
+                           arguments: [seal.mode, seal.keyCheck])
+        }
+        return migrator
+    }
+
+    /// Users, workspaces, members, accounts, grants, entries, adjustments and the audit log.
+    private static func createLedger(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) STRICT;
+
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE workspaces (
+                id INTEGER PRIMARY KEY,
+                slug TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE members (
+                workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                role TEXT NOT NULL CHECK (role IN ('primary_owner', 'owner', 'member')),
+                access TEXT NOT NULL CHECK (access IN ('seat', 'credits', 'personal')),
+                joined_at INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, user_id)
+            ) STRICT, WITHOUT ROWID;
+            CREATE UNIQUE INDEX members_one_primary_owner ON members(workspace_id) WHERE role = 'primary_owner';
+            CREATE INDEX members_by_user ON members(user_id);
+
+            -- One row per (wallet, asset). System accounts have no workspace and may go negative.
+            CREATE TABLE accounts (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('team_pool', 'seat', 'personal', 'system')),
+                workspace_id INTEGER REFERENCES workspaces(id),
+                user_id INTEGER REFERENCES users(id),
+                seat_id INTEGER,
+                name TEXT,
+                asset TEXT NOT NULL,
+                balance INTEGER NOT NULL DEFAULT 0,
+                CHECK (kind = 'system' OR balance >= 0)
+            ) STRICT;
+            CREATE UNIQUE INDEX accounts_identity ON accounts(
+                kind, ifnull(workspace_id, 0), ifnull(user_id, 0), ifnull(seat_id, 0), ifnull(name, ''), asset);
+
+            -- Credits and allowance units arrive as grants, drawn soonest-expiring first (R18).
+            CREATE TABLE grants (
+                id INTEGER PRIMARY KEY,
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                source TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT '',
+                amount INTEGER NOT NULL CHECK (amount > 0),
+                remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= amount),
+                expires_at INTEGER,
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX grants_burn_order ON grants(account_id, ifnull(expires_at, 9223372036854775807), id)
+                WHERE remaining > 0;
+            CREATE INDEX grants_expiring ON grants(expires_at) WHERE remaining > 0 AND expires_at IS NOT NULL;
+
+            -- The double-entry, append-only ledger (R16), hash-chained (SPEC §10).
+            CREATE TABLE entries (
+                id INTEGER PRIMARY KEY,
+                batch INTEGER NOT NULL,
+                asset TEXT NOT NULL,
+                from_account INTEGER NOT NULL REFERENCES accounts(id),
+                to_account INTEGER NOT NULL REFERENCES accounts(id),
+                amount INTEGER NOT NULL CHECK (amount > 0),
+                grant_id INTEGER REFERENCES grants(id),
+                kind TEXT NOT NULL,
+                usage_id INTEGER,
+                created_at INTEGER NOT NULL,
+                prev_hash BLOB NOT NULL,
+                hash BLOB NOT NULL
+            ) STRICT;
+            CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+            CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+
+            CREATE TABLE ledger_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_entry_id INTEGER NOT NULL,
+                hash BLOB NOT NULL
+            ) STRICT;
+
+            -- The Credit Adjustments tab (R22): one row per grant, expiration or correction of credits.
+            CREATE TABLE adjustments (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                type TEXT NOT NULL,
+                amount INTEGER NOT NULL,
+                detail TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX adjustments_by_time ON adjustments(workspace_id, created_at, id);
+            CREATE INDEX adjustments_by_type ON adjustments(workspace_id, type, created_at, id);
+            CREATE TRIGGER adjustments_no_update BEFORE UPDATE ON adjustments
+                BEGIN SELECT RAISE(ABORT, 'adjustments are append-only'); END;
+            CREATE TRIGGER adjustments_no_delete BEFORE DELETE ON adjustments
+                BEGIN SELECT RAISE(ABORT, 'adjustments are append-only'); END;
+
+            -- Everything an admin or operator changes (SPEC §10).
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER REFERENCES workspaces(id),
+                actor TEXT NOT NULL,
+                actor_role TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT NOT NULL DEFAULT '',
+                before TEXT,
+                after TEXT,
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX audit_by_workspace ON audit_log(workspace_id, id);
+            CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            """)
+    }
+}

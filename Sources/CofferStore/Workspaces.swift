@@ -1,0 +1,173 @@
+import CofferCore
+import Foundation
+import GRDB
+
+/// A workspace as listed (`coffer workspace list`).
+public struct WorkspaceSummary: Sendable, Equatable {
+    public let id: Int64
+    public let slug: String
+    public let name: String
+    public let primaryOwner: String
+    public let members: Int
+    public let createdAt: Timestamp
+    /// The listing user's role, when listed for a user.
+    public let role: Role?
+
+    /// The workspace as operator commands name it.
+    public var ref: WorkspaceRef { WorkspaceRef(id: id, slug: slug, name: name) }
+}
+
+/// Who is acting, in which workspace, with which role (R6–R7).
+public struct Actor: Sendable, Equatable {
+    public let userID: Int64
+    public let email: String
+    public let workspaceID: Int64
+    public let workspaceSlug: String
+    public let workspaceName: String
+    public let role: Role
+}
+
+/// A workspace an operator acts on (no acting user).
+public struct WorkspaceRef: Sendable, Equatable {
+    public let id: Int64
+    public let slug: String
+    public let name: String
+}
+
+/// Creating, listing and resolving workspaces and acting users.
+public struct Workspaces: Sendable {
+    let store: CofferStore
+
+    /// The workspaces use case over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// Creates a workspace on the Free plan with its primary owner, team pool and the Free
+    /// workspace grant (R6, R9, R22). The owner's email is normalised (R5).
+    @discardableResult
+    public func create(name rawName: String, owner rawEmail: String) throws -> WorkspaceSummary {
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw CofferError("A workspace needs a name") }
+        guard name.count <= 200 else { throw CofferError("Workspace names have at most 200 characters") }
+        let email = try Email.normalize(rawEmail)
+        return try store.write { tx in
+            let db = tx.db
+            let userID = try Users.findOrCreate(email: email, in: tx)
+            let slug = try uniqueSlug(for: name, db: db)
+            try db.execute(sql: "INSERT INTO workspaces(slug, name, created_at) VALUES (?, ?, ?)",
+                           arguments: [slug, name, tx.now])
+            let workspaceID = db.lastInsertedRowID
+            try db.execute(sql: """
+                INSERT INTO members(workspace_id, user_id, role, access, joined_at) VALUES (?, ?, 'primary_owner', 'seat', ?)
+                """, arguments: [workspaceID, userID, tx.now])
+            let ledger = try tx.ledger()
+            let pool = try ledger.account(.teamPool, workspace: workspaceID, asset: .credits)
+            let free = store.catalog.freePlan
+            if free.workspaceGrant.millicredits > 0 {
+                try ledger.grant(to: pool, asset: .credits, amount: free.workspaceGrant.millicredits, from: .grants,
+                                 type: .freeWorkspaceGrant, detail: "\(free.name) plan", expiresAt: nil,
+                                 workspace: workspaceID)
+            }
+            try tx.audit(workspace: workspaceID, actor: email, role: Role.primaryOwner.rawValue,
+                         action: "workspace.create", subject: slug, after: "name=\(name) owner=\(email)")
+            return WorkspaceSummary(id: workspaceID, slug: slug, name: name, primaryOwner: email, members: 1,
+                                    createdAt: tx.now, role: .primaryOwner)
+        }
+    }
+
+    /// Every workspace (for an operator), or those `email` belongs to.
+    public func list(for rawEmail: String? = nil) throws -> [WorkspaceSummary] {
+        let email = try rawEmail.map(Email.normalize)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT w.id, w.slug, w.name, w.created_at,
+                       (SELECT u.email FROM members m JOIN users u ON u.id = m.user_id
+                         WHERE m.workspace_id = w.id AND m.role = 'primary_owner') AS owner,
+                       (SELECT count(*) FROM members m WHERE m.workspace_id = w.id) AS members,
+                       (SELECT m.role FROM members m JOIN users u ON u.id = m.user_id
+                         WHERE m.workspace_id = w.id AND u.email = ?) AS my_role
+                FROM workspaces w
+                WHERE ? IS NULL OR my_role IS NOT NULL
+                ORDER BY w.slug
+                """, arguments: [email, email]).map { row in
+                WorkspaceSummary(id: row["id"], slug: row["slug"], name: row["name"], primaryOwner: row["owner"] ?? "",
+                                 members: row["members"], createdAt: row["created_at"],
+                                 role: (row["my_role"] as String?).flatMap(Role.init(rawValue:)))
+            }
+        }
+    }
+
+    /// The acting user in a workspace: `slug`, or the user's only workspace (SPEC §8).
+    public func actor(email rawEmail: String, workspace slug: String?) throws -> Actor {
+        let email = try Email.normalize(rawEmail)
+        return try store.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT u.id AS user_id, w.id AS workspace_id, w.slug, w.name, m.role
+                FROM users u JOIN members m ON m.user_id = u.id JOIN workspaces w ON w.id = m.workspace_id
+                WHERE u.email = ? AND (? IS NULL OR w.slug = ?)
+                ORDER BY w.slug
+                """, arguments: [email, slug, slug])
+            guard let row = rows.first else {
+                if let slug {
+                    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM workspaces WHERE slug = ?", arguments: [slug]) != nil else {
+                        throw CofferError("No workspace \(CofferError.quote(slug))")
+                    }
+                    throw CofferError("\(email) is not a member of \(CofferError.quote(slug))")
+                }
+                throw CofferError("\(email) is not a member of any workspace")
+            }
+            guard rows.count == 1 else {
+                throw CofferError("\(email) belongs to \(rows.count) workspaces: choose one with --workspace (\(rows.map { $0["slug"] as String }.joined(separator: ", ")))")
+            }
+            return Actor(userID: row["user_id"], email: email, workspaceID: row["workspace_id"],
+                         workspaceSlug: row["slug"], workspaceName: row["name"],
+                         role: Role(rawValue: row["role"]) ?? .member)
+        }
+    }
+
+    /// The workspace named by `slug`, or the only one in the database (operator commands).
+    public func workspace(_ slug: String?) throws -> WorkspaceRef {
+        try store.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, slug, name FROM workspaces WHERE ? IS NULL OR slug = ? ORDER BY slug",
+                                        arguments: [slug, slug])
+            guard let row = rows.first else {
+                throw CofferError(slug.map { "No workspace \(CofferError.quote($0))" } ?? "There is no workspace yet: create one with coffer workspace create NAME --owner EMAIL")
+            }
+            guard rows.count == 1 else {
+                throw CofferError("There are \(rows.count) workspaces: choose one with --workspace (\(rows.map { $0["slug"] as String }.joined(separator: ", ")))")
+            }
+            return WorkspaceRef(id: row["id"], slug: row["slug"], name: row["name"])
+        }
+    }
+
+    private func uniqueSlug(for name: String, db: Database) throws -> String {
+        var base = ""
+        for scalar in name.lowercased().unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                base.unicodeScalars.append(scalar)
+            } else if !base.hasSuffix("-") {
+                base += "-"
+            }
+        }
+        base = String(base.trimmingCharacters(in: CharacterSet(charactersIn: "-")).prefix(40))
+        if base.isEmpty { base = "workspace" }
+        var candidate = base
+        var n = 2
+        while try Bool.fetchOne(db, sql: "SELECT 1 FROM workspaces WHERE slug = ?", arguments: [candidate]) != nil {
+            candidate = "\(base)-\(n)"
+            n += 1
+        }
+        return candidate
+    }
+}
+
+/// Users are rows keyed by normalised email (R5).
+enum Users {
+    /// The user's id, creating the user on first sight.
+    static func findOrCreate(email: String, in tx: WriteContext) throws -> Int64 {
+        if let id = try Int64.fetchOne(tx.db, sql: "SELECT id FROM users WHERE email = ?", arguments: [email]) {
+            return id
+        }
+        try tx.db.execute(sql: "INSERT INTO users(email, created_at) VALUES (?, ?)", arguments: [email, tx.now])
+        return tx.db.lastInsertedRowID
+    }
+}

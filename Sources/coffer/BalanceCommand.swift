@@ -1,0 +1,78 @@
+import ArgumentParser
+import CofferCore
+import CofferStore
+
+/// `coffer balance`: the wallets visible to the acting user.
+struct BalanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "balance", abstract: "Show the wallets visible to you, and when credits next refresh.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try global.openStore()
+        let report = try Balances(store).report(for: global.actor(in: store))
+        if json { return try Output.json(BalanceJSON(report)) }
+        Output.table(["Wallet", "Holder", "Asset", "Balance"], report.wallets.map { wallet in
+            [wallet.kind.title, wallet.holder, wallet.asset.code, BalanceJSON.amount(wallet, display: true)]
+        }, rightAligned: [3])
+        print("Next refresh: \(report.nextRefresh.map(UTC.iso) ?? "none (no paid plan)")")
+    }
+}
+
+/// `coffer balance --json` (SPEC §8): wallets, next_refresh, auto_recharge, alerts.
+struct BalanceJSON: Encodable {
+    struct Wallet: Encodable {
+        let kind, holder, asset, balance: String
+        let unlimited: Bool
+    }
+    let workspace: String
+    let wallets: [Wallet]
+    let next_refresh: String?
+    let auto_recharge: [String]
+    let alerts: [String]
+
+    init(_ report: BalanceReport) {
+        workspace = report.workspace
+        wallets = report.wallets.map {
+            Wallet(kind: $0.kind.rawValue, holder: $0.holder, asset: $0.asset.code,
+                   balance: Self.amount($0, display: false), unlimited: $0.unlimited)
+        }
+        next_refresh = report.nextRefresh.map(UTC.iso)
+        auto_recharge = []
+        alerts = []
+    }
+
+    /// Credits as `$12.480` (or `12.480` in JSON); allowances as units; `unlimited` when so.
+    func encode(to encoder: any Encoder) throws {
+        enum Key: String, CodingKey { case workspace, wallets, next_refresh, auto_recharge, alerts }
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(workspace, forKey: .workspace)
+        try container.encode(wallets, forKey: .wallets)
+        try container.encode(next_refresh, forKey: .next_refresh)
+        try container.encode(auto_recharge, forKey: .auto_recharge)
+        try container.encode(alerts, forKey: .alerts)
+    }
+
+    static func amount(_ wallet: WalletBalance, display: Bool) -> String {
+        if wallet.unlimited { return "unlimited" }
+        if wallet.asset == .credits {
+            let credits = Credits(millicredits: wallet.balance)
+            return display ? credits.description : credits.plain
+        }
+        let units = Quantity(milliunits: wallet.balance)
+        return display ? units.description : units.plain
+    }
+}
+
+extension WalletKind {
+    /// The wallet kind as people read it.
+    var title: String {
+        switch self {
+        case .teamPool: "Team pool"
+        case .seat: "Seat"
+        case .personal: "Personal"
+        case .system: "System"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import CofferCore
+import Foundation
+
+/// The `coffer` executable: the dashboard and every command of SPEC §8.
+///
+/// Errors from the domain go to stderr as one line with exit status 1; usage errors exit 64.
+@main
+struct Coffer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coffer",
+        abstract: "Team subscriptions, seats and shared credit pools.",
+        discussion: """
+            Global options (on every command): --db PATH (else $COFFER_DB, else \
+            $XDG_DATA_HOME/coffer/coffer.sqlite), --as EMAIL (else $COFFER_USER), --workspace SLUG, \
+            --catalog PATH (else $COFFER_CATALOG). COFFER_NOW (ISO-8601) fixes the clock.
+            """,
+        subcommands: [
+            DemoCommand.self, WorkspaceCommand.self, PlansCommand.self, BalanceCommand.self,
+            OperatorCommand.self, CheckCommand.self,
+        ]
+    )
+
+    /// Runs the command line, mapping domain errors to one stderr line and exit 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot(GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let error as CofferError {
+            Output.fail(error.message)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import CofferCore
+import CofferStore
+import Foundation
+
+/// The options every command takes (SPEC §8), and the environment variables behind them.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The database file (else $COFFER_DB, else $XDG_DATA_HOME/coffer/coffer.sqlite).")
+    var db: String?
+
+    @Option(name: .customLong("as"), help: "The acting user's email (else $COFFER_USER).")
+    var actingUser: String?
+
+    @Option(name: .long, help: "The workspace slug (else the acting user's only workspace).")
+    var workspace: String?
+
+    @Option(name: .long, help: "A plan catalog to use instead of the shipped one (else $COFFER_CATALOG).")
+    var catalog: String?
+
+    /// The global options' flags, each followed by a value.
+    static let names: Set<String> = ["--db", "--as", "--workspace", "--catalog"]
+
+    /// Moves global options written before the subcommand (`coffer --db X balance`) to after it,
+    /// where every subcommand parses them (before any `--`).
+    static func hoisted(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            let name = first.split(separator: "=", maxSplits: 1).first.map(String.init) ?? first
+            guard names.contains(name) else { break }
+            leading.append(first)
+            rest = rest.dropFirst()
+            if !first.contains("="), let value = rest.first {
+                leading.append(value)
+                rest = rest.dropFirst()
+            }
+        }
+        var result = Array(rest)
+        result.insert(contentsOf: leading, at: result.firstIndex(of: "--") ?? result.endIndex)
+        return result
+    }
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The database path in force.
+    var databasePath: String {
+        if let db { return db }
+        if let path = environment["COFFER_DB"], !path.isEmpty { return path }
+        return Self.dataFolder() + "/coffer.sqlite"
+    }
+
+    /// `$XDG_DATA_HOME/coffer` (else `~/.local/share/coffer`), created when missing.
+    static func dataFolder() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        let folder = base + "/coffer"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// The clock: `COFFER_NOW` when set (ISO-8601), else the system clock.
+    func clock() throws -> @Sendable () -> Timestamp {
+        if let text = environment["COFFER_NOW"], !text.isEmpty {
+            do {
+                let fixed = try UTC.parse(text)
+                return { fixed }
+            } catch let error as CofferError {
+                throw CofferError("COFFER_NOW: \(error.message)")
+            }
+        }
+        return { Int64(Date().timeIntervalSince1970) }
+    }
+
+    /// The catalog in force: `--catalog`, `$COFFER_CATALOG`, or the shipped `plans.json`.
+    func loadCatalog() throws -> Catalog {
+        let path = catalog ?? environment["COFFER_CATALOG"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.shippedCatalogPath()
+        guard let path else {
+            throw CofferError("The shipped plan catalog is missing: pass --catalog PATH or set COFFER_CATALOG")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CofferError("Cannot read the catalog \(path)")
+        }
+        return try Catalog.load(json: data, source: path)
+    }
+
+    /// The `plans.json` that ships beside the executable.
+    private static func shippedCatalogPath() -> String? {
+        let folder = Bundle.main.executableURL?.deletingLastPathComponent()
+        let candidates = [
+            folder?.appendingPathComponent("Coffer_coffer.resources/plans.json").path,
+            folder?.appendingPathComponent("../share/coffer/plans.json").path,
+        ]
+        return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Opens the database; `create` lets a missing file be created.
+    func openStore(create: Bool = false) throws -> CofferStore {
+        try CofferStore(path: databasePath, catalog: loadCatalog(),
+                        ledgerKey: environment["COFFER_LEDGER_KEY"], create: create, clock: clock())
+    }
+
+    /// The acting user's email: `--as`, else `$COFFER_USER`.
+    func actingEmail() throws -> String {
+        if let actingUser { return actingUser }
+        if let user = environment["COFFER_USER"], !user.isEmpty { return user }
+        throw CofferError("Say who you are with --as EMAIL or COFFER_USER")
+    }
+
+    /// The acting user in the chosen workspace.
+    func actor(in store: CofferStore) throws -> Actor {
+        try Workspaces(store).actor(email: actingEmail(), workspace: workspace)
+    }
+}
