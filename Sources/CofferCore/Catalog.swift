@@ -101,6 +101,13 @@ public struct AllowanceItem: Sendable, Equatable {
     /// true: the team (pool or each seat); false: the primary owner's personal consumable.
     public let isTeamAllowed: Bool
 
+    /// Creates an item; `amount` nil means unlimited.
+    public init(service: String, amount: Quantity?, isTeamAllowed: Bool) {
+        self.service = service
+        self.amount = amount
+        self.isTeamAllowed = isTeamAllowed
+    }
+
     /// Whether the allowance has no limit.
     public var isUnlimited: Bool { amount == nil }
 }

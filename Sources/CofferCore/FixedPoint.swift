@@ -45,6 +45,7 @@ public enum FixedPoint {
         }
         let fraction = Int64(fractionText.padding(toLength: 3, withPad: "0", startingAt: 0)) ?? 0
         let value = whole * scale + fraction
+        guard value <= maxInputWhole * scale else { throw CofferError("Amount is too large: \(shown)") }
         return isNegative ? -value : value
     }
 

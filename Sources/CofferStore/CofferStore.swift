@@ -130,7 +130,10 @@ public final class CofferStore: Sendable {
 
     /// Closes the database (checkpointing the WAL when this is the last connection).
     public func close() throws {
-        if let pool = database as? DatabasePool { try pool.close() }
+        if let pool = database as? DatabasePool {
+            try? pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
+            try pool.close()
+        }
         if let queue = database as? DatabaseQueue { try queue.close() }
     }
 }

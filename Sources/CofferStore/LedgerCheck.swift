@@ -23,8 +23,9 @@ public struct LedgerCheck: Sendable {
     /// The check over a store.
     public init(_ store: CofferStore) { self.store = store }
 
-    /// Runs every check and reports each violation (at most `limit` per kind).
-    public func run(limit: Int = 20) throws -> CheckReport {
+    /// Runs every check and reports each violation (at most `limit` per kind). `chain: false`
+    /// skips walking the hash chain (for tests that check after every step).
+    public func run(limit: Int = 20, chain: Bool = true) throws -> CheckReport {
         try store.read { db in
             var violations: [String] = []
             func add(_ rows: [Row], _ describe: (Row) -> String) {
@@ -67,7 +68,8 @@ public struct LedgerCheck: Sendable {
             add(try Row.fetchAll(db, sql: "SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0")) {
                 "wallet \($0["id"] as Int64) (\($0["kind"] as String)) is below zero: \($0["balance"] as Int64)"
             }
-            let head = try verifyChain(db, limit: limit, violations: &violations)
+            let head = chain ? try verifyChain(db, limit: limit, violations: &violations) : ""
+
             return CheckReport(
                 violations: violations,
                 entries: try Int.fetchOne(db, sql: "SELECT count(*) FROM entries") ?? 0,

@@ -1,0 +1,128 @@
+@testable import CofferStore
+import CofferCore
+import Foundation
+import GRDB
+import Testing
+
+/// R16–R19 as properties: thousands of random grants, debits, expirations and adjustments,
+/// with every invariant of `coffer check` verified after each step, and burn order (R18) and
+/// balances checked against a simple model.
+@Suite("Ledger properties (R16–R19)")
+struct LedgerPropertyTests {
+    struct ModelGrant { let id: Int64; var remaining: Int64; let expiresAt: Timestamp? }
+
+    @Test("R16–R19: random operations keep every invariant (seeded, replayable)", arguments: [1, 2, 3] as [UInt64])
+    func randomOperations(seed: UInt64) throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let workspace = try Workspaces(store).create(name: "Prop \(seed)", owner: "owner@prop.test")
+        var rng = SplitMix64(seed: seed)
+        var model: [ModelGrant] = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, remaining, expires_at FROM grants").map {
+                ModelGrant(id: $0[0], remaining: $0[1], expiresAt: $0[2])
+            }
+        }
+        let assets: [Asset] = [.credits, .service("mentorship-hour")]
+        let pools = try store.write { tx in
+            try assets.map { try tx.ledger().account(.teamPool, workspace: workspace.id, asset: $0) }
+        }
+        var models: [Int64: [ModelGrant]] = [pools[0]: model, pools[1]: []]
+        model = []
+        for step in 0..<700 {
+            let which = Int(rng.next() % 2)
+            let asset = assets[which], pool = pools[which]
+            let held = models[pool]!.reduce(0) { $0 + $1.remaining }
+            switch rng.next() % 10 {
+            case 0...3: // grant, sometimes expiring
+                let amount = Int64(rng.next() % 50_000) + 1
+                let expires: Timestamp? = rng.next() % 2 == 0 ? nil : fixture.now + Int64(rng.next() % 40) * UTC.day
+                let id = try store.write { tx in
+                    try tx.ledger().grant(to: pool, asset: asset, amount: amount, from: .grants, type: .adminAdjustment,
+                                          detail: "step \(step)", expiresAt: expires, workspace: workspace.id)
+                }
+                models[pool]!.append(ModelGrant(id: id, remaining: amount, expiresAt: expires))
+            case 4...7: // debit; may be refused, then nothing changes
+                let amount = Int64(rng.next() % 60_000) + 1
+                do {
+                    let draws = try store.write { tx in
+                        try tx.ledger().draw(from: pool, asset: asset, amount: amount, to: .usage, kind: "spend")
+                    }
+                    #expect(amount <= held)
+                    #expect(draws == Self.expectedDraws(models[pool]!, amount: amount), "R18 burn order at step \(step)")
+                    for draw in draws {
+                        let index = models[pool]!.firstIndex { $0.id == draw.grant }!
+                        models[pool]![index].remaining -= draw.amount
+                    }
+                } catch let error as CofferError {
+                    #expect(amount > held, "refused although \(held) ≥ \(amount): \(error)")
+                }
+            case 8: // expire the soonest-expiring grant with something left
+                guard let target = models[pool]!.filter({ $0.remaining > 0 && $0.expiresAt != nil })
+                    .min(by: { $0.expiresAt! < $1.expiresAt! }) else { continue }
+                try store.write { tx in
+                    try tx.ledger().expire(grant: target.id, account: pool, asset: asset, amount: target.remaining)
+                }
+                let index = models[pool]!.firstIndex { $0.id == target.id }!
+                models[pool]![index].remaining = 0
+            default: // operator adjustment, positive or negative
+                let amount = Credits(millicredits: Int64(rng.next() % 20_000) - 8_000)
+                guard amount != .zero else { continue }
+                let before = try Balances(store).teamPoolCredits(workspace: workspace.id)
+                do {
+                    try OperatorActions(store).adjust(workspace: workspace.ref, amount: amount, reason: "step \(step)")
+                    #expect(before.millicredits + amount.millicredits >= 0)
+                } catch {
+                    #expect(before.millicredits + amount.millicredits < 0)
+                }
+                models[pools[0]] = try Self.reload(store, account: pools[0])
+            }
+            for (account, grants) in models {
+                let balance = try store.read { db in
+                    try Int64.fetchOne(db, sql: "SELECT balance FROM accounts WHERE id = ?", arguments: [account]) ?? 0
+                }
+                #expect(balance == grants.reduce(0) { $0 + $1.remaining }, "R19 balance at step \(step)")
+            }
+            let report = try LedgerCheck(store).run(chain: step % 100 == 99)
+            #expect(report.isSound, "step \(step): \(report.violations)")
+            if !report.isSound { return }
+        }
+        let final = try LedgerCheck(store).run()
+        #expect(final.isSound, "\(final.violations)")
+        #expect(final.entries > 500)
+    }
+
+    /// R18: soonest expiry first, never-expiring last, oldest first among equals.
+    static func expectedDraws(_ grants: [ModelGrant], amount: Int64) -> [LedgerWriter.Draw] {
+        var left = amount
+        var draws: [LedgerWriter.Draw] = []
+        let ordered = grants.filter { $0.remaining > 0 }.sorted {
+            ($0.expiresAt ?? .max, $0.id) < ($1.expiresAt ?? .max, $1.id)
+        }
+        for grant in ordered where left > 0 {
+            let take = min(left, grant.remaining)
+            draws.append(.init(grant: grant.id, amount: take))
+            left -= take
+        }
+        return draws
+    }
+
+    static func reload(_ store: CofferStore, account: Int64) throws -> [ModelGrant] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, remaining, expires_at FROM grants WHERE account_id = ?", arguments: [account])
+                .map { ModelGrant(id: $0[0], remaining: $0[1], expiresAt: $0[2]) }
+        }
+    }
+}
+
+/// A small, seedable generator so property tests replay exactly.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
