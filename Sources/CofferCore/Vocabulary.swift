@@ -37,6 +37,8 @@ public enum SystemAccount: String, CaseIterable, Sendable {
     case usage
     /// Where expired credits go.
     case expired
+    /// Where rolled-over credits pass between one period's grant and the next (R21).
+    case rollover
 }
 
 /// What the ledger counts: credits, or one service's allowance units (R16).

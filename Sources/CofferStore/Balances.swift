@@ -47,7 +47,9 @@ public struct Balances: Sendable {
             wallets += personal.map { row in
                 WalletBalance(kind: .personal, holder: actor.email, asset: Asset(code: row[0]), balance: row[1], unlimited: false)
             }
-            return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: nil)
+            let live = try SubscriptionRow.live(db, workspace: actor.workspaceID)
+            let refresh = live.flatMap { $0.status.isFinal || $0.status == .incomplete ? nil : $0.creditEnd }
+            return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh)
         }
     }
 

@@ -16,6 +16,10 @@ public final class CofferStore: Sendable {
     let database: any DatabaseWriter
     let seal: LedgerSeal
     let clock: @Sendable () -> Timestamp
+    /// Where card payments go (the in-process sandbox unless another gateway is given).
+    let gateway: any PaymentGateway
+    /// Where warnings go (the CLI prints them on stderr).
+    let warn: @Sendable (String) -> Void
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = 5
@@ -26,8 +30,11 @@ public final class CofferStore: Sendable {
     /// database, another application's database, a corrupt file, one written by a newer Coffer,
     /// or a ledger sealed with a different `COFFER_LEDGER_KEY`.
     public init(path: String, catalog: Catalog, ledgerKey: String? = nil, create: Bool = true,
+                gateway: any PaymentGateway = SandboxGateway(), warn: @escaping @Sendable (String) -> Void = { _ in },
                 clock: @escaping @Sendable () -> Timestamp) throws {
         self.path = path
+        self.warn = warn
+        self.gateway = gateway
         self.catalog = catalog
         self.clock = clock
         seal = LedgerSeal(key: ledgerKey)
@@ -105,8 +112,42 @@ public final class CofferStore: Sendable {
     public var now: Timestamp { clock() }
 
     /// Runs one domain command as one IMMEDIATE transaction; the chain head is written before commit.
+    /// Whatever time has made due is settled first, in its own transaction (R15a).
     func write<T>(_ body: (WriteContext) throws -> T) throws -> T {
         guard !isReadOnly else { throw CofferError("The database is read-only: \(path)") }
+        try settle()
+        return try transaction(body)
+    }
+
+    /// Settles everything that has fallen due (R15a), if anything has; never on a read-only
+    /// database. When the clock is behind the last settled time nothing is settled and `warn` says so.
+    @discardableResult
+    public func settle() throws -> Int {
+        guard !isReadOnly else { return 0 }
+        let time = now
+        let (due, settledUntil) = try read { db -> (Bool, Timestamp?) in
+            let settledUntil = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'")
+            let due = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= ?)
+                    OR EXISTS (SELECT 1 FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?)
+                """, arguments: [time, time]) ?? false
+            return (due, settledUntil)
+        }
+        if let settledUntil, time < settledUntil {
+            warn("The clock (\(UTC.iso(time))) is behind the last settled time (\(UTC.iso(settledUntil))): nothing was settled")
+            return 0
+        }
+        guard due else { return 0 }
+        return try transaction { tx in
+            switch try Settlement(tx).settleDue() {
+            case .settled(let events): return events
+            case .clockBehind: return 0
+            }
+        }
+    }
+
+    /// One IMMEDIATE write transaction with a ledger writer; errors become one-line messages.
+    private func transaction<T>(_ body: (WriteContext) throws -> T) throws -> T {
         do {
             return try database.write { db in
                 let context = WriteContext(db: db, store: self, now: now)
@@ -142,7 +183,8 @@ public final class CofferStore: Sendable {
 final class WriteContext {
     let db: Database
     let store: CofferStore
-    let now: Timestamp
+    /// The time stamped on everything this transaction writes (settlement moves it, R15a).
+    private(set) var now: Timestamp
     private var ledgerWriter: LedgerWriter?
 
     init(db: Database, store: CofferStore, now: Timestamp) {
@@ -166,6 +208,12 @@ final class WriteContext {
             INSERT INTO audit_log(workspace_id, actor, actor_role, action, subject, before, after, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [workspace, actor, role, action, subject, before, after, now])
+    }
+
+    /// Stamps what follows with `time` (an event's due time, R15a).
+    func setTime(_ time: Timestamp) {
+        now = time
+        ledgerWriter?.now = time
     }
 
     func finish() throws { try ledgerWriter?.finish() }

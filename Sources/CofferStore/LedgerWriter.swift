@@ -8,7 +8,8 @@ import GRDB
 final class LedgerWriter {
     private let db: Database
     private let seal: LedgerSeal
-    private let now: Timestamp
+    /// The time stamped on what is written (settlement sets each event's due time, R15a).
+    var now: Timestamp
     private var lastID: Int64
     private var head: [UInt8]
     private var batch: Int64?
@@ -49,22 +50,33 @@ final class LedgerWriter {
     }
 
     /// Adds a grant to a wallet, drawn from a system account (R18). Credits grants also appear
-    /// in the Credit Adjustments tab of `workspace` (R22).
+    /// in the Credit Adjustments tab of `workspace` (R22) unless `source` names an internal move.
     @discardableResult
-    func grant(to account: Int64, asset: Asset, amount: Int64, from source: SystemAccount,
-               type: AdjustmentType, detail: String, expiresAt: Timestamp?, workspace: Int64?) throws -> Int64 {
+    func grant(to account: Int64, asset: Asset, amount: Int64, from origin: SystemAccount,
+               type: AdjustmentType, detail: String, expiresAt: Timestamp?, workspace: Int64?,
+               source: String? = nil) throws -> Int64 {
         precondition(amount > 0, "grants are positive")
         try db.cachedStatement(sql: """
             INSERT INTO grants(account_id, source, detail, amount, remaining, expires_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [account, type.rawValue, detail, amount, amount, expiresAt, now])
+            """).execute(arguments: [account, source ?? type.rawValue, detail, amount, amount, expiresAt, now])
         let grantID = db.lastInsertedRowID
-        try post(asset: asset, from: try system(source, asset: asset), to: account, amount: amount,
+        try post(asset: asset, from: try system(origin, asset: asset), to: account, amount: amount,
                  grant: grantID, kind: "grant", usage: nil)
-        if asset == .credits, let workspace {
+        if asset == .credits, source == nil, let workspace {
             try recordAdjustment(workspace: workspace, account: account, type: type, amount: amount, detail: detail)
         }
         return grantID
+    }
+
+    /// Rolls `amount` of a grant over into a new grant in the same wallet that expires later (R21):
+    /// the old grant is drawn into the `rollover` system account and granted back from it.
+    func rollOver(grant: Int64, account: Int64, asset: Asset, amount: Int64, expiresAt: Timestamp, detail: String) throws {
+        try takeFromGrant(Draw(grant: grant, amount: amount))
+        let transit = try system(.rollover, asset: asset)
+        try post(asset: asset, from: account, to: transit, amount: amount, grant: grant, kind: "rollover", usage: nil)
+        try self.grant(to: account, asset: asset, amount: amount, from: .rollover, type: .subscriptionRenewal,
+                       detail: detail, expiresAt: expiresAt, workspace: nil, source: "rollover")
     }
 
     /// One grant drawn by a debit.

@@ -36,4 +36,26 @@ public struct OperatorActions: Sendable {
             return Credits(millicredits: after)
         }
     }
+
+    /// A referral reward (R22) into the team pool of `workspace`, for the user `email`.
+    @discardableResult
+    public func referral(workspace: WorkspaceRef, firstPaid: Bool, amount: Credits, for rawEmail: String) throws -> Credits {
+        let email = try Email.normalize(rawEmail)
+        guard amount.millicredits > 0 else { throw CofferError("Amount must be greater than zero: \(amount.plain)") }
+        let type: AdjustmentType = firstPaid ? .referralFirstPaidPlanReward : .referralSignupReward
+        return try store.write { tx in
+            guard try Bool.fetchOne(tx.db, sql: """
+                SELECT 1 FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? AND u.email = ?
+                """, arguments: [workspace.id, email]) != nil else {
+                throw CofferError("\(email) is not a member of \(workspace.slug)")
+            }
+            let ledger = try tx.ledger()
+            let pool = try ledger.account(.teamPool, workspace: workspace.id, asset: .credits)
+            try ledger.grant(to: pool, asset: .credits, amount: amount.millicredits, from: .grants, type: type,
+                             detail: "Referral by \(email)", expiresAt: nil, workspace: workspace.id)
+            try tx.audit(workspace: workspace.id, actor: "operator", role: "operator", action: "credits.\(type.rawValue)",
+                         subject: "\(email) \(amount.plain)")
+            return Credits(millicredits: try ledger.balance(of: pool))
+        }
+    }
 }

@@ -7,7 +7,7 @@ enum Schema {
     static let applicationID: Int32 = 0x436F_4652
 
     /// Every migration this build knows, in order.
-    static let knownMigrations = ["v1-ledger"]
+    static let knownMigrations = ["v1-ledger", "v2-subscriptions"]
 
     /// The migrator; `seal` is recorded in the new database on first creation.
     static func migrator(seal: LedgerSeal) -> DatabaseMigrator {
@@ -18,7 +18,72 @@ enum Schema {
             try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('ledger_seal', ?), ('ledger_key_check', ?)",
                            arguments: [seal.mode, seal.keyCheck])
         }
+        migrator.registerMigration("v2-subscriptions", migrate: createSubscriptions)
         return migrator
+    }
+
+    /// Subscriptions with the terms they were bought under, cards, invoices and the settlement clock.
+    private static func createSubscriptions(_ db: Database) throws {
+        try db.execute(sql: """
+            -- A team subscription (workspace_id) or a personal one (user_id, no workspace).
+            CREATE TABLE subscriptions (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER REFERENCES workspaces(id),
+                user_id INTEGER REFERENCES users(id),
+                plan TEXT NOT NULL,
+                interval TEXT NOT NULL CHECK (interval IN ('monthly', 'yearly', 'one-time')),
+                seats INTEGER NOT NULL CHECK (seats >= 1),
+                strategy TEXT NOT NULL CHECK (strategy IN ('per_team', 'per_seat')),
+                status TEXT NOT NULL,
+                terms TEXT NOT NULL,
+                credit_anchor INTEGER NOT NULL,
+                credit_index INTEGER NOT NULL DEFAULT 0,
+                billing_anchor INTEGER NOT NULL,
+                billing_index INTEGER NOT NULL DEFAULT 0,
+                trial_end INTEGER,
+                cancel_at_period_end INTEGER NOT NULL DEFAULT 0,
+                scheduled_plan TEXT,
+                scheduled_interval TEXT,
+                incomplete_since INTEGER,
+                failed_at INTEGER,
+                retries INTEGER NOT NULL DEFAULT 0,
+                grant_withheld INTEGER NOT NULL DEFAULT 0,
+                assigned INTEGER NOT NULL DEFAULT 1,
+                next_due_at INTEGER,
+                created_at INTEGER NOT NULL,
+                ended_at INTEGER,
+                CHECK ((workspace_id IS NULL) != (user_id IS NULL))
+            ) STRICT;
+            CREATE UNIQUE INDEX subscriptions_live_team ON subscriptions(workspace_id)
+                WHERE workspace_id IS NOT NULL AND ended_at IS NULL;
+            CREATE UNIQUE INDEX subscriptions_live_personal ON subscriptions(user_id)
+                WHERE user_id IS NOT NULL AND ended_at IS NULL;
+            CREATE INDEX subscriptions_due ON subscriptions(next_due_at) WHERE next_due_at IS NOT NULL;
+
+            -- The card on file for a user (the gateway's token; never the number).
+            CREATE TABLE cards (
+                user_id INTEGER PRIMARY KEY REFERENCES users(id),
+                token TEXT NOT NULL,
+                last4 TEXT NOT NULL,
+                added_at INTEGER NOT NULL
+            ) STRICT;
+
+            -- Charges in cents, as the billing portal lists them.
+            CREATE TABLE invoices (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER REFERENCES workspaces(id),
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                subscription_id INTEGER REFERENCES subscriptions(id),
+                description TEXT NOT NULL,
+                amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+                status TEXT NOT NULL CHECK (status IN ('paid', 'failed')),
+                failure TEXT,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX invoices_by_workspace ON invoices(workspace_id, created_at);
+            CREATE INDEX invoices_by_user ON invoices(user_id, created_at);
+            """)
     }
 
     /// Users, workspaces, members, accounts, grants, entries, adjustments and the audit log.

@@ -16,7 +16,8 @@ struct Coffer: ParsableCommand {
             --catalog PATH (else $COFFER_CATALOG). COFFER_NOW (ISO-8601) fixes the clock.
             """,
         subcommands: [
-            DemoCommand.self, WorkspaceCommand.self, PlansCommand.self, BalanceCommand.self,
+            DemoCommand.self, WorkspaceCommand.self, PlansCommand.self, SubscribeCommand.self,
+            SubscriptionCommand.self, BillingCommand.self, PacksCommand.self, BalanceCommand.self,
             OperatorCommand.self, CheckCommand.self,
         ]
     )

@@ -96,8 +96,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the database; `create` lets a missing file be created.
     func openStore(create: Bool = false) throws -> CofferStore {
-        try CofferStore(path: databasePath, catalog: loadCatalog(),
-                        ledgerKey: environment["COFFER_LEDGER_KEY"], create: create, clock: clock())
+        try CofferStore(path: databasePath, catalog: loadCatalog(), ledgerKey: environment["COFFER_LEDGER_KEY"],
+                        create: create, warn: { Output.warn($0) }, clock: clock())
     }
 
     /// The acting user's email: `--as`, else `$COFFER_USER`.

@@ -6,7 +6,7 @@ import CofferStore
 struct OperatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "Operator commands: credit adjustments (audited).",
-        subcommands: [Adjust.self])
+        subcommands: [Adjust.self, Grant.self])
 
     /// An Admin adjustment of the team pool's credits.
     struct Adjust: ParsableCommand {
@@ -23,6 +23,28 @@ struct OperatorCommand: ParsableCommand {
             let workspace = try Workspaces(store).workspace(global.workspace)
             let balance = try OperatorActions(store).adjust(workspace: workspace, amount: credits, reason: reason)
             print("Adjusted \(Output.clean(workspace.slug)) by \(credits): team pool \(balance)")
+        }
+    }
+
+    /// A referral reward into the team pool (R22).
+    struct Grant: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Grant a referral reward into the team pool.")
+        enum Kind: String, ExpressibleByArgument, CaseIterable {
+            case referralSignup = "referral-signup"
+            case referralFirstPaid = "referral-first-paid"
+        }
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "referral-signup or referral-first-paid.") var kind: Kind
+        @Argument(help: "The amount.") var amount: String
+        @Option(name: .customLong("for"), help: "The referred member's email.") var member: String
+
+        func run() throws {
+            let credits = try Credits.parsePositive(amount)
+            let store = try global.openStore()
+            let workspace = try Workspaces(store).workspace(global.workspace)
+            let balance = try OperatorActions(store).referral(workspace: workspace, firstPaid: kind == .referralFirstPaid,
+                                                              amount: credits, for: member)
+            print("Granted \(credits) (\(kind.rawValue)) to \(Output.clean(workspace.slug)): team pool \(balance)")
         }
     }
 }

@@ -9,6 +9,11 @@ enum Output {
         exit(1)
     }
 
+    /// Writes a warning line to stderr; the command goes on.
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("coffer: warning: \(message)\n".utf8))
+    }
+
     /// Prints a value as JSON (snake_case keys chosen by the value's type; sorted keys).
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()

@@ -12,7 +12,7 @@ struct PlansCommand: ParsableCommand {
         if json { return try Output.json(CatalogJSON(catalog)) }
         Output.table(["Tier", "Name", "Per seat / month", "Per seat / year", "Credits / seat", "Rollover", "Trial", "Seats", "Intervals"],
                      catalog.plans.map { plan in
-            [plan.tier, plan.name, Cents.format(plan.pricePerSeatMonthCents), Cents.format(plan.pricePerSeatYearCents),
+            [plan.tier, plan.name, Money.cents(plan.pricePerSeatMonthCents), Money.cents(plan.pricePerSeatYearCents),
              plan.monthlyCreditsPerSeat.description, "\(plan.rolloverCapPercent)%", "\(plan.trialDays) d",
              plan.maxSeats == 1 ? "1" : (plan.selfServeSeats ? "self-serve" : "account manager"),
              plan.intervals.map(\.rawValue).joined(separator: ", ")]
@@ -27,15 +27,6 @@ struct PlansCommand: ParsableCommand {
         Output.table(["Service", "Name", "Kind", "Unit", "Unit price"], catalog.services.map {
             [$0.slug, $0.name, $0.kind.rawValue, $0.unit, $0.unitPrice.description]
         }, rightAligned: [4])
-    }
-}
-
-/// Money in cents, as `$99.00` (card charges and invoices, R1).
-enum Cents {
-    static func format(_ cents: Int64) -> String {
-        let digits = FixedPoint.format(cents * 10, grouping: true)
-        let text = String(digits.dropLast())
-        return cents < 0 ? "-$" + text.dropFirst() : "$" + text
     }
 }
 

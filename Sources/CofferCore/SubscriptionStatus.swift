@@ -1,0 +1,155 @@
+/// A subscription's status (R11).
+public enum SubscriptionStatus: String, CaseIterable, Codable, Sendable {
+    case active, trialing
+    case pastDue = "past_due"
+    case canceled, unpaid, incomplete
+    case incompleteExpired = "incomplete_expired"
+    case paused
+
+    /// The status as written next to its colour (never colour alone, R11).
+    public var title: String {
+        switch self {
+        case .active: "Active"
+        case .trialing: "Trialing"
+        case .pastDue: "Past due"
+        case .canceled: "Canceled"
+        case .unpaid: "Unpaid"
+        case .incomplete: "Incomplete"
+        case .incompleteExpired: "Incomplete expired"
+        case .paused: "Paused"
+        }
+    }
+
+    /// How the status is coloured (R11).
+    public var tone: Tone {
+        switch self {
+        case .active, .trialing: .good
+        case .incomplete, .paused: .warning
+        case .pastDue, .canceled, .unpaid, .incompleteExpired: .bad
+        }
+    }
+
+    /// A status's colour family.
+    public enum Tone: String, Sendable { case good, warning, bad }
+
+    /// Whether the subscription is over for good; the workspace may subscribe again (R12).
+    public var isFinal: Bool { self == .canceled || self == .unpaid || self == .incompleteExpired }
+
+    /// "Active subscription" in R23's sense: Active or Trialing.
+    public var isActive: Bool { self == .active || self == .trialing }
+}
+
+/// What credits may do under a status (R13). Personal wallets are not affected by a team's status.
+public struct CreditPolicy: Equatable, Sendable {
+    public let teamSpending: Bool
+    public let autoRecharge: Bool
+    public let periodGrants: Bool
+    public let buyPacks: Bool
+
+    /// A policy with each permission spelled out.
+    public init(teamSpending: Bool, autoRecharge: Bool, periodGrants: Bool, buyPacks: Bool) {
+        (self.teamSpending, self.autoRecharge, self.periodGrants, self.buyPacks) = (teamSpending, autoRecharge, periodGrants, buyPacks)
+    }
+
+    /// The one place R13 is decided; every caller asks here.
+    public static func of(_ status: SubscriptionStatus) -> CreditPolicy {
+        switch status {
+        case .active, .trialing: CreditPolicy(teamSpending: true, autoRecharge: true, periodGrants: true, buyPacks: true)
+        case .pastDue: CreditPolicy(teamSpending: true, autoRecharge: false, periodGrants: false, buyPacks: false)
+        case .incomplete, .paused, .unpaid, .canceled, .incompleteExpired:
+            CreditPolicy(teamSpending: false, autoRecharge: false, periodGrants: false, buyPacks: false)
+        }
+    }
+
+    /// A workspace on the Free plan (no paid subscription) may spend its grants but buys nothing.
+    public static let freePlan = CreditPolicy(teamSpending: true, autoRecharge: false, periodGrants: false, buyPacks: false)
+}
+
+/// The events that move a subscription between statuses (R12).
+public enum LifecycleEvent: String, Sendable, CaseIterable {
+    case firstPaymentSucceeded, firstPaymentFailed, trialStarted
+    case incompleteTimedOut
+    case trialEndPaid, trialEndFailed
+    case renewalPaid, renewalFailed
+    case retryPaid, retryFailed, finalRetryFailed
+    case pause, resume
+    case cancelNow, periodEndedCanceled, oneTimePeriodEnded
+}
+
+/// The subscription state machine of R12, as a pure function.
+public enum Lifecycle {
+    /// The status after `event`, or an error naming why the transition is not allowed.
+    public static func next(_ status: SubscriptionStatus?, on event: LifecycleEvent) throws -> SubscriptionStatus {
+        switch (status, event) {
+        case (nil, .firstPaymentSucceeded): return .active
+        case (nil, .firstPaymentFailed): return .incomplete
+        case (nil, .trialStarted): return .trialing
+        case (.incomplete?, .incompleteTimedOut): return .incompleteExpired
+        case (.incomplete?, .retryPaid): return .active
+        case (.incomplete?, .retryFailed): return .incomplete
+        case (.trialing?, .trialEndPaid): return .active
+        case (.trialing?, .trialEndFailed): return .pastDue
+        case (.active?, .renewalPaid), (.pastDue?, .renewalPaid): return .active
+        case (.active?, .renewalFailed): return .pastDue
+        case (.pastDue?, .renewalFailed): return .pastDue
+        case (.pastDue?, .retryPaid), (.unpaid?, .retryPaid): return .active
+        case (.pastDue?, .retryFailed): return .pastDue
+        case (.unpaid?, .retryFailed): return .unpaid
+        case (.pastDue?, .finalRetryFailed): return .unpaid
+        case (.active?, .pause), (.trialing?, .pause), (.pastDue?, .pause): return .paused
+        case (.paused?, .resume): return .active
+        case (let s?, .cancelNow) where !s.isFinal: return .canceled
+        case (let s?, .periodEndedCanceled) where !s.isFinal: return .canceled
+        case (let s?, .oneTimePeriodEnded) where !s.isFinal: return .canceled
+        default:
+            throw CofferError(refusal(status, event))
+        }
+    }
+
+    private static func refusal(_ status: SubscriptionStatus?, _ event: LifecycleEvent) -> String {
+        guard let status else { return "There is no subscription to change" }
+        switch event {
+        case .pause: return "A subscription that is \(status.title) cannot be paused"
+        case .resume: return "Only a paused subscription can be resumed (this one is \(status.title))"
+        case .retryPaid, .retryFailed, .finalRetryFailed:
+            return "There is no failed payment to retry (the subscription is \(status.title))"
+        case .cancelNow, .periodEndedCanceled, .oneTimePeriodEnded: return "The subscription is already \(status.title)"
+        default: return "A subscription that is \(status.title) cannot take \(event.rawValue)"
+        }
+    }
+
+    /// How long an Incomplete first payment may stay unpaid (R12).
+    public static let incompleteWindow: Int64 = 23 * 3600
+    /// Days after a failed renewal on which the charge is retried (R12); the last failure → Unpaid.
+    public static let retryDays: [Int64] = [1, 3, 7]
+}
+
+/// The state and message of the credit pack buttons (R23); the CLI and the dashboard both use it.
+public struct PackPurchaseState: Equatable, Sendable {
+    public let enabled: Bool
+    public let message: String
+
+    /// A button state.
+    public init(enabled: Bool, message: String) {
+        self.enabled = enabled
+        self.message = message
+    }
+
+    /// R23: decided by the plan, its status and the viewer's role, in that order.
+    public static func of(paidPlan: Bool, status: SubscriptionStatus?, role: Role) -> PackPurchaseState {
+        guard paidPlan, let status else {
+            return PackPurchaseState(enabled: false, message: "Subscribe to a plan first to purchase credit packs")
+        }
+        guard status.isActive else {
+            return PackPurchaseState(enabled: false,
+                                     message: "Your subscription is \(status.title): packs can be bought again once it is active")
+        }
+        guard role == .primaryOwner else {
+            return PackPurchaseState(enabled: false, message: "Only the team creator can purchase credit packs")
+        }
+        return PackPurchaseState(enabled: true, message: "Purchase add-on packs for extra credits on top of your plan")
+    }
+
+    /// The pack sizes on sale, in whole credits (R23).
+    public static let packSizes: [Int64] = [10, 25, 50, 100, 500, 1_000]
+}

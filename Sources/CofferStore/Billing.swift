@@ -1,0 +1,109 @@
+import CofferCore
+import GRDB
+
+/// An invoice as the billing portal lists it (R10).
+public struct Invoice: Sendable, Equatable {
+    public let id: Int64
+    public let createdAt: Timestamp
+    public let description: String
+    public let amountCents: Int64
+    /// `paid` or `failed`.
+    public let status: String
+    public let failure: String?
+}
+
+/// The billing portal: the card on file and invoices (R10), primary owner only (R7).
+public struct Billing: Sendable {
+    let store: CofferStore
+
+    /// The billing use case over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// Saves the acting primary owner's card; a Past due, Unpaid or Incomplete subscription is
+    /// then retried with it (R12: a new card that pays → Active). Returns the last four digits.
+    @discardableResult
+    public func setCard(actor: Actor, number: String) throws -> String {
+        try Permissions.require(actor.role, .billingPortal)
+        return try store.write { tx in
+            let card = try Self.saveCard(tx, user: actor.userID, number: number)
+            if let subscription = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID),
+               [.pastDue, .unpaid, .incomplete].contains(subscription.status) {
+                _ = try Settlement(tx).retryNow(subscription)
+            }
+            return card.last4
+        }
+    }
+
+    /// Saves a personal card for a user (personal subscriptions), retrying a failed personal payment.
+    public func setPersonalCard(email: String, number: String) throws -> String {
+        let email = try Email.normalize(email)
+        return try store.write { tx in
+            let user = try Users.findOrCreate(email: email, in: tx)
+            let card = try Self.saveCard(tx, user: user, number: number)
+            if let subscription = try SubscriptionRow.live(tx.db, user: user),
+               [.pastDue, .unpaid, .incomplete].contains(subscription.status) {
+                _ = try Settlement(tx).retryNow(subscription)
+            }
+            return card.last4
+        }
+    }
+
+    /// The workspace's invoices, newest first (primary owner only).
+    public func invoices(actor: Actor) throws -> [Invoice] {
+        try Permissions.require(actor.role, .billingPortal)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, created_at, description, amount_cents, status, failure FROM invoices
+                WHERE workspace_id = ? ORDER BY created_at DESC, id DESC
+                """, arguments: [actor.workspaceID]).map(Self.invoice)
+        }
+    }
+
+    /// The last four digits of the card on file for a user, if any.
+    public func cardLast4(user: Int64) throws -> String? {
+        try store.read { try String.fetchOne($0, sql: "SELECT last4 FROM cards WHERE user_id = ?", arguments: [user]) }
+    }
+
+    static func invoice(_ row: Row) -> Invoice {
+        Invoice(id: row["id"], createdAt: row["created_at"], description: row["description"],
+                amountCents: row["amount_cents"], status: row["status"], failure: row["failure"])
+    }
+
+    /// Saves a card with the gateway and keeps its token for the user.
+    static func saveCard(_ tx: WriteContext, user: Int64, number: String) throws -> SavedCard {
+        let card = try tx.store.gateway.saveCard(number: number)
+        try tx.db.execute(sql: """
+            INSERT INTO cards(user_id, token, last4, added_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT(user_id) DO UPDATE SET token = excluded.token, last4 = excluded.last4, added_at = excluded.added_at
+            """, arguments: [user, card.token, card.last4, tx.now])
+        return card
+    }
+
+    /// Charges `payer`'s card and records the invoice, idempotently: an invoice already recorded
+    /// under `key` is returned as it was, never charged again (R10). True when paid.
+    static func charge(_ tx: WriteContext, payer: Int64, workspace: Int64?, subscription: Int64?,
+                       cents: Int64, description: String, key: String) throws -> Bool {
+        if let status = try String.fetchOne(tx.db, sql: "SELECT status FROM invoices WHERE idempotency_key = ?", arguments: [key]) {
+            return status == "paid"
+        }
+        let outcome: ChargeOutcome
+        if cents == 0 {
+            outcome = .paid
+        } else if let token = try String.fetchOne(tx.db, sql: "SELECT token FROM cards WHERE user_id = ?", arguments: [payer]) {
+            outcome = tx.store.gateway.charge(ChargeRequest(cardToken: token, amountCents: cents, description: description, idempotencyKey: key))
+        } else {
+            outcome = .failed(reason: "No card on file")
+        }
+        let failure: String? = if case .failed(let reason) = outcome { reason } else { nil }
+        try tx.db.execute(sql: """
+            INSERT INTO invoices(workspace_id, user_id, subscription_id, description, amount_cents, status, failure, idempotency_key, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [workspace, payer, subscription, description, cents, failure == nil ? "paid" : "failed", failure, key, tx.now])
+        return failure == nil
+    }
+
+    /// The reason the last charge under `key` failed.
+    static func failure(_ tx: WriteContext, key: String) throws -> String? {
+        try String.fetchOne(tx.db, sql: "SELECT failure FROM invoices WHERE idempotency_key = ?", arguments: [key])
+    }
+}

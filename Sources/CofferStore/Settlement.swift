@@ -1,0 +1,283 @@
+import CofferCore
+import GRDB
+
+/// Settles time-based work (R15a): trial ends, renewals, retries, Incomplete → Incomplete
+/// expired, scheduled changes, credit refreshes with rollover and expiry (R21). Each event is
+/// stamped with its due time, in due-time order, so settling once after a year equals settling
+/// every day.
+struct Settlement {
+    let tx: WriteContext
+
+    init(_ tx: WriteContext) { self.tx = tx }
+
+    /// What one settlement did.
+    enum Outcome: Equatable {
+        case settled(events: Int)
+        /// The clock is behind the last settled time: nothing was settled.
+        case clockBehind(settledUntil: Timestamp)
+    }
+
+    /// Settles everything due up to the transaction's time.
+    func settleDue() throws -> Outcome {
+        let now = tx.now
+        let settledUntil = try Int64.fetchOne(tx.db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'")
+        if let settledUntil, now < settledUntil { return .clockBehind(settledUntil: settledUntil) }
+        var events = 0
+        while true {
+            let due = try Row.fetchOne(tx.db.cachedStatement(sql: """
+                SELECT id, next_due_at FROM subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= ?
+                ORDER BY next_due_at, id LIMIT 1
+                """), arguments: [now])
+            let expiring = try Int64.fetchOne(tx.db.cachedStatement(sql: """
+                SELECT min(expires_at) FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?
+                """), arguments: [now])
+            if let due, expiring == nil || (due[1] as Int64) <= expiring! {
+                let time: Int64 = due[1]
+                tx.setTime(time)
+                let subscription = try SubscriptionRow.load(tx.db, id: due[0])
+                let advanced = try advance(subscription, at: time)
+                guard advanced.endedAt != nil || (advanced.nextDue ?? .max) > time else {
+                    throw CofferError("Settlement could not advance subscription \(advanced.id) past \(UTC.iso(time))")
+                }
+            } else if let expiring {
+                tx.setTime(expiring)
+                try expireGrants(dueBy: expiring, reason: "Expired")
+            } else {
+                break
+            }
+            events += 1
+        }
+        tx.setTime(now)
+        try tx.db.execute(sql: "INSERT INTO meta(key, value) VALUES ('settled_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                          arguments: [String(now)])
+        return .settled(events: events)
+    }
+
+    /// Takes one subscription through everything due at `time`, in R12's order.
+    private func advance(_ original: SubscriptionRow, at time: Timestamp) throws -> SubscriptionRow {
+        var s = original
+        if s.status == .incomplete, let since = s.incompleteSince, since + Lifecycle.incompleteWindow <= time {
+            s.status = try Lifecycle.next(s.status, on: .incompleteTimedOut)
+            s.endedAt = time
+            try s.save(tx.db)
+            return s
+        }
+        if s.status == .trialing, let trialEnd = s.trialEnd, trialEnd <= time {
+            if s.cancelAtPeriodEnd { return try end(&s, on: .periodEndedCanceled, at: time) }
+            s.billingAnchor = trialEnd
+            s.billingIndex = 0
+            try switchToScheduledPlan(&s, at: time)
+            let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): first period after the trial", key: "trial-end")
+            s.status = try Lifecycle.next(s.status, on: paid ? .trialEndPaid : .trialEndFailed)
+            if !paid { s.failedAt = time; s.retries = 0 }
+        }
+        if [.active, .pastDue, .paused].contains(s.status), s.billingEnd <= time {
+            if s.cancelAtPeriodEnd || s.scheduledPlan == "free" { return try end(&s, on: .periodEndedCanceled, at: time) }
+            if s.interval == .oneTime { return try end(&s, on: .oneTimePeriodEnded, at: time) }
+            s.billingIndex += 1
+            try switchToScheduledPlan(&s, at: time)
+            if s.status != .paused {
+                let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): renewal",
+                                      key: "renewal:\(s.billingAnchor):\(s.billingIndex)")
+                s.status = try Lifecycle.next(s.status, on: paid ? .renewalPaid : .renewalFailed)
+                s.failedAt = paid ? nil : time
+                s.retries = 0
+                if paid { try grantWithheldPeriod(&s) }
+            }
+        }
+        if s.status == .pastDue, let failedAt = s.failedAt, s.retries < Lifecycle.retryDays.count,
+           failedAt + Lifecycle.retryDays[Int(s.retries)] * UTC.day <= time {
+            let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): retry \(s.retries + 1)",
+                                  key: "retry:\(failedAt):\(s.retries)")
+            if paid {
+                s.status = try Lifecycle.next(s.status, on: .retryPaid)
+                s.failedAt = nil
+                s.retries = 0
+                try grantWithheldPeriod(&s)
+            } else {
+                s.retries += 1
+                if s.retries == Int64(Lifecycle.retryDays.count) {
+                    s.status = try Lifecycle.next(s.status, on: .finalRetryFailed)
+                }
+            }
+        }
+        if !s.status.isFinal, s.creditEnd <= time {
+            try closeCreditPeriod(s, at: time)
+            s.creditIndex += 1
+            if CreditPolicy.of(s.status).periodGrants && s.assigned {
+                try grantPeriod(s)
+                s.grantWithheld = false
+            } else {
+                s.grantWithheld = true
+            }
+        }
+        try s.save(tx.db)
+        return s
+    }
+
+    /// A user-initiated retry of the open payment (`subscription retry`, or a new card) (R12).
+    /// The attempt is recorded either way; true when it paid and the subscription is Active.
+    func retryNow(_ original: SubscriptionRow) throws -> Bool {
+        var s = original
+        guard [.pastDue, .unpaid, .incomplete].contains(s.status) else {
+            _ = try Lifecycle.next(s.status, on: .retryPaid)
+            return false
+        }
+        let attempt = try Int.fetchOne(tx.db, sql: "SELECT count(*) FROM invoices WHERE subscription_id = ?", arguments: [s.id]) ?? 0
+        let what = s.status == .incomplete ? "\(s.label): first period" : "\(s.label): payment retry"
+        guard try charge(s, cents: s.periodPrice, what: what, key: "manual-retry:\(attempt)") else {
+            if s.status == .incomplete { _ = try Lifecycle.next(s.status, on: .retryFailed) }
+            return false
+        }
+        if s.status == .unpaid || s.status == .incomplete {
+            s.billingAnchor = tx.now
+            s.billingIndex = 0
+        }
+        s.status = try Lifecycle.next(s.status, on: .retryPaid)
+        s.incompleteSince = nil
+        s.failedAt = nil
+        s.retries = 0
+        s.creditIndex = UTC.monthlyPeriod(anchor: s.creditAnchor, containing: tx.now).index
+        try grantWithheldPeriod(&s)
+        try s.save(tx.db)
+        return true
+    }
+
+    /// Grants a credit period withheld while the subscription could not receive grants (R13),
+    /// for what is left of the current credit period.
+    func grantWithheldPeriod(_ s: inout SubscriptionRow) throws {
+        guard s.grantWithheld, CreditPolicy.of(s.status).periodGrants, s.assigned else { return }
+        try grantPeriod(s)
+        s.grantWithheld = false
+    }
+
+    /// The period grant (R20: credits per seat × paid seats) and the allowance items (R9a),
+    /// expiring when the current credit period ends.
+    func grantPeriod(_ s: SubscriptionRow) throws {
+        let ledger = try tx.ledger()
+        let expires = s.creditEnd
+        let credits = s.terms.creditsPerSeat * s.seats
+        let payer = try s.payer(tx.db)
+        let creditWallet = if let workspace = s.workspace {
+            try ledger.account(.teamPool, workspace: workspace, asset: .credits)
+        } else {
+            try ledger.account(.personal, user: payer, asset: .credits)
+        }
+        if credits > 0 {
+            try ledger.grant(to: creditWallet, asset: .credits, amount: credits, from: .grants, type: .subscriptionRenewal,
+                             detail: s.label, expiresAt: expires, workspace: s.workspace)
+        }
+        for item in s.terms.allowances {
+            guard let amount = item.amount else { continue } // unlimited: no balance to keep (R33)
+            let asset = Asset.service(item.service)
+            let wallet = if let workspace = s.workspace, item.team {
+                try ledger.account(.teamPool, workspace: workspace, asset: asset)
+            } else {
+                try ledger.account(.personal, user: payer, asset: asset)
+            }
+            try ledger.grant(to: wallet, asset: asset, amount: amount, from: .grants, type: .subscriptionRenewal,
+                             detail: s.label, expiresAt: expires, workspace: s.workspace)
+        }
+    }
+
+    /// Ends a credit period (R21): period credits roll over up to the plan's cap and the rest
+    /// expire (`Credit expiration`), or everything resets (`Package reset`) on plans without
+    /// rollover; rolled-over credits and allowances simply expire.
+    func closeCreditPeriod(_ s: SubscriptionRow, at time: Timestamp) throws {
+        let ledger = try tx.ledger()
+        let cap = s.terms.rolloverCapPercent
+        let nextEnd = UTC.addingMonths(s.creditIndex + 2, to: s.creditAnchor)
+        for grant in try dueGrants(in: walletAccounts(s), by: time) {
+            if grant.asset == .credits, grant.source == AdjustmentType.subscriptionRenewal.rawValue, cap > 0 {
+                let roll = min(grant.remaining, try Rounding.mulDivHalfUp(grant.amount, cap, 100))
+                if grant.remaining > roll {
+                    try expire(grant, amount: grant.remaining - roll, type: .creditExpiration,
+                               reason: "Beyond the \(cap)% rollover cap of \(s.terms.name)")
+                }
+                if roll > 0 {
+                    try ledger.rollOver(grant: grant.id, account: grant.account, asset: .credits, amount: roll,
+                                        expiresAt: nextEnd, detail: "Rolled over from \(UTC.dateString(s.creditStart))")
+                }
+            } else {
+                let reset = grant.source == AdjustmentType.subscriptionRenewal.rawValue && cap == 0
+                try expire(grant, amount: grant.remaining, type: reset ? .packageReset : .creditExpiration,
+                           reason: reset ? "\(s.terms.name) has no rollover: period credits reset"
+                                         : grant.source == "rollover" ? "Rolled-over credits expire after one period" : "Period ended")
+            }
+        }
+    }
+
+    /// Expires every grant due by `time` (those no live subscription settles itself).
+    func expireGrants(dueBy time: Timestamp, reason: String) throws {
+        let accounts = try Int64.fetchAll(tx.db, sql: """
+            SELECT DISTINCT account_id FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?
+            """, arguments: [time])
+        for grant in try dueGrants(in: accounts, by: time) {
+            try expire(grant, amount: grant.remaining, type: .creditExpiration, reason: reason)
+        }
+    }
+
+    /// A grant that has fallen due, with its wallet.
+    struct DueGrant {
+        let id: Int64, account: Int64, workspace: Int64?, asset: Asset, amount: Int64, remaining: Int64, source: String
+    }
+
+    private func dueGrants(in accounts: [Int64], by time: Timestamp) throws -> [DueGrant] {
+        guard !accounts.isEmpty else { return [] }
+        return try Row.fetchAll(tx.db, sql: """
+            SELECT g.id, g.account_id, a.workspace_id, a.asset, g.amount, g.remaining, g.source FROM grants g
+            JOIN accounts a ON a.id = g.account_id
+            WHERE g.account_id IN (\(accounts.map(String.init).joined(separator: ",")))
+              AND g.remaining > 0 AND g.expires_at IS NOT NULL AND g.expires_at <= ?
+            ORDER BY g.expires_at, g.id
+            """, arguments: [time]).map {
+            DueGrant(id: $0[0], account: $0[1], workspace: $0[2], asset: Asset(code: $0[3]), amount: $0[4],
+                     remaining: $0[5], source: $0[6])
+        }
+    }
+
+    private func expire(_ grant: DueGrant, amount: Int64, type: AdjustmentType, reason: String) throws {
+        let ledger = try tx.ledger()
+        try ledger.expire(grant: grant.id, account: grant.account, asset: grant.asset, amount: amount)
+        if grant.asset == .credits, let workspace = grant.workspace {
+            try ledger.recordAdjustment(workspace: workspace, account: grant.account, type: type, amount: -amount, detail: reason)
+        }
+    }
+
+    /// The wallets a subscription's grants land in.
+    func walletAccounts(_ s: SubscriptionRow) throws -> [Int64] {
+        if let workspace = s.workspace {
+            let payer = try s.payer(tx.db)
+            let ownerAssets = s.terms.allowances.filter { !$0.team }.map(\.service)
+            return try Int64.fetchAll(tx.db, sql: """
+                SELECT id FROM accounts WHERE (kind = 'team_pool' AND workspace_id = ?)
+                   OR (kind = 'personal' AND user_id = ? AND asset IN (\(ownerAssets.map { "'\($0)'" }.joined(separator: ",")) ))
+                """, arguments: [workspace, payer])
+        }
+        return try Int64.fetchAll(tx.db, sql: "SELECT id FROM accounts WHERE kind = 'personal' AND user_id = ?", arguments: [s.user])
+    }
+
+    private func end(_ s: inout SubscriptionRow, on event: LifecycleEvent, at time: Timestamp) throws -> SubscriptionRow {
+        s.status = try Lifecycle.next(s.status, on: event)
+        s.endedAt = time
+        try s.save(tx.db)
+        return s
+    }
+
+    /// A scheduled downgrade (R15) takes effect at the period end: new terms, billing restarts.
+    private func switchToScheduledPlan(_ s: inout SubscriptionRow, at time: Timestamp) throws {
+        guard let tier = s.scheduledPlan, let plan = tx.store.catalog.plan(tier) else { return }
+        s.plan = tier
+        s.terms = PlanTerms(plan)
+        s.interval = s.scheduledInterval ?? s.interval
+        s.scheduledPlan = nil
+        s.scheduledInterval = nil
+        s.billingAnchor = time
+        s.billingIndex = 0
+    }
+
+    private func charge(_ s: SubscriptionRow, cents: Int64, what: String, key: String) throws -> Bool {
+        try Billing.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+                           description: what, key: "sub\(s.id):\(key)")
+    }
+}

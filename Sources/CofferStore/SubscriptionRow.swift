@@ -1,0 +1,142 @@
+import CofferCore
+import Foundation
+import GRDB
+
+/// The terms a subscription was bought under (R9: kept until it changes plan).
+struct PlanTerms: Codable, Equatable {
+    struct Item: Codable, Equatable {
+        let service: String
+        /// Thousandths of a unit per period; nil = unlimited.
+        let amount: Int64?
+        let team: Bool
+    }
+    let tier: String
+    let name: String
+    let monthlyCents: Int64
+    let yearlyCents: Int64
+    let creditsPerSeat: Int64
+    let rolloverCapPercent: Int64
+    let trialDays: Int64
+    let selfServeSeats: Bool
+    let allowances: [Item]
+
+    init(_ plan: Plan) {
+        tier = plan.tier; name = plan.name
+        monthlyCents = plan.pricePerSeatMonthCents; yearlyCents = plan.pricePerSeatYearCents
+        creditsPerSeat = plan.monthlyCreditsPerSeat.millicredits; rolloverCapPercent = plan.rolloverCapPercent
+        trialDays = plan.trialDays; selfServeSeats = plan.selfServeSeats
+        allowances = plan.allowances.map { Item(service: $0.service, amount: $0.amount?.milliunits, team: $0.isTeamAllowed) }
+    }
+
+    /// The price per seat for one billing period of `interval`, in cents.
+    func seatPrice(_ interval: BillingInterval) -> Int64 { interval == .yearly ? yearlyCents : monthlyCents }
+
+    var json: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
+
+    static func decode(_ text: String) throws -> PlanTerms {
+        try JSONDecoder().decode(PlanTerms.self, from: Data(text.utf8))
+    }
+}
+
+/// One row of `subscriptions`, with the calendar it implies (R4a, R14).
+struct SubscriptionRow {
+    let id: Int64
+    let workspace: Int64?
+    let user: Int64?
+    var plan: String
+    var interval: BillingInterval
+    var seats: Int64
+    var strategy: String
+    var status: SubscriptionStatus
+    var terms: PlanTerms
+    var creditAnchor: Timestamp
+    var creditIndex: Int64
+    var billingAnchor: Timestamp
+    var billingIndex: Int64
+    var trialEnd: Timestamp?
+    var cancelAtPeriodEnd: Bool
+    var scheduledPlan: String?
+    var scheduledInterval: BillingInterval?
+    var incompleteSince: Timestamp?
+    var failedAt: Timestamp?
+    var retries: Int64
+    var grantWithheld: Bool
+    var assigned: Bool
+    var endedAt: Timestamp?
+
+    init(_ row: Row) throws {
+        id = row["id"]; workspace = row["workspace_id"]; user = row["user_id"]
+        plan = row["plan"]; interval = BillingInterval(rawValue: row["interval"]) ?? .monthly
+        seats = row["seats"]; strategy = row["strategy"]
+        status = SubscriptionStatus(rawValue: row["status"]) ?? .canceled
+        terms = try PlanTerms.decode(row["terms"])
+        creditAnchor = row["credit_anchor"]; creditIndex = row["credit_index"]
+        billingAnchor = row["billing_anchor"]; billingIndex = row["billing_index"]
+        trialEnd = row["trial_end"]; cancelAtPeriodEnd = row["cancel_at_period_end"]
+        scheduledPlan = row["scheduled_plan"]
+        scheduledInterval = (row["scheduled_interval"] as String?).flatMap(BillingInterval.init(rawValue:))
+        incompleteSince = row["incomplete_since"]; failedAt = row["failed_at"]; retries = row["retries"]
+        grantWithheld = row["grant_withheld"]; assigned = row["assigned"]; endedAt = row["ended_at"]
+    }
+
+    /// The workspace's subscription that has not ended, if any.
+    static func live(_ db: Database, workspace: Int64) throws -> SubscriptionRow? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE workspace_id = ? AND ended_at IS NULL"),
+                         arguments: [workspace]).map(SubscriptionRow.init)
+    }
+
+    /// The user's personal subscription that has not ended, if any.
+    static func live(_ db: Database, user: Int64) throws -> SubscriptionRow? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE user_id = ? AND ended_at IS NULL"),
+                         arguments: [user]).map(SubscriptionRow.init)
+    }
+
+    static func load(_ db: Database, id: Int64) throws -> SubscriptionRow {
+        try SubscriptionRow(try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [id])!)
+    }
+
+    /// Months in one billing period.
+    var billingMonths: Int64 { interval == .yearly ? 12 : 1 }
+    var billingStart: Timestamp { UTC.addingMonths(billingIndex * billingMonths, to: billingAnchor) }
+    var billingEnd: Timestamp { UTC.addingMonths((billingIndex + 1) * billingMonths, to: billingAnchor) }
+    var creditStart: Timestamp { UTC.addingMonths(creditIndex, to: creditAnchor) }
+    var creditEnd: Timestamp { UTC.addingMonths(creditIndex + 1, to: creditAnchor) }
+    /// What one billing period costs, in cents (R20: per paid seat).
+    var periodPrice: Int64 { terms.seatPrice(interval) * seats }
+    /// A short `Pro, monthly` for invoices and adjustment details (R22).
+    var label: String { "\(terms.name), \(interval.rawValue)" }
+
+    /// The next moment something falls due for this subscription (R15a), if any.
+    var nextDue: Timestamp? {
+        switch status {
+        case .incomplete: return incompleteSince.map { $0 + Lifecycle.incompleteWindow }
+        case .trialing: return [trialEnd ?? creditEnd, creditEnd].min()
+        case .active, .paused: return min(billingEnd, creditEnd)
+        case .pastDue:
+            let retry = retries < Lifecycle.retryDays.count ? failedAt.map { $0 + Lifecycle.retryDays[Int(retries)] * UTC.day } : nil
+            return [billingEnd, creditEnd, retry].compactMap { $0 }.min()
+        case .unpaid, .canceled, .incompleteExpired: return nil
+        }
+    }
+
+    /// Writes the mutable fields back, with the recomputed due time.
+    func save(_ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE subscriptions SET plan = ?, interval = ?, seats = ?, strategy = ?, status = ?, terms = ?,
+              credit_anchor = ?, credit_index = ?, billing_anchor = ?, billing_index = ?, trial_end = ?,
+              cancel_at_period_end = ?, scheduled_plan = ?, scheduled_interval = ?, incomplete_since = ?,
+              failed_at = ?, retries = ?, grant_withheld = ?, assigned = ?, ended_at = ?, next_due_at = ?
+            WHERE id = ?
+            """, arguments: [plan, interval.rawValue, seats, strategy, status.rawValue, terms.json,
+                             creditAnchor, creditIndex, billingAnchor, billingIndex, trialEnd,
+                             cancelAtPeriodEnd, scheduledPlan, scheduledInterval?.rawValue, incompleteSince,
+                             failedAt, retries, grantWithheld, assigned, endedAt, endedAt == nil ? nextDue : nil, id])
+    }
+
+    /// Who pays: the workspace's primary owner, or the personal subscriber.
+    func payer(_ db: Database) throws -> Int64 {
+        if let user { return user }
+        return try Int64.fetchOne(db, sql: "SELECT user_id FROM members WHERE workspace_id = ? AND role = 'primary_owner'",
+                                  arguments: [workspace])!
+    }
+}

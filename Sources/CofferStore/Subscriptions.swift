@@ -1,0 +1,342 @@
+import CofferCore
+import GRDB
+
+/// A subscription as `coffer subscription show` and the Billing tab present it (R11, R14).
+public struct SubscriptionView: Sendable, Equatable {
+    public let tier: String
+    public let name: String
+    public let description: String
+    public let features: [String]
+    /// nil on the Free plan (no paid subscription).
+    public let status: SubscriptionStatus?
+    public let interval: BillingInterval?
+    public let seats: Int64
+    public let strategy: String
+    public let pricePerSeatCents: Int64
+    public let periodPriceCents: Int64
+    /// When the current billing period (or the trial) ends.
+    public let periodEnd: Timestamp?
+    /// When recurring credits next refresh (R14).
+    public let nextRefresh: Timestamp?
+    public let cancelAtPeriodEnd: Bool
+    /// A downgrade waiting for the period end (R15).
+    public let scheduledPlan: String?
+    public let trialEnd: Timestamp?
+    /// The team pool's (or personal wallet's) credits.
+    public let remainingCredits: Credits
+    public let cardLast4: String?
+    public let assigned: Bool
+}
+
+/// What `subscription change` did (R15).
+public enum PlanChange: Sendable, Equatable {
+    /// An upgrade, now: the prorated charge and the compensation granted.
+    case upgraded(chargedCents: Int64, compensation: Credits)
+    /// A downgrade (or a move to Free), at the end of the current period.
+    case scheduled(at: Timestamp)
+}
+
+/// Checkout and the subscription lifecycle (R10–R15), for a workspace or a person.
+public struct Subscriptions: Sendable {
+    let store: CofferStore
+
+    /// The subscriptions use case over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// Subscribes the acting primary owner's workspace (R10). With no billing history the
+    /// plan starts Trialing; otherwise the first period is charged (failure → Incomplete).
+    @discardableResult
+    public func subscribe(actor: Actor, plan tier: String, interval: BillingInterval?, seats: Int64 = 1,
+                          strategy: String = "per_team", card: String? = nil) throws -> SubscriptionView {
+        try Permissions.require(actor.role, .manageSubscription)
+        let (plan, chosen) = try validate(tier: tier, interval: interval, seats: seats)
+        guard ["per_team", "per_seat"].contains(strategy) else { throw CofferError("Strategies are per-team or per-seat") }
+        try store.write { tx in
+            if let live = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID) {
+                try endOrRefuse(live, tx)
+            }
+            if let card { _ = try Billing.saveCard(tx, user: actor.userID, number: card) }
+            let history = try Bool.fetchOne(tx.db, sql: """
+                SELECT EXISTS (SELECT 1 FROM subscriptions WHERE workspace_id = ?) OR EXISTS (SELECT 1 FROM invoices WHERE workspace_id = ?)
+                """, arguments: [actor.workspaceID, actor.workspaceID]) ?? false
+            try start(tx, workspace: actor.workspaceID, user: nil, payer: actor.userID, plan: plan, interval: chosen,
+                      seats: seats, strategy: strategy, trial: !history)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.subscribe",
+                         subject: actor.workspaceSlug, after: "\(plan.tier) \(chosen.rawValue) seats=\(seats) \(strategy)")
+        }
+        return try show(actor: actor)
+    }
+
+    /// Gives a user a personal plan with monthly personal credits (`subscribe --personal`).
+    @discardableResult
+    public func subscribePersonal(email rawEmail: String, plan tier: String, interval: BillingInterval?,
+                                  card: String? = nil) throws -> SubscriptionView {
+        let email = try Email.normalize(rawEmail)
+        let (plan, chosen) = try validate(tier: tier, interval: interval, seats: 1)
+        let user = try store.write { tx in
+            let user = try Users.findOrCreate(email: email, in: tx)
+            if let live = try SubscriptionRow.live(tx.db, user: user) { try endOrRefuse(live, tx) }
+            if let card { _ = try Billing.saveCard(tx, user: user, number: card) }
+            let history = try Bool.fetchOne(tx.db, sql: "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = ?) OR EXISTS (SELECT 1 FROM invoices WHERE user_id = ? AND workspace_id IS NULL)",
+                                            arguments: [user, user]) ?? false
+            try start(tx, workspace: nil, user: user, payer: user, plan: plan, interval: chosen, seats: 1,
+                      strategy: "per_team", trial: !history)
+            return user
+        }
+        return try store.read { try view($0, live: SubscriptionRow.live($0, user: user), walletUser: user, workspace: nil) }
+    }
+
+    /// The workspace's plan and subscription (the Free plan when there is none).
+    public func show(actor: Actor) throws -> SubscriptionView {
+        try store.read { db in
+            try view(db, live: SubscriptionRow.live(db, workspace: actor.workspaceID), walletUser: nil, workspace: actor.workspaceID)
+        }
+    }
+
+    /// Changes plan or interval (R15): an upgrade now, with a prorated charge and a
+    /// `Subscription switch compensation` grant; a downgrade (to Free too) at the period end.
+    /// A change between paid plans needs `confirmed` (`--yes`).
+    public func change(actor: Actor, plan tier: String, interval: BillingInterval?, confirmed: Bool) throws -> PlanChange {
+        try Permissions.require(actor.role, .manageSubscription)
+        let catalog = store.catalog
+        return try store.write { tx in
+            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID), !s.status.isFinal else {
+                throw CofferError("There is no subscription to change: subscribe first")
+            }
+            guard let target = catalog.plan(tier) else { throw CofferError("No plan \(CofferError.quote(tier)) (see coffer plans)") }
+            let newInterval = interval ?? (target.intervals.contains(s.interval) ? s.interval : target.intervals[0])
+            guard target.isFree || target.intervals.contains(newInterval) else {
+                throw CofferError("The \(target.name) plan is sold \(target.intervals.map(\.rawValue).joined(separator: " or "))")
+            }
+            guard target.isFree || s.seats <= target.maxSeats else {
+                throw CofferError("The \(target.name) plan has at most \(target.maxSeats) seat\(target.maxSeats == 1 ? "" : "s")")
+            }
+            guard target.tier != s.plan || newInterval != s.interval else {
+                throw CofferError("The subscription is already on \(target.name), \(newInterval.rawValue)")
+            }
+            let rank = { (tier: String) in catalog.plans.firstIndex { $0.tier == tier } ?? 0 }
+            let upgrade = rank(target.tier) > rank(s.plan)
+                || (target.tier == s.plan && newInterval == .yearly && s.interval != .yearly)
+            let subject = "\(s.plan) \(s.interval.rawValue) → \(target.tier) \(newInterval.rawValue)"
+            guard upgrade, !target.isFree else {
+                s.scheduledPlan = target.tier
+                s.scheduledInterval = target.isFree ? nil : newInterval
+                try s.save(tx.db)
+                try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue,
+                             action: "subscription.downgrade", subject: subject, after: "at \(UTC.iso(s.billingEnd))")
+                return .scheduled(at: s.status == .trialing ? (s.trialEnd ?? s.billingEnd) : s.billingEnd)
+            }
+            guard s.status.isActive else {
+                throw CofferError("Your subscription is \(s.status.title): pay the open invoice first (coffer subscription retry)")
+            }
+            let newTerms = PlanTerms(target)
+            let unusedOld = s.status == .trialing ? 0
+                : try Proration.cents(s.periodPrice, remaining: s.billingEnd - tx.now, of: s.billingEnd - s.billingStart)
+            let cents = s.status == .trialing ? 0 : max(0, newTerms.seatPrice(newInterval) * s.seats - unusedOld)
+            guard confirmed else {
+                throw CofferError("Changing from \(s.terms.name) to \(target.name) charges \(Money.cents(cents)) now: run again with --yes to confirm")
+            }
+            guard try Billing.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+                                     description: "Upgrade to \(target.name), \(newInterval.rawValue) (prorated)",
+                                     key: "sub\(s.id):upgrade:\(tx.now):\(target.tier):\(newInterval.rawValue)") else {
+                throw CofferError("Your card was declined: the plan was not changed")
+            }
+            let compensation = try replacePeriodGrants(s, with: target, tx)
+            s.plan = target.tier
+            s.terms = newTerms
+            s.interval = newInterval
+            s.scheduledPlan = nil
+            s.scheduledInterval = nil
+            s.creditAnchor = tx.now
+            s.creditIndex = 0
+            if s.status != .trialing { s.billingAnchor = tx.now; s.billingIndex = 0 }
+            let settlement = Settlement(tx)
+            if s.assigned { try settlement.grantPeriod(s) }
+            try s.save(tx.db)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.upgrade",
+                         subject: subject, after: "charged \(Money.cents(cents)), compensation \(compensation)")
+            return .upgraded(chargedCents: cents, compensation: compensation)
+        }
+    }
+
+    /// Cancels at the period end, or now (R12).
+    public func cancel(actor: Actor, now immediately: Bool) throws -> SubscriptionView {
+        try lifecycle(actor: actor, action: immediately ? "subscription.cancel-now" : "subscription.cancel") { s, tx in
+            if immediately {
+                s.status = try Lifecycle.next(s.status, on: .cancelNow)
+                s.endedAt = tx.now
+            } else {
+                _ = try Lifecycle.next(s.status, on: .periodEndedCanceled)
+                s.cancelAtPeriodEnd = true
+            }
+        }
+    }
+
+    /// Pauses the subscription until resumed (R12): no spending, no grants, no charges.
+    public func pause(actor: Actor) throws -> SubscriptionView {
+        try lifecycle(actor: actor, action: "subscription.pause") { s, _ in
+            s.status = try Lifecycle.next(s.status, on: .pause)
+            s.grantWithheld = true
+        }
+    }
+
+    /// Resumes a paused subscription (R12); the current period's credits arrive if they were withheld.
+    public func resume(actor: Actor) throws -> SubscriptionView {
+        try lifecycle(actor: actor, action: "subscription.resume") { s, tx in
+            s.status = try Lifecycle.next(s.status, on: .resume)
+            s.creditIndex = UTC.monthlyPeriod(anchor: s.creditAnchor, containing: tx.now).index
+            try Settlement(tx).grantWithheldPeriod(&s)
+        }
+    }
+
+    /// Retries the open payment now (R12). The attempt is recorded either way; a failure
+    /// throws its reason after the record is committed.
+    public func retry(actor: Actor) throws -> SubscriptionView {
+        try Permissions.require(actor.role, .manageSubscription)
+        let paid = try store.write { tx in
+            guard let s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID) else {
+                throw CofferError("There is no subscription to retry")
+            }
+            let paid = try Settlement(tx).retryNow(s)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue,
+                         action: "subscription.retry", subject: actor.workspaceSlug, after: paid ? "paid" : "failed")
+            return paid
+        }
+        guard paid else {
+            throw CofferError("The payment failed: \(try Billing(store).invoices(actor: actor).first?.failure ?? "declined")")
+        }
+        return try show(actor: actor)
+    }
+
+    private func lifecycle(actor: Actor, action: String, _ change: (inout SubscriptionRow, WriteContext) throws -> Void) throws -> SubscriptionView {
+        try Permissions.require(actor.role, .manageSubscription)
+        try store.write { tx in
+            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID) else {
+                throw CofferError("There is no subscription to change: subscribe first")
+            }
+            let before = s.status
+            try change(&s, tx)
+            try s.save(tx.db)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: action,
+                         subject: actor.workspaceSlug, before: before.rawValue,
+                         after: s.cancelAtPeriodEnd && s.endedAt == nil ? "cancels at \(UTC.iso(s.billingEnd))" : s.status.rawValue)
+        }
+        return try show(actor: actor)
+    }
+
+    private func validate(tier: String, interval: BillingInterval?, seats: Int64) throws -> (Plan, BillingInterval) {
+        guard let plan = store.catalog.plan(tier) else { throw CofferError("No plan \(CofferError.quote(tier)) (see coffer plans)") }
+        guard !plan.isFree else { throw CofferError("The Free plan needs no subscription: every workspace starts on it") }
+        let chosen = interval ?? plan.intervals[0]
+        guard plan.intervals.contains(chosen) else {
+            throw CofferError("The \(plan.name) plan is sold \(plan.intervals.map(\.rawValue).joined(separator: " or "))")
+        }
+        guard (1...plan.maxSeats).contains(seats) else {
+            throw CofferError("The \(plan.name) plan has 1 to \(plan.maxSeats) seat\(plan.maxSeats == 1 ? "" : "s")")
+        }
+        return (plan, chosen)
+    }
+
+    /// An Unpaid subscription is closed so the workspace can subscribe again (R12); any other
+    /// live one refuses a second checkout.
+    private func endOrRefuse(_ live: SubscriptionRow, _ tx: WriteContext) throws {
+        guard live.status == .unpaid else {
+            throw CofferError("There is already a \(live.terms.name) subscription (\(live.status.title)): use coffer subscription change")
+        }
+        var ended = live
+        ended.endedAt = tx.now
+        try ended.save(tx.db)
+    }
+
+    /// Creates the subscription row and starts it: a trial, or the first charge (R10, R12).
+    private func start(_ tx: WriteContext, workspace: Int64?, user: Int64?, payer: Int64, plan: Plan,
+                       interval: BillingInterval, seats: Int64, strategy: String, trial: Bool) throws {
+        let trialing = trial && plan.trialDays > 0
+        let hasCard = try Bool.fetchOne(tx.db, sql: "SELECT 1 FROM cards WHERE user_id = ?", arguments: [payer]) ?? false
+        guard trialing || hasCard else {
+            throw CofferError("Add a card first: --card NUMBER (or coffer billing card NUMBER)")
+        }
+        try tx.db.execute(sql: """
+            INSERT INTO subscriptions(workspace_id, user_id, plan, interval, seats, strategy, status, terms,
+                                      credit_anchor, billing_anchor, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?, ?)
+            """, arguments: [workspace, user, plan.tier, interval.rawValue, seats, strategy, PlanTerms(plan).json,
+                             tx.now, tx.now, tx.now])
+        var s = try SubscriptionRow.load(tx.db, id: tx.db.lastInsertedRowID)
+        if trialing {
+            s.status = try Lifecycle.next(nil, on: .trialStarted)
+            s.trialEnd = tx.now + plan.trialDays * UTC.day
+        } else {
+            let paid = try Billing.charge(tx, payer: payer, workspace: workspace, subscription: s.id, cents: s.periodPrice,
+                                          description: "\(s.label): first period", key: "sub\(s.id):first")
+            s.status = try Lifecycle.next(nil, on: paid ? .firstPaymentSucceeded : .firstPaymentFailed)
+            s.incompleteSince = paid ? nil : tx.now
+        }
+        if CreditPolicy.of(s.status).periodGrants { try Settlement(tx).grantPeriod(s) } else { s.grantWithheld = true }
+        try s.save(tx.db)
+    }
+
+    /// On upgrade, the old plan's period grants end; the unused part of its period credits comes
+    /// back as a `Subscription switch compensation` grant (R15), prorated by the second (R4).
+    private func replacePeriodGrants(_ s: SubscriptionRow, with target: Plan, _ tx: WriteContext) throws -> Credits {
+        let ledger = try tx.ledger()
+        let accounts = try Settlement(tx).walletAccounts(s)
+        var remainingCredits: Int64 = 0
+        var pool: Int64?
+        for row in try Row.fetchAll(tx.db, sql: """
+            SELECT g.id, g.account_id, a.asset, g.remaining FROM grants g JOIN accounts a ON a.id = g.account_id
+            WHERE g.account_id IN (\(accounts.map(String.init).joined(separator: ",")))
+              AND g.remaining > 0 AND g.source = 'subscription_renewal' AND g.expires_at = ?
+            """, arguments: [s.creditEnd]) {
+            let asset = Asset(code: row[2])
+            try ledger.expire(grant: row[0], account: row[1], asset: asset, amount: row[3])
+            if asset == .credits {
+                remainingCredits += row[3] as Int64
+                pool = row[1]
+                if let workspace = s.workspace {
+                    try ledger.recordAdjustment(workspace: workspace, account: row[1], type: .creditExpiration,
+                                                amount: -(row[3] as Int64), detail: "Replaced on upgrade to \(target.name)")
+                }
+            }
+        }
+        let prorated = try Proration.credits(Credits(millicredits: s.terms.creditsPerSeat * s.seats),
+                                             remaining: s.creditEnd - tx.now, of: s.creditEnd - s.creditStart)
+        let compensation = Credits(millicredits: min(remainingCredits, prorated.millicredits))
+        if compensation.millicredits > 0, let pool {
+            let newEnd = UTC.addingMonths(1, to: tx.now)
+            try ledger.grant(to: pool, asset: .credits, amount: compensation.millicredits, from: .grants,
+                             type: .subscriptionSwitchCompensation, detail: "Unused \(s.terms.name) credits (prorated)",
+                             expiresAt: newEnd, workspace: s.workspace)
+        }
+        return compensation
+    }
+
+    private func view(_ db: Database, live: SubscriptionRow?, walletUser: Int64?, workspace: Int64?) throws -> SubscriptionView {
+        let catalog = store.catalog
+        let remaining = try Int64.fetchOne(db, sql: workspace != nil
+            ? "SELECT balance FROM accounts WHERE kind = 'team_pool' AND workspace_id = ? AND asset = 'credits'"
+            : "SELECT balance FROM accounts WHERE kind = 'personal' AND user_id = ? AND asset = 'credits'",
+            arguments: [workspace ?? walletUser]) ?? 0
+        guard let s = live else {
+            let free = catalog.freePlan
+            return SubscriptionView(tier: free.tier, name: free.name, description: free.description, features: free.features,
+                                    status: nil, interval: nil, seats: 1, strategy: "per_team", pricePerSeatCents: 0,
+                                    periodPriceCents: 0, periodEnd: nil, nextRefresh: nil, cancelAtPeriodEnd: false,
+                                    scheduledPlan: nil, trialEnd: nil, remainingCredits: Credits(millicredits: remaining),
+                                    cardLast4: nil, assigned: true)
+        }
+        let plan = catalog.plan(s.plan)
+        let payer = try s.payer(db)
+        let live = s.endedAt == nil && !s.status.isFinal
+        return SubscriptionView(
+            tier: s.plan, name: s.terms.name, description: plan?.description ?? "", features: plan?.features ?? [],
+            status: s.status, interval: s.interval, seats: s.seats, strategy: s.strategy,
+            pricePerSeatCents: s.terms.seatPrice(s.interval), periodPriceCents: s.periodPrice,
+            periodEnd: live ? (s.status == .trialing ? s.trialEnd : s.billingEnd) : nil,
+            nextRefresh: live && s.status != .incomplete ? s.creditEnd : nil,
+            cancelAtPeriodEnd: s.cancelAtPeriodEnd, scheduledPlan: s.scheduledPlan,
+            trialEnd: s.status == .trialing ? s.trialEnd : nil, remainingCredits: Credits(millicredits: remaining),
+            cardLast4: try String.fetchOne(db, sql: "SELECT last4 FROM cards WHERE user_id = ?", arguments: [payer]),
+            assigned: s.assigned)
+    }
+}

@@ -1,0 +1,230 @@
+import ArgumentParser
+import CofferCore
+import CofferStore
+
+extension BillingInterval: ExpressibleByArgument {}
+
+/// `coffer subscribe`: checkout for the workspace (primary owner) or for oneself (`--personal`).
+struct SubscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subscribe", abstract: "Subscribe to a plan: a trial the first time, else a charge.")
+    enum Strategy: String, ExpressibleByArgument, CaseIterable {
+        case perTeam = "per-team", perSeat = "per-seat"
+    }
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The plan's tier (see coffer plans).") var plan: String
+    @Option(help: "monthly, yearly or one-time.") var interval: BillingInterval?
+    @Option(help: "Paid seats, the owner's included.") var seats: Int64 = 1
+    @Option(help: "per-team (one pool) or per-seat.") var strategy: Strategy = .perTeam
+    @Option(help: "A card number to save and charge.") var card: String?
+    @Flag(help: "A personal plan for the acting user.") var personal = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try global.openStore()
+        let subscriptions = Subscriptions(store)
+        let view = if personal {
+            try subscriptions.subscribePersonal(email: global.actingEmail(), plan: plan, interval: interval, card: card)
+        } else {
+            try subscriptions.subscribe(actor: global.actor(in: store), plan: plan, interval: interval, seats: seats,
+                                        strategy: strategy == .perTeam ? "per_team" : "per_seat", card: card)
+        }
+        try SubscriptionCommand.Show.print(view, json: json)
+    }
+}
+
+/// `coffer subscription show | change | cancel | pause | resume | retry`.
+struct SubscriptionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subscription", abstract: "Show and change the workspace's subscription.",
+        subcommands: [Show.self, Change.self, Cancel.self, Pause.self, Resume.self, Retry.self], defaultSubcommand: Show.self)
+
+    /// Shows tier, status, price and interval, features, seats, period end, next refresh, credits.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the plan, status, period and credits.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let store = try global.openStore()
+            try Self.print(Subscriptions(store).show(actor: global.actor(in: store)), json: json)
+        }
+
+        static func print(_ view: SubscriptionView, json: Bool) throws {
+            if json { return try Output.json(SubscriptionJSON(view)) }
+            let status = view.status?.title ?? "Active (Free plan)"
+            var lines = [
+                ("Plan", "\(view.name) (\(view.tier))"),
+                ("Status", status + (view.cancelAtPeriodEnd ? ", cancels at period end" : "")),
+                ("Description", view.description),
+                ("Price", view.interval.map { "\(Money.cents(view.pricePerSeatCents)) per seat, \($0.rawValue) — \(Money.cents(view.periodPriceCents)) for \(view.seats) seat\(view.seats == 1 ? "" : "s")" } ?? "free"),
+                ("Features", view.features.joined(separator: ", ")),
+                ("Seats", "\(view.seats) paid (\(view.strategy == "per_seat" ? "per seat" : "per team"))"),
+            ]
+            if let trialEnd = view.trialEnd { lines.append(("Trial ends", UTC.iso(trialEnd))) }
+            if let end = view.periodEnd { lines.append(("Period ends", UTC.iso(end))) }
+            lines.append(("Credits refresh", view.nextRefresh.map(UTC.iso) ?? "never (no recurring credits)"))
+            if let scheduled = view.scheduledPlan { lines.append(("Scheduled", "changes to \(scheduled) at the period end")) }
+            lines.append(("Credits left", view.remainingCredits.description))
+            lines.append(("Card", view.cardLast4.map { "•••• \($0)" } ?? "none"))
+            let width = lines.map(\.0.count).max() ?? 0
+            for (label, value) in lines {
+                Swift.print(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + Output.clean(value))
+            }
+        }
+    }
+
+    /// Upgrades now (prorated) or downgrades at the period end (R15).
+    struct Change: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change plan or interval (upgrade now, downgrade at period end).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The new plan's tier.") var plan: String
+        @Option(help: "monthly, yearly or one-time.") var interval: BillingInterval?
+        @Flag(help: "Confirm a change that charges the card.") var yes = false
+
+        func run() throws {
+            let store = try global.openStore()
+            switch try Subscriptions(store).change(actor: global.actor(in: store), plan: plan, interval: interval, confirmed: yes) {
+            case .upgraded(let cents, let compensation):
+                print("Upgraded to \(plan): charged \(Money.cents(cents)); \(compensation) of unused credits compensated")
+            case .scheduled(let time):
+                print("Changes to \(plan) at the end of the current period (\(UTC.iso(time)))")
+            }
+        }
+    }
+
+    /// Cancels at the period end, or now.
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel at the period end (or --now).")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Cancel immediately.") var now = false
+
+        func run() throws {
+            let store = try global.openStore()
+            let view = try Subscriptions(store).cancel(actor: global.actor(in: store), now: now)
+            print(now ? "Canceled." : "Cancels at the end of the period (\(view.periodEnd.map(UTC.iso) ?? "now")).")
+        }
+    }
+
+    /// Pauses until resumed.
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause the subscription until resumed.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            let store = try global.openStore()
+            print("Status: \(try Subscriptions(store).pause(actor: global.actor(in: store)).status?.title ?? "")")
+        }
+    }
+
+    /// Resumes a paused subscription.
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused subscription.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            let store = try global.openStore()
+            print("Status: \(try Subscriptions(store).resume(actor: global.actor(in: store)).status?.title ?? "")")
+        }
+    }
+
+    /// Retries the open payment now.
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Retry the failed payment now.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            let store = try global.openStore()
+            print("Status: \(try Subscriptions(store).retry(actor: global.actor(in: store)).status?.title ?? "")")
+        }
+    }
+}
+
+/// `coffer subscription show --json`.
+struct SubscriptionJSON: Encodable {
+    let tier, name, description, strategy, remaining_credits, status: String
+    let features: [String]
+    let interval, period_end, next_refresh, trial_end, scheduled_plan, card_last4: String?
+    let seats, price_per_seat_cents, period_price_cents: Int64
+    let cancel_at_period_end: Bool
+
+    init(_ v: SubscriptionView) {
+        tier = v.tier; name = v.name; description = v.description; strategy = v.strategy
+        remaining_credits = v.remainingCredits.plain; status = v.status?.rawValue ?? "active"
+        features = v.features; interval = v.interval?.rawValue
+        period_end = v.periodEnd.map(UTC.iso); next_refresh = v.nextRefresh.map(UTC.iso); trial_end = v.trialEnd.map(UTC.iso)
+        scheduled_plan = v.scheduledPlan; card_last4 = v.cardLast4
+        seats = v.seats; price_per_seat_cents = v.pricePerSeatCents; period_price_cents = v.periodPriceCents
+        cancel_at_period_end = v.cancelAtPeriodEnd
+    }
+}
+
+/// `coffer billing card NUMBER | invoices`: the billing portal (primary owner).
+struct BillingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "billing", abstract: "The billing portal: card on file and invoices.", subcommands: [Card.self, Invoices.self])
+
+    /// Saves the card; a failed payment is retried with it.
+    struct Card: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set the card on file (a failed payment is retried with it).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The card number.") var number: String
+        @Flag(help: "Set your personal card instead of the workspace's.") var personal = false
+
+        func run() throws {
+            let store = try global.openStore()
+            let last4 = personal
+                ? try Billing(store).setPersonalCard(email: global.actingEmail(), number: number)
+                : try Billing(store).setCard(actor: global.actor(in: store), number: number)
+            print("Card •••• \(last4) saved.")
+        }
+    }
+
+    /// Lists invoices, newest first.
+    struct Invoices: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List invoices, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let store = try global.openStore()
+            let invoices = try Billing(store).invoices(actor: global.actor(in: store))
+            if json {
+                return try Output.json(invoices.map {
+                    InvoiceJSON(id: $0.id, created_at: UTC.iso($0.createdAt), description: $0.description,
+                                amount_cents: $0.amountCents, status: $0.status, failure: $0.failure)
+                })
+            }
+            Output.table(["Date", "Description", "Amount", "Status"], invoices.map {
+                [UTC.short($0.createdAt), $0.description, Money.cents($0.amountCents), $0.status + ($0.failure.map { " (\($0))" } ?? "")]
+            }, rightAligned: [2])
+        }
+    }
+}
+
+/// An invoice in JSON.
+struct InvoiceJSON: Encodable {
+    let id: Int64
+    let created_at, description: String
+    let amount_cents: Int64
+    let status: String
+    let failure: String?
+}
+
+/// `coffer packs buy AMOUNT [--count N] [--personal]` (R23).
+struct PacksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "packs", abstract: "Buy credit packs.", subcommands: [Buy.self])
+
+    /// Buys packs into the team pool, or the personal wallet.
+    struct Buy: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Buy $10, $25, $50, $100, $500 or $1,000 packs.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The pack's amount.") var amount: String
+        @Option(help: "How many packs.") var count: Int64 = 1
+        @Flag(help: "Into your personal wallet.") var personal = false
+
+        func run() throws {
+            let store = try global.openStore()
+            let balance = try CreditPacks(store).buy(actor: global.actor(in: store), amount: Credits.parsePositive(amount),
+                                                     count: count, personal: personal)
+            print("Bought \(count) × \(try Credits.parse(amount)) pack\(count == 1 ? "" : "s"): \(personal ? "personal wallet" : "team pool") \(balance)")
+        }
+    }
+}
