@@ -210,10 +210,11 @@ final class WriteContext {
             """).execute(arguments: [workspace, actor, role, action, subject, before, after, now])
     }
 
-    /// Stamps what follows with `time` (an event's due time, R15a).
+    /// Starts a new event stamped with `time` (an event's due time, R15a): its entries form
+    /// their own batch, so settling in one transaction or many writes the same ledger.
     func setTime(_ time: Timestamp) {
         now = time
-        ledgerWriter?.now = time
+        ledgerWriter?.startEvent(at: time)
     }
 
     func finish() throws { try ledgerWriter?.finish() }

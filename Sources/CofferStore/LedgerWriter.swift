@@ -28,6 +28,12 @@ final class LedgerWriter {
         }
     }
 
+    /// Starts a new batch of entries (one domain event) stamped with `time`.
+    func startEvent(at time: Timestamp) {
+        now = time
+        batch = nil
+    }
+
     /// The id of a wallet or system account for `asset`, created on first use.
     func account(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
                  name: String? = nil, asset: Asset) throws -> Int64 {

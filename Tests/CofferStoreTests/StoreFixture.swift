@@ -45,3 +45,43 @@ final class StoreFixture: @unchecked Sendable {
     /// The file's bytes (to prove a refusal changed nothing).
     func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 }
+
+extension StoreFixture {
+    /// Sets the clock from ISO-8601 text.
+    func at(_ text: String) throws { now = try UTC.parse(text) }
+
+    /// Adds a member with `role` straight into the table (until the team commands exist in a test's scope).
+    func addMember(_ email: String, role: Role, to store: CofferStore, workspace: Int64) throws {
+        try store.database.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO users(email, created_at) VALUES (?, 0)", arguments: [email])
+            try db.execute(sql: """
+                INSERT INTO members(workspace_id, user_id, role, access, joined_at)
+                SELECT ?, id, ?, 'seat', 0 FROM users WHERE email = ?
+                """, arguments: [workspace, role.rawValue, email])
+        }
+    }
+}
+
+extension CofferStore {
+    /// Everything that must come out the same however time is settled: entries, adjustments,
+    /// invoices, subscriptions and the chain head.
+    func ledgerFingerprint() throws -> String {
+        try read { db in
+            var lines: [String] = []
+            for row in try Row.fetchAll(db, sql: "SELECT id, asset, from_account, to_account, amount, grant_id, kind, created_at FROM entries ORDER BY id") {
+                lines.append("E \(row[0] as Int64) \(row[1] as String) \(row[2] as Int64)→\(row[3] as Int64) \(row[4] as Int64) g\(row[5] as Int64? ?? 0) \(row[6] as String) @\(row[7] as Int64)")
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT type, amount, detail, created_at FROM adjustments ORDER BY id") {
+                lines.append("A \(row[0] as String) \(row[1] as Int64) \(row[2] as String) @\(row[3] as Int64)")
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT description, amount_cents, status, created_at FROM invoices ORDER BY id") {
+                lines.append("I \(row[0] as String) \(row[1] as Int64) \(row[2] as String) @\(row[3] as Int64)")
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, plan, status, ended_at, next_due_at, credit_index, billing_index FROM subscriptions ORDER BY id") {
+                lines.append("S \(row.description)")
+            }
+            lines.append("H \(try Row.fetchOne(db, sql: "SELECT hex(hash) FROM ledger_head")?.description ?? "-")")
+            return lines.joined(separator: "\n")
+        }
+    }
+}
