@@ -26,6 +26,8 @@ public struct SubscriptionView: Sendable, Equatable {
     public let remainingCredits: Credits
     public let cardLast4: String?
     public let assigned: Bool
+    /// True when this subscription has ended and the workspace is back on the Free plan.
+    public let ended: Bool
 }
 
 /// What `subscription change` did (R15).
@@ -86,10 +88,14 @@ public struct Subscriptions: Sendable {
         return try store.read { try view($0, live: SubscriptionRow.live($0, user: user), walletUser: user, workspace: nil) }
     }
 
-    /// The workspace's plan and subscription (the Free plan when there is none).
+    /// The workspace's plan and subscription: the live one, else the last one that ended (so
+    /// its final status shows), else the Free plan.
     public func show(actor: Actor) throws -> SubscriptionView {
         try store.read { db in
-            try view(db, live: SubscriptionRow.live(db, workspace: actor.workspaceID), walletUser: nil, workspace: actor.workspaceID)
+            let latest = try SubscriptionRow.live(db, workspace: actor.workspaceID) ?? Row.fetchOne(db, sql: """
+                SELECT * FROM subscriptions WHERE workspace_id = ? ORDER BY id DESC LIMIT 1
+                """, arguments: [actor.workspaceID]).map(SubscriptionRow.init)
+            return try view(db, live: latest, walletUser: nil, workspace: actor.workspaceID)
         }
     }
 
@@ -323,7 +329,7 @@ public struct Subscriptions: Sendable {
                                     status: nil, interval: nil, seats: 1, strategy: "per_team", pricePerSeatCents: 0,
                                     periodPriceCents: 0, periodEnd: nil, nextRefresh: nil, cancelAtPeriodEnd: false,
                                     scheduledPlan: nil, trialEnd: nil, remainingCredits: Credits(millicredits: remaining),
-                                    cardLast4: nil, assigned: true)
+                                    cardLast4: nil, assigned: true, ended: false)
         }
         let plan = catalog.plan(s.plan)
         let payer = try s.payer(db)
@@ -337,6 +343,6 @@ public struct Subscriptions: Sendable {
             cancelAtPeriodEnd: s.cancelAtPeriodEnd, scheduledPlan: s.scheduledPlan,
             trialEnd: s.status == .trialing ? s.trialEnd : nil, remainingCredits: Credits(millicredits: remaining),
             cardLast4: try String.fetchOne(db, sql: "SELECT last4 FROM cards WHERE user_id = ?", arguments: [payer]),
-            assigned: s.assigned)
+            assigned: s.assigned, ended: s.endedAt != nil)
     }
 }

@@ -54,7 +54,7 @@ struct SubscriptionCommand: ParsableCommand {
             if json { return try Output.json(SubscriptionJSON(view)) }
             let status = view.status?.title ?? "Active (Free plan)"
             var lines = [
-                ("Plan", "\(view.name) (\(view.tier))"),
+                ("Plan", "\(view.name) (\(view.tier))" + (view.ended ? " — ended; the workspace is on the Free plan" : "")),
                 ("Status", status + (view.cancelAtPeriodEnd ? ", cancels at period end" : "")),
                 ("Description", view.description),
                 ("Price", view.interval.map { "\(Money.cents(view.pricePerSeatCents)) per seat, \($0.rawValue) — \(Money.cents(view.periodPriceCents)) for \(view.seats) seat\(view.seats == 1 ? "" : "s")" } ?? "free"),
@@ -143,9 +143,10 @@ struct SubscriptionJSON: Encodable {
     let features: [String]
     let interval, period_end, next_refresh, trial_end, scheduled_plan, card_last4: String?
     let seats, price_per_seat_cents, period_price_cents: Int64
-    let cancel_at_period_end: Bool
+    let cancel_at_period_end, ended: Bool
 
     init(_ v: SubscriptionView) {
+        ended = v.ended
         tier = v.tier; name = v.name; description = v.description; strategy = v.strategy
         remaining_credits = v.remainingCredits.plain; status = v.status?.rawValue ?? "active"
         features = v.features; interval = v.interval?.rawValue
