@@ -35,7 +35,7 @@ struct LedgerPropertyTests {
             switch rng.next() % 10 {
             case 0...3: // grant, sometimes expiring
                 let amount = Int64(rng.next() % 50_000) + 1
-                let expires: Timestamp? = rng.next() % 2 == 0 ? nil : fixture.now + Int64(rng.next() % 40) * UTC.day
+                let expires: Timestamp? = rng.next() % 2 == 0 ? nil : fixture.now + Int64(1 + rng.next() % 40) * UTC.day
                 let id = try store.write { tx in
                     try tx.ledger().grant(to: pool, asset: asset, amount: amount, from: .grants, type: .adminAdjustment,
                                           detail: "step \(step)", expiresAt: expires, workspace: workspace.id)
