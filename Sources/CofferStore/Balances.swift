@@ -37,6 +37,15 @@ public struct Balances: Sendable {
                 WalletBalance(kind: .teamPool, holder: actor.workspaceName, asset: Asset(code: row[0]),
                               balance: row[1], unlimited: false)
             }
+            // Seat wallets (PER_SEAT, R27): one's own; owners see every seat's.
+            let seeAll = Permissions.allows(actor.role, .manageSeats)
+            wallets += try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT a.asset, a.balance, u.email FROM accounts a JOIN seats s ON s.id = a.seat_id JOIN users u ON u.id = s.user_id
+                WHERE a.kind = 'seat' AND a.workspace_id = ? AND s.removed_at IS NULL AND (? OR s.user_id = ?)
+                ORDER BY u.email, a.asset != 'credits', a.asset
+                """), arguments: [actor.workspaceID, seeAll, actor.userID]).map { row in
+                WalletBalance(kind: .seat, holder: row[2], asset: Asset(code: row[0]), balance: row[1], unlimited: false)
+            }
             let personal = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT asset, balance FROM accounts WHERE kind = 'personal' AND user_id = ?
                 ORDER BY asset != 'credits', asset

@@ -75,13 +75,14 @@ final class LedgerWriter {
         return grantID
     }
 
-    /// Rolls `amount` of a grant over into a new grant in the same wallet that expires later (R21):
-    /// the old grant is drawn into the `rollover` system account and granted back from it.
-    func rollOver(grant: Int64, account: Int64, asset: Asset, amount: Int64, expiresAt: Timestamp, detail: String) throws {
+    /// Moves `amount` of a grant into a new grant in `target` (the same wallet for a rollover,
+    /// R21, or the team pool for a closed seat wallet, R27), through the `rollover` system account.
+    func move(grant: Int64, from account: Int64, to target: Int64, asset: Asset, amount: Int64,
+              expiresAt: Timestamp?, detail: String) throws {
         try takeFromGrant(Draw(grant: grant, amount: amount))
         let transit = try system(.rollover, asset: asset)
         try post(asset: asset, from: account, to: transit, amount: amount, grant: grant, kind: "rollover", usage: nil)
-        try self.grant(to: account, asset: asset, amount: amount, from: .rollover, type: .subscriptionRenewal,
+        try self.grant(to: target, asset: asset, amount: amount, from: .rollover, type: .subscriptionRenewal,
                        detail: detail, expiresAt: expiresAt, workspace: nil, source: "rollover")
     }
 

@@ -7,7 +7,7 @@ enum Schema {
     static let applicationID: Int32 = 0x436F_4652
 
     /// Every migration this build knows, in order.
-    static let knownMigrations = ["v1-ledger", "v2-subscriptions"]
+    static let knownMigrations = ["v1-ledger", "v2-subscriptions", "v3-team"]
 
     /// The migrator; `seal` is recorded in the new database on first creation.
     static func migrator(seal: LedgerSeal) -> DatabaseMigrator {
@@ -19,6 +19,7 @@ enum Schema {
                            arguments: [seal.mode, seal.keyCheck])
         }
         migrator.registerMigration("v2-subscriptions", migrate: createSubscriptions)
+        migrator.registerMigration("v3-team", migrate: createTeam)
         return migrator
     }
 
@@ -206,6 +207,39 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            """)
+    }
+
+    /// Seats (R26), member limits and pending invitations, scheduled seat changes, and each
+    /// member's spending per credit period (for limits, R30).
+    private static func createTeam(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE members ADD COLUMN previous_access TEXT;
+            ALTER TABLE members ADD COLUMN credit_limit INTEGER;
+            ALTER TABLE members ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+
+            -- A seat keeps its identity (and, under PER_SEAT, its wallet) when it is replaced.
+            CREATE TABLE seats (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                multiplier INTEGER NOT NULL DEFAULT 1 CHECK (multiplier BETWEEN 1 AND 10),
+                added_at INTEGER NOT NULL,
+                removed_at INTEGER
+            ) STRICT;
+            CREATE UNIQUE INDEX seats_live ON seats(workspace_id, user_id) WHERE removed_at IS NULL;
+            INSERT INTO seats(workspace_id, user_id, added_at)
+                SELECT workspace_id, user_id, joined_at FROM members WHERE access = 'seat';
+
+            ALTER TABLE subscriptions ADD COLUMN scheduled_seats INTEGER;
+
+            CREATE TABLE member_spend (
+                workspace_id INTEGER NOT NULL,
+                user_id INTEGER NOT NULL,
+                period_start INTEGER NOT NULL,
+                used INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (workspace_id, user_id, period_start)
+            ) STRICT, WITHOUT ROWID;
             """)
     }
 }

@@ -104,6 +104,7 @@ struct Settlement {
         if !s.status.isFinal, s.creditEnd <= time {
             try closeCreditPeriod(s, at: time)
             s.creditIndex += 1
+            if let seats = s.scheduledSeats { s.seats = seats; s.scheduledSeats = nil } // operator change (R9)
             if CreditPolicy.of(s.status).periodGrants && s.assigned {
                 try grantPeriod(s)
                 s.grantWithheld = false
@@ -154,6 +155,14 @@ struct Settlement {
     /// The period grant (R20: credits per seat × paid seats) and the allowance items (R9a),
     /// expiring when the current credit period ends.
     func grantPeriod(_ s: SubscriptionRow) throws {
+        if s.strategy == "per_seat", let workspace = s.workspace {
+            for row in try Row.fetchAll(tx.db, sql: "SELECT id, multiplier FROM seats WHERE workspace_id = ? AND removed_at IS NULL",
+                                        arguments: [workspace]) {
+                try grantSeat(s, seat: row[0], multiplier: row[1])
+            }
+            try grantOwnerItems(s)
+            return
+        }
         let ledger = try tx.ledger()
         let expires = s.creditEnd
         let credits = s.terms.creditsPerSeat * s.seats
@@ -180,6 +189,39 @@ struct Settlement {
         }
     }
 
+    /// A seat's allotment under PER_SEAT (R27): credits and team allowance items × multiplier
+    /// (unlimited stays unlimited), expiring when the credit period ends.
+    func grantSeat(_ s: SubscriptionRow, seat: Int64, multiplier: Int64) throws {
+        guard let workspace = s.workspace else { return }
+        let ledger = try tx.ledger()
+        let credits = s.terms.creditsPerSeat * multiplier
+        if credits > 0 {
+            try ledger.grant(to: ledger.account(.seat, workspace: workspace, seat: seat, asset: .credits), asset: .credits,
+                             amount: credits, from: .grants, type: .subscriptionRenewal, detail: "\(s.label), seat allotment",
+                             expiresAt: s.creditEnd, workspace: workspace)
+        }
+        for item in s.terms.allowances where item.team {
+            guard let amount = item.amount else { continue }
+            let asset = Asset.service(item.service)
+            try ledger.grant(to: ledger.account(.seat, workspace: workspace, seat: seat, asset: asset), asset: asset,
+                             amount: amount * multiplier, from: .grants, type: .subscriptionRenewal, detail: s.label,
+                             expiresAt: s.creditEnd, workspace: workspace)
+        }
+    }
+
+    /// The primary owner's personal allowance items (R9a).
+    private func grantOwnerItems(_ s: SubscriptionRow) throws {
+        let ledger = try tx.ledger()
+        let payer = try s.payer(tx.db)
+        for item in s.terms.allowances where !item.team {
+            guard let amount = item.amount else { continue }
+            let asset = Asset.service(item.service)
+            try ledger.grant(to: ledger.account(.personal, user: payer, asset: asset), asset: asset, amount: amount,
+                             from: .grants, type: .subscriptionRenewal, detail: s.label, expiresAt: s.creditEnd,
+                             workspace: s.workspace)
+        }
+    }
+
     /// Ends a credit period (R21): period credits roll over up to the plan's cap and the rest
     /// expire (`Credit expiration`), or everything resets (`Package reset`) on plans without
     /// rollover; rolled-over credits and allowances simply expire.
@@ -195,8 +237,11 @@ struct Settlement {
                                reason: "Beyond the \(cap)% rollover cap of \(s.terms.name)")
                 }
                 if roll > 0 {
-                    try ledger.rollOver(grant: grant.id, account: grant.account, asset: .credits, amount: roll,
-                                        expiresAt: nextEnd, detail: "Rolled over from \(UTC.dateString(s.creditStart))")
+                    // Under PER_SEAT a seat's unused credits roll over into the team pool (R27).
+                    let target = grant.kind == .seat && s.workspace != nil
+                        ? try ledger.account(.teamPool, workspace: s.workspace!, asset: .credits) : grant.account
+                    try ledger.move(grant: grant.id, from: grant.account, to: target, asset: .credits, amount: roll,
+                                    expiresAt: nextEnd, detail: "Rolled over from \(UTC.dateString(s.creditStart))")
                 }
             } else {
                 let reset = grant.source == AdjustmentType.subscriptionRenewal.rawValue && cap == 0
@@ -219,20 +264,20 @@ struct Settlement {
 
     /// A grant that has fallen due, with its wallet.
     struct DueGrant {
-        let id: Int64, account: Int64, workspace: Int64?, asset: Asset, amount: Int64, remaining: Int64, source: String
+        let id: Int64, account: Int64, kind: WalletKind, workspace: Int64?, asset: Asset, amount: Int64, remaining: Int64, source: String
     }
 
     private func dueGrants(in accounts: [Int64], by time: Timestamp) throws -> [DueGrant] {
         guard !accounts.isEmpty else { return [] }
         return try Row.fetchAll(tx.db, sql: """
-            SELECT g.id, g.account_id, a.workspace_id, a.asset, g.amount, g.remaining, g.source FROM grants g
+            SELECT g.id, g.account_id, a.kind, a.workspace_id, a.asset, g.amount, g.remaining, g.source FROM grants g
             JOIN accounts a ON a.id = g.account_id
             WHERE g.account_id IN (\(accounts.map(String.init).joined(separator: ",")))
               AND g.remaining > 0 AND g.expires_at IS NOT NULL AND g.expires_at <= ?
             ORDER BY g.expires_at, g.id
             """, arguments: [time]).map {
-            DueGrant(id: $0[0], account: $0[1], workspace: $0[2], asset: Asset(code: $0[3]), amount: $0[4],
-                     remaining: $0[5], source: $0[6])
+            DueGrant(id: $0[0], account: $0[1], kind: WalletKind(rawValue: $0[2]) ?? .system, workspace: $0[3],
+                     asset: Asset(code: $0[4]), amount: $0[5], remaining: $0[6], source: $0[7])
         }
     }
 
@@ -250,7 +295,7 @@ struct Settlement {
             let payer = try s.payer(tx.db)
             let ownerAssets = s.terms.allowances.filter { !$0.team }.map(\.service)
             return try Int64.fetchAll(tx.db, sql: """
-                SELECT id FROM accounts WHERE (kind = 'team_pool' AND workspace_id = ?)
+                SELECT id FROM accounts WHERE (kind IN ('team_pool', 'seat') AND workspace_id = ?)
                    OR (kind = 'personal' AND user_id = ? AND asset IN (\(ownerAssets.map { "'\($0)'" }.joined(separator: ",")) ))
                 """, arguments: [workspace, payer])
         }

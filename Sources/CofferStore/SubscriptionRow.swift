@@ -63,6 +63,8 @@ struct SubscriptionRow {
     var grantWithheld: Bool
     var assigned: Bool
     var endedAt: Timestamp?
+    /// Seats an operator set, effective from the next credit period (R9).
+    var scheduledSeats: Int64?
 
     init(_ row: Row) throws {
         id = row["id"]; workspace = row["workspace_id"]; user = row["user_id"]
@@ -77,6 +79,7 @@ struct SubscriptionRow {
         scheduledInterval = (row["scheduled_interval"] as String?).flatMap(BillingInterval.init(rawValue:))
         incompleteSince = row["incomplete_since"]; failedAt = row["failed_at"]; retries = row["retries"]
         grantWithheld = row["grant_withheld"]; assigned = row["assigned"]; endedAt = row["ended_at"]
+        scheduledSeats = row["scheduled_seats"]
     }
 
     /// The workspace's subscription that has not ended, if any.
@@ -125,12 +128,12 @@ struct SubscriptionRow {
             UPDATE subscriptions SET plan = ?, interval = ?, seats = ?, strategy = ?, status = ?, terms = ?,
               credit_anchor = ?, credit_index = ?, billing_anchor = ?, billing_index = ?, trial_end = ?,
               cancel_at_period_end = ?, scheduled_plan = ?, scheduled_interval = ?, incomplete_since = ?,
-              failed_at = ?, retries = ?, grant_withheld = ?, assigned = ?, ended_at = ?, next_due_at = ?
+              failed_at = ?, retries = ?, grant_withheld = ?, assigned = ?, ended_at = ?, next_due_at = ?, scheduled_seats = ?
             WHERE id = ?
             """, arguments: [plan, interval.rawValue, seats, strategy, status.rawValue, terms.json,
                              creditAnchor, creditIndex, billingAnchor, billingIndex, trialEnd,
                              cancelAtPeriodEnd, scheduledPlan, scheduledInterval?.rawValue, incompleteSince,
-                             failedAt, retries, grantWithheld, assigned, endedAt, endedAt == nil ? nextDue : nil, id])
+                             failedAt, retries, grantWithheld, assigned, endedAt, endedAt == nil ? nextDue : nil, scheduledSeats, id])
     }
 
     /// Who pays: the workspace's primary owner, or the personal subscriber.

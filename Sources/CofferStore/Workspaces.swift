@@ -25,6 +25,8 @@ public struct Actor: Sendable, Equatable {
     public let workspaceSlug: String
     public let workspaceName: String
     public let role: Role
+    /// An invitation the user has not accepted yet (R26).
+    public let pending: Bool
 }
 
 /// A workspace an operator acts on (no acting user).
@@ -59,6 +61,8 @@ public struct Workspaces: Sendable {
             try db.execute(sql: """
                 INSERT INTO members(workspace_id, user_id, role, access, joined_at) VALUES (?, ?, 'primary_owner', 'seat', ?)
                 """, arguments: [workspaceID, userID, tx.now])
+            try db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                           arguments: [workspaceID, userID, tx.now])
             let ledger = try tx.ledger()
             let pool = try ledger.account(.teamPool, workspace: workspaceID, asset: .credits)
             let free = store.catalog.freePlan
@@ -101,7 +105,7 @@ public struct Workspaces: Sendable {
         let email = try Email.normalize(rawEmail)
         return try store.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT u.id AS user_id, w.id AS workspace_id, w.slug, w.name, m.role
+                SELECT u.id AS user_id, w.id AS workspace_id, w.slug, w.name, m.role, m.pending
                 FROM users u JOIN members m ON m.user_id = u.id JOIN workspaces w ON w.id = m.workspace_id
                 WHERE u.email = ? AND (? IS NULL OR w.slug = ?)
                 ORDER BY w.slug
@@ -120,7 +124,7 @@ public struct Workspaces: Sendable {
             }
             return Actor(userID: row["user_id"], email: email, workspaceID: row["workspace_id"],
                          workspaceSlug: row["slug"], workspaceName: row["name"],
-                         role: Role(rawValue: row["role"]) ?? .member)
+                         role: Role(rawValue: row["role"]) ?? .member, pending: row["pending"])
         }
     }
 

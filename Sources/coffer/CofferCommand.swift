@@ -18,6 +18,7 @@ struct Coffer: ParsableCommand {
         subcommands: [
             DemoCommand.self, WorkspaceCommand.self, PlansCommand.self, SubscribeCommand.self,
             SubscriptionCommand.self, BillingCommand.self, PacksCommand.self, BalanceCommand.self,
+            SeatsCommand.self, InviteCommand.self, MembersCommand.self, AccessCommand.self, AuditCommand.self,
             OperatorCommand.self, CheckCommand.self,
         ]
     )

@@ -107,8 +107,12 @@ struct GlobalOptions: ParsableArguments {
         throw CofferError("Say who you are with --as EMAIL or COFFER_USER")
     }
 
-    /// The acting user in the chosen workspace.
-    func actor(in store: CofferStore) throws -> Actor {
-        try Workspaces(store).actor(email: actingEmail(), workspace: workspace)
+    /// The acting user in the chosen workspace. A pending invitation is accepted by the user's
+    /// first act in the workspace (R26), unless `acceptInvitation` is false.
+    func actor(in store: CofferStore, acceptInvitation: Bool = true) throws -> Actor {
+        let actor = try Workspaces(store).actor(email: actingEmail(), workspace: workspace)
+        guard actor.pending, acceptInvitation, !store.isReadOnly else { return actor }
+        try Members(store).acceptInvite(actor: actor)
+        return try Workspaces(store).actor(email: actor.email, workspace: actor.workspaceSlug)
     }
 }

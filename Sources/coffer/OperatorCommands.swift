@@ -6,7 +6,7 @@ import CofferStore
 struct OperatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "Operator commands: credit adjustments (audited).",
-        subcommands: [Adjust.self, Grant.self])
+        subcommands: [Adjust.self, Grant.self, SeatsCommand.self])
 
     /// An Admin adjustment of the team pool's credits.
     struct Adjust: ParsableCommand {
@@ -45,6 +45,23 @@ struct OperatorCommand: ParsableCommand {
             let balance = try OperatorActions(store).referral(workspace: workspace, firstPaid: kind == .referralFirstPaid,
                                                               amount: credits, for: member)
             print("Granted \(credits) (\(kind.rawValue)) to \(Output.clean(workspace.slug)): team pool \(balance)")
+        }
+    }
+
+    /// `coffer operator seats set N`: Business/Enterprise seat changes, from the next credit period (R9).
+    struct SeatsCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "seats", abstract: "Set paid seats (from the next credit period).",
+                                                        subcommands: [Set.self])
+        struct Set: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Set the paid seats, effective from the next credit period.")
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "The number of paid seats.") var seats: Int64
+            func run() throws {
+                let store = try global.openStore()
+                let workspace = try Workspaces(store).workspace(global.workspace)
+                let from = try Seats(store).operatorSet(workspace: workspace, seats: seats)
+                print("\(Output.clean(workspace.slug)): \(seats) paid seats from \(UTC.iso(from))")
+            }
         }
     }
 }

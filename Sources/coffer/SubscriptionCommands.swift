@@ -37,7 +37,8 @@ struct SubscribeCommand: ParsableCommand {
 struct SubscriptionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subscription", abstract: "Show and change the workspace's subscription.",
-        subcommands: [Show.self, Change.self, Cancel.self, Pause.self, Resume.self, Retry.self], defaultSubcommand: Show.self)
+        subcommands: [Show.self, Change.self, Cancel.self, Pause.self, Resume.self, Retry.self, Assign.self, Unassign.self],
+        defaultSubcommand: Show.self)
 
     /// Shows tier, status, price and interval, features, seats, period end, next refresh, credits.
     struct Show: ParsableCommand {
@@ -133,6 +134,30 @@ struct SubscriptionCommand: ParsableCommand {
         func run() throws {
             let store = try global.openStore()
             print("Status: \(try Subscriptions(store).retry(actor: global.actor(in: store)).status?.title ?? "")")
+        }
+    }
+}
+
+extension SubscriptionCommand {
+    /// Gives the subscription back to the team (R32).
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Assign the subscription to the team (your seat returns).")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            let store = try global.openStore()
+            try Members(store).assign(actor: global.actor(in: store))
+            print("The subscription is assigned to the team; add the others again with coffer seats add")
+        }
+    }
+
+    /// Takes the subscription away from the team (R32).
+    struct Unassign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Unassign the subscription: every seat goes, everyone is Personal.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            let store = try global.openStore()
+            try Members(store).unassign(actor: global.actor(in: store))
+            print("The subscription is unassigned: everyone is on Personal access; the team pool is kept but closed")
         }
     }
 }

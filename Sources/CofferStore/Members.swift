@@ -1,0 +1,286 @@
+import CofferCore
+import GRDB
+
+/// A row of the members table (SPEC §9 Team tab, `coffer members list`).
+public struct MemberView: Sendable, Equatable {
+    public let name: String
+    public let email: String
+    public let role: Role
+    public let access: AccessType
+    /// An invitation not yet accepted (shown as Pending).
+    public let pending: Bool
+    /// The seat's multiplier, when the member holds or has reserved a seat.
+    public let multiplier: Int64?
+    public let limit: Credits?
+    public let usedThisPeriod: Credits
+    public let remaining: Credits?
+    /// The team plan for Seat access; the member's own plan for Credits and Personal.
+    public let effectivePlan: String
+}
+
+/// Roles, access types, limits and multipliers (R6–R7, R25–R26, R31–R32), every change audited.
+public struct Members: Sendable {
+    let store: CofferStore
+
+    /// The members use case over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// Every member of the actor's workspace.
+    public func list(actor: Actor) throws -> [MemberView] {
+        try store.read { db in
+            let period = try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: store.now)
+            let team = try SubscriptionRow.live(db, workspace: actor.workspaceID)
+            let teamPlan = team.flatMap { $0.status.isFinal ? nil : $0.terms.name } ?? store.catalog.freePlan.name
+            return try MemberRow.all(db, workspace: actor.workspaceID).map { m in
+                let used = try Int64.fetchOne(db, sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
+                                              arguments: [actor.workspaceID, m.userID, period.start]) ?? 0
+                let name = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [m.userID]) ?? ""
+                return MemberView(
+                    name: name, email: m.email, role: m.role, access: m.access, pending: m.pending,
+                    multiplier: m.seatID == nil ? nil : m.multiplier, limit: m.creditLimit.map(Credits.init),
+                    usedThisPeriod: Credits(millicredits: used),
+                    remaining: m.creditLimit.map { Credits(millicredits: max(0, $0 - used)) },
+                    effectivePlan: m.access == .seat ? teamPlan : try Self.personalPlan(db, user: m.userID, catalog: store.catalog).name)
+            }
+        }
+    }
+
+    /// The plan a user pays for themself (Free when none).
+    static func personalPlan(_ db: Database, user: Int64, catalog: Catalog) throws -> (tier: String, name: String) {
+        if let s = try SubscriptionRow.live(db, user: user), s.status.isActive { return (s.plan, s.terms.name) }
+        return (catalog.freePlan.tier, catalog.freePlan.name)
+    }
+
+    /// Makes a member an owner (admin) or a member again (primary owner only).
+    public func setRole(actor: Actor, email: String, role: Role) throws {
+        try Permissions.require(actor.role, .changeRoles)
+        guard role != .primaryOwner else { throw CofferError("Use transfer-ownership to hand over the primary owner role") }
+        try change(actor: actor, email: email, action: "member.role") { member, tx in
+            guard member.role != .primaryOwner else {
+                throw CofferError("The primary owner's role changes only by transfer-ownership")
+            }
+            try tx.db.execute(sql: "UPDATE members SET role = ? WHERE workspace_id = ? AND user_id = ?",
+                              arguments: [role.rawValue, actor.workspaceID, member.userID])
+            return (member.role.rawValue, role.rawValue)
+        }
+    }
+
+    /// Hands the primary owner role to an owner; the old primary owner stays an owner (R6).
+    public func transferOwnership(actor: Actor, to email: String) throws {
+        try Permissions.require(actor.role, .changeRoles)
+        try change(actor: actor, email: email, action: "member.transfer-ownership") { member, tx in
+            guard member.role == .owner, !member.pending else {
+                throw CofferError("The primary owner role can go only to an owner: make \(member.email) an owner first")
+            }
+            try tx.db.execute(sql: "UPDATE members SET role = 'owner' WHERE workspace_id = ? AND user_id = ?",
+                              arguments: [actor.workspaceID, actor.userID])
+            try tx.db.execute(sql: "UPDATE members SET role = 'primary_owner' WHERE workspace_id = ? AND user_id = ?",
+                              arguments: [actor.workspaceID, member.userID])
+            return (actor.email, member.email)
+        }
+    }
+
+    /// An owner sets a member's access type (R25–R26, R31).
+    public func setAccess(actor: Actor, email: String, access: AccessType) throws {
+        try Permissions.require(actor.role, .setMemberAccess)
+        try change(actor: actor, email: email, action: "member.access") { member, tx in
+            try apply(access, to: member, tx, actor: actor, remember: true)
+            return (member.access.rawValue, access.rawValue)
+        }
+    }
+
+    /// The acting user switches themself to Personal, or opts back in to their previous type (R31).
+    public func switchSelf(actor: Actor, toPersonal: Bool) throws -> AccessType {
+        try Permissions.require(actor.role, .recordOwnUsage)
+        return try store.write { tx in
+            let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: actor.email)
+            let target: AccessType
+            if toPersonal {
+                guard member.access != .personal else { throw CofferError("You are already on Personal access") }
+                target = .personal
+            } else {
+                guard member.access == .personal else {
+                    throw CofferError("You are already on the team (\(member.access.rawValue.capitalized) access)")
+                }
+                guard let previous = member.previousAccess else {
+                    throw CofferError("You have no team access to return to: ask an owner to add you")
+                }
+                target = previous
+            }
+            try apply(target, to: member, tx, actor: actor, remember: toPersonal)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "member.access.self",
+                         subject: actor.email, before: member.access.rawValue, after: target.rawValue)
+            return target
+        }
+    }
+
+    /// Moves a member to `access`: Seat needs a seat (a reserved one, or room for a new one);
+    /// Credits needs a personal plan of the team's tier and holds no seat; Personal keeps a
+    /// Seat member's seat reserved.
+    private func apply(_ access: AccessType, to member: MemberRow, _ tx: WriteContext, actor: Actor, remember: Bool) throws {
+        guard !member.pending else { throw CofferError("\(member.email) has not accepted the invitation yet") }
+        guard member.access != access else {
+            throw CofferError("\(member.email) already has \(access.rawValue.capitalized) access")
+        }
+        let workspace = actor.workspaceID
+        switch access {
+        case .seat:
+            if member.seatID == nil {
+                try TeamRules.requireRoom(tx.db, workspace: workspace, extra: 1, catalog: store.catalog)
+                try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                                  arguments: [workspace, member.userID, tx.now])
+                try TeamRules.grantSeatAllotment(tx, workspace: workspace, seat: tx.db.lastInsertedRowID, multiplier: 1)
+            }
+        case .credits:
+            let team = try SubscriptionRow.live(tx.db, workspace: workspace)
+            let teamTier = team.flatMap { $0.status.isFinal ? nil : ($0.plan, $0.terms.name) }
+                ?? (store.catalog.freePlan.tier, store.catalog.freePlan.name)
+            let mine = try Self.personalPlan(tx.db, user: member.userID, catalog: store.catalog)
+            guard mine.tier == teamTier.0 else {
+                throw CofferError("All members of a shared credit pool must be on the same plan tier (team: \(teamTier.1), yours: \(mine.name))")
+            }
+            if let seat = member.seatID {
+                try tx.db.execute(sql: "UPDATE seats SET removed_at = ? WHERE id = ?", arguments: [tx.now, seat])
+                try TeamRules.closeSeatWallet(tx, workspace: workspace, seat: seat, actor: actor.email, role: actor.role.rawValue)
+            }
+        case .personal:
+            break
+        }
+        try tx.db.execute(sql: "UPDATE members SET access = ?, previous_access = ? WHERE workspace_id = ? AND user_id = ?",
+                          arguments: [access.rawValue, access == .personal && remember ? member.access.rawValue : nil,
+                                      workspace, member.userID])
+    }
+
+    /// Sets a member's credit limit per credit period on draws from team wallets, or none (R30).
+    public func setLimit(actor: Actor, email: String, limit: Credits?) throws {
+        try Permissions.require(actor.role, .setMemberAccess)
+        if let limit, limit.millicredits < 0 { throw CofferError("Amount must not be negative: \(limit.plain)") }
+        try change(actor: actor, email: email, action: "member.limit") { member, tx in
+            try tx.db.execute(sql: "UPDATE members SET credit_limit = ? WHERE workspace_id = ? AND user_id = ?",
+                              arguments: [limit?.millicredits, actor.workspaceID, member.userID])
+            return (member.creditLimit.map { Credits(millicredits: $0).plain } ?? "none", limit?.plain ?? "none")
+        }
+    }
+
+    /// Sets a seat's multiplier (R26): per-seat plans only, 1–10, within the paid seats; a
+    /// higher multiplier brings the extra allotment for the current period at once (R27).
+    public func setMultiplier(actor: Actor, email: String, multiplier: Int64) throws {
+        try Permissions.require(actor.role, .setMemberAccess)
+        guard (1...10).contains(multiplier) else { throw CofferError("Seat multipliers go from 1 to 10") }
+        try change(actor: actor, email: email, action: "seat.multiplier") { member, tx in
+            let (_, subscription) = try TeamRules.seatLimit(tx.db, workspace: actor.workspaceID, catalog: store.catalog)
+            guard subscription?.strategy == "per_seat" else { throw CofferError("Seat multipliers apply only to per-seat plans") }
+            guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
+            try TeamRules.requireRoom(tx.db, workspace: actor.workspaceID, extra: multiplier - member.multiplier, catalog: store.catalog)
+            try tx.db.execute(sql: "UPDATE seats SET multiplier = ? WHERE id = ?", arguments: [multiplier, seat])
+            if multiplier > member.multiplier {
+                try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: seat, multiplier: multiplier - member.multiplier)
+            }
+            return (String(member.multiplier), String(multiplier))
+        }
+    }
+
+    /// The acting user accepts their pending seat (`coffer invite accept`, or by first acting).
+    public func acceptInvite(actor: Actor) throws {
+        try store.write { tx in
+            let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: actor.email)
+            guard member.pending else { throw CofferError("You have no pending invitation in \(actor.workspaceSlug)") }
+            try tx.db.execute(sql: "UPDATE members SET pending = 0, joined_at = ? WHERE workspace_id = ? AND user_id = ?",
+                              arguments: [tx.now, actor.workspaceID, member.userID])
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "invite.accept",
+                         subject: actor.email, before: "pending", after: "seat")
+        }
+    }
+
+    /// Takes the subscription away from the team (R32): every seat assignment goes, the owner's
+    /// too; everyone falls back to Personal; the pool is kept but closed.
+    public func unassign(actor: Actor) throws {
+        try Permissions.require(actor.role, .assignSubscription)
+        try store.write { tx in
+            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID), !s.status.isFinal else {
+                throw CofferError("There is no subscription to unassign")
+            }
+            guard s.assigned else { throw CofferError("The subscription is already unassigned") }
+            for seat in try Int64.fetchAll(tx.db, sql: "SELECT id FROM seats WHERE workspace_id = ? AND removed_at IS NULL", arguments: [actor.workspaceID]) {
+                try TeamRules.closeSeatWallet(tx, workspace: actor.workspaceID, seat: seat, actor: actor.email, role: actor.role.rawValue)
+            }
+            try tx.db.execute(sql: "UPDATE seats SET removed_at = ? WHERE workspace_id = ? AND removed_at IS NULL", arguments: [tx.now, actor.workspaceID])
+            try tx.db.execute(sql: "DELETE FROM members WHERE workspace_id = ? AND pending = 1", arguments: [actor.workspaceID])
+            try tx.db.execute(sql: "UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ?", arguments: [actor.workspaceID])
+            s.assigned = false
+            try s.save(tx.db)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.unassign",
+                         subject: actor.workspaceSlug, before: "assigned", after: "unassigned")
+        }
+    }
+
+    /// Gives the subscription back to the team (R32): the owner's seat returns and the pool reopens;
+    /// owners add the others again.
+    public func assign(actor: Actor) throws {
+        try Permissions.require(actor.role, .assignSubscription)
+        try store.write { tx in
+            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID), !s.status.isFinal else {
+                throw CofferError("There is no subscription to assign")
+            }
+            guard !s.assigned else { throw CofferError("The subscription is already assigned to the team") }
+            s.assigned = true
+            try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                              arguments: [actor.workspaceID, actor.userID, tx.now])
+            let seat = tx.db.lastInsertedRowID
+            try tx.db.execute(sql: "UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
+                              arguments: [actor.workspaceID, actor.userID])
+            try s.save(tx.db)
+            if s.grantWithheld {
+                try Settlement(tx).grantWithheldPeriod(&s)
+                try s.save(tx.db)
+            } else {
+                try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: seat, multiplier: 1)
+            }
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.assign",
+                         subject: actor.workspaceSlug, before: "unassigned", after: "assigned")
+        }
+    }
+
+    /// One audited change to one member.
+    private func change(actor: Actor, email: String, action: String,
+                        _ body: (MemberRow, WriteContext) throws -> (before: String, after: String)) throws {
+        try store.write { tx in
+            let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: email)
+            let (before, after) = try body(member, tx)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: action,
+                         subject: member.email, before: before, after: after)
+        }
+    }
+}
+
+/// An audit log row (SPEC §10).
+public struct AuditEntry: Sendable, Equatable {
+    public let time: Timestamp
+    public let actor: String
+    public let role: String
+    public let action: String
+    public let subject: String
+    public let before: String?
+    public let after: String?
+}
+
+/// The audit log, for owners (SPEC §10).
+public struct AuditLog: Sendable {
+    let store: CofferStore
+
+    /// The audit log use case over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// The workspace's audit log, newest first.
+    public func list(actor: Actor, limit: Int = 500) throws -> [AuditEntry] {
+        try Permissions.require(actor.role, .manageSeats)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT created_at, actor, actor_role, action, subject, before, after FROM audit_log
+                WHERE workspace_id = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [actor.workspaceID, limit]).map {
+                AuditEntry(time: $0[0], actor: $0[1], role: $0[2], action: $0[3], subject: $0[4], before: $0[5], after: $0[6])
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import CofferCore
+import GRDB
+
+/// A seat as `coffer seats list` shows it.
+public struct SeatView: Sendable, Equatable {
+    public let email: String
+    public let role: Role
+    /// `held`, `reserved` (its holder is on Personal access) or `pending` (an invitation).
+    public let state: String
+    public let multiplier: Int64
+    public let addedAt: Timestamp
+}
+
+/// The outcome of one item of a seat batch (R26): applied, or refused with its message.
+public struct SeatItemResult: Sendable, Equatable {
+    public let item: String
+    public let error: String?
+}
+
+/// Seats within the paid count (R26): add (invite), replace, remove, buy; PER_SEAT wallets (R27).
+public struct Seats: Sendable {
+    let store: CofferStore
+
+    /// The seats use case over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// Every live seat of the actor's workspace, the owner's first.
+    public func list(actor: Actor) throws -> [SeatView] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT u.email, m.role, m.access, m.pending, s.multiplier, s.added_at FROM seats s
+                JOIN users u ON u.id = s.user_id JOIN members m ON m.workspace_id = s.workspace_id AND m.user_id = s.user_id
+                WHERE s.workspace_id = ? AND s.removed_at IS NULL ORDER BY m.role != 'primary_owner', s.added_at, u.email
+                """, arguments: [actor.workspaceID]).map { row in
+                let pending: Bool = row[3]
+                return SeatView(email: row[0], role: Role(rawValue: row[1]) ?? .member,
+                                state: pending ? "pending" : (row[2] as String) == "personal" ? "reserved" : "held",
+                                multiplier: row[4], addedAt: row[5])
+            }
+        }
+    }
+
+    /// Adds seats for emails (pending until each user accepts or first acts). A batch applies
+    /// the valid items and reports each refused one with R26's message.
+    public func add(actor: Actor, emails: [String]) throws -> [SeatItemResult] {
+        try Permissions.require(actor.role, .manageSeats)
+        return try store.write { tx in
+            try emails.map { raw in
+                do {
+                    try addOne(tx, actor: actor, raw: raw)
+                    return SeatItemResult(item: raw, error: nil)
+                } catch let error as CofferError {
+                    return SeatItemResult(item: raw, error: error.message)
+                }
+            }
+        }
+    }
+
+    private func addOne(_ tx: WriteContext, actor: Actor, raw: String) throws {
+        let email = try Email.normalize(raw)
+        let existing = try MemberRow.find(tx.db, workspace: actor.workspaceID, email: email)
+        if existing?.seatID != nil { throw CofferError("User already has a seat for this team") }
+        try TeamRules.requireRoom(tx.db, workspace: actor.workspaceID, extra: 1, catalog: store.catalog)
+        let user = try Users.findOrCreate(email: email, in: tx)
+        if let existing {
+            try tx.db.execute(sql: "UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
+                              arguments: [actor.workspaceID, existing.userID])
+        } else {
+            try tx.db.execute(sql: """
+                INSERT INTO members(workspace_id, user_id, role, access, joined_at, pending) VALUES (?, ?, 'member', 'seat', ?, 1)
+                """, arguments: [actor.workspaceID, user, tx.now])
+        }
+        try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                          arguments: [actor.workspaceID, user, tx.now])
+        try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: tx.db.lastInsertedRowID, multiplier: 1)
+        try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.add",
+                     subject: email, before: existing.map { $0.access.rawValue }, after: existing == nil ? "pending" : "seat")
+    }
+
+    /// Moves a seat (and under PER_SEAT its wallet) to another email (R26).
+    public func replace(actor: Actor, from rawFrom: String, to rawTo: String) throws {
+        try Permissions.require(actor.role, .manageSeats)
+        try store.write { tx in
+            let from = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: rawFrom)
+            guard from.role != .primaryOwner else { throw CofferError("The owner's seat cannot be replaced") }
+            guard let seat = from.seatID else { throw CofferError("\(from.email) has no seat in this team") }
+            let to = try Email.normalize(rawTo)
+            guard try MemberRow.find(tx.db, workspace: actor.workspaceID, email: to) == nil else {
+                throw CofferError("There is already a seat with this email \(to)")
+            }
+            let user = try Users.findOrCreate(email: to, in: tx)
+            try tx.db.execute(sql: "UPDATE seats SET user_id = ? WHERE id = ?", arguments: [user, seat])
+            try tx.db.execute(sql: """
+                INSERT INTO members(workspace_id, user_id, role, access, joined_at, pending) VALUES (?, ?, 'member', 'seat', ?, 1)
+                """, arguments: [actor.workspaceID, user, tx.now])
+            try leaveSeat(tx, workspace: actor.workspaceID, member: from)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.replace",
+                         subject: "seat \(seat)", before: from.email, after: to)
+        }
+    }
+
+    /// Removes a seat: its slot is free again; a pending invitation is withdrawn; a member falls
+    /// back to Personal access; under PER_SEAT its wallet's credits move to the team pool (R26–R27).
+    public func remove(actor: Actor, email rawEmail: String) throws {
+        try Permissions.require(actor.role, .manageSeats)
+        try store.write { tx in
+            let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: rawEmail)
+            guard member.role != .primaryOwner else { throw CofferError("The owner's seat cannot be removed") }
+            guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
+            try tx.db.execute(sql: "UPDATE seats SET removed_at = ? WHERE id = ?", arguments: [tx.now, seat])
+            try TeamRules.closeSeatWallet(tx, workspace: actor.workspaceID, seat: seat, actor: actor.email, role: actor.role.rawValue)
+            try leaveSeat(tx, workspace: actor.workspaceID, member: member)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.remove",
+                         subject: member.email, before: member.pending ? "pending" : member.access.rawValue,
+                         after: member.pending ? "withdrawn" : "personal")
+        }
+    }
+
+    /// Someone who no longer has a seat: an invitation is withdrawn, a member is on Personal access.
+    private func leaveSeat(_ tx: WriteContext, workspace: Int64, member: MemberRow) throws {
+        if member.pending {
+            try tx.db.execute(sql: "DELETE FROM members WHERE workspace_id = ? AND user_id = ?", arguments: [workspace, member.userID])
+        } else {
+            try tx.db.execute(sql: "UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
+                              arguments: [workspace, member.userID])
+        }
+    }
+
+    /// Buys `count` more paid seats (R9): self-serve plans only, with a prorated charge and,
+    /// under PER_TEAM, the new seats' prorated credits for the current period (R4, R20).
+    @discardableResult
+    public func buy(actor: Actor, count: Int64) throws -> Int64 {
+        try Permissions.require(actor.role, .manageSubscription)
+        guard (1...1_000).contains(count) else { throw CofferError("Buy 1 to 1,000 seats at a time") }
+        return try store.write { tx in
+            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID), !s.status.isFinal else {
+                throw CofferError("Subscribe to a plan first to buy seats")
+            }
+            guard s.terms.selfServeSeats else {
+                throw CofferError("Seat changes on the \(s.terms.name) plan are made by your account manager")
+            }
+            guard s.status.isActive else { throw CofferError("Your subscription is \(s.status.title): seats can be bought once it is active") }
+            let maximum = store.catalog.plan(s.plan)?.maxSeats ?? s.seats + count
+            guard s.seats + count <= maximum else { throw CofferError("The \(s.terms.name) plan has at most \(maximum) seats") }
+            let cents = s.status == .trialing ? 0
+                : try Proration.cents(s.terms.seatPrice(s.interval) * count, remaining: s.billingEnd - tx.now, of: s.billingEnd - s.billingStart)
+            guard try Billing.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+                                     description: "\(count) more seat\(count == 1 ? "" : "s") (prorated)",
+                                     key: "sub\(s.id):seats:\(tx.now):\(s.seats)+\(count)") else {
+                throw CofferError("Your card was declined: no seats were added")
+            }
+            let before = s.seats
+            s.seats += count
+            if s.strategy == "per_team", s.assigned, CreditPolicy.of(s.status).periodGrants, s.terms.creditsPerSeat > 0 {
+                let credits = try Proration.credits(Credits(millicredits: s.terms.creditsPerSeat * count),
+                                                    remaining: s.creditEnd - tx.now, of: s.creditEnd - s.creditStart)
+                if credits.millicredits > 0 {
+                    let ledger = try tx.ledger()
+                    try ledger.grant(to: ledger.account(.teamPool, workspace: actor.workspaceID, asset: .credits), asset: .credits,
+                                     amount: credits.millicredits, from: .grants, type: .subscriptionRenewal,
+                                     detail: "\(s.label), \(count) added seat\(count == 1 ? "" : "s") (prorated)",
+                                     expiresAt: s.creditEnd, workspace: actor.workspaceID)
+                }
+            }
+            try s.save(tx.db)
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seats.buy",
+                         subject: actor.workspaceSlug, before: String(before), after: "\(s.seats), charged \(Money.cents(cents))")
+            return s.seats
+        }
+    }
+
+    /// The operator's seat change for any plan (Business and Enterprise above all), effective
+    /// from the next credit period (R9).
+    public func operatorSet(workspace: WorkspaceRef, seats: Int64) throws -> Timestamp {
+        guard (1...100_000).contains(seats) else { throw CofferError("Seats go from 1 to 100,000") }
+        return try store.write { tx in
+            guard var s = try SubscriptionRow.live(tx.db, workspace: workspace.id), !s.status.isFinal else {
+                throw CofferError("\(workspace.slug) has no subscription")
+            }
+            let taken = try TeamRules.seatsTaken(tx.db, workspace: workspace.id)
+            guard seats >= taken else { throw CofferError("\(seats) seats is fewer than the \(taken) in use: remove seats first") }
+            let before = s.seats
+            s.scheduledSeats = seats
+            try s.save(tx.db)
+            try tx.audit(workspace: workspace.id, actor: "operator", role: "operator", action: "seats.set",
+                         subject: workspace.slug, before: String(before), after: "\(seats) from \(UTC.iso(s.creditEnd))")
+            return s.creditEnd
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import CofferCore
+import GRDB
+
+/// A member as the team rules see it.
+struct MemberRow {
+    let userID: Int64
+    let email: String
+    let role: Role
+    let access: AccessType
+    let previousAccess: AccessType?
+    let creditLimit: Int64?
+    let pending: Bool
+    /// The live seat, if the member holds (or has reserved) one.
+    let seatID: Int64?
+    let multiplier: Int64
+
+    static let select = """
+        SELECT m.user_id, u.email, m.role, m.access, m.previous_access, m.credit_limit, m.pending,
+               s.id AS seat_id, ifnull(s.multiplier, 1) AS multiplier
+        FROM members m JOIN users u ON u.id = m.user_id
+        LEFT JOIN seats s ON s.workspace_id = m.workspace_id AND s.user_id = m.user_id AND s.removed_at IS NULL
+        """
+
+    init(_ row: Row) {
+        userID = row[0]; email = row[1]; role = Role(rawValue: row[2]) ?? .member
+        access = AccessType(rawValue: row[3]) ?? .personal
+        previousAccess = (row[4] as String?).flatMap(AccessType.init(rawValue:))
+        creditLimit = row[5]; pending = row[6]; seatID = row[7]; multiplier = row[8]
+    }
+
+    /// The member with this (normalised) email, if any.
+    static func find(_ db: Database, workspace: Int64, email: String) throws -> MemberRow? {
+        try Row.fetchOne(db, sql: select + " WHERE m.workspace_id = ? AND u.email = ?", arguments: [workspace, email]).map(MemberRow.init)
+    }
+
+    /// The member, or an error naming the email.
+    static func require(_ db: Database, workspace: Int64, email raw: String) throws -> MemberRow {
+        let email = try Email.normalize(raw)
+        guard let member = try find(db, workspace: workspace, email: email) else {
+            throw CofferError("\(email) is not a member of this workspace")
+        }
+        return member
+    }
+
+    static func all(_ db: Database, workspace: Int64) throws -> [MemberRow] {
+        try Row.fetchAll(db, sql: select + " WHERE m.workspace_id = ? ORDER BY m.role = 'member', u.email", arguments: [workspace])
+            .map(MemberRow.init)
+    }
+}
+
+/// The rules every team command shares: seat limits (R26), credit periods (R4a) and seat wallets (R27).
+enum TeamRules {
+    /// The paid seats, the live subscription (if any) and the strategy.
+    static func seatLimit(_ db: Database, workspace: Int64, catalog: Catalog) throws -> (limit: Int64, subscription: SubscriptionRow?) {
+        guard let live = try SubscriptionRow.live(db, workspace: workspace), !live.status.isFinal else {
+            return (catalog.freePlan.maxSeats, nil)
+        }
+        guard live.assigned else {
+            throw CofferError("The subscription is not assigned to the team: assign it first (coffer subscription assign)")
+        }
+        return (live.seats, live)
+    }
+
+    /// Seats held, reserved or pending, counted × multiplier (R26).
+    static func seatsTaken(_ db: Database, workspace: Int64) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT ifnull(sum(multiplier), 0) FROM seats WHERE workspace_id = ? AND removed_at IS NULL",
+                           arguments: [workspace]) ?? 0
+    }
+
+    /// Refuses when holding `extra` more seats would pass the paid count: `Seats limit exceeded: 4 > 3`.
+    static func requireRoom(_ db: Database, workspace: Int64, extra: Int64, catalog: Catalog) throws {
+        let (limit, _) = try seatLimit(db, workspace: workspace, catalog: catalog)
+        let wanted = try seatsTaken(db, workspace: workspace) + extra
+        guard wanted <= limit else { throw CofferError("Seats limit exceeded: \(wanted) > \(limit)") }
+    }
+
+    /// The credit period containing `now` (R4a): the subscription's, else monthly from the workspace's creation.
+    static func creditPeriod(_ db: Database, workspace: Int64, now: Timestamp) throws -> (start: Timestamp, end: Timestamp) {
+        let anchor = try SubscriptionRow.live(db, workspace: workspace).map(\.creditAnchor)
+            ?? Int64.fetchOne(db, sql: "SELECT created_at FROM workspaces WHERE id = ?", arguments: [workspace]) ?? now
+        let period = UTC.monthlyPeriod(anchor: anchor, containing: now)
+        return (period.start, period.end)
+    }
+
+    /// Gives a new seat under PER_SEAT its allotment for the current period (R27).
+    static func grantSeatAllotment(_ tx: WriteContext, workspace: Int64, seat: Int64, multiplier: Int64) throws {
+        guard let s = try SubscriptionRow.live(tx.db, workspace: workspace), s.strategy == "per_seat", s.assigned,
+              CreditPolicy.of(s.status).periodGrants, s.endedAt == nil else { return }
+        try Settlement(tx).grantSeat(s, seat: seat, multiplier: multiplier)
+    }
+
+    /// Ends a seat's wallet (R27): its credits move to the team pool (audited), allowances expire.
+    static func closeSeatWallet(_ tx: WriteContext, workspace: Int64, seat: Int64, actor: String, role: String) throws {
+        let ledger = try tx.ledger()
+        let grants = try Row.fetchAll(tx.db, sql: """
+            SELECT g.id, g.account_id, a.asset, g.remaining, g.expires_at FROM grants g JOIN accounts a ON a.id = g.account_id
+            WHERE a.kind = 'seat' AND a.seat_id = ? AND g.remaining > 0 ORDER BY g.id
+            """, arguments: [seat])
+        var moved: Int64 = 0
+        for row in grants {
+            let asset = Asset(code: row[2])
+            if asset == .credits {
+                let pool = try ledger.account(.teamPool, workspace: workspace, asset: .credits)
+                try ledger.move(grant: row[0], from: row[1], to: pool, asset: .credits, amount: row[3],
+                                expiresAt: row[4], detail: "From a removed seat's wallet")
+                moved += row[3] as Int64
+            } else {
+                try ledger.expire(grant: row[0], account: row[1], asset: asset, amount: row[3])
+            }
+        }
+        if moved > 0 {
+            try tx.audit(workspace: workspace, actor: actor, role: role, action: "seat.wallet-closed", subject: "seat \(seat)",
+                         after: "moved \(Credits(millicredits: moved).plain) to the team pool")
+        }
+    }
+}
