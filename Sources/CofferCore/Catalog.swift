@@ -130,6 +130,11 @@ public struct Service: Sendable, Equatable {
     /// What one unit is called (message, image, call, hour…).
     public let unit: String
     public let unitPrice: Credits
+
+    /// A service with each field spelled out.
+    public init(slug: String, name: String, kind: ServiceKind, unit: String, unitPrice: Credits) {
+        (self.slug, self.name, self.kind, self.unit, self.unitPrice) = (slug, name, kind, unit, unitPrice)
+    }
 }
 
 /// A validation failure at a field path inside the catalog file.

@@ -18,6 +18,20 @@ public struct BalanceReport: Sendable, Equatable {
     public let wallets: [WalletBalance]
     /// When recurring credits next refresh (none on the Free plan).
     public let nextRefresh: Timestamp?
+    /// Auto-recharge settings (the team's, or each seat's) and this period's spend.
+    public let recharge: [RechargeState]
+    /// Recent auto-recharge outcomes, newest first: `recharged`, `refused` or `declined` with a message.
+    public let rechargeLog: [(outcome: String, message: String, time: Timestamp)]
+    /// The low-balance alert amount, if set.
+    public let alertThreshold: Credits?
+    /// Recent alerts from the outbox, newest first.
+    public let alerts: [(kind: String, message: String, time: Timestamp)]
+
+    public static func == (a: BalanceReport, b: BalanceReport) -> Bool {
+        a.workspace == b.workspace && a.wallets == b.wallets && a.nextRefresh == b.nextRefresh && a.recharge == b.recharge
+            && a.alertThreshold == b.alertThreshold && a.alerts.map(\.message) == b.alerts.map(\.message)
+            && a.rechargeLog.map(\.message) == b.rechargeLog.map(\.message)
+    }
 }
 
 /// The balances a user may see (R7: everyone sees the team pool; each user their own wallets).
@@ -57,8 +71,33 @@ public struct Balances: Sendable {
                 WalletBalance(kind: .personal, holder: actor.email, asset: Asset(code: row[0]), balance: row[1], unlimited: false)
             }
             let live = try SubscriptionRow.live(db, workspace: actor.workspaceID)
+            // Unlimited allowances have no balance to keep (R33); they are listed as unlimited.
+            if let live, !live.status.isFinal, live.assigned {
+                for item in live.terms.allowances where item.amount == nil && (item.team || actor.role == .primaryOwner) {
+                    wallets.append(WalletBalance(kind: item.team ? (live.strategy == "per_seat" ? .seat : .teamPool) : .personal,
+                                                 holder: item.team ? (live.strategy == "per_seat" ? "every seat" : actor.workspaceName) : actor.email,
+                                                 asset: .service(item.service), balance: 0, unlimited: true))
+                }
+            }
             let refresh = live.flatMap { $0.status.isFinal || $0.status == .incomplete ? nil : $0.creditEnd }
-            return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh)
+            let period = try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: store.now)
+            let recharge = try Row.fetchAll(db, sql: """
+                SELECT r.enabled, r.threshold, r.amount, r.max_period_spend, u.email,
+                       (SELECT spent FROM recharge_spend p WHERE p.workspace_id = r.workspace_id AND p.seat_id = r.seat_id AND p.period_start = ?)
+                FROM recharge_settings r LEFT JOIN seats s ON s.id = r.seat_id LEFT JOIN users u ON u.id = s.user_id
+                WHERE r.workspace_id = ? ORDER BY r.seat_id
+                """, arguments: [period.start, actor.workspaceID]).map { row in
+                RechargeState(seat: row[4], settings: RechargeSettings(enabled: row[0], threshold: Credits(millicredits: row[1]),
+                              amount: Credits(millicredits: row[2]), maxPeriodSpend: (row[3] as Int64?).map(Credits.init)),
+                              spentThisPeriod: Credits(millicredits: row[5] ?? 0))
+            }
+            let log = try Row.fetchAll(db, sql: "SELECT outcome, message, created_at FROM recharge_log WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
+                                       arguments: [actor.workspaceID]).map { (outcome: $0[0] as String, message: $0[1] as String, time: $0[2] as Int64) }
+            let alerts = try Row.fetchAll(db, sql: "SELECT kind, message, created_at FROM alerts WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
+                                          arguments: [actor.workspaceID]).map { (kind: $0[0] as String, message: $0[1] as String, time: $0[2] as Int64) }
+            let threshold = try Int64.fetchOne(db, sql: "SELECT alert_threshold FROM workspaces WHERE id = ?", arguments: [actor.workspaceID])
+            return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
+                                 rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts)
         }
     }
 

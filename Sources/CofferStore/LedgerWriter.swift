@@ -28,6 +28,22 @@ final class LedgerWriter {
         }
     }
 
+    /// The writer's in-memory chain state, to restore when a savepoint rolls back.
+    struct Snapshot {
+        fileprivate let lastID: Int64
+        fileprivate let head: [UInt8]
+        fileprivate let batch: Int64?
+        fileprivate let dirty: Bool
+    }
+
+    /// The chain state now.
+    func snapshot() -> Snapshot { Snapshot(lastID: lastID, head: head, batch: batch, dirty: dirty) }
+
+    /// Puts the chain state back after the entries written since `snapshot` were rolled back.
+    func restore(_ snapshot: Snapshot) {
+        (lastID, head, batch, dirty) = (snapshot.lastID, snapshot.head, snapshot.batch, snapshot.dirty)
+    }
+
     /// Starts a new batch of entries (one domain event) stamped with `time`.
     func startEvent(at time: Timestamp) {
         now = time

@@ -7,7 +7,7 @@ enum Schema {
     static let applicationID: Int32 = 0x436F_4652
 
     /// Every migration this build knows, in order.
-    static let knownMigrations = ["v1-ledger", "v2-subscriptions", "v3-team"]
+    static let knownMigrations = ["v1-ledger", "v2-subscriptions", "v3-team", "v4-consumption"]
 
     /// The migrator; `seal` is recorded in the new database on first creation.
     static func migrator(seal: LedgerSeal) -> DatabaseMigrator {
@@ -20,6 +20,7 @@ enum Schema {
         }
         migrator.registerMigration("v2-subscriptions", migrate: createSubscriptions)
         migrator.registerMigration("v3-team", migrate: createTeam)
+        migrator.registerMigration("v4-consumption", migrate: createConsumption)
         return migrator
     }
 
@@ -240,6 +241,94 @@ enum Schema {
                 used INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (workspace_id, user_id, period_start)
             ) STRICT, WITHOUT ROWID;
+            """)
+    }
+
+    /// Usage events (R33), API keys, the model whitelist, auto-recharge (R34–R36) and
+    /// low-balance alerts (R24) with their outbox.
+    private static func createConsumption(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE usage_events (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+                event_key TEXT NOT NULL,
+                payload_hash TEXT NOT NULL,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                recorded_by INTEGER NOT NULL REFERENCES users(id),
+                service TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                quantity INTEGER,
+                credits INTEGER NOT NULL,
+                units INTEGER NOT NULL,
+                value INTEGER NOT NULL,
+                conversation_id TEXT,
+                title TEXT,
+                billing_type TEXT,
+                api_key TEXT,
+                call_id TEXT,
+                task_id TEXT,
+                import_type TEXT,
+                url TEXT,
+                result TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE UNIQUE INDEX usage_events_key ON usage_events(workspace_id, event_key);
+
+            CREATE TABLE api_keys (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+                name TEXT NOT NULL,
+                prefix TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                UNIQUE (workspace_id, name)
+            ) STRICT;
+
+            CREATE TABLE whitelist (
+                workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+                service TEXT NOT NULL,
+                PRIMARY KEY (workspace_id, service)
+            ) STRICT, WITHOUT ROWID;
+
+            -- seat_id 0: the team's settings (PER_TEAM); else one seat's (PER_SEAT).
+            CREATE TABLE recharge_settings (
+                workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+                seat_id INTEGER NOT NULL DEFAULT 0,
+                enabled INTEGER NOT NULL,
+                threshold INTEGER NOT NULL,
+                amount INTEGER NOT NULL,
+                max_period_spend INTEGER,
+                PRIMARY KEY (workspace_id, seat_id)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE recharge_spend (
+                workspace_id INTEGER NOT NULL,
+                seat_id INTEGER NOT NULL,
+                period_start INTEGER NOT NULL,
+                spent INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, seat_id, period_start)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE recharge_log (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL,
+                seat_id INTEGER NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('recharged', 'refused', 'declined')),
+                message TEXT NOT NULL,
+                cost INTEGER NOT NULL,
+                created_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX recharge_log_by_workspace ON recharge_log(workspace_id, id);
+
+            ALTER TABLE workspaces ADD COLUMN alert_threshold INTEGER;
+            -- The outbox: every alert raised, for whatever delivers them.
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+                kind TEXT NOT NULL,
+                message TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                delivered_at INTEGER
+            ) STRICT;
+            CREATE INDEX alerts_by_workspace ON alerts(workspace_id, id);
             """)
     }
 }

@@ -17,6 +17,13 @@ struct BalanceCommand: ParsableCommand {
             [wallet.kind.title, wallet.holder, wallet.asset.code, BalanceJSON.amount(wallet, display: true)]
         }, rightAligned: [3])
         print("Next refresh: \(report.nextRefresh.map(UTC.iso) ?? "none (no paid plan)")")
+        for state in report.recharge {
+            let s = state.settings
+            print("Auto-recharge\(state.seat.map { " (seat \($0))" } ?? ""): \(s.enabled ? "on" : "off"), below \(s.threshold) buy \(s.amount), cap \(s.maxPeriodSpend?.description ?? "none"), spent \(state.spentThisPeriod) this period")
+        }
+        for entry in report.rechargeLog { print("  \(UTC.short(entry.time)) \(entry.outcome): \(Output.clean(entry.message))") }
+        print("Low-balance alert: \(report.alertThreshold.map { "below \($0)" } ?? "off")")
+        for alert in report.alerts { print("  \(UTC.short(alert.time)) \(Output.clean(alert.message))") }
     }
 }
 
@@ -29,8 +36,17 @@ struct BalanceJSON: Encodable {
     let workspace: String
     let wallets: [Wallet]
     let next_refresh: String?
-    let auto_recharge: [String]
-    let alerts: [String]
+    struct Recharge: Encodable {
+        let seat: String?
+        let enabled: Bool
+        let threshold, amount, spent_this_period: String
+        let max_period_spend: String?
+    }
+    struct Event: Encodable { let kind, message, time: String }
+    let auto_recharge: [Recharge]
+    let recharge_log: [Event]
+    let alert_threshold: String?
+    let alerts: [Event]
 
     init(_ report: BalanceReport) {
         workspace = report.workspace
@@ -39,18 +55,25 @@ struct BalanceJSON: Encodable {
                    balance: Self.amount($0, display: false), unlimited: $0.unlimited)
         }
         next_refresh = report.nextRefresh.map(UTC.iso)
-        auto_recharge = []
-        alerts = []
+        auto_recharge = report.recharge.map {
+            Recharge(seat: $0.seat, enabled: $0.settings.enabled, threshold: $0.settings.threshold.plain, amount: $0.settings.amount.plain,
+                     spent_this_period: $0.spentThisPeriod.plain, max_period_spend: $0.settings.maxPeriodSpend?.plain)
+        }
+        recharge_log = report.rechargeLog.map { Event(kind: $0.outcome, message: $0.message, time: UTC.iso($0.time)) }
+        alert_threshold = report.alertThreshold?.plain
+        alerts = report.alerts.map { Event(kind: $0.kind, message: $0.message, time: UTC.iso($0.time)) }
     }
 
     /// Credits as `$12.480` (or `12.480` in JSON); allowances as units; `unlimited` when so.
     func encode(to encoder: any Encoder) throws {
-        enum Key: String, CodingKey { case workspace, wallets, next_refresh, auto_recharge, alerts }
+        enum Key: String, CodingKey { case workspace, wallets, next_refresh, auto_recharge, recharge_log, alert_threshold, alerts }
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(workspace, forKey: .workspace)
         try container.encode(wallets, forKey: .wallets)
         try container.encode(next_refresh, forKey: .next_refresh)
         try container.encode(auto_recharge, forKey: .auto_recharge)
+        try container.encode(recharge_log, forKey: .recharge_log)
+        try container.encode(alert_threshold, forKey: .alert_threshold)
         try container.encode(alerts, forKey: .alerts)
     }
 

@@ -19,6 +19,7 @@ struct Coffer: ParsableCommand {
             DemoCommand.self, WorkspaceCommand.self, PlansCommand.self, SubscribeCommand.self,
             SubscriptionCommand.self, BillingCommand.self, PacksCommand.self, BalanceCommand.self,
             SeatsCommand.self, InviteCommand.self, MembersCommand.self, AccessCommand.self, AuditCommand.self,
+            ConsumeCommand.self, UsageCommand.self, KeysCommand.self, WhitelistCommand.self, RechargeCommand.self, AlertsCommand.self,
             OperatorCommand.self, CheckCommand.self,
         ]
     )

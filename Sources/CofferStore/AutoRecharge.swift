@@ -1,0 +1,74 @@
+import CofferCore
+import GRDB
+
+/// The alert outbox (R24, R36): every alert raised is kept for whatever delivers it.
+enum Alerts {
+    static func raise(_ tx: WriteContext, workspace: Int64, kind: String, message: String) throws {
+        try tx.db.cachedStatement(sql: "INSERT INTO alerts(workspace_id, kind, message, created_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [workspace, kind, message, tx.now])
+    }
+}
+
+extension ConsumptionEngine {
+    /// R35–R36: before the debit, one recharge of the paying team wallet when its value minus
+    /// what is needed would fall below the threshold. Returns what happened, if anything.
+    func rechargeStep(_ c: Context) throws -> String? {
+        guard c.usesTeam, c.policy.autoRecharge, let subscription = c.subscription else { return nil }
+        let perSeat = c.route.contains(.seat)
+        let wallet: PayingWallet = perSeat ? .seat : .teamPool
+        let seat = perSeat ? (c.member.seatID ?? 0) : 0
+        let workspace = c.actor.workspaceID
+        guard let row = try Row.fetchOne(tx.db.cachedStatement(sql: """
+            SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?
+            """), arguments: [workspace, seat]) else { return nil }
+        let settings = RechargeSettings(enabled: row[0], threshold: Credits(millicredits: row[1]), amount: Credits(millicredits: row[2]),
+                                        maxPeriodSpend: (row[3] as Int64?).map(Credits.init))
+        // An allowance for the service in this wallet is recharged in whole units; else credits (R35).
+        let hasAllowance = c.quantity != nil && c.items.contains { $0.team && $0.service == c.service.slug && $0.amount != nil }
+        let asset: Asset = hasAllowance ? .service(c.service.slug) : .credits
+        let held = try balance(wallet: wallet, asset: asset, c)
+        let value = hasAllowance ? try Credits.cost(of: Quantity(milliunits: held), at: c.service.unitPrice) : Credits(millicredits: held)
+        let spent = try Int64.fetchOne(tx.db.cachedStatement(sql: """
+            SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?
+            """), arguments: [workspace, seat, c.period.start]) ?? 0
+        let decision = RechargeDecision.decide(settings, value: value, needed: c.needed, spentThisPeriod: Credits(millicredits: spent),
+                                               unitPrice: hasAllowance ? c.service.unitPrice : nil)
+        switch decision {
+        case .none:
+            return nil
+        case .refused(let message):
+            try log(workspace: workspace, seat: seat, outcome: "refused", message: message, cost: 0)
+            try Alerts.raise(tx, workspace: workspace, kind: "recharge_refused", message: "Auto-recharge refused: \(message)")
+            return "refused: \(message)"
+        case .recharge(let units, let cost):
+            let what = hasAllowance ? "\(Quantity(milliunits: units)) \(c.service.slug)" : "\(cost) of credits"
+            let cents = try Rounding.mulDivHalfUp(cost.millicredits, 1, 10)
+            let paid = try Billing.charge(tx, payer: subscription.payer(tx.db), workspace: workspace, subscription: subscription.id,
+                                          cents: cents, description: "Auto-recharge: \(what)",
+                                          key: "recharge:\(workspace):\(seat):\(c.request.eventID)")
+            guard paid else {
+                try tx.db.execute(sql: "UPDATE recharge_settings SET enabled = 0 WHERE workspace_id = ? AND seat_id = ?", arguments: [workspace, seat])
+                let message = "the card was declined, so auto-recharge was switched off"
+                try log(workspace: workspace, seat: seat, outcome: "declined", message: message, cost: cost.millicredits)
+                try Alerts.raise(tx, workspace: workspace, kind: "recharge_declined", message: "Auto-recharge failed: \(message)")
+                return "declined: \(message)"
+            }
+            let ledger = try tx.ledger()
+            guard let account = try account(wallet, asset: asset, c, create: true) else { return nil }
+            try ledger.grant(to: account, asset: asset, amount: hasAllowance ? units : cost.millicredits, from: .payments,
+                             type: .creditPackagePurchase, detail: "auto-recharge", expiresAt: nil, workspace: workspace)
+            try tx.db.cachedStatement(sql: """
+                INSERT INTO recharge_spend(workspace_id, seat_id, period_start, spent) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET spent = spent + excluded.spent
+                """).execute(arguments: [workspace, seat, c.period.start, cost.millicredits])
+            try log(workspace: workspace, seat: seat, outcome: "recharged", message: "bought \(what)", cost: cost.millicredits)
+            return "recharged: bought \(what)"
+        }
+    }
+
+    private func log(workspace: Int64, seat: Int64, outcome: String, message: String, cost: Int64) throws {
+        try tx.db.cachedStatement(sql: """
+            INSERT INTO recharge_log(workspace_id, seat_id, outcome, message, cost, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [workspace, seat, outcome, message, cost, tx.now])
+    }
+}

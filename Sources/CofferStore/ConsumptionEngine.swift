@@ -1,0 +1,273 @@
+import CofferCore
+import Foundation
+import GRDB
+
+/// Records one usage event inside a write transaction: exactly once (R33), paid by the right
+/// wallets (R29), after every check of R30, with auto-recharge before the debit (R35–R36) and
+/// low-balance alerts after it (R24). There is no overdraft and no partial debit.
+struct ConsumptionEngine {
+    let tx: WriteContext
+
+    /// Everything the checks and the draws need, read once.
+    struct Context {
+        let actor: Actor
+        let request: UsageRequest
+        let service: Service
+        let member: MemberRow
+        let subscription: SubscriptionRow?
+        let policy: CreditPolicy
+        let items: [PlanTerms.Item]
+        let route: [PayingWallet]
+        let period: (start: Timestamp, end: Timestamp)
+        /// The quantity in quantity mode (nil when metered in credits).
+        let quantity: Quantity?
+        let needed: Credits
+        var usesTeam: Bool { route.contains(.teamPool) || route.contains(.seat) }
+    }
+
+    /// The debit failed after auto-recharge acted: what it did must be committed on its own (R36).
+    struct FailedAfterRecharge: Error {
+        let error: CofferError
+    }
+
+    /// Records the event, or returns the first result for a duplicate id (R33).
+    func record(actor: Actor, request: UsageRequest) throws -> UsageResult {
+        try request.validate()
+        let hash = request.payloadHash
+        if let row = try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT payload_hash, result FROM usage_events WHERE workspace_id = ? AND event_key = ?"),
+                                      arguments: [actor.workspaceID, request.eventID]) {
+            guard (row[0] as String) == hash else {
+                throw CofferError("Usage event \(CofferError.quote(request.eventID)) was already recorded with a different payload")
+            }
+            var first = try JSONDecoder().decode(UsageResult.self, from: Data((row[1] as String).utf8))
+            first.duplicate = true
+            return first
+        }
+        let context = try prepare(actor: actor, request: request)
+        if try unlimited(context) { return try finish(context, plan: [], recharge: nil, unlimited: true, hash: hash) }
+        let ownerCovered = try ownerAllowanceValue(context)
+        try checkLimit(context, teamValue: Credits(millicredits: context.needed.millicredits - ownerCovered))
+        let recharge = try rechargeStep(context)
+        do {
+            let plan = try drawPlan(context)
+            return try finish(context, plan: plan, recharge: recharge, unlimited: false, hash: hash)
+        } catch let error as CofferError where recharge != nil {
+            throw FailedAfterRecharge(error: error)
+        }
+    }
+
+    /// Re-runs only the auto-recharge step (in a fresh transaction, after a failed debit, R36).
+    func rechargeOnly(actor: Actor, request: UsageRequest) throws {
+        _ = try rechargeStep(prepare(actor: actor, request: request))
+    }
+
+    /// Resolves the member, service, subscription and route, and runs the checks that come
+    /// before any money moves: permission, API key, status (R13), whitelist.
+    func prepare(actor: Actor, request: UsageRequest) throws -> Context {
+        let db = tx.db
+        guard let service = tx.store.catalog.service(request.service) else {
+            throw CofferError("Unknown service \(CofferError.quote(request.service)) (see coffer plans)")
+        }
+        let member: MemberRow
+        if let other = request.forEmail, try Email.normalize(other) != actor.email {
+            try Permissions.require(actor.role, .recordUsageForOthers)
+            member = try MemberRow.require(db, workspace: actor.workspaceID, email: other)
+        } else {
+            member = try MemberRow.require(db, workspace: actor.workspaceID, email: actor.email)
+        }
+        if service.kind == .mcpHTTPCall || request.apiKey != nil {
+            guard let key = request.apiKey else { throw CofferError("MCP-HTTP calls name their API key (--api-key NAME)") }
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM api_keys WHERE workspace_id = ? AND name = ?"),
+                                    arguments: [actor.workspaceID, key]) != nil else {
+                throw CofferError("No API key named \(CofferError.quote(key)): create it with coffer keys create")
+            }
+        }
+        let live = try SubscriptionRow.live(db, workspace: actor.workspaceID).flatMap { $0.status.isFinal ? nil : $0 }
+        let items = live?.terms.allowances ?? PlanTerms(tx.store.catalog.freePlan).allowances
+        let teamItems = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
+        let route = WhoPays.route(access: member.access, perSeat: live?.strategy == "per_seat",
+                                  isPrimaryOwner: member.role == .primaryOwner,
+                                  ownerOnlyItem: items.contains { !$0.team && $0.service == service.slug },
+                                  teamMayUse: WhoPays.teamMayUse(service, teamItems: teamItems))
+        let policy = live.map { CreditPolicy.of($0.status) } ?? .freePlan
+        let quantity = request.credits == nil ? (request.quantity ?? .whole(1)) : nil
+        let needed = try request.credits ?? Credits.cost(of: quantity!, at: service.unitPrice)
+        let context = Context(actor: actor, request: request, service: service, member: member, subscription: live,
+                              policy: policy, items: items, route: route,
+                              period: try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: tx.now),
+                              quantity: quantity, needed: needed)
+        if context.usesTeam {
+            guard policy.teamSpending else {
+                throw CofferError("Your team's subscription is \(live?.status.title ?? "inactive"): team credits cannot be spent")
+            }
+            let model = [ServiceKind.conversationMessage, .imageGeneration, .videoGeneration].contains(service.kind)
+            if member.access == .seat, model,
+               try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM whitelist WHERE workspace_id = ?"), arguments: [actor.workspaceID]) != nil,
+               try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM whitelist WHERE workspace_id = ? AND service = ?"),
+                                 arguments: [actor.workspaceID, service.slug]) == nil {
+                throw CofferError("This model is not on your team's whitelist")
+            }
+        }
+        return context
+    }
+
+    /// Whether the first wallet with an allowance item for the service has it unlimited (R33).
+    private func unlimited(_ c: Context) throws -> Bool {
+        for wallet in c.route {
+            let item: PlanTerms.Item?
+            switch wallet {
+            case .ownerAllowance: item = c.items.first { !$0.team && $0.service == c.service.slug }
+            case .teamPool, .seat: item = c.items.first { $0.team && $0.service == c.service.slug }
+            case .personal:
+                item = try SubscriptionRow.live(tx.db, user: c.member.userID).flatMap { $0.status.isActive ? $0 : nil }?
+                    .terms.allowances.first { $0.service == c.service.slug }
+            }
+            if let item { return item.amount == nil }
+        }
+        return false
+    }
+
+    /// The value the primary owner's own allowance covers before the team pays (R9a, R29).
+    private func ownerAllowanceValue(_ c: Context) throws -> Int64 {
+        guard c.route.first == .ownerAllowance, let quantity = c.quantity else { return 0 }
+        let units = try balance(wallet: .ownerAllowance, asset: .service(c.service.slug), c)
+        return try Credits.cost(of: Quantity(milliunits: min(units, quantity.milliunits)), at: c.service.unitPrice).millicredits
+    }
+
+    /// R30: the member's limit for the current period, on credits and allowance value drawn from team wallets.
+    private func checkLimit(_ c: Context, teamValue: Credits) throws {
+        guard c.usesTeam, let limit = c.member.creditLimit else { return }
+        let used = try Int64.fetchOne(tx.db.cachedStatement(sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?"),
+                                      arguments: [c.actor.workspaceID, c.member.userID, c.period.start]) ?? 0
+        guard used + teamValue.millicredits <= limit else {
+            throw CofferError("Credit limit reached: you have used \(Credits(millicredits: used)) of your \(Credits(millicredits: limit)) limit this period")
+        }
+    }
+
+    /// One planned draw: an amount of an asset from an account.
+    struct PlannedDraw {
+        let wallet: PayingWallet
+        let account: Int64
+        let asset: Asset
+        let amount: Int64
+    }
+
+    /// Allowance units first, then credits at the unit price, wallet by wallet (R29); refuses
+    /// unless everything needed can be drawn (R30: no overdraft, no partial debit).
+    private func drawPlan(_ c: Context) throws -> [PlannedDraw] {
+        let ledger = try tx.ledger()
+        let serviceAsset = Asset.service(c.service.slug)
+        var unitsLeft = c.quantity?.milliunits ?? 0
+        var creditsLeft = c.quantity == nil ? c.needed.millicredits : 0
+        var plan: [PlannedDraw] = []
+        var available: Int64 = 0
+        for wallet in c.route {
+            if unitsLeft > 0, let account = try account(wallet, asset: serviceAsset, c, create: false) {
+                let units = min(unitsLeft, try ledger.balance(of: account))
+                available += try Credits.cost(of: Quantity(milliunits: try ledger.balance(of: account)), at: c.service.unitPrice).millicredits
+                if units > 0 { plan.append(PlannedDraw(wallet: wallet, account: account, asset: serviceAsset, amount: units)) }
+                unitsLeft -= units
+            }
+            guard wallet != .ownerAllowance else { continue } // the owner's credits never pay for the team
+            if unitsLeft > 0 {
+                creditsLeft += try Credits.cost(of: Quantity(milliunits: unitsLeft), at: c.service.unitPrice).millicredits
+                unitsLeft = 0
+            }
+            guard let account = try account(wallet, asset: .credits, c, create: false) else { continue }
+            let balance = try ledger.balance(of: account)
+            available += balance
+            let take = min(creditsLeft, balance)
+            if take > 0 { plan.append(PlannedDraw(wallet: wallet, account: account, asset: .credits, amount: take)) }
+            creditsLeft -= take
+        }
+        if unitsLeft > 0 { creditsLeft += try Credits.cost(of: Quantity(milliunits: unitsLeft), at: c.service.unitPrice).millicredits }
+        guard creditsLeft == 0 else {
+            throw CofferError("Insufficient credits: balance \(Credits(millicredits: available)), needed \(c.needed)")
+        }
+        return plan
+    }
+
+    /// Draws the plan, books the member's spending, raises alerts and stores the event.
+    private func finish(_ c: Context, plan: [PlannedDraw], recharge: String?, unlimited: Bool, hash: String) throws -> UsageResult {
+        let ledger = try tx.ledger()
+        let db = tx.db
+        let usageID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM usage_events")) ?? 0) + 1
+        var draws: [UsageResult.Draw] = []
+        var before: [Int64: Int64] = [:]
+        for planned in plan {
+            if planned.asset == .credits, before[planned.account] == nil { before[planned.account] = try ledger.balance(of: planned.account) }
+            for draw in try ledger.draw(from: planned.account, asset: planned.asset, amount: planned.amount, to: .usage, kind: "spend", usage: usageID) {
+                draws.append(.init(wallet: Self.name(planned.wallet), asset: planned.asset.code, grant: draw.grant, amount: draw.amount))
+            }
+        }
+        let credits = plan.filter { $0.asset == .credits }.reduce(0) { $0 + $1.amount }
+        let units = plan.filter { $0.asset != .credits }.reduce(0) { $0 + $1.amount }
+        let value = unlimited ? 0 : c.needed.millicredits
+        let teamValue = try plan.filter { $0.wallet == .teamPool || $0.wallet == .seat }.reduce(Int64(0)) { sum, draw in
+            sum + (draw.asset == .credits ? draw.amount : try Credits.cost(of: Quantity(milliunits: draw.amount), at: c.service.unitPrice).millicredits)
+        }
+        if teamValue > 0 {
+            try db.cachedStatement(sql: """
+                INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET used = used + excluded.used
+                """).execute(arguments: [c.actor.workspaceID, c.member.userID, c.period.start, teamValue])
+        }
+        let threshold = try Int64.fetchOne(db.cachedStatement(sql: "SELECT alert_threshold FROM workspaces WHERE id = ?"),
+                                           arguments: [c.actor.workspaceID]).map(Credits.init)
+        for (account, old) in before.sorted(by: { $0.key < $1.key }) {
+            let planned = plan.first { $0.account == account }!
+            guard planned.wallet == .teamPool || planned.wallet == .seat else { continue }
+            let now = try ledger.balance(of: account)
+            if LowBalanceAlert.crossed(before: Credits(millicredits: old), after: Credits(millicredits: now), threshold: threshold) {
+                try Alerts.raise(tx, workspace: c.actor.workspaceID, kind: "low_balance",
+                                 message: "Low balance: the \(planned.wallet == .seat ? "seat wallet of \(c.member.email)" : "team pool") is at \(Credits(millicredits: now)), below your \(threshold!) alert")
+            }
+        }
+        let first = c.route.first { $0 != .ownerAllowance } ?? c.route[0]
+        let balanceAccount = try account(first, asset: .credits, c, create: false)
+        let result = UsageResult(
+            eventID: c.request.eventID, service: c.service.slug, member: c.member.email, credits: credits, units: units,
+            value: value, wallets: Array(NSOrderedSet(array: plan.map { Self.name($0.wallet) })) as? [String] ?? [],
+            draws: draws, balance: try balanceAccount.map { try ledger.balance(of: $0) } ?? 0, unlimited: unlimited,
+            recharge: recharge, duplicate: false)
+        let r = c.request
+        try db.cachedStatement(sql: """
+            INSERT INTO usage_events(id, workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
+              credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url, result, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [usageID, c.actor.workspaceID, r.eventID, hash, c.member.userID, c.actor.userID, c.service.slug,
+                                     c.service.kind.rawValue, c.quantity?.milliunits, credits, units, value, r.conversationID, r.title,
+                                     r.billingType, r.apiKey, r.callID, r.taskID, r.importType, r.url,
+                                     String(decoding: try JSONEncoder().encode(result), as: UTF8.self), tx.now])
+        return result
+    }
+
+    /// The account of a paying wallet for an asset (nil when it does not exist yet).
+    func account(_ wallet: PayingWallet, asset: Asset, _ c: Context, create: Bool) throws -> Int64? {
+        let workspace = c.actor.workspaceID
+        let (kind, user, seat): (WalletKind, Int64?, Int64?) = switch wallet {
+        case .teamPool: (.teamPool, nil, nil)
+        case .seat: (.seat, nil, c.member.seatID)
+        case .personal: (.personal, c.member.userID, nil)
+        case .ownerAllowance: (.personal, c.member.userID, nil)
+        }
+        if create { return try tx.ledger().account(kind, workspace: kind == .personal ? nil : workspace, user: user, seat: seat, asset: asset) }
+        return try Int64.fetchOne(tx.db.cachedStatement(sql: """
+            SELECT id FROM accounts WHERE kind = ? AND ifnull(workspace_id, 0) = ? AND ifnull(user_id, 0) = ifnull(?, 0)
+              AND ifnull(seat_id, 0) = ifnull(?, 0) AND name IS NULL AND asset = ?
+            """), arguments: [kind.rawValue, kind == .personal ? 0 : workspace, user, seat, asset.code])
+    }
+
+    func balance(wallet: PayingWallet, asset: Asset, _ c: Context) throws -> Int64 {
+        try account(wallet, asset: asset, c, create: false).map { try tx.ledger().balance(of: $0) } ?? 0
+    }
+
+    static func name(_ wallet: PayingWallet) -> String {
+        switch wallet {
+        case .teamPool: "team_pool"
+        case .seat: "seat"
+        case .personal: "personal"
+        case .ownerAllowance: "owner_allowance"
+        }
+    }
+}

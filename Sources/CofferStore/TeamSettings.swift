@@ -1,0 +1,135 @@
+import CofferCore
+import GRDB
+
+/// An API key as listed (its secret is shown once, at creation).
+public struct APIKey: Sendable, Equatable {
+    public let name: String
+    public let prefix: String
+    public let createdBy: String
+    public let createdAt: Timestamp
+}
+
+/// Auto-recharge settings and their recent outcomes, as `coffer balance` shows them.
+public struct RechargeState: Sendable, Equatable {
+    /// nil for the team; else the seat holder's email.
+    public let seat: String?
+    public let settings: RechargeSettings
+    public let spentThisPeriod: Credits
+}
+
+/// The team's settings: API keys, the model whitelist, auto-recharge (R34) and alerts (R24).
+public struct TeamSettings: Sendable {
+    let store: CofferStore
+
+    /// The settings use case over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// Creates an API key (owners); returns its secret, shown once.
+    public func createKey(actor: Actor, name raw: String) throws -> String {
+        try Permissions.require(actor.role, .manageWhitelistAndKeys)
+        let name = raw.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100 else { throw CofferError("An API key's name has 1 to 100 characters") }
+        return try store.write { tx in
+            guard try Bool.fetchOne(tx.db, sql: "SELECT 1 FROM api_keys WHERE workspace_id = ? AND name = ?", arguments: [actor.workspaceID, name]) == nil else {
+                throw CofferError("There is already an API key named \(CofferError.quote(name))")
+            }
+            let secret = "cfr_" + SHA256.hash(Array("\(actor.workspaceID)|\(name)|\(tx.now)|\(UInt64.random(in: 0...UInt64.max))".utf8)).hex.prefix(32)
+            try tx.db.execute(sql: "INSERT INTO api_keys(workspace_id, name, prefix, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                              arguments: [actor.workspaceID, name, String(secret.prefix(12)), actor.email, tx.now])
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "key.create", subject: name)
+            return String(secret)
+        }
+    }
+
+    /// The workspace's API keys.
+    public func keys(actor: Actor) throws -> [APIKey] {
+        try Permissions.require(actor.role, .manageWhitelistAndKeys)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, prefix, created_by, created_at FROM api_keys WHERE workspace_id = ? ORDER BY name",
+                             arguments: [actor.workspaceID]).map { APIKey(name: $0[0], prefix: $0[1], createdBy: $0[2], createdAt: $0[3]) }
+        }
+    }
+
+    /// Sets the team model whitelist (Seat access may use only these models, R30); empty clears it.
+    public func setWhitelist(actor: Actor, models: [String]) throws {
+        try Permissions.require(actor.role, .manageWhitelistAndKeys)
+        let modelKinds: [ServiceKind] = [.conversationMessage, .imageGeneration, .videoGeneration]
+        for slug in models {
+            guard let service = store.catalog.service(slug), modelKinds.contains(service.kind) else {
+                throw CofferError("\(CofferError.quote(slug)) is not a model (see coffer plans)")
+            }
+        }
+        try store.write { tx in
+            let before = try String.fetchAll(tx.db, sql: "SELECT service FROM whitelist WHERE workspace_id = ? ORDER BY service", arguments: [actor.workspaceID])
+            try tx.db.execute(sql: "DELETE FROM whitelist WHERE workspace_id = ?", arguments: [actor.workspaceID])
+            for slug in Set(models) {
+                try tx.db.execute(sql: "INSERT INTO whitelist(workspace_id, service) VALUES (?, ?)", arguments: [actor.workspaceID, slug])
+            }
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "whitelist.set",
+                         subject: actor.workspaceSlug, before: before.joined(separator: " "), after: models.sorted().joined(separator: " "))
+        }
+    }
+
+    /// The whitelisted models (empty: every model).
+    public func whitelist(actor: Actor) throws -> [String] {
+        try store.read { try String.fetchAll($0, sql: "SELECT service FROM whitelist WHERE workspace_id = ? ORDER BY service", arguments: [actor.workspaceID]) }
+    }
+
+    /// Changes auto-recharge (R34) for the team, or for one seat under PER_SEAT; fields left
+    /// nil keep their value (new settings start disabled at $0).
+    public func setRecharge(actor: Actor, seatEmail: String?, enabled: Bool?, threshold: Credits?, amount: Credits?,
+                            maxPeriodSpend: Credits??) throws -> RechargeSettings {
+        try Permissions.require(actor.role, .buyPacksAlertsRecharge)
+        for value in [threshold, amount, maxPeriodSpend ?? nil] {
+            if let value, value.millicredits < 0 { throw CofferError("Amount must not be negative: \(value.plain)") }
+        }
+        return try store.write { tx in
+            let live = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID)
+            var seat: Int64 = 0
+            if let seatEmail {
+                guard live?.strategy == "per_seat" else { throw CofferError("Per-seat auto-recharge applies only to per-seat plans") }
+                let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: seatEmail)
+                guard let id = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
+                seat = id
+            } else if live?.strategy == "per_seat" {
+                throw CofferError("On a per-seat plan, auto-recharge is set per seat (--seat EMAIL)")
+            }
+            let row = try Row.fetchOne(tx.db, sql: "SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?",
+                                       arguments: [actor.workspaceID, seat])
+            let old = RechargeSettings(enabled: row?[0] ?? false, threshold: Credits(millicredits: row?[1] ?? 0),
+                                       amount: Credits(millicredits: row?[2] ?? 0), maxPeriodSpend: (row?[3] as Int64?).map(Credits.init))
+            var new = old
+            if let enabled { new.enabled = enabled }
+            if let threshold { new.threshold = threshold }
+            if let amount { new.amount = amount }
+            if let maxPeriodSpend { new.maxPeriodSpend = maxPeriodSpend }
+            if new.enabled, new.amount.millicredits == 0 { throw CofferError("Set a recharge amount (--amount) before enabling auto-recharge") }
+            try tx.db.execute(sql: """
+                INSERT INTO recharge_settings(workspace_id, seat_id, enabled, threshold, amount, max_period_spend) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold, amount = excluded.amount,
+                  max_period_spend = excluded.max_period_spend
+                """, arguments: [actor.workspaceID, seat, new.enabled, new.threshold.millicredits, new.amount.millicredits,
+                                 new.maxPeriodSpend?.millicredits])
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "recharge.set",
+                         subject: seatEmail ?? "team", before: Self.describe(old), after: Self.describe(new))
+            return new
+        }
+    }
+
+    /// Sets the low-balance alert amount (R24), or none.
+    public func setAlert(actor: Actor, threshold: Credits?) throws {
+        try Permissions.require(actor.role, .buyPacksAlertsRecharge)
+        if let threshold, threshold.millicredits < 0 { throw CofferError("Amount must not be negative: \(threshold.plain)") }
+        try store.write { tx in
+            let before = try Int64.fetchOne(tx.db, sql: "SELECT alert_threshold FROM workspaces WHERE id = ?", arguments: [actor.workspaceID])
+            try tx.db.execute(sql: "UPDATE workspaces SET alert_threshold = ? WHERE id = ?", arguments: [threshold?.millicredits, actor.workspaceID])
+            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "alerts.set",
+                         subject: actor.workspaceSlug, before: before.map { Credits(millicredits: $0).plain } ?? "none",
+                         after: threshold?.plain ?? "none")
+        }
+    }
+
+    static func describe(_ s: RechargeSettings) -> String {
+        "\(s.enabled ? "on" : "off") below \(s.threshold.plain) buy \(s.amount.plain) cap \(s.maxPeriodSpend?.plain ?? "none")"
+    }
+}

@@ -1,0 +1,201 @@
+import CofferCore
+import Foundation
+import GRDB
+
+/// What `usage import` did (R33): counts, and each refused line with its reason.
+public struct ImportReport: Sendable, Equatable {
+    public var inserted = 0
+    public var duplicates = 0
+    public var rejected: [(line: Int, reason: String)] = []
+
+    public static func == (a: ImportReport, b: ImportReport) -> Bool {
+        a.inserted == b.inserted && a.duplicates == b.duplicates && a.rejected.map { "\($0.line):\($0.reason)" } == b.rejected.map { "\($0.line):\($0.reason)" }
+    }
+}
+
+/// Recording usage: one event (`consume`) or a file of them (`usage import`), exactly once each.
+public struct Usage: Sendable {
+    let store: CofferStore
+
+    /// The usage use case over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// Records one usage event in one transaction. When the debit fails after auto-recharge
+    /// acted, what the recharge did is committed on its own before the error is thrown (R36).
+    public func consume(actor: Actor, request: UsageRequest) throws -> UsageResult {
+        do {
+            return try store.write { tx in try ConsumptionEngine(tx: tx).record(actor: actor, request: request) }
+        } catch let failure as ConsumptionEngine.FailedAfterRecharge {
+            try store.write { tx in try ConsumptionEngine(tx: tx).rechargeOnly(actor: actor, request: request) }
+            throw failure.error
+        }
+    }
+
+    /// Imports a JSONL file: each valid line applied exactly once, many per transaction; a bad
+    /// line is rejected with its number and reason and leaves nothing half-applied.
+    public func importFile(actor: Actor, path: String, batchSize: Int = 2_000) throws -> ImportReport {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CofferError("Cannot read \(path)") }
+        defer { try? handle.close() }
+        var report = ImportReport()
+        var reader = LineReader(handle: handle, maxLineBytes: 1 << 20)
+        var batch: [(Int, Result<UsageRequest, CofferError>)] = []
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let lines = batch
+            batch.removeAll(keepingCapacity: true)
+            try store.write { tx in
+                let engine = ConsumptionEngine(tx: tx)
+                for (number, parsed) in lines {
+                    switch parsed {
+                    case .failure(let error): report.rejected.append((number, error.message))
+                    case .success(let request):
+                        tx.setTime(tx.now) // each line is its own event
+                        let saved = try tx.ledger().snapshot()
+                        do {
+                            var result: UsageResult?
+                            try tx.db.inSavepoint {
+                                result = try engine.record(actor: actor, request: request)
+                                return .commit
+                            }
+                            if result?.duplicate == true { report.duplicates += 1 } else { report.inserted += 1 }
+                        } catch let failure as ConsumptionEngine.FailedAfterRecharge {
+                            try tx.ledger().restore(saved)
+                            try engine.rechargeOnly(actor: actor, request: request)
+                            report.rejected.append((number, failure.error.message))
+                        } catch let error as CofferError {
+                            try tx.ledger().restore(saved)
+                            report.rejected.append((number, error.message))
+                        }
+                    }
+                }
+            }
+        }
+        while let (number, line) = try reader.next() {
+            switch line {
+            case .failure(let error): batch.append((number, .failure(error)))
+            case .success(let text):
+                if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+                batch.append((number, Result { try ImportLine.parse(text, workspace: actor.workspaceSlug) }
+                    .mapError { $0 as? CofferError ?? CofferError("\($0)") }))
+            }
+            if batch.count >= batchSize { try flush() }
+        }
+        try flush()
+        return report
+    }
+}
+
+/// Reads a file line by line without loading it whole; over-long or non-UTF-8 lines are errors.
+struct LineReader {
+    let handle: FileHandle
+    let maxLineBytes: Int
+    private var buffer = Data()
+    private var number = 0
+    private var atEnd = false
+
+    init(handle: FileHandle, maxLineBytes: Int) {
+        self.handle = handle
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// The next line and its number, or nil at the end of the file.
+    mutating func next() throws -> (Int, Result<String, CofferError>)? {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let bytes = buffer[buffer.startIndex..<newline]
+                buffer = Data(buffer[(newline + 1)...])
+                return emit(bytes)
+            }
+            if buffer.count > maxLineBytes {
+                // Skip the rest of an over-long line.
+                number += 1
+                let line = number
+                buffer.removeAll()
+                while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+                    if let newline = chunk.firstIndex(of: 0x0A) { buffer = Data(chunk[(newline + 1)...]); break }
+                }
+                return (line, .failure(CofferError("line is longer than \(maxLineBytes) bytes")))
+            }
+            if atEnd {
+                guard !buffer.isEmpty else { return nil }
+                let bytes = buffer
+                buffer = Data()
+                return emit(bytes[...])
+            }
+            if let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty { buffer.append(chunk) } else { atEnd = true }
+        }
+    }
+
+    private mutating func emit(_ bytes: Data.SubSequence) -> (Int, Result<String, CofferError>) {
+        number += 1
+        guard let text = String(data: Data(bytes), encoding: .utf8) else { return (number, .failure(CofferError("not valid UTF-8"))) }
+        return (number, .success(text))
+    }
+}
+
+/// One line of an import file: a JSON object with the fields of `consume` (amounts as strings
+/// or whole numbers, never floating point, R1).
+enum ImportLine {
+    static let fields: Set<String> = ["id", "service", "quantity", "credits", "for", "conversation", "title", "type",
+                                      "api_key", "call", "task", "import_type", "url", "workspace"]
+
+    static func parse(_ text: String, workspace: String) throws -> UsageRequest {
+        let object: [String: JSONValue]
+        do {
+            object = try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+        } catch {
+            throw CofferError("not a JSON object")
+        }
+        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
+            throw CofferError("unknown field \(CofferError.quote(unknown))")
+        }
+        func string(_ key: String) throws -> String? {
+            switch object[key] {
+            case nil, .null?: return nil
+            case .string(let value)?: return value
+            default: throw CofferError("\(key): expected a string")
+            }
+        }
+        func amount(_ key: String) throws -> String? {
+            switch object[key] {
+            case nil, .null?: return nil
+            case .string(let value)?: return value
+            case .integer(let value)?: return String(value)
+            case .other?: throw CofferError("\(key): write amounts as strings, e.g. \"2.5\"")
+            default: throw CofferError("\(key): expected an amount")
+            }
+        }
+        guard let id = try string("id") else { throw CofferError("id: missing") }
+        guard let service = try string("service") else { throw CofferError("service: missing") }
+        if let other = try string("workspace"), other != workspace {
+            throw CofferError("workspace \(CofferError.quote(other)) is not the one being imported into (\(workspace))")
+        }
+        var request = UsageRequest(eventID: id, service: service,
+                                   quantity: try amount("quantity").map(Quantity.parsePositive),
+                                   credits: try amount("credits").map(Credits.parsePositive), forEmail: try string("for"))
+        request.conversationID = try string("conversation")
+        request.title = try string("title")
+        request.billingType = try string("type")
+        request.apiKey = try string("api_key")
+        request.callID = try string("call")
+        request.taskID = try string("task")
+        request.importType = try string("import_type")
+        request.url = try string("url")
+        try request.validate()
+        return request
+    }
+}
+
+/// A JSON value as the import reads it: numbers stay integers or are refused, never Double.
+enum JSONValue: Decodable {
+    case string(String), integer(Int64), bool(Bool), null, other
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null; return }
+        if let value = try? container.decode(String.self) { self = .string(value); return }
+        if let value = try? container.decode(Int64.self) { self = .integer(value); return }
+        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
+        self = .other
+    }
+}

@@ -1,0 +1,88 @@
+import CofferCore
+import Foundation
+
+/// One usage event to record (SPEC §8 `consume`, one line of `usage import`), with its id (R33).
+public struct UsageRequest: Sendable, Equatable {
+    public var eventID: String
+    public var service: String
+    /// Units used, priced from the catalog (default one unit).
+    public var quantity: Quantity?
+    /// A metered amount of credits instead of a quantity.
+    public var credits: Credits?
+    /// The member who used it, when an owner records for someone else.
+    public var forEmail: String?
+    public var conversationID: String?
+    public var title: String?
+    /// message, image or video.
+    public var billingType: String?
+    public var apiKey: String?
+    public var callID: String?
+    public var taskID: String?
+    /// brand or product.
+    public var importType: String?
+    public var url: String?
+
+    /// A request for `service` under `eventID`; set the other fields as needed.
+    public init(eventID: String, service: String, quantity: Quantity? = nil, credits: Credits? = nil, forEmail: String? = nil) {
+        self.eventID = eventID
+        self.service = service
+        self.quantity = quantity
+        self.credits = credits
+        self.forEmail = forEmail
+    }
+
+    /// Refuses malformed requests before anything is read or written.
+    func validate() throws {
+        guard !eventID.isEmpty, eventID.count <= 200 else { throw CofferError("An event id has 1 to 200 characters") }
+        guard quantity == nil || credits == nil else { throw CofferError("Give --quantity or --credits, not both") }
+        if let quantity, quantity.milliunits <= 0 { throw CofferError("Quantity must be greater than zero: \(quantity.plain)") }
+        if let credits, credits.millicredits <= 0 { throw CofferError("Amount must be greater than zero: \(credits.plain)") }
+        if let billingType, !["message", "image", "video"].contains(billingType) {
+            throw CofferError("Billing types are message, image or video (not \(CofferError.quote(billingType)))")
+        }
+        if let importType, !["brand", "product"].contains(importType) {
+            throw CofferError("Import types are brand or product (not \(CofferError.quote(importType)))")
+        }
+        for (name, value) in [("title", title), ("url", url), ("conversation", conversationID), ("call", callID), ("task", taskID), ("api key", apiKey)] {
+            if let value, value.utf8.count > 20_000 { throw CofferError("The \(name) is longer than 20,000 bytes") }
+        }
+    }
+
+    /// The payload's fingerprint: the same id with a different payload is an error (R33).
+    var payloadHash: String {
+        let fields: [String?] = [service, quantity?.plain, credits?.plain, forEmail.flatMap { try? Email.normalize($0) },
+                                 conversationID, title, billingType, apiKey, callID, taskID, importType, url]
+        return SHA256.hash(Array(fields.map { $0.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: "|").utf8)).hex
+    }
+}
+
+/// What recording a usage event did (stored, and returned again for a duplicate id, R33).
+public struct UsageResult: Sendable, Equatable, Codable {
+    /// One draw from one grant.
+    public struct Draw: Sendable, Equatable, Codable {
+        public let wallet: String
+        public let asset: String
+        public let grant: Int64
+        public let amount: Int64
+    }
+    public let eventID: String
+    public let service: String
+    public let member: String
+    /// Credits drawn, in millicredits.
+    public let credits: Int64
+    /// Allowance units drawn, in thousandths.
+    public let units: Int64
+    /// The usage's value in credits (credits + units × unit price).
+    public let value: Int64
+    /// The wallets that paid, in order (`team_pool`, `seat`, `personal`, `owner_allowance`).
+    public let wallets: [String]
+    public let draws: [Draw]
+    /// The credit balance left in the first paying wallet.
+    public let balance: Int64
+    /// True when an unlimited allowance covered it at no charge.
+    public let unlimited: Bool
+    /// What auto-recharge did before the debit, if anything.
+    public let recharge: String?
+    /// True when this id was recorded before and nothing was charged now.
+    public var duplicate: Bool
+}
