@@ -233,8 +233,7 @@ enum FilePermissions {
 /// Turns SQLite and GRDB errors into one-line messages that name the cause (SPEC §10).
 enum StoreErrors {
     static func describe(_ error: any Error, path: String) -> any Error {
-        if error is CofferError { return error }
-        guard let error = error as? DatabaseError else { return CofferError("\(path): \(error)") }
+        guard let error = error as? DatabaseError else { return error }
         let detail = error.message ?? "\(error.resultCode)"
         switch error.resultCode.primaryResultCode {
         case .SQLITE_NOTADB: return CofferError("\(path) is not a database")

@@ -227,7 +227,7 @@ struct ConsumptionEngine {
         let balanceAccount = try account(first, asset: .credits, c, create: false)
         let result = UsageResult(
             eventID: c.request.eventID, service: c.service.slug, member: c.member.email, credits: credits, units: units,
-            value: value, wallets: Array(NSOrderedSet(array: plan.map { Self.name($0.wallet) })) as? [String] ?? [],
+            value: value, wallets: plan.map { Self.name($0.wallet) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } },
             draws: draws, balance: try balanceAccount.map { try ledger.balance(of: $0) } ?? 0, unlimited: unlimited,
             recharge: recharge, duplicate: false)
         let r = c.request

@@ -91,11 +91,16 @@ struct UsageCommand: ParsableCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The JSONL file.") var file: String
+        @Option(help: "Events per transaction (1 to 100,000).") var batch: Int = 2_000
         @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            guard (1...100_000).contains(batch) else { throw ValidationError("--batch takes 1 to 100,000") }
+        }
 
         func run() throws {
             let store = try global.openStore()
-            let report = try Usage(store).importFile(actor: global.actor(in: store), path: file)
+            let report = try Usage(store).importFile(actor: global.actor(in: store), path: file, batchSize: batch)
             if json {
                 try Output.json(ImportJSON(inserted: report.inserted, duplicate: report.duplicates, rejected: report.rejected.count,
                                            errors: report.rejected.map { .init(line: $0.line, reason: $0.reason) }))
