@@ -56,6 +56,24 @@ struct ConsumptionEngine {
         }
     }
 
+    /// Records one event of a batch inside a savepoint: a refusal rolls back this event alone,
+    /// and the ledger writer's chain state with it. Each event is its own batch of entries.
+    func recordInBatch(actor: Actor, request: UsageRequest, at time: Timestamp) throws -> UsageResult {
+        tx.setTime(time)
+        let saved = try tx.ledger().snapshot()
+        do {
+            var result: UsageResult?
+            try tx.db.inSavepoint {
+                result = try record(actor: actor, request: request)
+                return .commit
+            }
+            return result!
+        } catch {
+            try tx.ledger().restore(saved)
+            throw error
+        }
+    }
+
     /// Re-runs only the auto-recharge step (in a fresh transaction, after a failed debit, R36).
     func rechargeOnly(actor: Actor, request: UsageRequest) throws {
         _ = try rechargeStep(prepare(actor: actor, request: request))
@@ -231,14 +249,18 @@ struct ConsumptionEngine {
             draws: draws, balance: try balanceAccount.map { try ledger.balance(of: $0) } ?? 0, unlimited: unlimited,
             recharge: recharge, duplicate: false)
         let r = c.request
+        let shape = UsageRecordShape(r, service: c.service, quantity: c.quantity)
         try db.cachedStatement(sql: """
             INSERT INTO usage_events(id, workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
-              credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url, result, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url, result,
+              created_at, tab, messages)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [usageID, c.actor.workspaceID, r.eventID, hash, c.member.userID, c.actor.userID, c.service.slug,
-                                     c.service.kind.rawValue, c.quantity?.milliunits, credits, units, value, r.conversationID, r.title,
-                                     r.billingType, r.apiKey, r.callID, r.taskID, r.importType, r.url,
-                                     String(decoding: try JSONEncoder().encode(result), as: UTF8.self), tx.now])
+                                     c.service.kind.rawValue, c.quantity?.milliunits, credits, units, value, shape.conversationID, r.title,
+                                     shape.billingType, r.apiKey, shape.callID, shape.taskID, shape.importType, r.url,
+                                     String(decoding: try JSONEncoder().encode(result), as: UTF8.self), tx.now, shape.tab, shape.messages])
+        try shape.record(db, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
+                         credits: credits, at: tx.now)
         return result
     }
 

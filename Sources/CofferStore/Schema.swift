@@ -7,7 +7,7 @@ enum Schema {
     static let applicationID: Int32 = 0x436F_4652
 
     /// Every migration this build knows, in order.
-    static let knownMigrations = ["v1-ledger", "v2-subscriptions", "v3-team", "v4-consumption"]
+    static let knownMigrations = ["v1-ledger", "v2-subscriptions", "v3-team", "v4-consumption", "v5-usage-records"]
 
     /// The migrator; `seal` is recorded in the new database on first creation.
     static func migrator(seal: LedgerSeal) -> DatabaseMigrator {
@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v2-subscriptions", migrate: createSubscriptions)
         migrator.registerMigration("v3-team", migrate: createTeam)
         migrator.registerMigration("v4-consumption", migrate: createConsumption)
+        migrator.registerMigration("v5-usage-records", migrate: createUsageRecords)
         return migrator
     }
 
@@ -329,6 +330,66 @@ enum Schema {
                 delivered_at INTEGER
             ) STRICT;
             CREATE INDEX alerts_by_workspace ON alerts(workspace_id, id);
+            """)
+    }
+
+    /// The four usage tabs (SPEC §7): indexes that match their filters and sorts, rollups kept in
+    /// the charge's transaction, and a trigram index for search.
+    private static func createUsageRecords(_ db: Database) throws {
+        try db.execute(sql: """
+            -- 1 conversations, 2 MCP-HTTP calls, 3 imports, 0 anything else.
+            ALTER TABLE usage_events ADD COLUMN tab INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE usage_events ADD COLUMN messages INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX usage_by_time ON usage_events(workspace_id, tab, created_at, id);
+            CREATE INDEX usage_by_credits ON usage_events(workspace_id, tab, credits, id);
+            CREATE INDEX usage_by_conversation ON usage_events(workspace_id, conversation_id, billing_type, created_at)
+                WHERE tab = 1;
+            CREATE INDEX usage_by_key ON usage_events(workspace_id, api_key, created_at, id) WHERE tab = 2;
+            CREATE INDEX usage_by_import_type ON usage_events(workspace_id, import_type, created_at, id) WHERE tab = 3;
+            CREATE INDEX entries_by_usage ON entries(usage_id) WHERE usage_id IS NOT NULL;
+            CREATE INDEX adjustments_by_amount ON adjustments(workspace_id, amount, id);
+
+            -- One row per (conversation, billing type), all time: the unfiltered tab and search.
+            CREATE TABLE conversations (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL,
+                conversation_id TEXT NOT NULL,
+                billing_type TEXT NOT NULL,
+                title TEXT NOT NULL,
+                user_id INTEGER NOT NULL,
+                creator TEXT NOT NULL,
+                messages INTEGER NOT NULL,
+                credits INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (workspace_id, conversation_id, billing_type)
+            ) STRICT;
+            CREATE INDEX conversations_by_updated ON conversations(workspace_id, updated_at, id);
+            CREATE INDEX conversations_by_credits ON conversations(workspace_id, credits, id);
+            CREATE INDEX conversations_by_messages ON conversations(workspace_id, messages, id);
+            CREATE VIRTUAL TABLE conversation_search USING fts5(
+                conversation_id, title, creator, content = 'conversations', content_rowid = 'id', tokenize = 'trigram');
+            CREATE TRIGGER conversations_search_insert AFTER INSERT ON conversations BEGIN
+                INSERT INTO conversation_search(rowid, conversation_id, title, creator)
+                VALUES (new.id, new.conversation_id, new.title, new.creator);
+            END;
+            CREATE TRIGGER conversations_search_update AFTER UPDATE OF title ON conversations BEGIN
+                INSERT INTO conversation_search(conversation_search, rowid, conversation_id, title, creator)
+                VALUES ('delete', old.id, old.conversation_id, old.title, old.creator);
+                INSERT INTO conversation_search(rowid, conversation_id, title, creator)
+                VALUES (new.id, new.conversation_id, new.title, new.creator);
+            END;
+
+            -- Daily totals per tab and type (billing type, API key or import type), for summaries.
+            CREATE TABLE usage_daily (
+                workspace_id INTEGER NOT NULL,
+                tab INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                lines INTEGER NOT NULL,
+                messages INTEGER NOT NULL,
+                credits INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, tab, type, day)
+            ) STRICT, WITHOUT ROWID;
             """)
     }
 }

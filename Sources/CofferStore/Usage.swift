@@ -49,21 +49,13 @@ public struct Usage: Sendable {
                     switch parsed {
                     case .failure(let error): report.rejected.append((number, error.message))
                     case .success(let request):
-                        tx.setTime(tx.now) // each line is its own event
-                        let saved = try tx.ledger().snapshot()
                         do {
-                            var result: UsageResult?
-                            try tx.db.inSavepoint {
-                                result = try engine.record(actor: actor, request: request)
-                                return .commit
-                            }
-                            if result?.duplicate == true { report.duplicates += 1 } else { report.inserted += 1 }
+                            let result = try engine.recordInBatch(actor: actor, request: request, at: tx.now)
+                            if result.duplicate { report.duplicates += 1 } else { report.inserted += 1 }
                         } catch let failure as ConsumptionEngine.FailedAfterRecharge {
-                            try tx.ledger().restore(saved)
                             try engine.rechargeOnly(actor: actor, request: request)
                             report.rejected.append((number, failure.error.message))
                         } catch let error as CofferError {
-                            try tx.ledger().restore(saved)
                             report.rejected.append((number, error.message))
                         }
                     }

@@ -3,15 +3,22 @@ import CofferCore
 import CofferStore
 import Foundation
 
-/// `coffer demo`: builds a demo workspace in its own database and shows it.
+/// `coffer demo`: builds a demo team with months of usage in its own database and shows it.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Build a demo workspace in a fresh database and show it.")
+        commandName: "demo", abstract: "Build a demo team with months of realistic usage, then show it.")
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Usage records to generate.") var records: Int = 20_000
+    @Option(help: "Months of history.") var months: Int64 = 6
     @Flag(help: "Only build the demo database.") var noOpen = false
 
     /// The demo's own file, so a demo never touches a real database.
     private var demoPath: String { global.db ?? GlobalOptions.dataFolder() + "/demo.sqlite" }
+
+    func validate() throws {
+        guard (0...5_000_000).contains(records) else { throw ValidationError("--records takes 0 to 5,000,000") }
+        guard (1...36).contains(months) else { throw ValidationError("--months takes 1 to 36") }
+    }
 
     func run() throws {
         let path = demoPath
@@ -20,19 +27,20 @@ struct DemoCommand: ParsableCommand {
         } else if FileManager.default.fileExists(atPath: path) {
             throw CofferError("\(path) already exists: the demo builds a new database (choose another --db)")
         }
-        let store = try CofferStore(path: path, catalog: global.loadCatalog(), create: true, clock: global.clock())
-        let owner = "ada@acme.test"
-        let workspace = try Workspaces(store).create(name: "Acme Robotics", owner: owner)
-        let ref = workspace.ref
-        try OperatorActions(store).adjust(workspace: ref, amount: .whole(250), reason: "Welcome credit from the account team")
-        try OperatorActions(store).adjust(workspace: ref, amount: Credits(millicredits: 12_480), reason: "Refund for a failed import")
-        print("Demo database: \(path)")
+        let end = try global.clock()()
+        let clock = SimulatedClock(end)
+        let store = try CofferStore(path: path, catalog: global.loadCatalog(), create: true, clock: { clock.now })
+        let started = Date()
+        let owner = try DemoData(store: store, clock: clock).build(months: months, records: records, end: end)
+        try store.close()
+        print("Demo database: \(path) (\(records) usage records over \(months) months, built in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
         guard !noOpen else { return }
-        print("The dashboard is not built yet; here is the demo workspace's balance as \(owner):\n")
-        let report = try Balances(store).report(for: Workspaces(store).actor(email: owner, workspace: nil))
+        let reopened = try CofferStore(path: path, catalog: global.loadCatalog(), create: false, clock: { end })
+        print("The dashboard is not built yet; here is the demo team's balance as \(owner.email):\n")
+        let report = try Balances(reopened).report(for: Workspaces(reopened).actor(email: owner.email, workspace: nil))
         Output.table(["Wallet", "Holder", "Asset", "Balance"], report.wallets.map {
             [$0.kind.title, $0.holder, $0.asset.code, BalanceJSON.amount($0, display: true)]
         }, rightAligned: [3])
-        print("\nTry: coffer --db \(path) balance --as \(owner)   (or coffer check --db \(path))")
+        print("\nTry: coffer --db \(path) --as \(owner.email) usage list --last 30d   (or members list, subscription show, check)")
     }
 }

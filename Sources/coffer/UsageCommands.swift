@@ -78,7 +78,7 @@ struct UsageResultJSON: Encodable {
 
 /// `coffer usage …`: usage records.
 struct UsageCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "usage", abstract: "Usage records.", subcommands: [Import.self])
+    static let configuration = CommandConfiguration(commandName: "usage", abstract: "Usage records.", subcommands: [List.self, Summary.self, Show.self, Export.self, Import.self])
 
     /// Imports a JSONL file of usage events, each exactly once.
     struct Import: ParsableCommand {

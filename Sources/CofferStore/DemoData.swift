@@ -1,0 +1,148 @@
+import CofferCore
+import Foundation
+
+/// A settable clock for building data over simulated months.
+public final class SimulatedClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Timestamp
+
+    /// A clock standing at `start`.
+    public init(_ start: Timestamp) { value = start }
+
+    /// The time now.
+    public var now: Timestamp {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
+
+/// Writes months of plausible usage for a team through the same ledger path as `consume`
+/// (used by `coffer demo` and `coffer bench`): conversations of several messages, image and
+/// video generations, API calls from a few keys, brand and product imports, with renewals,
+/// rollover, expirations, packs and auto-recharge settled as time passes.
+public struct DemoData {
+    /// The team's people: the primary owner first.
+    public static let members = ["ada@acme.test", "olga@acme.test", "ben@acme.test", "chen@acme.test", "dara@acme.test",
+                                 "eli@acme.test", "fay@acme.test", "gus@acme.test"]
+
+    let store: CofferStore
+    let clock: SimulatedClock
+
+    /// A generator writing into `store`, moving `clock` forward as it goes.
+    public init(store: CofferStore, clock: SimulatedClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Builds the Acme Robotics team `months` before the clock's end time and records `records`
+    /// usage events spread until `end`. Returns the primary owner as an actor.
+    @discardableResult
+    public func build(months: Int64, records: Int, end: Timestamp, seed: UInt64 = 42, progress: ((Int) -> Void)? = nil) throws -> Actor {
+        let start = UTC.addingMonths(-months, to: end)
+        clock.now = start
+        let workspace = try Workspaces(store).create(name: "Acme Robotics", owner: Self.members[0])
+        var ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug)
+        try Billing(store).setCard(actor: ada, number: "4242424242424242")
+        try Subscriptions(store).subscribe(actor: ada, plan: "pro", interval: .monthly, seats: 8, card: nil)
+        _ = try Seats(store).add(actor: ada, emails: Array(Self.members.dropFirst()))
+        for email in Self.members.dropFirst() { try Members(store).acceptInvite(actor: Workspaces(store).actor(email: email, workspace: workspace.slug)) }
+        ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug)
+        try Members(store).setRole(actor: ada, email: Self.members[1], role: .owner)
+        try Subscriptions(store).subscribePersonal(email: Self.members[6], plan: "pro", interval: .monthly, card: "4242424242424242")
+        try Members(store).setAccess(actor: ada, email: Self.members[6], access: .credits)
+        _ = try Members(store).switchSelf(actor: Workspaces(store).actor(email: Self.members[7], workspace: workspace.slug), toPersonal: true)
+        try Members(store).setLimit(actor: ada, email: Self.members[4], limit: .whole(150))
+        for key in ["backend", "zapier", "ci"] { _ = try TeamSettings(store).createKey(actor: ada, name: key) }
+        _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(100), amount: .whole(250),
+                                                maxPeriodSpend: .some(.whole(5_000)))
+        try TeamSettings(store).setAlert(actor: ada, threshold: .whole(150))
+        try CreditPacks(store).buy(actor: ada, amount: .whole(100))
+
+        var rng = DemoRandom(seed: seed)
+        let actors = try Self.members.map { try Workspaces(store).actor(email: $0, workspace: workspace.slug) }
+        let span = max(1, end - start - 3_600)
+        let step = Double(span) / Double(max(records, 1))
+        var written = 0
+        var batch: [(Actor, UsageRequest, Timestamp)] = []
+        var conversation = (id: "", title: "", left: 0, who: 0, type: "message", model: "gpt-4o")
+        let titles = ["Quarterly plan", "Bug triage", "Launch email", "Hiring loop", "Onboarding doc", "Pricing page",
+                      "Support macro", "Roadmap review", "Logo ideas", "Release notes", "SQL help", "Board deck"]
+        let models = ["claude-sonnet-4", "gpt-4o", "llama-3.1-70b"]
+        for index in 0..<records {
+            let time = start + 600 + Int64(Double(index) * step)
+            let roll = rng.next() % 100
+            var request: UsageRequest
+            let who: Int
+            if roll < 80 {
+                if conversation.left == 0 {
+                    let kind = rng.next() % 10
+                    conversation = (id: "conv-\(index)", title: titles[Int(rng.next() % UInt64(titles.count))] + " #\(index % 997)",
+                                    left: 3 + Int(rng.next() % 12), who: Int(rng.next() % 7),
+                                    type: kind == 0 ? "image" : kind == 1 ? "video" : "message",
+                                    model: kind == 0 ? "imagen-3" : kind == 1 ? "veo-2" : models[Int(rng.next() % 3)])
+                }
+                conversation.left -= 1
+                who = conversation.who
+                request = UsageRequest(eventID: "evt-\(index)", service: conversation.model,
+                                       quantity: conversation.type == "video" ? .whole(Int64(2 + rng.next() % 6)) : .whole(1))
+                request.conversationID = conversation.id
+                request.title = conversation.title
+                request.billingType = conversation.type
+            } else if roll < 92 {
+                who = Int(rng.next() % 2)
+                request = UsageRequest(eventID: "evt-\(index)", service: "mcp-http-call")
+                request.apiKey = ["backend", "zapier", "ci"][Int(rng.next() % 3)]
+                request.callID = "call-\(index)"
+            } else {
+                who = 0
+                let brand = rng.next() % 3 == 0
+                request = UsageRequest(eventID: "evt-\(index)", service: brand ? "brand-import" : "product-import")
+                request.taskID = "task-\(index)"
+                request.importType = brand ? "brand" : "product"
+                request.url = brand ? "https://brands.example/acme-\(index % 50)" : "https://shop.example/p/\(index)"
+            }
+            batch.append((actors[who], request, time))
+            if batch.count == 2_000 || index == records - 1 || time / UTC.day != (time + Int64(step)) / UTC.day && batch.count > 200 {
+                written += try flush(&batch)
+                progress?(written)
+            }
+        }
+        clock.now = end
+        try store.settle()
+        return try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug)
+    }
+
+    /// Records a batch in one transaction (refused events, e.g. a limit reached, are skipped).
+    private func flush(_ batch: inout [(Actor, UsageRequest, Timestamp)]) throws -> Int {
+        guard let first = batch.first else { return 0 }
+        clock.now = first.2
+        let events = batch
+        batch.removeAll(keepingCapacity: true)
+        return try store.write { tx in
+            let engine = ConsumptionEngine(tx: tx)
+            var count = 0
+            for (actor, request, time) in events {
+                do {
+                    _ = try engine.recordInBatch(actor: actor, request: request, at: time)
+                    count += 1
+                } catch is CofferError, is ConsumptionEngine.FailedAfterRecharge {
+                    continue // a refused event (a member's limit, say) is simply not recorded
+                }
+            }
+            return count
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64) so demo data replays exactly.
+struct DemoRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,231 @@
+import CofferCore
+import GRDB
+
+/// The four tabs as windowed queries (SPEC §7): a page is `LIMIT n` after a keyset cursor, never
+/// OFFSET; summaries use the daily rollups for whole days and the charge lines for the rest.
+public struct UsageQueries: Sendable {
+    let store: CofferStore
+
+    /// The usage queries over a store.
+    public init(_ store: CofferStore) { self.store = store }
+
+    /// One page of a tab for `actor` (the User column only for owners, R7).
+    public func page(_ tab: UsageTab, filter: UsageFilter, sort: UsageSort? = nil, after: UsageCursor? = nil,
+                     limit: Int = 50, actor: Actor) throws -> UsagePage {
+        let sort = sort ?? .newest(tab)
+        let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
+        return try store.read { db in
+            var query = try base(tab, filter: filter, actor: actor, db: db)
+            let order = sort.descending ? "DESC" : "ASC"
+            if let after {
+                query.whereSQL += " AND (\(query.sortColumn(sort.field)), \(query.idColumn)) \(sort.descending ? "<" : ">") (?, ?)"
+                query.arguments += [after.value, after.id]
+            }
+            let sql = "\(query.selectSQL) WHERE \(query.whereSQL) ORDER BY \(query.sortColumn(sort.field)) \(order), \(query.idColumn) \(order) LIMIT ?"
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(query.arguments + [limit + 1]))
+            let mapped = rows.prefix(limit).map { Self.row($0, tab: tab, sortField: sort.field, showUsers: showUsers) }
+            return UsagePage(rows: mapped, next: rows.count > limit ? mapped.last?.cursor : nil)
+        }
+    }
+
+    /// The summary bar's totals for a filtered tab.
+    public func summary(_ tab: UsageTab, filter: UsageFilter, actor: Actor) throws -> UsageSummary {
+        try store.read { db in
+            if tab == .calls || tab == .imports, (filter.search ?? "").isEmpty {
+                return try rolledUp(tab, filter: filter, actor: actor, db: db)
+            }
+            let query = try base(tab, filter: filter, actor: actor, db: db)
+            let row = try Row.fetchOne(db, sql: "SELECT count(*), ifnull(sum(\(query.messagesColumn)), 0), ifnull(sum(\(query.creditsColumn)), 0) FROM (\(query.selectSQL) WHERE \(query.whereSQL))",
+                                       arguments: StatementArguments(query.arguments))!
+            return UsageSummary(count: row[0], messages: row[1], credits: row[2])
+        }
+    }
+
+    /// Every row of a filtered tab, page by page (for export).
+    public func all(_ tab: UsageTab, filter: UsageFilter, sort: UsageSort? = nil, actor: Actor) throws -> [UsageRow] {
+        var rows: [UsageRow] = []
+        var cursor: UsageCursor?
+        repeat {
+            let page = try page(tab, filter: filter, sort: sort, after: cursor, limit: 1_000, actor: actor)
+            rows += page.rows
+            cursor = page.next
+        } while cursor != nil
+        return rows
+    }
+
+    /// A conversation's billing detail sheet: every charge line with the grants it drew from.
+    public func detail(conversation: String, actor: Actor) throws -> [ChargeLine] {
+        let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
+        return try store.read { db in
+            let lines = try Row.fetchAll(db, sql: """
+                SELECT u.id, u.event_key, u.created_at, u.service, u.billing_type, u.quantity, u.credits, u.units, usr.email
+                FROM usage_events u JOIN users usr ON usr.id = u.user_id
+                WHERE u.workspace_id = ? AND u.tab = 1 AND u.conversation_id = ? ORDER BY u.created_at, u.id
+                """, arguments: [actor.workspaceID, conversation])
+            guard !lines.isEmpty else { throw CofferError("No conversation \(CofferError.quote(conversation))") }
+            var draws: [Int64: [ChargeLine.GrantDraw]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT e.usage_id, e.grant_id, e.asset, e.amount, g.source, g.detail FROM entries e JOIN grants g ON g.id = e.grant_id
+                WHERE e.usage_id IN (\(lines.map { String($0[0] as Int64) }.joined(separator: ","))) AND e.kind = 'spend' ORDER BY e.id
+                """) {
+                draws[row[0], default: []].append(.init(grant: row[1], source: row[4], detail: row[5], asset: row[2], amount: row[3]))
+            }
+            return lines.map { row in
+                ChargeLine(eventID: row[1], time: row[2], service: row[3], billingType: row[4] ?? "", quantity: row[5], credits: row[6],
+                           units: row[7], user: showUsers ? row[8] : nil, grants: draws[row[0]] ?? [])
+            }
+        }
+    }
+
+    /// A tab's rows as SQL: what to select, the filter, and the columns that sort and identify.
+    struct Query {
+        var selectSQL: String
+        var whereSQL: String
+        var arguments: [(any DatabaseValueConvertible)?]
+        let idColumn: String
+        let sortColumns: [String: String]
+        let messagesColumn: String
+        let creditsColumn: String
+        func sortColumn(_ field: String) -> String { sortColumns[field]! }
+    }
+
+    private func base(_ tab: UsageTab, filter: UsageFilter, actor: Actor, db: Database) throws -> Query {
+        let workspace = actor.workspaceID
+        switch tab {
+        case .adjustments:
+            var query = Query(selectSQL: "SELECT a.id, a.type, a.amount, a.detail, a.created_at, 0 AS messages FROM adjustments a",
+                              whereSQL: "a.workspace_id = ?", arguments: [workspace], idColumn: "a.id",
+                              sortColumns: ["created": "a.created_at", "amount": "a.amount"], messagesColumn: "messages", creditsColumn: "amount")
+            range(&query, column: "a.created_at", filter)
+            if let type = filter.type { query.whereSQL += " AND a.type = ?"; query.arguments.append(type) }
+            return query
+        case .calls, .imports:
+            var query = Query(selectSQL: """
+                SELECT u.id, u.call_id, u.task_id, u.import_type, u.url, u.api_key, u.credits, u.created_at, usr.email, 0 AS messages
+                FROM usage_events u JOIN users usr ON usr.id = u.user_id
+                """, whereSQL: "u.workspace_id = ? AND u.tab = ?", arguments: [workspace, tab == .calls ? 2 : 3], idColumn: "u.id",
+                              sortColumns: ["created": "u.created_at", "credits": "u.credits"], messagesColumn: "messages", creditsColumn: "credits")
+            range(&query, column: "u.created_at", filter)
+            if tab == .calls, let key = filter.apiKey { query.whereSQL += " AND u.api_key = ?"; query.arguments.append(key) }
+            if tab == .imports, let type = filter.type { query.whereSQL += " AND u.import_type = ?"; query.arguments.append(type) }
+            if let search = Self.searchText(filter) {
+                let column = tab == .calls ? "u.call_id" : "u.task_id"
+                let users = Permissions.allows(actor.role, .seeUsageUsers) ? " OR usr.email LIKE ? ESCAPE '\\'" : ""
+                query.whereSQL += " AND (\(column) LIKE ? ESCAPE '\\'\(tab == .imports ? " OR u.url LIKE ? ESCAPE '\\'" : "")\(users))"
+                query.arguments += Array(repeating: Self.like(search), count: 1 + (tab == .imports ? 1 : 0) + (users.isEmpty ? 0 : 1))
+            }
+            return query
+        case .conversations:
+            return try conversations(filter: filter, actor: actor)
+        }
+    }
+
+    /// Conversations: all time from the rollup; with dates, aggregated from the charge lines in range (SPEC §7).
+    private func conversations(filter: UsageFilter, actor: Actor) throws -> Query {
+        var arguments: [(any DatabaseValueConvertible)?] = [actor.workspaceID]
+        var conditions: [String] = []
+        var tail: [(any DatabaseValueConvertible)?] = []
+        let source: String
+        if filter.from != nil || filter.to != nil {
+            var lines = "workspace_id = ? AND tab = 1"
+            if let from = filter.from { lines += " AND created_at >= ?"; arguments.append(from) }
+            if let to = filter.to { lines += " AND created_at < ?"; arguments.append(to) }
+            if let type = filter.type { lines += " AND billing_type = ?"; arguments.append(type) }
+            source = """
+                SELECT c.id, c.conversation_id, c.title, c.creator, c.billing_type, agg.m AS messages, agg.cr AS credits, agg.t AS updated_at
+                FROM (SELECT conversation_id, billing_type, sum(messages) AS m, sum(credits) AS cr, max(created_at) AS t
+                      FROM usage_events WHERE \(lines) GROUP BY conversation_id, billing_type) agg
+                JOIN conversations c ON c.workspace_id = \(actor.workspaceID) AND c.conversation_id = agg.conversation_id
+                 AND c.billing_type = agg.billing_type
+                """
+        } else {
+            source = "SELECT c.id, c.conversation_id, c.title, c.creator, c.billing_type, c.messages, c.credits, c.updated_at FROM conversations c WHERE c.workspace_id = ?"
+            if let type = filter.type { conditions.append("v.billing_type = ?"); tail.append(type) }
+        }
+        if let search = Self.searchText(filter) {
+            let owners = Permissions.allows(actor.role, .seeUsageUsers)
+            if search.count >= 3 {
+                // The trigram index; members cannot search by creator (R7).
+                let phrase = "\"" + search.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                conditions.append("v.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)")
+                tail.append(owners ? phrase : "{conversation_id title} : \(phrase)")
+            } else {
+                conditions.append("(v.conversation_id LIKE ? ESCAPE '\\' OR v.title LIKE ? ESCAPE '\\'\(owners ? " OR v.creator LIKE ? ESCAPE '\\'" : ""))")
+                tail += Array(repeating: Self.like(search), count: owners ? 3 : 2)
+            }
+        }
+        let whereSQL = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        return Query(selectSQL: "SELECT * FROM (\(source)) v", whereSQL: whereSQL, arguments: arguments + tail, idColumn: "v.id",
+                     sortColumns: ["updated": "v.updated_at", "messages": "v.messages", "credits": "v.credits"],
+                     messagesColumn: "messages", creditsColumn: "credits")
+    }
+
+    /// Calls and imports summaries without a search: whole days from `usage_daily`, the rest from the lines.
+    private func rolledUp(_ tab: UsageTab, filter: UsageFilter, actor: Actor, db: Database) throws -> UsageSummary {
+        let tabCode: Int64 = tab == .calls ? 2 : 3
+        let type = tab == .calls ? filter.apiKey : filter.type
+        // Whole days inside [from, to): [fullFrom, fullTo).
+        let fullFrom = filter.from.map { UsageFilter.dayStart($0) == $0 ? $0 : UsageFilter.dayStart($0) + UTC.day }
+        let fullTo = filter.to.map { UsageFilter.dayStart($0) }
+        var count: Int64 = 0, credits: Int64 = 0
+        let days = try Row.fetchOne(db, sql: """
+            SELECT ifnull(sum(lines), 0), ifnull(sum(credits), 0) FROM usage_daily
+            WHERE workspace_id = ? AND tab = ? AND (? IS NULL OR type = ?) AND day >= ? AND day < ?
+            """, arguments: [actor.workspaceID, tabCode, type, type, (fullFrom ?? Int64.min / 2) / UTC.day,
+                             fullTo.map { $0 / UTC.day } ?? Int64.max / UTC.day])!
+        if (fullFrom ?? .min) < (fullTo ?? .max) {
+            count += days[0]; credits += days[1]
+        }
+        let column = tab == .calls ? "api_key" : "import_type"
+        // The partial days at either end (or the whole range when it spans no full day).
+        var pieces: [(Timestamp?, Timestamp?)] = []
+        if (fullFrom ?? .min) < (fullTo ?? .max) {
+            if let from = filter.from, let fullFrom, from < fullFrom { pieces.append((from, fullFrom)) }
+            if let to = filter.to, let fullTo, fullTo < to { pieces.append((fullTo, to)) }
+        } else {
+            pieces.append((filter.from, filter.to))
+        }
+        for (from, to) in pieces {
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*), ifnull(sum(credits), 0) FROM usage_events
+                WHERE workspace_id = ? AND tab = ? AND (? IS NULL OR \(column) = ?) AND created_at >= ? AND created_at < ?
+                """, arguments: [actor.workspaceID, tabCode, type, type, from ?? Int64.min, to ?? Int64.max])!
+            count += row[0]; credits += row[1]
+        }
+        return UsageSummary(count: count, messages: 0, credits: credits)
+    }
+
+    private func range(_ query: inout Query, column: String, _ filter: UsageFilter) {
+        if let from = filter.from { query.whereSQL += " AND \(column) >= ?"; query.arguments.append(from) }
+        if let to = filter.to { query.whereSQL += " AND \(column) < ?"; query.arguments.append(to) }
+    }
+
+    private static func searchText(_ filter: UsageFilter) -> String? {
+        guard let text = filter.search?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        return text
+    }
+
+    private static func like(_ text: String) -> String {
+        "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
+    private static func row(_ row: Row, tab: UsageTab, sortField: String, showUsers: Bool) -> UsageRow {
+        switch tab {
+        case .conversations:
+            let value: Int64 = sortField == "messages" ? row["messages"] : sortField == "credits" ? row["credits"] : row["updated_at"]
+            return UsageRow(key: row["conversation_id"], title: row["title"], messages: row["messages"], credits: row["credits"],
+                            user: showUsers ? row["creator"] : nil, billingType: row["billing_type"], apiKey: nil, importType: nil,
+                            url: nil, detail: nil, time: row["updated_at"], cursor: UsageCursor(value: value, id: row["id"]))
+        case .calls, .imports:
+            let value: Int64 = sortField == "credits" ? row["credits"] : row["created_at"]
+            return UsageRow(key: (tab == .calls ? row["call_id"] : row["task_id"]) ?? "", title: nil, messages: nil, credits: row["credits"],
+                            user: showUsers ? row["email"] : nil, billingType: nil, apiKey: row["api_key"], importType: row["import_type"],
+                            url: row["url"], detail: nil, time: row["created_at"], cursor: UsageCursor(value: value, id: row["id"]))
+        case .adjustments:
+            let value: Int64 = sortField == "amount" ? row["amount"] : row["created_at"]
+            return UsageRow(key: row["type"], title: nil, messages: nil, credits: row["amount"], user: nil, billingType: nil, apiKey: nil,
+                            importType: nil, url: nil, detail: row["detail"], time: row["created_at"], cursor: UsageCursor(value: value, id: row["id"]))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import CofferCore
+import GRDB
+
+/// Where a usage event shows (SPEC §7) and the rollups kept in step with each charge, in the
+/// charge's own transaction: the all-time conversations table (and its search index) and the
+/// daily totals behind the summary bars.
+struct UsageRecordShape {
+    /// 1 conversations, 2 MCP-HTTP calls, 3 imports, 0 none of the tabs.
+    let tab: Int64
+    /// The row's type dimension: billing type, API key or import type.
+    let type: String
+    let conversationID: String?
+    let billingType: String?
+    let callID: String?
+    let taskID: String?
+    let importType: String?
+    /// Messages (or generations) in thousandths: the quantity, or one for a metered line.
+    let messages: Int64
+
+    /// The shape of a request for a service, with the defaults a row needs filled in.
+    init(_ request: UsageRequest, service: Service, quantity: Quantity?) {
+        switch service.kind {
+        case .conversationMessage, .imageGeneration, .videoGeneration:
+            let type = request.billingType ?? (service.kind == .imageGeneration ? "image" : service.kind == .videoGeneration ? "video" : "message")
+            self = UsageRecordShape(tab: 1, type: type, conversationID: request.conversationID ?? request.eventID, billingType: type,
+                                    callID: nil, taskID: nil, importType: nil, messages: quantity?.milliunits ?? FixedPoint.scale)
+        case .mcpHTTPCall:
+            self = UsageRecordShape(tab: 2, type: request.apiKey ?? "", conversationID: nil, billingType: nil,
+                                    callID: request.callID ?? request.eventID, taskID: nil, importType: nil, messages: 0)
+        case .importJob:
+            let kind = request.importType ?? (service.slug.hasPrefix("brand") ? "brand" : "product")
+            self = UsageRecordShape(tab: 3, type: kind, conversationID: nil, billingType: nil, callID: nil,
+                                    taskID: request.taskID ?? request.eventID, importType: kind, messages: 0)
+        case .consumable:
+            self = UsageRecordShape(tab: 0, type: "", conversationID: nil, billingType: nil, callID: nil, taskID: nil,
+                                    importType: nil, messages: 0)
+        }
+    }
+
+    private init(tab: Int64, type: String, conversationID: String?, billingType: String?, callID: String?, taskID: String?,
+                 importType: String?, messages: Int64) {
+        (self.tab, self.type, self.conversationID, self.billingType) = (tab, type, conversationID, billingType)
+        (self.callID, self.taskID, self.importType, self.messages) = (callID, taskID, importType, messages)
+    }
+
+    /// Updates the rollups for one charge line.
+    func record(_ db: Database, workspace: Int64, user: Int64, creator: String, title: String?, credits: Int64, at time: Timestamp) throws {
+        guard tab != 0 else { return }
+        let day = time >= 0 ? time / UTC.day : (time - UTC.day + 1) / UTC.day
+        try db.cachedStatement(sql: """
+            INSERT INTO usage_daily(workspace_id, tab, type, day, lines, messages, credits) VALUES (?, ?, ?, ?, 1, ?, ?)
+            ON CONFLICT DO UPDATE SET lines = lines + 1, messages = messages + excluded.messages, credits = credits + excluded.credits
+            """).execute(arguments: [workspace, tab, type, day, messages, credits])
+        guard tab == 1, let conversationID, let billingType else { return }
+        try db.cachedStatement(sql: """
+            INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET
+              messages = messages + excluded.messages, credits = credits + excluded.credits,
+              updated_at = max(updated_at, excluded.updated_at)
+            """).execute(arguments: [workspace, conversationID, billingType, title ?? "", user, creator, messages, credits, time])
+        if let title, !title.isEmpty {
+            try db.cachedStatement(sql: """
+                UPDATE conversations SET title = ? WHERE workspace_id = ? AND conversation_id = ? AND billing_type = ? AND title != ?
+                """).execute(arguments: [title, workspace, conversationID, billingType, title])
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import CofferCore
+import CofferStore
+import Foundation
+
+extension UsageTab: ExpressibleByArgument {}
+
+/// The filters every usage listing takes (SPEC §8).
+struct UsageFilterOptions: ParsableArguments {
+    @Option(help: "conversations, calls, imports or adjustments.") var tab: UsageTab = .conversations
+    @Option(help: "First day (inclusive, UTC).") var from: String?
+    @Option(help: "Last day (inclusive, UTC).") var to: String?
+    @Option(help: "A quick pick: 7d, 30d or 3m.") var last: String?
+    @Option(help: "Search conversation ID, title or (owners) creator.") var search: String?
+    @Option(help: "Billing type, import type or adjustment type.") var type: String?
+    @Option(name: .customLong("api-key"), help: "An API key's name (calls).") var apiKey: String?
+    @Option(help: "FIELD[:asc|desc].") var sort: String?
+
+    func validate() throws {
+        if last != nil, from != nil || to != nil { throw ValidationError("Use --last or --from/--to, not both") }
+    }
+
+    /// The filter, with `now` for quick picks.
+    func filter(now: Timestamp) throws -> UsageFilter {
+        var filter = try last.map { try UsageFilter.quickPick($0, now: now) }
+            ?? UsageFilter.days(from: try from.map(UTC.parse), to: try to.map(UTC.parse))
+        filter.search = search
+        filter.type = type.map { tab == .adjustments ? Self.adjustmentType($0) : $0 }
+        filter.apiKey = apiKey
+        return filter
+    }
+
+    /// The sort, validated for the tab.
+    func sortOrder() throws -> UsageSort? { try sort.map { try UsageSort.parse($0, tab: tab) } }
+
+    /// Accepts `Admin adjustment`, `admin_adjustment` or `admin-adjustment`.
+    static func adjustmentType(_ text: String) -> String {
+        let code = text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        return AdjustmentType.allCases.first { $0.rawValue == code }?.rawValue ?? text
+    }
+}
+
+extension UsageCommand {
+    /// Lists one page of a tab.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a tab's records (one page; --after for the next).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filters: UsageFilterOptions
+        @Option(help: "Rows per page.") var limit: Int = 50
+        @Option(help: "The cursor printed after the previous page.") var after: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit takes 1 to 10,000") }
+            let cursor = try after.map { text in
+                guard let cursor = UsageCursor(text: text) else { throw ValidationError("--after takes a cursor printed by a previous page") }
+                return cursor
+            }
+            let store = try global.openStore()
+            let actor = try global.actor(in: store)
+            let page = try UsageQueries(store).page(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(),
+                                                   after: cursor, limit: limit, actor: actor)
+            let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
+            if json {
+                return try Output.json(UsagePageJSON(rows: page.rows.map { UsageRowJSON($0, tab: filters.tab) }, next: page.next?.text))
+            }
+            let (headers, right) = UsageTable.columns(filters.tab, showUsers: showUsers)
+            Output.table(headers, page.rows.map { UsageTable.cells($0, tab: filters.tab, showUsers: showUsers) }, rightAligned: right)
+            if let next = page.next { print("More: --after \(next.text)") }
+        }
+    }
+
+    /// Prints the summary bar's totals.
+    struct Summary: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The summary bar's totals for the filtered tab.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filters: UsageFilterOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let store = try global.openStore()
+            let summary = try UsageQueries(store).summary(filters.tab, filter: filters.filter(now: store.now), actor: global.actor(in: store))
+            if json {
+                return try Output.json(["count": String(summary.count), "messages": Quantity(milliunits: summary.messages).plain,
+                                        "credits": Credits(millicredits: summary.credits).plain])
+            }
+            print(UsageTable.summaryLine(summary, tab: filters.tab))
+        }
+    }
+
+    /// The billing detail sheet of a conversation.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A conversation's billing detail sheet.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The conversation ID.") var conversation: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let store = try global.openStore()
+            let lines = try UsageQueries(store).detail(conversation: conversation, actor: global.actor(in: store))
+            if json { return try Output.json(lines.map(ChargeLineJSON.init)) }
+            Output.table(["Time", "Service", "Type", "Quantity", "Credits", "Grants"], lines.map { line in
+                [UTC.iso(line.time), line.service, line.billingType, line.quantity.map { Quantity(milliunits: $0).description } ?? "—",
+                 Credits(millicredits: line.credits).description,
+                 line.grants.map { "#\($0.grant) \(AdjustmentType(rawValue: $0.source)?.title ?? $0.source) \($0.asset == "credits" ? Credits(millicredits: $0.amount).description : Quantity(milliunits: $0.amount).description)" }
+                    .joined(separator: "; ")]
+            }, rightAligned: [3, 4])
+        }
+    }
+
+    /// Exports the filtered view as CSV (RFC 4180) or JSON.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export the filtered view: --format csv or json.")
+        enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filters: UsageFilterOptions
+        @Option(help: "csv or json.") var format: Format = .csv
+
+        func run() throws {
+            let store = try global.openStore()
+            let actor = try global.actor(in: store)
+            let rows = try UsageQueries(store).all(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(), actor: actor)
+            if format == .json { return try Output.json(rows.map { UsageRowJSON($0, tab: filters.tab) }) }
+            let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
+            var out = CSV.line(UsageTable.columns(filters.tab, showUsers: showUsers).0)
+            for row in rows { out += CSV.line(UsageTable.exportCells(row, tab: filters.tab, showUsers: showUsers)) }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}
+
+/// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled, CRLF line ends.
+enum CSV {
+    static func line(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",") + "\r\n"
+    }
+}
