@@ -121,15 +121,18 @@ struct FoundationAcceptanceTests {
         #expect(check.stdout.contains("entry 2 was altered"), "\(check.stdout)")
     }
 
-    @Test("The demo builds its own database and shows the balance")
+    @Test("The demo builds its own database with months of usage, and shows the balance")
     func demo() throws {
-        let cli = try CofferCLI()
-        let demo = try cli.run("demo")
+        let cli = try CofferCLI(now: "2026-11-21T12:00:00Z")
+        let demo = try cli.run("demo", "--records", "400")
         #expect(demo.status == 0, "\(demo.stderr)")
-        #expect(demo.stdout.contains("$267.480"), "\(demo.stdout)")
+        #expect(demo.stdout.contains("Team pool  Acme Robotics  credits"), "\(demo.stdout)")
         let path = cli.folder.appendingPathComponent("coffer/demo.sqlite").path
-        #expect(FileManager.default.fileExists(atPath: path))
-        #expect(!FileManager.default.fileExists(atPath: cli.database))
+        #expect(!FileManager.default.fileExists(atPath: cli.database), "the demo never touches the real database")
         #expect(try cli.run("check", "--db", path).status == 0)
+        let members = try cli.run("members", "list", "--db", path, "--as", "ada@acme.test", "--json").stdout
+        #expect(members.components(separatedBy: "\"email\"").count - 1 == 8)
+        let summary = try cli.run("usage", "summary", "--db", path, "--as", "ada@acme.test", "--json").stdout
+        #expect(!summary.contains("\"count\" : \"0\""), "\(summary)")
     }
 }
