@@ -76,7 +76,7 @@ public enum SnapshotFile {
         if expected == actual { return .matched }
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = zip(e, a).firstIndex { $0 != $1 } ?? min(e.count, a.count)
+        let line = (0..<min(e.count, a.count)).first { e[$0] != a[$0] } ?? min(e.count, a.count)
         let want = line < e.count ? String(e[line]) : "<end>", got = line < a.count ? String(a[line]) : "<end>"
         return .mismatch(path: path, diff: "line \(line + 1):\n  expected: \(want)\n  actual:   \(got)\n\(actual)")
     }
