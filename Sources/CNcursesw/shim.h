@@ -36,11 +36,14 @@ static inline mmask_t coffer_button5_pressed(void) { return BUTTON5_PRESSED; }
 
 /* Terminal restoration on signals and at exit: endwin, then hand the signal to whoever
    handled it before (e.g. the Swift runtime's backtracer) or to the default action. */
-static struct sigaction coffer_previous_actions[NSIG];
+static inline struct sigaction *coffer_previous_action(int sig) {
+    static struct sigaction actions[NSIG];
+    return &actions[sig];
+}
 
 static void coffer_restore_on_signal(int sig) {
     if (!isendwin()) endwin();
-    sigaction(sig, &coffer_previous_actions[sig], NULL);
+    sigaction(sig, coffer_previous_action(sig), NULL);
     raise(sig); /* delivered when this handler returns */
 }
 
@@ -58,7 +61,7 @@ static inline void coffer_install_restore_handlers(void) {
         memset(&action, 0, sizeof action);
         action.sa_handler = coffer_restore_on_signal;
         sigemptyset(&action.sa_mask);
-        sigaction(signals[i], &action, &coffer_previous_actions[signals[i]]);
+        sigaction(signals[i], &action, coffer_previous_action(signals[i]));
     }
     atexit(coffer_restore_at_exit);
 }
