@@ -5,7 +5,7 @@ extension Buffer {
     ///
     /// With `styles`, a line `-- styles --` follows the text, then one line per row where each
     /// cell is a letter naming its style (`.` for plain; a continuation repeats its lead's letter),
-    /// then a legend `a: fg=… bg=… bold …` for every letter used.
+    /// then a legend `a: fg=… bg=… bold …` for every letter used, and the cursor position if shown.
     public func snapshot(styles: Bool = false) -> String {
         var out = (0..<height).map { line($0) }
         guard styles else { return out.joined(separator: "\n") + "\n" }
@@ -26,6 +26,7 @@ extension Buffer {
             }
             out.append(row)
         }
+        if let cursor { legend.append("cursor: \(cursor.x),\(cursor.y)") }
         return (out + legend).joined(separator: "\n") + "\n"
     }
 
