@@ -4,6 +4,8 @@ import Foundation
 public struct TmuxError: Error, CustomStringConvertible {
     /// What went wrong, with the last screen capture when waiting timed out.
     public let description: String
+    /// Creates an error with a description.
+    public init(description: String) { self.description = description }
 }
 
 /// A program running in its own tmux server, for end-to-end tests of terminal programs.
@@ -17,12 +19,16 @@ public final class TmuxSession {
 
     /// Starts `command` (program and arguments) in a detached session of `width` × `height`.
     ///
-    /// `environment` is added in front of the command with `env`, so it also overrides `TERM`.
+    /// The program gets a clean environment: `PATH`, `HOME`, `LANG=C.UTF-8`, `TERM=screen-256color`,
+    /// overridden and extended by `environment` (so the caller's `NO_COLOR` or `LC_*` never leak in).
     public init(command: [String], width: Int = 80, height: Int = 24, environment: [String: String] = [:],
                 socket: String = "coffer-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))") throws {
         self.socket = socket
-        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let shellCommand = (["env"] + assignments + command).map(Self.quote).joined(separator: " ")
+        let base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                    "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+                    "LANG": "C.UTF-8", "TERM": "screen-256color"]
+        let assignments = base.merging(environment) { _, new in new }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let shellCommand = (["env", "-i"] + assignments + command).map(Self.quote).joined(separator: " ")
         do {
             // remain-on-exit keeps the pane (and its last screen) when the program ends.
             try run(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", shellCommand,
@@ -58,13 +64,13 @@ public final class TmuxSession {
     /// Polls the screen until `predicate` holds, and returns that screen; throws after `timeout`.
     @discardableResult
     public func waitUntil(timeout: Duration = .seconds(10), colors: Bool = false, _ what: String = "condition",
-                          _ predicate: (String) -> Bool) throws -> String {
+                          _ predicate: (String) throws -> Bool) throws -> String {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var screen = ""
         while clock.now < deadline {
             screen = try capture(colors: colors)
-            if predicate(screen) { return screen }
+            if try predicate(screen) { return screen }
             usleep(50_000)
         }
         throw TmuxError(description: "timed out after \(timeout) waiting for \(what); screen:\n\(screen)")
@@ -86,6 +92,15 @@ public final class TmuxSession {
         try run(["display-message", "-p", "-t", "0", "#{pane_dead}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0"
     }
 
+    /// The process id of the pane's program (the shell, for ``shell(width:height:environment:)``).
+    public func panePID() throws -> Int32 {
+        let text = try run(["display-message", "-p", "-t", "0", "#{pane_pid}"])
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TmuxError(description: "no pane pid in \(text)")
+        }
+        return pid
+    }
+
     /// Kills the tmux server (idempotent).
     public func kill() {
         guard alive else { return }
@@ -96,25 +111,53 @@ public final class TmuxSession {
     /// Runs one tmux command on this session's socket and returns its output.
     @discardableResult
     private func run(_ arguments: [String], allowFailure: Bool = false) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-u", "-L", socket] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TMUX"] = nil
         environment["LANG"] = environment["LANG"] ?? "C.UTF-8"
-        process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 && !allowFailure {
-            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) failed: "
-                + String(decoding: errorData, as: UTF8.self))
+        let result = try Self.spawn(["tmux", "-u", "-L", socket] + arguments, environment: environment)
+        if result.status != 0 && !allowFailure {
+            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.errors)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.output
+    }
+
+    /// Runs a program found on PATH with posix_spawn and waits for it with waitpid.
+    ///
+    /// Output goes to files, not pipes: the tmux server forked by new-session would keep a
+    /// pipe open forever. The child gets an empty signal mask and default handlers.
+    static func spawn(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String, errors: String) {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
+        let outPath = base + ".out", errPath = base + ".err"
+        defer { unlink(outPath); unlink(errPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        // The test runner's threads block most signals; the tmux server must not inherit that
+        // mask (it would never reap its children nor obey kill-server), so reset it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw TmuxError(description: "cannot start \(arguments[0]): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return (exitCode, output, errors)
     }
 
     /// Quotes a word for `sh`.
