@@ -30,10 +30,10 @@ func usesColour(_ screen: String) -> Bool {
 
 @Suite(.serialized) struct GalleryTmuxTests {
     /// Starts the gallery from a shell so the test can see what the shell shows after it exits.
-    func startFromShell(_ environment: [String: String], width: Int = 80, height: Int = 24) throws -> TmuxSession {
-        let session = try TmuxSession.shell(width: width, height: height, environment: environment)
+    func startFromShell(_ environment: [String: String], arguments: String = "") throws -> TmuxSession {
+        let session = try TmuxSession.shell(environment: environment)
         try session.waitFor("$")
-        try session.type("'\(try galleryPath())'; echo GALLERY-EXIT-$?")
+        try session.type("'\(try galleryPath())' \(arguments); echo GALLERY-EXIT-$?")
         try session.send(keys: "Enter")
         return session
     }
@@ -76,6 +76,18 @@ func usesColour(_ screen: String) -> Bool {
         try session.type("echo back")
         try session.send(keys: "Enter")
         try session.waitUntil("echo restored") { $0.contains("$ echo back") }
+    }
+
+    @Test func aCrashRestoresTheTerminal() throws {
+        let session = try startFromShell(["SWIFT_BACKTRACE": "enable=no"], arguments: "--allow-crash")
+        defer { session.kill() }
+        try session.waitFor("Coffer UI Gallery")
+        try session.send(keys: "X")
+        let after = try session.waitUntil("crash exit") { $0.contains("GALLERY-EXIT-132") || $0.contains("GALLERY-EXIT-133") }
+        #expect(!after.contains("Coffer UI Gallery"), "the alternate screen was left")
+        try session.type("echo alive")
+        try session.send(keys: "Enter")
+        try session.waitUntil("echo restored") { $0.contains("$ echo alive") }
     }
 
     @Test(arguments: [
