@@ -49,6 +49,8 @@ func usesColour(_ screen: String) -> Bool {
         #expect(!small.contains("Status"), "the low-priority column gave way")
         #expect(small.split(separator: "\n").count <= 12)
 
+        try session.resize(width: 8, height: 3)                 // far below the supported minimum
+        try session.waitFor("8x3")
         try session.resize(width: 80, height: 24)
         try session.waitUntil("80x24 redraw") { $0.contains("80x24") && $0.contains("Status") }
 
