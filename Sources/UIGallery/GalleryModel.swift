@@ -61,7 +61,7 @@ struct GalleryState {
             width = w; height = h
             status = StatusLine("Resized", trailing: "\(w)x\(h)")
         case .mouse(let mouse):
-            status = StatusLine("Mouse \(mouse.action) at \(mouse.position.x),\(mouse.position.y)", trailing: "\(width)x\(height)")
+            handle(mouse, tablePageSize: tablePageSize)
         case .tick: break
         case .key(let key): return handle(key, tablePageSize: tablePageSize)
         }
@@ -107,6 +107,25 @@ struct GalleryState {
         default: break
         }
         return true
+    }
+
+    /// Clicks on tabs switch pages; on the table, clicks select a row and the wheel scrolls.
+    private mutating func handle(_ mouse: Mouse, tablePageSize: Int) {
+        let layout = GalleryView.layout(Rect(width: width, height: height))
+        let tabs = GalleryView.tabsRect(layout.title)
+        status = StatusLine("Mouse \(mouse.action) at \(mouse.position.x),\(mouse.position.y)", trailing: "\(width)x\(height)")
+        if mouse.action == .click, let tab = Tabs(Self.pages).index(at: mouse.position, in: tabs, selected: page) {
+            page = tab
+        } else if page == 0 {
+            switch mouse.action {
+            case .wheelUp: table.select(table.selected - 3, rowCount: rows.rowCount, pageSize: tablePageSize)
+            case .wheelDown: table.select(table.selected + 3, rowCount: rows.rowCount, pageSize: tablePageSize)
+            case .click, .rightClick:
+                if let row = GalleryView.table.row(at: mouse.position, in: layout.body, state: table, rowCount: rows.rowCount) {
+                    table.select(row, rowCount: rows.rowCount, pageSize: tablePageSize)
+                }
+            }
+        }
     }
 
     private mutating func apply(_ action: DateRangeAction) {

@@ -15,11 +15,13 @@ enum GalleryView {
         return (parts[0], parts[1].inset(top: 1), parts[2], parts[3])
     }
 
+    /// Where the tabs go on the title row.
+    static func tabsRect(_ titleRow: Rect) -> Rect { titleRow.split(columns: [.fixed(19), .flex(1)])[1] }
+
     static func render(_ state: GalleryState, into buffer: inout Buffer, theme: Theme) {
         let (titleRow, body, status, footer) = layout(buffer.area)
-        let titleParts = titleRow.split(columns: [.fixed(19), .flex(1)])
-        buffer.write(" Coffer UI Gallery", in: titleParts[0], style: theme.header)
-        Tabs(GalleryState.pages).render(in: titleParts[1], buffer: &buffer, selected: state.page, theme: theme)
+        buffer.write(" Coffer UI Gallery", in: titleRow.split(columns: [.fixed(19), .flex(1)])[0], style: theme.header)
+        Tabs(GalleryState.pages).render(in: tabsRect(titleRow), buffer: &buffer, selected: state.page, theme: theme)
         switch state.page {
         case 0: table.render(in: body, buffer: &buffer, state: state.table, dataSource: state.rows, theme: theme)
         case 1: renderForm(state, in: body, buffer: &buffer, theme: theme)

@@ -43,6 +43,7 @@ func usesColour(_ screen: String) -> Bool {
         defer { session.kill() }
         try session.waitUntil("gallery drawn") { $0.contains("Coffer UI Gallery") && $0.contains("Amount") }
         #expect(try session.capture(colors: true).contains("38;5;"), "256 colours in use")
+        #expect(try session.format("#{alternate_on}") == "1")
 
         try session.resize(width: 40, height: 12)
         let small = try session.waitUntil("40x12 redraw") { $0.contains("40x12") && $0.contains("Customer") }
@@ -59,11 +60,30 @@ func usesColour(_ screen: String) -> Bool {
         try session.send(keys: "q")
         let after = try session.waitFor("GALLERY-EXIT-0")
         #expect(!after.contains("Coffer UI Gallery"), "the alternate screen was left")
+        #expect(try session.format("#{alternate_on} #{mouse_any_flag}") == "0 0")
         // Echo and line editing are back: the typed command is shown and runs.
         try session.type("echo restored-$((40+2))")
         try session.send(keys: "Enter")
         let shell = try session.waitFor("restored-42")
         #expect(shell.contains("echo restored-$((40+2))"))
+    }
+
+    @Test func mouseClicksSwitchTabsAndTheMouseCanBeTurnedOff() throws {
+        let session = try TmuxSession(command: [try galleryPath()])
+        defer { session.kill() }
+        try session.waitFor("Amount")
+        #expect(try session.format("#{mouse_any_flag}") == "1")
+        try session.click(x: 45, y: 0)                          // the "Styles" tab
+        try session.waitUntil("styles page") { $0.contains("status warning") && $0.contains("Mouse click at 45,0") }
+
+        let off = try TmuxSession(command: [try galleryPath(), "--no-mouse"])
+        defer { off.kill() }
+        try off.waitFor("ID ▲")
+        #expect(try off.format("#{mouse_any_flag}") == "0")
+        try off.click(x: 45, y: 0)
+        try off.send(keys: "s")                                 // sorts only if still on the table page
+        let screen = try off.waitFor("ID ▼")
+        #expect(!screen.contains("status warning"))
     }
 
     @Test func sigtermRestoresTheTerminal() throws {

@@ -112,3 +112,19 @@ final class CountingRows: TableDataSource {
         #expect(buffer.line(1).contains("No rows"))
     }
 }
+
+@Suite struct TableWindowCacheTests {
+    @Test func loadsOnceForRedrawsAndSmallScrollsThenReloads() {
+        let source = CountingRows(rowCount: 1_000)
+        let cache = TableWindowCache(rowCount: source.rowCount, overscan: 10) { source.rows(in: $0) }
+        #expect(cache.rows(in: 100..<120).first?.first?.text == "100")
+        #expect(cache.rows(in: 100..<120).count == 20)
+        #expect(cache.rows(in: 105..<125).last?.first?.text == "124")
+        #expect(source.requests == [90..<130])
+        #expect(cache.rows(in: 500..<520).first?.first?.text == "500")
+        #expect(source.requests.last == 490..<530)
+        cache.invalidate(rowCount: 510)
+        #expect(cache.rows(in: 500..<520).count == 10)
+        #expect(source.requests.last == 490..<510)
+    }
+}

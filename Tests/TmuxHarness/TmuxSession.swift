@@ -89,7 +89,23 @@ public final class TmuxSession {
 
     /// True while the program in the pane has not exited.
     public func isRunning() throws -> Bool {
-        try run(["display-message", "-p", "-t", "0", "#{pane_dead}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0"
+        try format("#{pane_dead}") == "0"
+    }
+
+    /// A tmux format expanded for the pane, e.g. `#{alternate_on}` or `#{mouse_any_flag}` ("1"/"0").
+    public func format(_ format: String) throws -> String {
+        try run(["display-message", "-p", "-t", "0", format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Sends raw bytes to the program, as a terminal would (e.g. a mouse report).
+    public func send(bytes: [UInt8]) throws {
+        try run(["send-keys", "-t", "0", "-H"] + bytes.map { String($0, radix: 16) })
+    }
+
+    /// Sends an X10 mouse report of a left click at a cell (press then release).
+    public func click(x: Int, y: Int) throws {
+        let col = UInt8(33 + x), row = UInt8(33 + y)
+        try send(bytes: [0x1B, 0x5B, 0x4D, 32, col, row, 0x1B, 0x5B, 0x4D, 35, col, row])
     }
 
     /// The process id of the pane's program (the shell, for ``shell(width:height:environment:)``).
