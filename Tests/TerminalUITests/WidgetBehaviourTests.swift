@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TerminalUI
 
@@ -170,6 +171,7 @@ import Testing
     let directory = "/tmp/coffer-snapshot-test-\(UInt32.random(in: 0...UInt32.max))"
 
     @Test func missingFailsUnlessUpdatingAndMismatchIsReported() {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         var buffer = Buffer(width: 3, height: 1)
         buffer.write("abc", x: 0, y: 0)
         #expect(SnapshotFile.verify(buffer.snapshot(), named: "s", in: directory, update: false) == .missing(path: directory + "/s.txt"))
