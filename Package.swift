@@ -23,6 +23,12 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
         .executableTarget(
+            name: "coffer-ui-gallery",
+            dependencies: ["TerminalUI", "CursesTerminal"],
+            path: "Sources/UIGallery"
+        ),
+        .target(name: "TmuxHarness", path: "Tests/TmuxHarness"),
+        .executableTarget(
             name: "coffer",
             dependencies: [
                 "CofferCore", "CofferStore",
@@ -33,7 +39,11 @@ let package = Package(
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore"]),
         .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "CofferCore"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "CursesTerminalTests",
+            dependencies: ["CursesTerminal", "TerminalUI", "TmuxHarness", "coffer-ui-gallery"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,2 +1,0 @@
-/// A small, generic terminal UI kit (filled in by the TerminalUI issue).
-public enum TerminalUI {}
