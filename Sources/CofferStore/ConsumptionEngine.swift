@@ -91,7 +91,7 @@ struct ConsumptionEngine {
             try Permissions.require(actor.role, .recordUsageForOthers)
             member = try MemberRow.require(db, workspace: actor.workspaceID, email: other)
         } else {
-            member = try MemberRow.require(db, workspace: actor.workspaceID, email: actor.email)
+            member = try MemberRow.require(db, workspace: actor.workspaceID, email: actor.email, normalized: true)
         }
         if service.kind == .mcpHTTPCall || request.apiKey != nil {
             guard let key = request.apiKey else { throw CofferError("MCP-HTTP calls name their API key (--api-key NAME)") }
@@ -100,7 +100,8 @@ struct ConsumptionEngine {
                 throw CofferError("No API key named \(CofferError.quote(key)): create it with coffer keys create")
             }
         }
-        let live = try SubscriptionRow.live(db, workspace: actor.workspaceID).flatMap { $0.status.isFinal ? nil : $0 }
+        let current = try SubscriptionRow.live(db, workspace: actor.workspaceID)
+        let live = current.flatMap { $0.status.isFinal ? nil : $0 }
         let items = live?.terms.allowances ?? PlanTerms(tx.store.catalog.freePlan).allowances
         let teamItems = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
         let route = WhoPays.route(access: member.access, perSeat: live?.strategy == "per_seat",
@@ -112,7 +113,7 @@ struct ConsumptionEngine {
         let needed = try request.credits ?? Credits.cost(of: quantity!, at: service.unitPrice)
         let context = Context(actor: actor, request: request, service: service, member: member, subscription: live,
                               policy: policy, items: items, route: route,
-                              period: try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: tx.now),
+                              period: try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: tx.now, live: current),
                               quantity: quantity, needed: needed)
         if context.usesTeam {
             guard policy.teamSpending else {

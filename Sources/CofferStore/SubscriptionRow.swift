@@ -33,8 +33,22 @@ struct PlanTerms: Codable, Equatable {
 
     var json: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
 
+    /// Decodes stored terms; the few distinct texts a database holds are decoded once per process.
     static func decode(_ text: String) throws -> PlanTerms {
-        try JSONDecoder().decode(PlanTerms.self, from: Data(text.utf8))
+        if let cached = cache.lookup(text) { return cached }
+        let terms = try JSONDecoder().decode(PlanTerms.self, from: Data(text.utf8))
+        cache.store(text, terms)
+        return terms
+    }
+
+    private static let cache = TermsCache()
+
+    /// A small, locked memo of decoded terms (a hot path reads them for every debit).
+    private final class TermsCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var decoded: [String: PlanTerms] = [:]
+        func lookup(_ text: String) -> PlanTerms? { lock.withLock { decoded[text] } }
+        func store(_ text: String, _ terms: PlanTerms) { lock.withLock { if decoded.count < 1_000 { decoded[text] = terms } } }
     }
 }
 

@@ -30,12 +30,13 @@ struct MemberRow {
 
     /// The member with this (normalised) email, if any.
     static func find(_ db: Database, workspace: Int64, email: String) throws -> MemberRow? {
-        try Row.fetchOne(db, sql: select + " WHERE m.workspace_id = ? AND u.email = ?", arguments: [workspace, email]).map(MemberRow.init)
+        try Row.fetchOne(db.cachedStatement(sql: select + " WHERE m.workspace_id = ? AND u.email = ?"), arguments: [workspace, email])
+            .map(MemberRow.init)
     }
 
-    /// The member, or an error naming the email.
-    static func require(_ db: Database, workspace: Int64, email raw: String) throws -> MemberRow {
-        let email = try Email.normalize(raw)
+    /// The member, or an error naming the email (`raw` is normalised unless `normalized`).
+    static func require(_ db: Database, workspace: Int64, email raw: String, normalized: Bool = false) throws -> MemberRow {
+        let email = normalized ? raw : try Email.normalize(raw)
         guard let member = try find(db, workspace: workspace, email: email) else {
             throw CofferError("\(email) is not a member of this workspace")
         }
@@ -76,8 +77,13 @@ enum TeamRules {
 
     /// The credit period containing `now` (R4a): the subscription's, else monthly from the workspace's creation.
     static func creditPeriod(_ db: Database, workspace: Int64, now: Timestamp) throws -> (start: Timestamp, end: Timestamp) {
-        let anchor = try SubscriptionRow.live(db, workspace: workspace).map(\.creditAnchor)
-            ?? Int64.fetchOne(db, sql: "SELECT created_at FROM workspaces WHERE id = ?", arguments: [workspace]) ?? now
+        try creditPeriod(db, workspace: workspace, now: now, live: SubscriptionRow.live(db, workspace: workspace))
+    }
+
+    /// The same, when the caller already holds the live subscription.
+    static func creditPeriod(_ db: Database, workspace: Int64, now: Timestamp, live: SubscriptionRow?) throws -> (start: Timestamp, end: Timestamp) {
+        let anchor = try live.map(\.creditAnchor)
+            ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT created_at FROM workspaces WHERE id = ?"), arguments: [workspace]) ?? now
         let period = UTC.monthlyPeriod(anchor: anchor, containing: now)
         return (period.start, period.end)
     }
