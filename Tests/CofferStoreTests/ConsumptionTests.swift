@@ -79,8 +79,8 @@ struct ConsumptionTests {
         try Members(store).setMultiplier(actor: ada, email: "carol@acme.test", multiplier: 2)
         let hours = Asset.service("mentorship-hour")
         func seat(_ email: String) throws -> Int64? {
-            let wallets = try Balances(store).report(for: ada).wallets
-            return wallets.first { $0.kind == .seat && $0.asset == hours && $0.holder == email }?.balance
+            let report = try Balances(store).report(for: ada)
+            return report.wallets.first(where: { wallet in wallet.kind == .seat && wallet.asset == hours && wallet.holder == email })?.balance
         }
         #expect(try seat("bob@acme.test") == 10_000)
         #expect(try seat("carol@acme.test") == 20_000)

@@ -129,8 +129,8 @@ struct TeamTests {
         _ = try Seats(store).add(actor: ada, emails: ["bob@acme.test"])
         try Self.sound(store, "start")
         func seatCredits(_ email: String) throws -> Int64? {
-            let wallets = try Balances(store).report(for: ada).wallets
-            return wallets.first { $0.kind == .seat && $0.asset == .credits && $0.holder == email }?.balance
+            let report = try Balances(store).report(for: ada)
+            return report.wallets.first(where: { wallet in wallet.kind == .seat && wallet.asset == .credits && wallet.holder == email })?.balance
         }
         let pool = { try Balances(store).report(for: ada).wallets.first { $0.kind == .teamPool && $0.asset == .credits }!.balance }
         #expect(try pool() == 5_000, "under PER_SEAT the pool gets no period grant")
