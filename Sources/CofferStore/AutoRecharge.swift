@@ -18,11 +18,7 @@ extension ConsumptionEngine {
         let wallet: PayingWallet = perSeat ? .seat : .teamPool
         let seat = perSeat ? (c.member.seatID ?? 0) : 0
         let workspace = c.actor.workspaceID
-        guard let row = try Row.fetchOne(tx.db.cachedStatement(sql: """
-            SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?
-            """), arguments: [workspace, seat]) else { return nil }
-        let settings = RechargeSettings(enabled: row[0], threshold: Credits(millicredits: row[1]), amount: Credits(millicredits: row[2]),
-                                        maxPeriodSpend: (row[3] as Int64?).map(Credits.init))
+        guard let settings = try rechargeSettings(workspace: workspace, seat: seat), settings.enabled else { return nil }
         // An allowance for the service in this wallet is recharged in whole units; else credits (R35).
         let hasAllowance = c.quantity != nil && c.items.contains { $0.team && $0.service == c.service.slug && $0.amount != nil }
         let asset: Asset = hasAllowance ? .service(c.service.slug) : .credits
@@ -48,6 +44,7 @@ extension ConsumptionEngine {
                                           key: "recharge:\(workspace):\(seat):\(c.request.eventID)")
             guard paid else {
                 try tx.db.execute(sql: "UPDATE recharge_settings SET enabled = 0 WHERE workspace_id = ? AND seat_id = ?", arguments: [workspace, seat])
+                forgetRechargeSettings(workspace: workspace, seat: seat)
                 let message = "the card was declined, so auto-recharge was switched off"
                 try log(workspace: workspace, seat: seat, outcome: "declined", message: message, cost: cost.millicredits)
                 try Alerts.raise(tx, workspace: workspace, kind: "recharge_declined", message: "Auto-recharge failed: \(message)")

@@ -7,6 +7,21 @@ import GRDB
 /// low-balance alerts after it (R24). There is no overdraft and no partial debit.
 struct ConsumptionEngine {
     let tx: WriteContext
+    /// What this transaction has already read and that no usage event changes.
+    private let cache = Cache()
+
+    init(tx: WriteContext) { self.tx = tx }
+
+    /// Per-transaction memo of subscriptions, members, keys, whitelists and settings.
+    final class Cache {
+        var subscriptions: [Int64: SubscriptionRow?] = [:]
+        var members: [String: MemberRow] = [:]
+        var keys: [Int64: Set<String>] = [:]
+        var whitelists: [Int64: Set<String>] = [:]
+        var thresholds: [Int64: Credits?] = [:]
+        var recharge: [String: RechargeSettings?] = [:]
+        var nextUsageID: Int64?
+    }
 
     /// Everything the checks and the draws need, read once.
     struct Context {
@@ -34,14 +49,14 @@ struct ConsumptionEngine {
     func record(actor: Actor, request: UsageRequest) throws -> UsageResult {
         try request.validate()
         let hash = request.payloadHash
-        if let row = try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT payload_hash, result FROM usage_events WHERE workspace_id = ? AND event_key = ?"),
-                                      arguments: [actor.workspaceID, request.eventID]) {
+        if let row = try Row.fetchOne(tx.db.cachedStatement(sql: """
+            SELECT u.payload_hash, u.id, u.service, usr.email, u.credits, u.units, u.value, u.wallets, u.balance, u.unlimited, u.recharge
+            FROM usage_events u JOIN users usr ON usr.id = u.user_id WHERE u.workspace_id = ? AND u.event_key = ?
+            """), arguments: [actor.workspaceID, request.eventID]) {
             guard (row[0] as String) == hash else {
                 throw CofferError("Usage event \(CofferError.quote(request.eventID)) was already recorded with a different payload")
             }
-            var first = try JSONDecoder().decode(UsageResult.self, from: Data((row[1] as String).utf8))
-            first.duplicate = true
-            return first
+            return try firstResult(row, eventID: request.eventID)
         }
         let context = try prepare(actor: actor, request: request)
         if try unlimited(context) { return try finish(context, plan: [], recharge: nil, unlimited: true, hash: hash) }
@@ -90,17 +105,26 @@ struct ConsumptionEngine {
         if let other = request.forEmail, try Email.normalize(other) != actor.email {
             try Permissions.require(actor.role, .recordUsageForOthers)
             member = try MemberRow.require(db, workspace: actor.workspaceID, email: other)
+        } else if let known = cache.members[actor.email] {
+            member = known
         } else {
             member = try MemberRow.require(db, workspace: actor.workspaceID, email: actor.email, normalized: true)
+            cache.members[actor.email] = member
         }
         if service.kind == .mcpHTTPCall || request.apiKey != nil {
             guard let key = request.apiKey else { throw CofferError("MCP-HTTP calls name their API key (--api-key NAME)") }
-            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM api_keys WHERE workspace_id = ? AND name = ?"),
-                                    arguments: [actor.workspaceID, key]) != nil else {
+            if cache.keys[actor.workspaceID] == nil {
+                cache.keys[actor.workspaceID] = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM api_keys WHERE workspace_id = ?"),
+                                                                        arguments: [actor.workspaceID]))
+            }
+            guard cache.keys[actor.workspaceID]!.contains(key) else {
                 throw CofferError("No API key named \(CofferError.quote(key)): create it with coffer keys create")
             }
         }
-        let current = try SubscriptionRow.live(db, workspace: actor.workspaceID)
+        if cache.subscriptions[actor.workspaceID] == nil {
+            cache.subscriptions[actor.workspaceID] = .some(try SubscriptionRow.live(db, workspace: actor.workspaceID))
+        }
+        let current = cache.subscriptions[actor.workspaceID]!
         let live = current.flatMap { $0.status.isFinal ? nil : $0 }
         let items = live?.terms.allowances ?? PlanTerms(tx.store.catalog.freePlan).allowances
         let teamItems = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
@@ -120,11 +144,13 @@ struct ConsumptionEngine {
                 throw CofferError("Your team's subscription is \(live?.status.title ?? "inactive"): team credits cannot be spent")
             }
             let model = [ServiceKind.conversationMessage, .imageGeneration, .videoGeneration].contains(service.kind)
-            if member.access == .seat, model,
-               try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM whitelist WHERE workspace_id = ?"), arguments: [actor.workspaceID]) != nil,
-               try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM whitelist WHERE workspace_id = ? AND service = ?"),
-                                 arguments: [actor.workspaceID, service.slug]) == nil {
-                throw CofferError("This model is not on your team's whitelist")
+            if member.access == .seat, model {
+                if cache.whitelists[actor.workspaceID] == nil {
+                    cache.whitelists[actor.workspaceID] = Set(try String.fetchAll(
+                        db.cachedStatement(sql: "SELECT service FROM whitelist WHERE workspace_id = ?"), arguments: [actor.workspaceID]))
+                }
+                let whitelist = cache.whitelists[actor.workspaceID]!
+                if !whitelist.isEmpty, !whitelist.contains(service.slug) { throw CofferError("This model is not on your team's whitelist") }
             }
         }
         return context
@@ -210,7 +236,7 @@ struct ConsumptionEngine {
     private func finish(_ c: Context, plan: [PlannedDraw], recharge: String?, unlimited: Bool, hash: String) throws -> UsageResult {
         let ledger = try tx.ledger()
         let db = tx.db
-        let usageID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM usage_events")) ?? 0) + 1
+        let usageID = try cache.nextUsageID ?? ((Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM usage_events")) ?? 0) + 1)
         var draws: [UsageResult.Draw] = []
         var before: [Int64: Int64] = [:]
         for planned in plan {
@@ -231,8 +257,11 @@ struct ConsumptionEngine {
                 ON CONFLICT DO UPDATE SET used = used + excluded.used
                 """).execute(arguments: [c.actor.workspaceID, c.member.userID, c.period.start, teamValue])
         }
-        let threshold = try Int64.fetchOne(db.cachedStatement(sql: "SELECT alert_threshold FROM workspaces WHERE id = ?"),
-                                           arguments: [c.actor.workspaceID]).map(Credits.init)
+        if cache.thresholds[c.actor.workspaceID] == nil {
+            cache.thresholds[c.actor.workspaceID] = .some(try Int64.fetchOne(db.cachedStatement(sql: "SELECT alert_threshold FROM workspaces WHERE id = ?"),
+                                                                              arguments: [c.actor.workspaceID]).map(Credits.init))
+        }
+        let threshold = cache.thresholds[c.actor.workspaceID]!
         for (account, old) in before.sorted(by: { $0.key < $1.key }) {
             let planned = plan.first { $0.account == account }!
             guard planned.wallet == .teamPool || planned.wallet == .seat else { continue }
@@ -253,13 +282,14 @@ struct ConsumptionEngine {
         let shape = UsageRecordShape(r, service: c.service, quantity: c.quantity)
         try db.cachedStatement(sql: """
             INSERT INTO usage_events(id, workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
-              credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url, result,
-              created_at, tab, messages)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
+              wallets, balance, unlimited, recharge, created_at, tab, messages)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [usageID, c.actor.workspaceID, r.eventID, hash, c.member.userID, c.actor.userID, c.service.slug,
                                      c.service.kind.rawValue, c.quantity?.milliunits, credits, units, value, shape.conversationID, r.title,
                                      shape.billingType, r.apiKey, shape.callID, shape.taskID, shape.importType, r.url,
-                                     String(decoding: try JSONEncoder().encode(result), as: UTF8.self), tx.now, shape.tab, shape.messages])
+                                     result.wallets.joined(separator: ","), result.balance, unlimited, recharge, tx.now, shape.tab, shape.messages])
+        cache.nextUsageID = usageID + 1
         try shape.record(db, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
                          credits: credits, at: tx.now)
         return result
@@ -281,6 +311,21 @@ struct ConsumptionEngine {
             """), arguments: [kind.rawValue, kind == .personal ? 0 : workspace, user, seat, asset.code])
     }
 
+    /// The first result of an id recorded before (R33), rebuilt from its row and its entries.
+    private func firstResult(_ row: Row, eventID: String) throws -> UsageResult {
+        let wallets = (row[7] as String).split(separator: ",").map(String.init)
+        let draws = try Row.fetchAll(tx.db.cachedStatement(sql: """
+            SELECT e.grant_id, e.asset, e.amount, a.kind FROM entries e JOIN accounts a ON a.id = e.from_account
+            WHERE e.usage_id = ? AND e.kind = 'spend' ORDER BY e.id
+            """), arguments: [row[1]]).map { draw -> UsageResult.Draw in
+            var wallet: String = draw[3]
+            if wallet == "personal", (draw[1] as String) != "credits", wallets.contains("owner_allowance") { wallet = "owner_allowance" }
+            return UsageResult.Draw(wallet: wallet, asset: draw[1], grant: draw[0], amount: draw[2])
+        }
+        return UsageResult(eventID: eventID, service: row[2], member: row[3], credits: row[4], units: row[5], value: row[6],
+                           wallets: wallets, draws: draws, balance: row[8], unlimited: row[9], recharge: row[10], duplicate: true)
+    }
+
     func balance(wallet: PayingWallet, asset: Asset, _ c: Context) throws -> Int64 {
         try account(wallet, asset: asset, c, create: false).map { try tx.ledger().balance(of: $0) } ?? 0
     }
@@ -292,5 +337,26 @@ struct ConsumptionEngine {
         case .personal: "personal"
         case .ownerAllowance: "owner_allowance"
         }
+    }
+}
+
+extension ConsumptionEngine {
+    /// A wallet's auto-recharge settings (R34), read once per transaction.
+    func rechargeSettings(workspace: Int64, seat: Int64) throws -> RechargeSettings? {
+        let key = "\(workspace)/\(seat)"
+        if let known = cache.recharge[key] { return known }
+        let settings = try Row.fetchOne(tx.db.cachedStatement(sql: """
+            SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?
+            """), arguments: [workspace, seat]).map {
+            RechargeSettings(enabled: $0[0], threshold: Credits(millicredits: $0[1]), amount: Credits(millicredits: $0[2]),
+                             maxPeriodSpend: ($0[3] as Int64?).map(Credits.init))
+        }
+        cache.recharge[key] = .some(settings)
+        return settings
+    }
+
+    /// Drops the memo after the settings changed (a declined card switches recharge off).
+    func forgetRechargeSettings(workspace: Int64, seat: Int64) {
+        cache.recharge["\(workspace)/\(seat)"] = nil
     }
 }

@@ -14,6 +14,14 @@ final class LedgerWriter {
     private var head: [UInt8]
     private var batch: Int64?
     private var dirty = false
+    /// Account ids and balances already read in this transaction (every change passes through `post`).
+    private var accounts: [AccountKey: Int64] = [:]
+    private var balances: [Int64: Int64] = [:]
+
+    /// What identifies an account.
+    fileprivate struct AccountKey: Hashable {
+        let kind: WalletKind, workspace: Int64?, user: Int64?, seat: Int64?, name: String?, asset: String
+    }
 
     init(db: Database, seal: LedgerSeal, now: Timestamp) throws {
         self.db = db
@@ -34,14 +42,19 @@ final class LedgerWriter {
         fileprivate let head: [UInt8]
         fileprivate let batch: Int64?
         fileprivate let dirty: Bool
+        fileprivate let accounts: [AccountKey: Int64]
+        fileprivate let balances: [Int64: Int64]
     }
 
     /// The chain state now.
-    func snapshot() -> Snapshot { Snapshot(lastID: lastID, head: head, batch: batch, dirty: dirty) }
+    func snapshot() -> Snapshot {
+        Snapshot(lastID: lastID, head: head, batch: batch, dirty: dirty, accounts: accounts, balances: balances)
+    }
 
     /// Puts the chain state back after the entries written since `snapshot` were rolled back.
     func restore(_ snapshot: Snapshot) {
         (lastID, head, batch, dirty) = (snapshot.lastID, snapshot.head, snapshot.batch, snapshot.dirty)
+        (accounts, balances) = (snapshot.accounts, snapshot.balances)
     }
 
     /// Starts a new batch of entries (one domain event) stamped with `time`.
@@ -58,11 +71,18 @@ final class LedgerWriter {
               AND ifnull(user_id, 0) = ifnull(?, 0) AND ifnull(seat_id, 0) = ifnull(?, 0)
               AND ifnull(name, '') = ifnull(?, '') AND asset = ?
             """)
+        let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
+        if let id = accounts[key] { return id }
         let arguments: StatementArguments = [kind.rawValue, workspace, user, seat, name, asset.code]
-        if let id = try Int64.fetchOne(find, arguments: arguments) { return id }
+        if let id = try Int64.fetchOne(find, arguments: arguments) {
+            accounts[key] = id
+            return id
+        }
         try db.cachedStatement(sql: """
             INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)
             """).execute(arguments: arguments)
+        accounts[key] = db.lastInsertedRowID
+        balances[db.lastInsertedRowID] = 0
         return db.lastInsertedRowID
     }
 
@@ -160,7 +180,10 @@ final class LedgerWriter {
 
     /// The cached balance of an account.
     func balance(of account: Int64) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM accounts WHERE id = ?"), arguments: [account]) ?? 0
+        if let balance = balances[account] { return balance }
+        let balance = try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM accounts WHERE id = ?"), arguments: [account]) ?? 0
+        balances[account] = balance
+        return balance
     }
 
     /// Writes the chain head; called once before the transaction commits.
@@ -193,6 +216,8 @@ final class LedgerWriter {
         let move = try db.cachedStatement(sql: "UPDATE accounts SET balance = balance + ? WHERE id = ?")
         try move.execute(arguments: [-amount, from])
         try move.execute(arguments: [amount, to])
+        if let balance = balances[from] { balances[from] = balance - amount }
+        if let balance = balances[to] { balances[to] = balance + amount }
         lastID = id
         head = hash
         dirty = true

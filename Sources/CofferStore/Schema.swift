@@ -270,7 +270,10 @@ enum Schema {
                 task_id TEXT,
                 import_type TEXT,
                 url TEXT,
-                result TEXT NOT NULL,
+                wallets TEXT NOT NULL,
+                balance INTEGER NOT NULL,
+                unlimited INTEGER NOT NULL,
+                recharge TEXT,
                 created_at INTEGER NOT NULL
             ) STRICT;
             CREATE UNIQUE INDEX usage_events_key ON usage_events(workspace_id, event_key);

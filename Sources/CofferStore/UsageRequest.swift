@@ -57,9 +57,9 @@ public struct UsageRequest: Sendable, Equatable {
 }
 
 /// What recording a usage event did (stored, and returned again for a duplicate id, R33).
-public struct UsageResult: Sendable, Equatable, Codable {
+public struct UsageResult: Sendable, Equatable {
     /// One draw from one grant.
-    public struct Draw: Sendable, Equatable, Codable {
+    public struct Draw: Sendable, Equatable {
         public let wallet: String
         public let asset: String
         public let grant: Int64
