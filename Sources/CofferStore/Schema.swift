@@ -344,7 +344,7 @@ enum Schema {
             ALTER TABLE usage_events ADD COLUMN tab INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE usage_events ADD COLUMN messages INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX usage_by_time ON usage_events(workspace_id, tab, created_at, id);
-            CREATE INDEX usage_by_credits ON usage_events(workspace_id, tab, credits, id);
+            CREATE INDEX usage_by_credits ON usage_events(workspace_id, tab, credits, id) WHERE tab IN (2, 3);
             CREATE INDEX usage_by_conversation ON usage_events(workspace_id, conversation_id, billing_type, created_at)
                 WHERE tab = 1;
             CREATE INDEX usage_by_key ON usage_events(workspace_id, api_key, created_at, id) WHERE tab = 2;

@@ -103,7 +103,7 @@ public struct UsageQueries: Sendable {
             var query = Query(selectSQL: """
                 SELECT u.id, u.call_id, u.task_id, u.import_type, u.url, u.api_key, u.credits, u.created_at, usr.email, 0 AS messages
                 FROM usage_events u JOIN users usr ON usr.id = u.user_id
-                """, whereSQL: "u.workspace_id = ? AND u.tab = ?", arguments: [workspace, tab == .calls ? 2 : 3], idColumn: "u.id",
+                """, whereSQL: "u.workspace_id = ? AND u.tab = \(tab == .calls ? 2 : 3)", arguments: [workspace], idColumn: "u.id",
                               sortColumns: ["created": "u.created_at", "credits": "u.credits"], messagesColumn: "messages", creditsColumn: "credits")
             range(&query, column: "u.created_at", filter)
             if tab == .calls, let key = filter.apiKey { query.whereSQL += " AND u.api_key = ?"; query.arguments.append(key) }

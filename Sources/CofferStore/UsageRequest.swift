@@ -50,9 +50,18 @@ public struct UsageRequest: Sendable, Equatable {
 
     /// The payload's fingerprint: the same id with a different payload is an error (R33).
     var payloadHash: String {
+        var hasher = SHA256()
         let fields: [String?] = [service, quantity?.plain, credits?.plain, forEmail.flatMap { try? Email.normalize($0) },
                                  conversationID, title, billingType, apiKey, callID, taskID, importType, url]
-        return SHA256.hash(Array(fields.map { $0.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: "|").utf8)).hex
+        for field in fields {
+            // Length-prefixed, so no two payloads share an encoding.
+            guard let field else { hasher.update([0xFF]); continue }
+            let bytes = field.utf8
+            hasher.update([UInt8(truncatingIfNeeded: bytes.count >> 24), UInt8(truncatingIfNeeded: bytes.count >> 16),
+                           UInt8(truncatingIfNeeded: bytes.count >> 8), UInt8(truncatingIfNeeded: bytes.count)])
+            hasher.update(bytes)
+        }
+        return hasher.finalize().hex
     }
 }
 
