@@ -58,7 +58,7 @@ public struct DemoData {
         try TeamSettings(store).setAlert(actor: ada, threshold: .whole(150))
         try CreditPacks(store).buy(actor: ada, amount: .whole(100))
 
-        var rng = DemoRandom(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let actors = try Self.members.map { try Workspaces(store).actor(email: $0, workspace: workspace.slug) }
         let span = max(1, end - start - 3_600)
         let step = Double(span) / Double(max(records, 1))
@@ -131,18 +131,5 @@ public struct DemoData {
             }
             return count
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64) so demo data replays exactly.
-struct DemoRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

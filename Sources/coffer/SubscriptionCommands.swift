@@ -111,30 +111,27 @@ struct SubscriptionCommand: ParsableCommand {
     struct Pause: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pause the subscription until resumed.")
         @OptionGroup var global: GlobalOptions
-        func run() throws {
-            let store = try global.openStore()
-            print("Status: \(try Subscriptions(store).pause(actor: global.actor(in: store)).status?.title ?? "")")
-        }
+        func run() throws { try SubscriptionCommand.lifecycle(global) { try Subscriptions($0).pause(actor: $1) } }
     }
 
     /// Resumes a paused subscription.
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume a paused subscription.")
         @OptionGroup var global: GlobalOptions
-        func run() throws {
-            let store = try global.openStore()
-            print("Status: \(try Subscriptions(store).resume(actor: global.actor(in: store)).status?.title ?? "")")
-        }
+        func run() throws { try SubscriptionCommand.lifecycle(global) { try Subscriptions($0).resume(actor: $1) } }
     }
 
     /// Retries the open payment now.
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Retry the failed payment now.")
         @OptionGroup var global: GlobalOptions
-        func run() throws {
-            let store = try global.openStore()
-            print("Status: \(try Subscriptions(store).retry(actor: global.actor(in: store)).status?.title ?? "")")
-        }
+        func run() throws { try SubscriptionCommand.lifecycle(global) { try Subscriptions($0).retry(actor: $1) } }
+    }
+
+    /// Runs one lifecycle change as the acting user and prints the resulting status.
+    static func lifecycle(_ global: GlobalOptions, _ change: (CofferStore, Actor) throws -> SubscriptionView) throws {
+        let store = try global.openStore()
+        print("Status: \(try change(store, global.actor(in: store)).status?.title ?? "")")
     }
 }
 

@@ -58,7 +58,7 @@ struct CreditsTests {
 
     @Test("R1: format then parse is the identity over random amounts (seeded)")
     func roundTripProperty() throws {
-        var rng = SplitMix64(seed: 0xC0FFEE)
+        var rng = SeededRandom(seed: 0xC0FFEE)
         for _ in 0..<20_000 {
             let magnitude = Int64(bitPattern: rng.next()) % 1_000_000_000_000_000
             let credits = Credits(millicredits: magnitude)
@@ -106,18 +106,5 @@ struct CreditsTests {
                 #expect(!text.contains(word), "\(file) mentions \(word)")
             }
         }
-    }
-}
-
-/// A small, seedable generator so property tests replay exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -232,7 +232,7 @@ struct ConsumptionTests {
     @Test("R16–R19, R30: random consumes, recharges, refreshes and seat changes keep every invariant (seeded)",
           arguments: [11, 12] as [UInt64])
     func property(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let (fixture, store, ada) = try Self.team(pool: 40_000, seats: 5)
         _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(20), amount: .whole(25),
                                                 maxPeriodSpend: .some(.whole(200)))

@@ -16,7 +16,7 @@ struct LedgerPropertyTests {
         let fixture = try StoreFixture()
         let store = try fixture.open()
         let workspace = try Workspaces(store).create(name: "Prop \(seed)", owner: "owner@prop.test")
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var model: [ModelGrant] = try store.read { db in
             try Row.fetchAll(db, sql: "SELECT id, remaining, expires_at FROM grants").map {
                 ModelGrant(id: $0[0], remaining: $0[1], expiresAt: $0[2])
@@ -111,18 +111,5 @@ struct LedgerPropertyTests {
             try Row.fetchAll(db, sql: "SELECT id, remaining, expires_at FROM grants WHERE account_id = ?", arguments: [account])
                 .map { ModelGrant(id: $0[0], remaining: $0[1], expiresAt: $0[2]) }
         }
-    }
-}
-
-/// A small, seedable generator so property tests replay exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

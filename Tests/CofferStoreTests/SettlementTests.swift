@@ -16,7 +16,7 @@ struct SettlementTests {
     }
 
     static func scenario(seed: UInt64) throws -> Scenario {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let start = UTC.timestamp(UTC.DateTime(year: 2024 + Int64(rng.next() % 3), month: 1 + Int64(rng.next() % 12),
                                                day: [1, 15, 28, 29, 30, 31][Int(rng.next() % 6)] , hour: Int64(rng.next() % 24)))
         let start_ = UTC.addingMonths(0, to: start) // normalises an invalid day (e.g. Feb 30) to a real moment

@@ -154,7 +154,7 @@ struct UsageQueryTests {
     @Test("SPEC §7: summary credits equal the ledger's movement for the same records (random filters)")
     func reconciliation() throws {
         let (_, store, ada, _, _) = try Self.fixture()
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let base = try UTC.parse("2026-03-01")
         for _ in 0..<60 {
             let tab = [UsageTab.conversations, .calls, .imports][Int(rng.next() % 3)]
