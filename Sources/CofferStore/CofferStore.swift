@@ -20,6 +20,8 @@ public final class CofferStore: Sendable {
     let gateway: any PaymentGateway
     /// Where warnings go (the CLI prints them on stderr).
     let warn: @Sendable (String) -> Void
+    /// Warnings already given, so each is said once per store.
+    private let warned = WarningsGiven()
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = 5
@@ -134,7 +136,9 @@ public final class CofferStore: Sendable {
             return (due, settledUntil)
         }
         if let settledUntil, time < settledUntil {
-            warn("The clock (\(UTC.iso(time))) is behind the last settled time (\(UTC.iso(settledUntil))): nothing was settled")
+            if warned.first("clock-behind") {
+                warn("The clock (\(UTC.iso(time))) is behind the last settled time (\(UTC.iso(settledUntil))): nothing was settled")
+            }
             return 0
         }
         guard due else { return 0 }
@@ -177,6 +181,15 @@ public final class CofferStore: Sendable {
         }
         if let queue = database as? DatabaseQueue { try queue.close() }
     }
+}
+
+/// The warnings a store has already given.
+private final class WarningsGiven: @unchecked Sendable {
+    private let lock = NSLock()
+    private var given: Set<String> = []
+
+    /// True the first time `key` is asked for.
+    func first(_ key: String) -> Bool { lock.withLock { given.insert(key).inserted } }
 }
 
 /// What a write transaction can use: the connection, the clock, the ledger and the audit log.

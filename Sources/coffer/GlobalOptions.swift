@@ -94,10 +94,14 @@ struct GlobalOptions: ParsableArguments {
         return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// Opens the database; `create` lets a missing file be created.
-    func openStore(create: Bool = false) throws -> CofferStore {
-        try CofferStore(path: databasePath, catalog: loadCatalog(), ledgerKey: environment["COFFER_LEDGER_KEY"],
-                        create: create, warn: { Output.warn($0) }, clock: clock())
+    /// Opens the database; `create` lets a missing file be created. Whatever time has made due
+    /// is settled first (R15a), so every command shows the present, unless `settle` is false
+    /// (`coffer check` never settles; a read-only database never does).
+    func openStore(create: Bool = false, settle: Bool = true) throws -> CofferStore {
+        let store = try CofferStore(path: databasePath, catalog: loadCatalog(), ledgerKey: environment["COFFER_LEDGER_KEY"],
+                                    create: create, warn: { Output.warn($0) }, clock: clock())
+        if settle { try store.settle() }
+        return store
     }
 
     /// The acting user's email: `--as`, else `$COFFER_USER`.
