@@ -175,6 +175,32 @@ struct ConsumptionTests {
         #expect(try LedgerCheck(store).run().isSound)
     }
 
+    @Test("R34–R35: per-seat auto-recharge under PER_SEAT refills that seat only; unlimited allowances never trigger it")
+    func perSeatRechargeAndUnlimited() throws {
+        let (_, store, ada) = try Self.team(strategy: "per_seat", seats: 3)
+        #expect(throws: CofferError("On a per-seat plan, auto-recharge is set per seat (--seat EMAIL)")) {
+            _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(10), amount: .whole(20), maxPeriodSpend: nil)
+        }
+        _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: "bob@acme.test", enabled: true, threshold: .whole(95),
+                                                amount: .whole(20), maxPeriodSpend: .some(nil))
+        let bob = try Self.actor(store, "bob@acme.test"), carol = try Self.actor(store, "carol@acme.test")
+        let used = try Self.use(store, bob, "gpt-4o", credits: .whole(10))
+        #expect(used.recharge == "recharged: bought $20.000 of credits" && used.wallets == ["seat"])
+        #expect(try Self.use(store, carol, "gpt-4o", credits: .whole(10)).recharge == nil, "carol's seat has no settings")
+        let seats = try Balances(store).report(for: ada).wallets.filter { $0.kind == .seat && $0.asset == .credits }
+        #expect(seats.first { $0.holder == "bob@acme.test" }?.balance == 110_000)
+        #expect(seats.first { $0.holder == "carol@acme.test" }?.balance == 90_000)
+        // Scale's event tickets are unlimited: using them never recharges, even far below the threshold.
+        _ = try Subscriptions(store).change(actor: ada, plan: "scale", interval: nil, confirmed: true)
+        _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: "bob@acme.test", enabled: true, threshold: .whole(100_000),
+                                                amount: .whole(20), maxPeriodSpend: .some(nil))
+        let invoices = try Billing(store).invoices(actor: ada).count
+        let free = try Self.use(store, bob, "event-ticket", quantity: 3)
+        #expect(free.unlimited && free.recharge == nil)
+        #expect(try Billing(store).invoices(actor: ada).count == invoices)
+        #expect(try LedgerCheck(store).run().isSound)
+    }
+
     @Test("R35: a new credit period resets the recharge spend")
     func periodResetsSpend() throws {
         let (fixture, store, ada) = try Self.team(pool: 5_000)
