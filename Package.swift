@@ -17,7 +17,10 @@ let package = Package(
         .target(name: "CofferCore"),
         .target(
             name: "CofferStore",
-            dependencies: ["CofferCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CofferCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "TerminalUI"),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),

@@ -49,7 +49,10 @@ struct ConsumptionEngine {
     func record(actor: Actor, request: UsageRequest) throws -> UsageResult {
         try request.validate()
         let hash = request.payloadHash
-        if let row = try Row.fetchOne(tx.db.cachedStatement(sql: """
+        var seen = false
+        try tx.db.cachedStatement(sql: "SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?")
+            .each(.int(actor.workspaceID), .text(request.eventID)) { _ in seen = true; return false }
+        if seen, let row = try Row.fetchOne(tx.db.cachedStatement(sql: """
             SELECT u.payload_hash, u.id, u.service, usr.email, u.credits, u.units, u.value, u.wallets, u.balance, u.unlimited, u.recharge
             FROM usage_events u JOIN users usr ON usr.id = u.user_id WHERE u.workspace_id = ? AND u.event_key = ?
             """), arguments: [actor.workspaceID, request.eventID]) {
@@ -63,30 +66,21 @@ struct ConsumptionEngine {
         let ownerCovered = try ownerAllowanceValue(context)
         try checkLimit(context, teamValue: Credits(millicredits: context.needed.millicredits - ownerCovered))
         let recharge = try rechargeStep(context)
+        let plan: [PlannedDraw]
         do {
-            let plan = try drawPlan(context)
-            return try finish(context, plan: plan, recharge: recharge, unlimited: false, hash: hash)
+            plan = try drawPlan(context)
         } catch let error as CofferError where recharge != nil {
             throw FailedAfterRecharge(error: error)
         }
+        return try finish(context, plan: plan, recharge: recharge, unlimited: false, hash: hash)
     }
 
-    /// Records one event of a batch inside a savepoint: a refusal rolls back this event alone,
-    /// and the ledger writer's chain state with it. Each event is its own batch of entries.
+    /// Records one event of a batch, as its own batch of entries. No savepoint is needed: every
+    /// refusal comes before the first write, except what auto-recharge writes, which stands on its
+    /// own by R36 (so a `FailedAfterRecharge` here needs no replay).
     func recordInBatch(actor: Actor, request: UsageRequest, at time: Timestamp) throws -> UsageResult {
         tx.setTime(time)
-        let saved = try tx.ledger().snapshot()
-        do {
-            var result: UsageResult?
-            try tx.db.inSavepoint {
-                result = try record(actor: actor, request: request)
-                return .commit
-            }
-            return result!
-        } catch {
-            try tx.ledger().restore(saved)
-            throw error
-        }
+        return try record(actor: actor, request: request)
     }
 
     /// Re-runs only the auto-recharge step (in a fresh transaction, after a failed debit, R36).
@@ -255,7 +249,7 @@ struct ConsumptionEngine {
             try db.cachedStatement(sql: """
                 INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET used = used + excluded.used
-                """).execute(arguments: [c.actor.workspaceID, c.member.userID, c.period.start, teamValue])
+                """).run(.int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start), .int(teamValue))
         }
         if cache.thresholds[c.actor.workspaceID] == nil {
             cache.thresholds[c.actor.workspaceID] = .some(try Int64.fetchOne(db.cachedStatement(sql: "SELECT alert_threshold FROM workspaces WHERE id = ?"),
@@ -285,10 +279,11 @@ struct ConsumptionEngine {
               credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
               wallets, balance, unlimited, recharge, created_at, tab, messages)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [usageID, c.actor.workspaceID, r.eventID, hash, c.member.userID, c.actor.userID, c.service.slug,
-                                     c.service.kind.rawValue, c.quantity?.milliunits, credits, units, value, shape.conversationID, r.title,
-                                     shape.billingType, r.apiKey, shape.callID, shape.taskID, shape.importType, r.url,
-                                     result.wallets.joined(separator: ","), result.balance, unlimited, recharge, tx.now, shape.tab, shape.messages])
+            """).run(.int(usageID), .int(c.actor.workspaceID), .text(r.eventID), .text(hash), .int(c.member.userID), .int(c.actor.userID),
+                     .text(c.service.slug), .text(c.service.kind.rawValue), .int(c.quantity?.milliunits), .int(credits), .int(units),
+                     .int(value), .text(shape.conversationID), .text(r.title), .text(shape.billingType), .text(r.apiKey), .text(shape.callID),
+                     .text(shape.taskID), .text(shape.importType), .text(r.url), .text(result.wallets.joined(separator: ",")),
+                     .int(result.balance), .int(unlimited ? 1 : 0), .text(recharge), .int(tx.now), .int(shape.tab), .int(shape.messages))
         cache.nextUsageID = usageID + 1
         try shape.record(db, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
                          credits: credits, at: tx.now)
@@ -304,11 +299,9 @@ struct ConsumptionEngine {
         case .personal: (.personal, c.member.userID, nil)
         case .ownerAllowance: (.personal, c.member.userID, nil)
         }
-        if create { return try tx.ledger().account(kind, workspace: kind == .personal ? nil : workspace, user: user, seat: seat, asset: asset) }
-        return try Int64.fetchOne(tx.db.cachedStatement(sql: """
-            SELECT id FROM accounts WHERE kind = ? AND ifnull(workspace_id, 0) = ? AND ifnull(user_id, 0) = ifnull(?, 0)
-              AND ifnull(seat_id, 0) = ifnull(?, 0) AND name IS NULL AND asset = ?
-            """), arguments: [kind.rawValue, kind == .personal ? 0 : workspace, user, seat, asset.code])
+        let ledger = try tx.ledger()
+        if create { return try ledger.account(kind, workspace: kind == .personal ? nil : workspace, user: user, seat: seat, asset: asset) }
+        return try ledger.existingAccount(kind, workspace: kind == .personal ? nil : workspace, user: user, seat: seat, asset: asset)
     }
 
     /// The first result of an id recorded before (R33), rebuilt from its row and its entries.

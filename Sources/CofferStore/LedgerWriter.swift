@@ -19,7 +19,7 @@ final class LedgerWriter {
     private var balances: [Int64: Int64] = [:]
 
     /// What identifies an account.
-    fileprivate struct AccountKey: Hashable {
+    private struct AccountKey: Hashable {
         let kind: WalletKind, workspace: Int64?, user: Int64?, seat: Int64?, name: String?, asset: String
     }
 
@@ -36,27 +36,6 @@ final class LedgerWriter {
         }
     }
 
-    /// The writer's in-memory chain state, to restore when a savepoint rolls back.
-    struct Snapshot {
-        fileprivate let lastID: Int64
-        fileprivate let head: [UInt8]
-        fileprivate let batch: Int64?
-        fileprivate let dirty: Bool
-        fileprivate let accounts: [AccountKey: Int64]
-        fileprivate let balances: [Int64: Int64]
-    }
-
-    /// The chain state now.
-    func snapshot() -> Snapshot {
-        Snapshot(lastID: lastID, head: head, batch: batch, dirty: dirty, accounts: accounts, balances: balances)
-    }
-
-    /// Puts the chain state back after the entries written since `snapshot` were rolled back.
-    func restore(_ snapshot: Snapshot) {
-        (lastID, head, batch, dirty) = (snapshot.lastID, snapshot.head, snapshot.batch, snapshot.dirty)
-        (accounts, balances) = (snapshot.accounts, snapshot.balances)
-    }
-
     /// Starts a new batch of entries (one domain event) stamped with `time`.
     func startEvent(at time: Timestamp) {
         now = time
@@ -66,24 +45,29 @@ final class LedgerWriter {
     /// The id of a wallet or system account for `asset`, created on first use.
     func account(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
                  name: String? = nil, asset: Asset) throws -> Int64 {
+        if let id = try existingAccount(kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset) { return id }
+        try db.cachedStatement(sql: """
+            INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [kind.rawValue, workspace, user, seat, name, asset.code])
+        let id = db.lastInsertedRowID
+        accounts[AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)] = id
+        balances[id] = 0
+        return id
+    }
+
+    /// The id of an account that exists already, or nil.
+    func existingAccount(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
+                         name: String? = nil, asset: Asset) throws -> Int64? {
+        let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
+        if let id = accounts[key] { return id }
         let find = try db.cachedStatement(sql: """
             SELECT id FROM accounts WHERE kind = ? AND ifnull(workspace_id, 0) = ifnull(?, 0)
               AND ifnull(user_id, 0) = ifnull(?, 0) AND ifnull(seat_id, 0) = ifnull(?, 0)
               AND ifnull(name, '') = ifnull(?, '') AND asset = ?
             """)
-        let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
-        if let id = accounts[key] { return id }
-        let arguments: StatementArguments = [kind.rawValue, workspace, user, seat, name, asset.code]
-        if let id = try Int64.fetchOne(find, arguments: arguments) {
-            accounts[key] = id
-            return id
-        }
-        try db.cachedStatement(sql: """
-            INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: arguments)
-        accounts[key] = db.lastInsertedRowID
-        balances[db.lastInsertedRowID] = 0
-        return db.lastInsertedRowID
+        guard let id = try Int64.fetchOne(find, arguments: [kind.rawValue, workspace, user, seat, name, asset.code]) else { return nil }
+        accounts[key] = id
+        return id
     }
 
     /// The system account for `asset` (payments, grants, usage, expired).
@@ -141,21 +125,19 @@ final class LedgerWriter {
                 ? "Insufficient credits: balance \(Credits(millicredits: balance)), needed \(Credits(millicredits: amount))"
                 : "Insufficient \(asset.code): balance \(Quantity(milliunits: balance)), needed \(Quantity(milliunits: amount))")
         }
-        let grants = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, remaining FROM grants WHERE account_id = ? AND remaining > 0
-            ORDER BY ifnull(expires_at, 9223372036854775807), id
-            """), arguments: [account])
         let sinkAccount = try system(sink, asset: asset)
         var left = amount
         var draws: [Draw] = []
-        for row in grants where left > 0 {
-            let take = min(left, row[1] as Int64)
-            draws.append(Draw(grant: row[0], amount: take))
+        try db.cachedStatement(sql: """
+            SELECT id, remaining FROM grants WHERE account_id = ? AND remaining > 0
+            ORDER BY ifnull(expires_at, 9223372036854775807), id
+            """).each(.int(account)) { row in
+            let take = min(left, row.int(1))
+            draws.append(Draw(grant: row.int(0), amount: take))
             left -= take
+            return left > 0
         }
-        guard left == 0 else {
-            throw CofferError("Ledger inconsistency: account \(account) balance exceeds its grants (run coffer check)")
-        }
+        guard left == 0 else { throw LedgerInconsistency(account: account) }
         for draw in draws {
             try takeFromGrant(draw)
             try post(asset: asset, from: account, to: sinkAccount, amount: draw.amount, grant: draw.grant,
@@ -181,7 +163,11 @@ final class LedgerWriter {
     /// The cached balance of an account.
     func balance(of account: Int64) throws -> Int64 {
         if let balance = balances[account] { return balance }
-        let balance = try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM accounts WHERE id = ?"), arguments: [account]) ?? 0
+        var balance: Int64 = 0
+        try db.cachedStatement(sql: "SELECT balance FROM accounts WHERE id = ?").each(.int(account)) { row in
+            balance = row.int(0)
+            return false
+        }
         balances[account] = balance
         return balance
     }
@@ -197,8 +183,7 @@ final class LedgerWriter {
     }
 
     private func takeFromGrant(_ draw: Draw) throws {
-        try db.cachedStatement(sql: "UPDATE grants SET remaining = remaining - ? WHERE id = ?")
-            .execute(arguments: [draw.amount, draw.grant])
+        try db.cachedStatement(sql: "UPDATE grants SET remaining = remaining - ? WHERE id = ?").run(.int(draw.amount), .int(draw.grant))
     }
 
     /// Appends one entry and moves the cached balances.
@@ -212,14 +197,22 @@ final class LedgerWriter {
         try db.cachedStatement(sql: """
             INSERT INTO entries(id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id,
                                 created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, batch, asset.code, from, to, amount, grant, kind, usage, now, Data(head), Data(hash)])
+            """).run(.int(id), .int(batch), .text(asset.code), .int(from), .int(to), .int(amount), .int(grant), .text(kind),
+                     .int(usage), .int(now), .blob(head), .blob(hash))
         let move = try db.cachedStatement(sql: "UPDATE accounts SET balance = balance + ? WHERE id = ?")
-        try move.execute(arguments: [-amount, from])
-        try move.execute(arguments: [amount, to])
+        try move.run(.int(-amount), .int(from))
+        try move.run(.int(amount), .int(to))
         if let balance = balances[from] { balances[from] = balance - amount }
         if let balance = balances[to] { balances[to] = balance + amount }
         lastID = id
         head = hash
         dirty = true
     }
+}
+
+/// A wallet whose cached balance exceeds its grants: the ledger is damaged (`coffer check` names
+/// it). Not a refusal: it aborts the whole transaction.
+struct LedgerInconsistency: Error, CustomStringConvertible {
+    let account: Int64
+    var description: String { "Ledger inconsistency: account \(account) holds more than its grants (run coffer check)" }
 }

@@ -53,8 +53,7 @@ public struct Usage: Sendable {
                             let result = try engine.recordInBatch(actor: actor, request: request, at: tx.now)
                             if result.duplicate { report.duplicates += 1 } else { report.inserted += 1 }
                         } catch let failure as ConsumptionEngine.FailedAfterRecharge {
-                            try engine.rechargeOnly(actor: actor, request: request)
-                            report.rejected.append((number, failure.error.message))
+                            report.rejected.append((number, failure.error.message)) // what the recharge did stands (R36)
                         } catch let error as CofferError {
                             report.rejected.append((number, error.message))
                         }

@@ -50,7 +50,7 @@ struct UsageRecordShape {
         try db.cachedStatement(sql: """
             INSERT INTO usage_daily(workspace_id, tab, type, day, lines, messages, credits) VALUES (?, ?, ?, ?, 1, ?, ?)
             ON CONFLICT DO UPDATE SET lines = lines + 1, messages = messages + excluded.messages, credits = credits + excluded.credits
-            """).execute(arguments: [workspace, tab, type, day, messages, credits])
+            """).run(.int(workspace), .int(tab), .text(type), .int(day), .int(messages), .int(credits))
         guard tab == 1, let conversationID, let billingType else { return }
         try db.cachedStatement(sql: """
             INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
@@ -58,11 +58,12 @@ struct UsageRecordShape {
             ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET
               messages = messages + excluded.messages, credits = credits + excluded.credits,
               updated_at = max(updated_at, excluded.updated_at)
-            """).execute(arguments: [workspace, conversationID, billingType, title ?? "", user, creator, messages, credits, time])
+            """).run(.int(workspace), .text(conversationID), .text(billingType), .text(title ?? ""), .int(user), .text(creator),
+                     .int(messages), .int(credits), .int(time))
         if let title, !title.isEmpty {
             try db.cachedStatement(sql: """
                 UPDATE conversations SET title = ? WHERE workspace_id = ? AND conversation_id = ? AND billing_type = ? AND title != ?
-                """).execute(arguments: [title, workspace, conversationID, billingType, title])
+                """).run(.text(title), .int(workspace), .text(conversationID), .text(billingType), .text(title))
         }
     }
 }
