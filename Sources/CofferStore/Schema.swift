@@ -367,15 +367,13 @@ enum Schema {
                 UNIQUE (workspace_id, conversation_id, billing_type)
             ) STRICT;
             CREATE INDEX conversations_by_updated ON conversations(workspace_id, updated_at, id);
-            CREATE INDEX conversations_by_credits ON conversations(workspace_id, credits, id);
-            CREATE INDEX conversations_by_messages ON conversations(workspace_id, messages, id);
             CREATE VIRTUAL TABLE conversation_search USING fts5(
                 conversation_id, title, creator, content = 'conversations', content_rowid = 'id', tokenize = 'trigram');
             CREATE TRIGGER conversations_search_insert AFTER INSERT ON conversations BEGIN
                 INSERT INTO conversation_search(rowid, conversation_id, title, creator)
                 VALUES (new.id, new.conversation_id, new.title, new.creator);
             END;
-            CREATE TRIGGER conversations_search_update AFTER UPDATE OF title ON conversations BEGIN
+            CREATE TRIGGER conversations_search_update AFTER UPDATE OF title ON conversations WHEN old.title != new.title BEGIN
                 INSERT INTO conversation_search(conversation_search, rowid, conversation_id, title, creator)
                 VALUES ('delete', old.id, old.conversation_id, old.title, old.creator);
                 INSERT INTO conversation_search(rowid, conversation_id, title, creator)

@@ -57,13 +57,9 @@ struct UsageRecordShape {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET
               messages = messages + excluded.messages, credits = credits + excluded.credits,
-              updated_at = max(updated_at, excluded.updated_at)
+              updated_at = max(updated_at, excluded.updated_at),
+              title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END
             """).run(.int(workspace), .text(conversationID), .text(billingType), .text(title ?? ""), .int(user), .text(creator),
                      .int(messages), .int(credits), .int(time))
-        if let title, !title.isEmpty {
-            try db.cachedStatement(sql: """
-                UPDATE conversations SET title = ? WHERE workspace_id = ? AND conversation_id = ? AND billing_type = ? AND title != ?
-                """).run(.text(title), .int(workspace), .text(conversationID), .text(billingType), .text(title))
-        }
     }
 }
