@@ -44,9 +44,27 @@ public struct SHA256: Sendable {
 
     /// Feeds more bytes.
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        if bytes.withContiguousStorageIfAvailable({ update(contiguous: $0) }) != nil { return }
         for byte in bytes {
             block[filled] = byte
             filled += 1
+            if filled == 64 {
+                compress()
+                filled = 0
+            }
+        }
+    }
+
+    /// Feeds bytes from contiguous memory, a block at a time.
+    private mutating func update(contiguous bytes: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        while offset < bytes.count {
+            let take = min(64 - filled, bytes.count - offset)
+            block.withUnsafeMutableBufferPointer { target in
+                for i in 0..<take { target[filled + i] = bytes[offset + i] }
+            }
+            filled += take
+            offset += take
             if filled == 64 {
                 compress()
                 filled = 0

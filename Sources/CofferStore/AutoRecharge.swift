@@ -24,9 +24,9 @@ extension ConsumptionEngine {
         let asset: Asset = hasAllowance ? .service(c.service.slug) : .credits
         let held = try balance(wallet: wallet, asset: asset, c)
         let value = hasAllowance ? try Credits.cost(of: Quantity(milliunits: held), at: c.service.unitPrice) : Credits(millicredits: held)
-        let spent = try Int64.fetchOne(tx.db.cachedStatement(sql: """
-            SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?
-            """), arguments: [workspace, seat, c.period.start]) ?? 0
+        var spent: Int64 = 0
+        try tx.db.cachedStatement(sql: "SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?")
+            .each(.int(workspace), .int(seat), .int(c.period.start)) { row in spent = row.int(0); return false }
         let decision = RechargeDecision.decide(settings, value: value, needed: c.needed, spentThisPeriod: Credits(millicredits: spent),
                                                unitPrice: hasAllowance ? c.service.unitPrice : nil)
         switch decision {

@@ -176,8 +176,9 @@ struct ConsumptionEngine {
     /// R30: the member's limit for the current period, on credits and allowance value drawn from team wallets.
     private func checkLimit(_ c: Context, teamValue: Credits) throws {
         guard c.usesTeam, let limit = c.member.creditLimit else { return }
-        let used = try Int64.fetchOne(tx.db.cachedStatement(sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?"),
-                                      arguments: [c.actor.workspaceID, c.member.userID, c.period.start]) ?? 0
+        var used: Int64 = 0
+        try tx.db.cachedStatement(sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?")
+            .each(.int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start)) { row in used = row.int(0); return false }
         guard used + teamValue.millicredits <= limit else {
             throw CofferError("Credit limit reached: you have used \(Credits(millicredits: used)) of your \(Credits(millicredits: limit)) limit this period")
         }

@@ -43,9 +43,12 @@ public struct LedgerSeal: Sendable {
 
     /// The hash of one entry, chained to the previous one.
     func hash(previous: [UInt8], entry: EntryFields) -> [UInt8] {
-        let message = previous + Array(entry.canonical.utf8)
-        if let key { return SHA256.hmac(key: key, message: message) }
-        return SHA256.hash(message)
+        var canonical = entry.canonical
+        if let key { return SHA256.hmac(key: key, message: previous + Array(canonical.utf8)) }
+        var hasher = SHA256()
+        hasher.update(previous)
+        canonical.withUTF8 { hasher.update($0) }
+        return hasher.finalize()
     }
 }
 

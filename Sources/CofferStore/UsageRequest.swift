@@ -56,10 +56,13 @@ public struct UsageRequest: Sendable, Equatable {
         for field in fields {
             // Length-prefixed, so no two payloads share an encoding.
             guard let field else { hasher.update([0xFF]); continue }
-            let bytes = field.utf8
-            hasher.update([UInt8(truncatingIfNeeded: bytes.count >> 24), UInt8(truncatingIfNeeded: bytes.count >> 16),
-                           UInt8(truncatingIfNeeded: bytes.count >> 8), UInt8(truncatingIfNeeded: bytes.count)])
-            hasher.update(bytes)
+            var text = field
+            text.withUTF8 { bytes in
+                let count = bytes.count
+                hasher.update([UInt8(truncatingIfNeeded: count >> 24), UInt8(truncatingIfNeeded: count >> 16),
+                               UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count)])
+                hasher.update(bytes)
+            }
         }
         return hasher.finalize().hex
     }
