@@ -230,7 +230,13 @@ final class WriteContext {
         ledgerWriter?.startEvent(at: time)
     }
 
-    func finish() throws { try ledgerWriter?.finish() }
+    /// Set when a charge line was recorded, so the search index catches up before commit.
+    var recordedUsage = false
+
+    func finish() throws {
+        try ledgerWriter?.finish()
+        if recordedUsage { try SearchIndex.catchUp(db) }
+    }
 }
 
 /// File permission checks that hold for root too: a file without write bits is treated as

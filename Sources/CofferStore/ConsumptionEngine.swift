@@ -286,6 +286,7 @@ struct ConsumptionEngine {
                      .text(shape.taskID), .text(shape.importType), .text(r.url), .text(result.wallets.joined(separator: ",")),
                      .int(result.balance), .int(unlimited ? 1 : 0), .text(recharge), .int(tx.now), .int(shape.tab), .int(shape.messages))
         cache.nextUsageID = usageID + 1
+        tx.recordedUsage = true
         try shape.record(db, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
                          credits: credits, at: tx.now)
         return result

@@ -369,11 +369,11 @@ enum Schema {
             CREATE INDEX conversations_by_updated ON conversations(workspace_id, updated_at, id);
             CREATE VIRTUAL TABLE conversation_search USING fts5(
                 conversation_id, title, creator, content = 'conversations', content_rowid = 'id', tokenize = 'trigram');
-            CREATE TRIGGER conversations_search_insert AFTER INSERT ON conversations BEGIN
-                INSERT INTO conversation_search(rowid, conversation_id, title, creator)
-                VALUES (new.id, new.conversation_id, new.title, new.creator);
-            END;
-            CREATE TRIGGER conversations_search_update AFTER UPDATE OF title ON conversations WHEN old.title != new.title BEGIN
+            -- New conversations join the search index when their transaction ends (SearchIndex.catchUp);
+            -- a changed title is re-indexed at once.
+            CREATE TRIGGER conversations_search_update AFTER UPDATE OF title ON conversations
+                WHEN old.title != new.title
+                 AND old.id <= ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'), 0) BEGIN
                 INSERT INTO conversation_search(conversation_search, rowid, conversation_id, title, creator)
                 VALUES ('delete', old.id, old.conversation_id, old.title, old.creator);
                 INSERT INTO conversation_search(rowid, conversation_id, title, creator)

@@ -209,3 +209,33 @@ struct UsageQueryTests {
         }
     }
 }
+
+/// The search index stays right when titles change before and after a conversation is indexed.
+@Suite("Usage search index (SPEC §7)")
+struct UsageSearchIndexTests {
+    @Test("A title changed in the same batch, and later, is found by its new words only; the index checks out")
+    func titlesChange() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        _ = try Workspaces(store).create(name: "Acme", owner: "ada@acme.test")
+        let ada = try Workspaces(store).actor(email: "ada@acme.test", workspace: nil)
+        let path = fixture.folder.appendingPathComponent("lines.jsonl").path
+        try """
+            {"id": "1", "service": "gpt-4o", "conversation": "c1", "title": "Alpha draft"}
+            {"id": "2", "service": "gpt-4o", "conversation": "c1", "title": "Bravo final"}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try Usage(store).importFile(actor: ada, path: path).inserted == 2)
+        func hits(_ text: String) throws -> [String] {
+            try UsageQueries(store).page(.conversations, filter: UsageFilter(search: text), actor: ada).rows.map(\.key)
+        }
+        #expect(try hits("Alpha").isEmpty && hits("Bravo") == ["c1"])
+        _ = try Usage(store).consume(actor: ada, request: {
+            var r = UsageRequest(eventID: "3", service: "gpt-4o"); r.conversationID = "c1"; r.title = "Charlie"; return r
+        }())
+        #expect(try hits("Bravo").isEmpty && hits("Charlie") == ["c1"])
+        // FTS5's own check compares the index with the conversations it was built from.
+        try store.database.writeWithoutTransaction {
+            try $0.execute(sql: "INSERT INTO conversation_search(conversation_search) VALUES ('integrity-check')")
+        }
+    }
+}
