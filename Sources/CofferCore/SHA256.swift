@@ -128,9 +128,13 @@ public struct SHA256: Sendable {
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal.
     public var hex: String {
-        let digits = Array("0123456789abcdef")
-        var out = ""
-        for byte in self { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xf)]) }
-        return out
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xf)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

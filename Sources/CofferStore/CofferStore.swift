@@ -232,10 +232,14 @@ final class WriteContext {
 
     /// Set when a charge line was recorded, so the search index catches up before commit.
     var recordedUsage = false
+    /// Rollups of this transaction's charge lines, written before commit.
+    let rollups = PendingRollups()
 
     func finish() throws {
         try ledgerWriter?.finish()
-        if recordedUsage { try SearchIndex.catchUp(db) }
+        guard recordedUsage else { return }
+        try rollups.flush(db)
+        try SearchIndex.catchUp(db)
     }
 }
 

@@ -176,9 +176,10 @@ struct ConsumptionEngine {
     /// R30: the member's limit for the current period, on credits and allowance value drawn from team wallets.
     private func checkLimit(_ c: Context, teamValue: Credits) throws {
         guard c.usesTeam, let limit = c.member.creditLimit else { return }
-        var used: Int64 = 0
+        let key = PendingRollups.SpendKey(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start)
+        var used = tx.rollups.pendingSpend(key)
         try tx.db.cachedStatement(sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?")
-            .each(.int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start)) { row in used = row.int(0); return false }
+            .each(.int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start)) { row in used += row.int(0); return false }
         guard used + teamValue.millicredits <= limit else {
             throw CofferError("Credit limit reached: you have used \(Credits(millicredits: used)) of your \(Credits(millicredits: limit)) limit this period")
         }
@@ -247,10 +248,7 @@ struct ConsumptionEngine {
             sum + (draw.asset == .credits ? draw.amount : try Credits.cost(of: Quantity(milliunits: draw.amount), at: c.service.unitPrice).millicredits)
         }
         if teamValue > 0 {
-            try db.cachedStatement(sql: """
-                INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET used = used + excluded.used
-                """).run(.int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start), .int(teamValue))
+            tx.rollups.addSpend(.init(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start), teamValue)
         }
         if cache.thresholds[c.actor.workspaceID] == nil {
             cache.thresholds[c.actor.workspaceID] = .some(try Int64.fetchOne(db.cachedStatement(sql: "SELECT alert_threshold FROM workspaces WHERE id = ?"),
@@ -287,8 +285,8 @@ struct ConsumptionEngine {
                      .int(result.balance), .int(unlimited ? 1 : 0), .text(recharge), .int(tx.now), .int(shape.tab), .int(shape.messages))
         cache.nextUsageID = usageID + 1
         tx.recordedUsage = true
-        try shape.record(db, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
-                         credits: credits, at: tx.now)
+        shape.record(into: tx.rollups, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
+                     credits: credits, at: tx.now)
         return result
     }
 

@@ -34,10 +34,20 @@ public struct DemoData {
         self.clock = clock
     }
 
-    /// Builds the Acme Robotics team `months` before the clock's end time and records `records`
-    /// usage events spread until `end`. Returns the primary owner as an actor.
+    /// What a build wrote.
+    public struct Outcome: Sendable {
+        /// The primary owner.
+        public let owner: Actor
+        /// Usage events recorded.
+        public let recorded: Int
+        /// Events refused (a member over their limit, say).
+        public let refused: Int
+    }
+
+    /// Builds the Acme Robotics team `months` before the clock's end time and tries `records`
+    /// usage events spread until `end`.
     @discardableResult
-    public func build(months: Int64, records: Int, end: Timestamp, seed: UInt64 = 42, progress: ((Int) -> Void)? = nil) throws -> Actor {
+    public func build(months: Int64, records: Int, end: Timestamp, seed: UInt64 = 42, progress: ((Int) -> Void)? = nil) throws -> Outcome {
         let start = UTC.addingMonths(-months, to: end)
         clock.now = start
         let workspace = try Workspaces(store).create(name: "Acme Robotics", owner: Self.members[0])
@@ -53,8 +63,9 @@ public struct DemoData {
         _ = try Members(store).switchSelf(actor: Workspaces(store).actor(email: Self.members[7], workspace: workspace.slug), toPersonal: true)
         try Members(store).setLimit(actor: ada, email: Self.members[4], limit: .whole(150))
         for key in ["backend", "zapier", "ci"] { _ = try TeamSettings(store).createKey(actor: ada, name: key) }
+        // Busy teams recharge often: no cap, so every generated event can be paid for.
         _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(100), amount: .whole(250),
-                                                maxPeriodSpend: .some(.whole(5_000)))
+                                                maxPeriodSpend: .some(nil))
         try TeamSettings(store).setAlert(actor: ada, threshold: .whole(150))
         try CreditPacks(store).buy(actor: ada, amount: .whole(100))
 
@@ -109,7 +120,8 @@ public struct DemoData {
         }
         clock.now = end
         try store.settle()
-        return try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug)
+        return Outcome(owner: try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug),
+                       recorded: written, refused: records - written)
     }
 
     /// Records a batch in one transaction (refused events, e.g. a limit reached, are skipped).

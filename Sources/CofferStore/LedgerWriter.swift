@@ -17,6 +17,10 @@ final class LedgerWriter {
     /// Account ids and balances already read in this transaction (every change passes through `post`).
     private var accounts: [AccountKey: Int64] = [:]
     private var balances: [Int64: Int64] = [:]
+    /// Accounts looked for and not found in this transaction (until `account` creates them).
+    private var missing: Set<AccountKey> = []
+    /// Balance changes not yet written to `accounts`: written once per account in `finish()`.
+    private var pendingDeltas: [Int64: Int64] = [:]
 
     /// What identifies an account.
     private struct AccountKey: Hashable {
@@ -50,7 +54,9 @@ final class LedgerWriter {
             INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)
             """).execute(arguments: [kind.rawValue, workspace, user, seat, name, asset.code])
         let id = db.lastInsertedRowID
-        accounts[AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)] = id
+        let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
+        accounts[key] = id
+        missing.remove(key)
         balances[id] = 0
         return id
     }
@@ -60,12 +66,16 @@ final class LedgerWriter {
                          name: String? = nil, asset: Asset) throws -> Int64? {
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         if let id = accounts[key] { return id }
+        if missing.contains(key) { return nil }
         let find = try db.cachedStatement(sql: """
             SELECT id FROM accounts WHERE kind = ? AND ifnull(workspace_id, 0) = ifnull(?, 0)
               AND ifnull(user_id, 0) = ifnull(?, 0) AND ifnull(seat_id, 0) = ifnull(?, 0)
               AND ifnull(name, '') = ifnull(?, '') AND asset = ?
             """)
-        guard let id = try Int64.fetchOne(find, arguments: [kind.rawValue, workspace, user, seat, name, asset.code]) else { return nil }
+        guard let id = try Int64.fetchOne(find, arguments: [kind.rawValue, workspace, user, seat, name, asset.code]) else {
+            missing.insert(key)
+            return nil
+        }
         accounts[key] = id
         return id
     }
@@ -168,13 +178,17 @@ final class LedgerWriter {
             balance = row.int(0)
             return false
         }
+        balance += pendingDeltas[account] ?? 0
         balances[account] = balance
         return balance
     }
 
-    /// Writes the chain head; called once before the transaction commits.
+    /// Writes the cached balances and the chain head; called once before the transaction commits.
     func finish() throws {
         guard dirty else { return }
+        let move = try db.cachedStatement(sql: "UPDATE accounts SET balance = balance + ? WHERE id = ?")
+        for (account, delta) in pendingDeltas where delta != 0 { try move.run(.int(delta), .int(account)) }
+        pendingDeltas.removeAll(keepingCapacity: true)
         try db.cachedStatement(sql: """
             INSERT INTO ledger_head(id, last_entry_id, hash) VALUES (1, ?, ?)
             ON CONFLICT(id) DO UPDATE SET last_entry_id = excluded.last_entry_id, hash = excluded.hash
@@ -186,7 +200,7 @@ final class LedgerWriter {
         try db.cachedStatement(sql: "UPDATE grants SET remaining = remaining - ? WHERE id = ?").run(.int(draw.amount), .int(draw.grant))
     }
 
-    /// Appends one entry and moves the cached balances.
+    /// Appends one entry and moves the balances (written to `accounts` in `finish()`).
     private func post(asset: Asset, from: Int64, to: Int64, amount: Int64, grant: Int64?, kind: String, usage: Int64?) throws {
         let id = lastID + 1
         let batch = self.batch ?? id
@@ -199,9 +213,8 @@ final class LedgerWriter {
                                 created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(.int(id), .int(batch), .text(asset.code), .int(from), .int(to), .int(amount), .int(grant), .text(kind),
                      .int(usage), .int(now), .blob(head), .blob(hash))
-        let move = try db.cachedStatement(sql: "UPDATE accounts SET balance = balance + ? WHERE id = ?")
-        try move.run(.int(-amount), .int(from))
-        try move.run(.int(amount), .int(to))
+        pendingDeltas[from, default: 0] -= amount
+        pendingDeltas[to, default: 0] += amount
         if let balance = balances[from] { balances[from] = balance - amount }
         if let balance = balances[to] { balances[to] = balance + amount }
         lastID = id

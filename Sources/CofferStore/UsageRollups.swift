@@ -43,24 +43,96 @@ struct UsageRecordShape {
         (self.callID, self.taskID, self.importType, self.messages) = (callID, taskID, importType, messages)
     }
 
-    /// Updates the rollups for one charge line.
-    func record(_ db: Database, workspace: Int64, user: Int64, creator: String, title: String?, credits: Int64, at time: Timestamp) throws {
+    /// Adds one charge line to the transaction's pending rollups.
+    func record(into rollups: PendingRollups, workspace: Int64, user: Int64, creator: String, title: String?, credits: Int64, at time: Timestamp) {
         guard tab != 0 else { return }
         let day = time >= 0 ? time / UTC.day : (time - UTC.day + 1) / UTC.day
-        try db.cachedStatement(sql: """
-            INSERT INTO usage_daily(workspace_id, tab, type, day, lines, messages, credits) VALUES (?, ?, ?, ?, 1, ?, ?)
-            ON CONFLICT DO UPDATE SET lines = lines + 1, messages = messages + excluded.messages, credits = credits + excluded.credits
-            """).run(.int(workspace), .int(tab), .text(type), .int(day), .int(messages), .int(credits))
+        rollups.day(.init(workspace: workspace, tab: tab, type: type, day: day), messages: messages, credits: credits)
         guard tab == 1, let conversationID, let billingType else { return }
-        try db.cachedStatement(sql: """
-            INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET
-              messages = messages + excluded.messages, credits = credits + excluded.credits,
-              updated_at = max(updated_at, excluded.updated_at),
-              title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END
-            """).run(.int(workspace), .text(conversationID), .text(billingType), .text(title ?? ""), .int(user), .text(creator),
-                     .int(messages), .int(credits), .int(time))
+        rollups.conversation(.init(workspace: workspace, conversation: conversationID, billingType: billingType),
+                             user: user, creator: creator, title: title, messages: messages, credits: credits, at: time)
+    }
+}
+
+/// Rollups kept in step with the charges of one write transaction: summed in memory, written
+/// once per key when the transaction ends (the same totals as one upsert per line, far fewer writes).
+final class PendingRollups {
+    struct DayKey: Hashable { let workspace: Int64, tab: Int64, type: String, day: Int64 }
+    struct ConversationKey: Hashable { let workspace: Int64, conversation: String, billingType: String }
+    struct SpendKey: Hashable { let workspace: Int64, user: Int64, period: Int64 }
+    private struct DayTotals { var lines: Int64 = 0, messages: Int64 = 0, credits: Int64 = 0 }
+    private struct ConversationTotals {
+        let user: Int64, creator: String
+        var title = "", messages: Int64 = 0, credits: Int64 = 0, updated = Int64.min
+    }
+
+    private var days: [DayKey: DayTotals] = [:]
+    private var conversations: [ConversationKey: ConversationTotals] = [:]
+    private var order: [ConversationKey] = []
+    private var spend: [SpendKey: Int64] = [:]
+
+    func day(_ key: DayKey, messages: Int64, credits: Int64) {
+        days[key, default: DayTotals()].lines += 1
+        days[key]!.messages += messages
+        days[key]!.credits += credits
+    }
+
+    func conversation(_ key: ConversationKey, user: Int64, creator: String, title: String?, messages: Int64, credits: Int64, at time: Timestamp) {
+        if conversations[key] == nil {
+            conversations[key] = ConversationTotals(user: user, creator: creator)
+            order.append(key)
+        }
+        if let title, !title.isEmpty { conversations[key]!.title = title }
+        conversations[key]!.messages += messages
+        conversations[key]!.credits += credits
+        conversations[key]!.updated = max(conversations[key]!.updated, time)
+    }
+
+    /// A member's spending from team wallets this period (R30), to add to what is stored.
+    func addSpend(_ key: SpendKey, _ amount: Int64) { spend[key, default: 0] += amount }
+
+    /// What this transaction has added to a member's spending and not yet written.
+    func pendingSpend(_ key: SpendKey) -> Int64 { spend[key] ?? 0 }
+
+    /// Writes everything pending (in first-seen order, so new conversations get ids in order).
+    func flush(_ db: Database) throws {
+        if !days.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO usage_daily(workspace_id, tab, type, day, lines, messages, credits) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET lines = lines + excluded.lines, messages = messages + excluded.messages,
+                  credits = credits + excluded.credits
+                """)
+            for (key, totals) in days {
+                try statement.run(.int(key.workspace), .int(key.tab), .text(key.type), .int(key.day), .int(totals.lines),
+                                  .int(totals.messages), .int(totals.credits))
+            }
+            days.removeAll(keepingCapacity: true)
+        }
+        if !order.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET
+                  messages = messages + excluded.messages, credits = credits + excluded.credits,
+                  updated_at = max(updated_at, excluded.updated_at),
+                  title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END
+                """)
+            for key in order {
+                let c = conversations[key]!
+                try statement.run(.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
+                                  .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated))
+            }
+            conversations.removeAll(keepingCapacity: true)
+            order.removeAll(keepingCapacity: true)
+        }
+        if !spend.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET used = used + excluded.used
+                """)
+            for (key, used) in spend { try statement.run(.int(key.workspace), .int(key.user), .int(key.period), .int(used)) }
+            spend.removeAll(keepingCapacity: true)
+        }
     }
 }
 

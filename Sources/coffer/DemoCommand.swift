@@ -31,9 +31,10 @@ struct DemoCommand: ParsableCommand {
         let clock = SimulatedClock(end)
         let store = try CofferStore(path: path, catalog: global.loadCatalog(), create: true, clock: { clock.now })
         let started = Date()
-        let owner = try DemoData(store: store, clock: clock).build(months: months, records: records, end: end)
+        let outcome = try DemoData(store: store, clock: clock).build(months: months, records: records, end: end)
+        let owner = outcome.owner
         try store.close()
-        print("Demo database: \(path) (\(records) usage records over \(months) months, built in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+        print("Demo database: \(path) (\(outcome.recorded) usage records over \(months) months, \(outcome.refused) refused, built in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
         guard !noOpen else { return }
         let reopened = try CofferStore(path: path, catalog: global.loadCatalog(), create: false, clock: { end })
         print("The dashboard is not built yet; here is the demo team's balance as \(owner.email):\n")
