@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "CofferCore", "CofferStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             resources: [.copy("Resources/plans.json")]
         ),

@@ -30,10 +30,11 @@ public final class CofferStore: Sendable {
     ///
     /// Refuses, with a one-line error and without changing the file: a file that is not a
     /// database, another application's database, a corrupt file, one written by a newer Coffer,
-    /// or a ledger sealed with a different `COFFER_LEDGER_KEY`.
+    /// or a ledger sealed with a different `COFFER_LEDGER_KEY`. `trace`, when given, sees every
+    /// statement with its arguments (the benchmark's baselines replay them).
     public init(path: String, catalog: Catalog, ledgerKey: String? = nil, create: Bool = true,
                 gateway: any PaymentGateway = SandboxGateway(), warn: @escaping @Sendable (String) -> Void = { _ in },
-                clock: @escaping @Sendable () -> Timestamp) throws {
+                trace: (@Sendable (String) -> Void)? = nil, clock: @escaping @Sendable () -> Timestamp) throws {
         self.path = path
         self.warn = warn
         self.gateway = gateway
@@ -60,6 +61,15 @@ public final class CofferStore: Sendable {
             config.busyMode = .timeout(Self.busyTimeout)
             config.readonly = isReadOnly
             config.label = "coffer"
+            if let trace {
+                // For `coffer bench`: every statement, with its arguments, so a baseline can replay it.
+                config.publicStatementArguments = true
+                config.prepareDatabase { db in
+                    db.trace { event in
+                        if case .statement(let statement) = event { trace(statement.expandedSQL) }
+                    }
+                }
+            }
             if isReadOnly {
                 database = try DatabaseQueue(path: path, configuration: config)
             } else {

@@ -1,4 +1,5 @@
 import CofferCore
+import GRDB
 import Foundation
 
 /// A settable clock for building data over simulated months.
@@ -142,6 +143,23 @@ public struct DemoData {
                 }
             }
             return count
+        }
+    }
+}
+
+extension CofferStore {
+    /// Row ids a benchmark's raw baseline writes against: the first workspace, its primary owner,
+    /// its team pool, the usage sink and the pool's largest grant.
+    public func benchmarkIDs() throws -> (workspace: Int64, user: Int64, pool: Int64, sink: Int64, grant: Int64) {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT w.id, m.user_id, p.id, (SELECT id FROM accounts WHERE kind = 'system' AND name = 'usage' AND asset = 'credits'),
+                       (SELECT id FROM grants WHERE account_id = p.id ORDER BY remaining DESC LIMIT 1)
+                FROM workspaces w JOIN members m ON m.workspace_id = w.id AND m.role = 'primary_owner'
+                JOIN accounts p ON p.kind = 'team_pool' AND p.workspace_id = w.id AND p.asset = 'credits'
+                ORDER BY w.id LIMIT 1
+                """)!
+            return (row[0], row[1], row[2], row[3], row[4])
         }
     }
 }

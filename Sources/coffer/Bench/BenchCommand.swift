@@ -1,0 +1,117 @@
+import ArgumentParser
+import CofferCore
+import CofferStore
+import Foundation
+
+/// `coffer bench`: the performance harness of SPEC §11. Every figure is printed beside a baseline
+/// measured in the same run: raw SQLite through the C API doing the same work with no domain code.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure Coffer against raw SQLite on this machine (SPEC §11).",
+        discussion: "Build with `swift build -c release` first; a debug build measures the debugger's speed, not Coffer's.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "A small reference database and few runs: a smoke test, not a measurement.") var quick = false
+    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Usage records in the reference database (default 1,000,000; 20,000 with --quick).") var records: Int?
+    @Option(help: "Where to build the databases (default: a temporary folder, removed afterwards).") var folder: String?
+
+    func run() throws {
+        let count = records ?? (quick ? 20_000 : 1_000_000)
+        let work = URL(fileURLWithPath: folder ?? NSTemporaryDirectory()).appendingPathComponent("coffer-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { if folder == nil { try? FileManager.default.removeItem(at: work) } }
+        var bench = Bench(work: work, catalog: try global.loadCatalog(), quick: quick, log: json ? { _ in } : { print($0) })
+        let report = try bench.run(records: count)
+        if json { return try Output.json(report) }
+        report.printTable()
+    }
+}
+
+/// One benchmark figure: Coffer's number and the baseline's, and what SPEC §11 asks.
+struct BenchFigure: Encodable {
+    let name: String
+    let unit: String
+    let coffer: Double
+    let baseline: Double?
+    /// Coffer's speed as a share of the baseline's (1.0 = as fast as raw SQLite).
+    let ratio: Double?
+    let target: String
+    let meets: Bool?
+}
+
+/// Everything a run measured.
+struct BenchReport: Encodable {
+    let date: String
+    let cores: Int
+    let records: Int
+    let quick: Bool
+    let figures: [BenchFigure]
+
+    func printTable() {
+        print("")
+        print("coffer bench — \(date), \(cores) cores, \(records) usage records\(quick ? " (--quick: smoke test)" : "")")
+        Output.table(["Figure", "Coffer", "Raw SQLite", "Ratio", "Target", "Met"], figures.map { f in
+            [f.name, Self.format(f.coffer, f.unit), f.baseline.map { Self.format($0, f.unit) } ?? "—",
+             f.ratio.map { String(format: "%.2f×", $0) } ?? "—", f.target, f.meets.map { $0 ? "yes" : "NO" } ?? "—"]
+        }, rightAligned: [1, 2, 3])
+    }
+
+    static func format(_ value: Double, _ unit: String) -> String {
+        switch unit {
+        case "ms": String(format: "%.2f ms", value)
+        case "s": String(format: "%.1f s", value)
+        default: String(format: "%.0f %@", value, unit)
+        }
+    }
+}
+
+/// The measurements themselves.
+struct Bench {
+    let work: URL
+    let catalog: Catalog
+    let quick: Bool
+    let log: (String) -> Void
+    var figures: [BenchFigure] = []
+
+    init(work: URL, catalog: Catalog, quick: Bool, log: @escaping (String) -> Void) {
+        (self.work, self.catalog, self.quick, self.log) = (work, catalog, quick, log)
+    }
+
+    /// The median of `runs` timings of `body`, in milliseconds.
+    static func median(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    mutating func add(_ name: String, unit: String, coffer: Double, baseline: Double?, higherIsBetter: Bool, target: String,
+                      meets: Bool?) {
+        let ratio = baseline.map { higherIsBetter ? coffer / $0 : $0 / coffer }
+        figures.append(BenchFigure(name: name, unit: unit, coffer: coffer, baseline: baseline, ratio: ratio, target: target, meets: meets))
+        log(String(format: "  %@: %@%@", name, BenchReport.format(coffer, unit), baseline.map { " (raw \(BenchReport.format($0, unit)))" } ?? ""))
+    }
+
+    mutating func run(records: Int) throws -> BenchReport {
+        let end = UTC.addingMonths(0, to: Int64(Date().timeIntervalSince1970))
+        let reference = work.appendingPathComponent("reference.sqlite").path
+        log("Building the reference database (\(records) usage records over 6 months)…")
+        let clock = SimulatedClock(end)
+        let store = try CofferStore(path: reference, catalog: catalog, clock: { clock.now })
+        let started = DispatchTime.now().uptimeNanoseconds
+        let outcome = try DemoData(store: store, clock: clock).build(months: 6, records: records, end: end)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        add("generate usage records (demo data)", unit: "records/s", coffer: Double(records) / seconds, baseline: nil, higherIsBetter: true,
+            target: "1M in < 60 s", meets: quick ? nil : seconds < 60)
+        try store.close()
+        try measureQueries(reference: reference, owner: outcome.owner.email, end: end)
+        try measureDebits(reference: reference, end: end)
+        try measureImport(end: end)
+        try measureConcurrency(end: end)
+        return BenchReport(date: UTC.iso(Int64(Date().timeIntervalSince1970)), cores: ProcessInfo.processInfo.activeProcessorCount,
+                           records: records, quick: quick, figures: figures)
+    }
+}

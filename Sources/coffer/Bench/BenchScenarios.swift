@@ -1,0 +1,197 @@
+import CofferCore
+import CofferStore
+import Foundation
+import GRDBSQLite
+
+extension Bench {
+    /// Each tab's first page plus its summary under a date range and a type filter; a title
+    /// search; the balance — against the very SQL they ran, replayed through the C API.
+    mutating func measureQueries(reference: String, owner: String, end: Timestamp) throws {
+        log("Queries over the reference database…")
+        let captured = StatementLog()
+        let traced = try CofferStore(path: reference, catalog: catalog, create: false, trace: { captured.add($0) }, clock: { end })
+        let store = try CofferStore(path: reference, catalog: catalog, create: false, clock: { end })
+        let actor = try Workspaces(store).actor(email: owner, workspace: nil)
+        let month = UsageFilter.lastDays(30, now: end)
+        let cases: [(String, UsageTab, UsageFilter, Double)] = [
+            ("Conversations: page + summary (30 d, message)", .conversations, with(month) { $0.type = "message" }, 10),
+            ("MCP-HTTP Calls: page + summary (30 d, key)", .calls, with(month) { $0.apiKey = "backend" }, 10),
+            ("Import Usage: page + summary (30 d, brand)", .imports, with(month) { $0.type = "brand" }, 10),
+            ("Credit Adjustments: page + summary (30 d, type)", .adjustments, with(month) { $0.type = "credit_package_purchase" }, 10),
+            ("title search: page + summary", .conversations, UsageFilter(search: "Roadmap"), 50),
+        ]
+        let runs = quick ? 3 : 15
+        let raw = try RawSQLite(path: reference)
+        for (name, tab, filter, target) in cases {
+            let query = { (store: CofferStore) throws in
+                _ = try UsageQueries(store).page(tab, filter: filter, limit: 50, actor: actor)
+                _ = try UsageQueries(store).summary(tab, filter: filter, actor: actor)
+            }
+            try query(store)
+            let coffer = try Bench.median(runs: runs) { try query(store) }
+            captured.clear()
+            try query(traced)
+            let statements = captured.selects
+            let baseline = try Bench.median(runs: runs) { try raw.replay(statements) }
+            add(name, unit: "ms", coffer: coffer, baseline: baseline, higherIsBetter: false, target: "≤ \(Int(target)) ms", meets: coffer <= target)
+        }
+        _ = try Balances(store).report(for: actor)
+        let coffer = try Bench.median(runs: runs * 4) { _ = try Balances(store).report(for: actor) }
+        captured.clear()
+        _ = try Balances(traced).report(for: actor)
+        let statements = captured.selects
+        let baseline = try Bench.median(runs: runs * 4) { try raw.replay(statements) }
+        add("balance", unit: "ms", coffer: coffer, baseline: baseline, higherIsBetter: false, target: "≤ 1 ms", meets: coffer <= 1)
+    }
+
+    /// Durable debits: `consume` through the domain, one transaction each, WAL + FULL, every R30
+    /// check, a member limit and auto-recharge set — against the same rows written raw per transaction.
+    mutating func measureDebits(reference: String, end: Timestamp) throws {
+        log("Durable debits…")
+        let count = quick ? 200 : 3_000
+        let store = try CofferStore(path: reference, catalog: catalog, create: false, clock: { end })
+        let owner = try Workspaces(store).actor(email: DemoData.members[0], workspace: nil)
+        try OperatorActions(store).adjust(workspace: Workspaces(store).workspace(nil), amount: .whole(10_000_000), reason: "bench")
+        try Members(store).setLimit(actor: owner, email: DemoData.members[1], limit: .whole(100_000_000))
+        let olga = try Workspaces(store).actor(email: DemoData.members[1], workspace: nil)
+        var runNumber = 0
+        let coffer = try Bench.median(runs: 3) {
+            runNumber += 1
+            for n in 0..<count {
+                var request = UsageRequest(eventID: "bench-\(runNumber)-\(n)", service: "gpt-4o", quantity: .whole(1))
+                request.conversationID = "bench-conv-\(n / 8)"
+                request.title = "Roadmap review"
+                _ = try Usage(store).consume(actor: olga, request: request)
+            }
+        }
+        try store.close()
+        let copy = work.appendingPathComponent("baseline.sqlite").path
+        try FileManager.default.copyItem(atPath: reference, toPath: copy)
+        let writer = try rawWriter(path: copy)
+        var next: Int64 = 10_000_000
+        let baseline = try Bench.median(runs: 3) {
+            for _ in 0..<count {
+                try writer.database.exec("BEGIN IMMEDIATE")
+                next += 1
+                try writer.write(next, at: end)
+                try writer.database.exec("COMMIT")
+            }
+        }
+        let perSecond = Double(count) / (coffer / 1_000), rawPerSecond = Double(count) / (baseline / 1_000)
+        add("durable debits (1 transaction each)", unit: "/s", coffer: perSecond, baseline: rawPerSecond, higherIsBetter: true,
+            target: "≥ 0.6× and ≥ 5,000/s", meets: perSecond >= 0.6 * rawPerSecond && perSecond >= 5_000)
+        try? FileManager.default.removeItem(atPath: copy)
+    }
+
+    /// Batch import of a JSONL file — against a raw prepared-statement insert of the same rows.
+    mutating func measureImport(end: Timestamp) throws {
+        log("Batch import…")
+        let count = quick ? 2_000 : 100_000
+        let path = work.appendingPathComponent("import.sqlite").path
+        let clock = SimulatedClock(end - 86_400)
+        let store = try CofferStore(path: path, catalog: catalog, clock: { clock.now })
+        let owner = try DemoData(store: store, clock: clock).build(months: 1, records: 0, end: end).owner
+        try OperatorActions(store).adjust(workspace: Workspaces(store).workspace(nil), amount: .whole(10_000_000), reason: "bench")
+        var files: [String] = []
+        for run in 0..<3 {
+            let file = work.appendingPathComponent("import-\(run).jsonl").path
+            let lines = (0..<count).map { #"{"id": "imp-\#(run)-\#($0)", "service": "gpt-4o", "quantity": "1", "conversation": "c-\#(run)-\#($0 / 8)", "title": "Roadmap review"}"# }
+            try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            files.append(file)
+        }
+        var run = 0
+        let coffer = try Bench.median(runs: 3) {
+            let report = try Usage(store).importFile(actor: owner, path: files[run])
+            run += 1
+            guard report.inserted == count else { throw CofferError("Bench import inserted \(report.inserted) of \(count): \(report.rejected.first?.reason ?? "")") }
+        }
+        try store.close()
+        let writer = try rawWriter(path: path)
+        var next: Int64 = 20_000_000
+        let baseline = try Bench.median(runs: 3) {
+            var n = 0
+            while n < count {
+                try writer.database.exec("BEGIN IMMEDIATE")
+                for _ in 0..<min(2_000, count - n) { next += 1; try writer.write(next, at: end); n += 1 }
+                try writer.database.exec("COMMIT")
+            }
+        }
+        let perSecond = Double(count) / (coffer / 1_000), rawPerSecond = Double(count) / (baseline / 1_000)
+        add("batch import", unit: "records/s", coffer: perSecond, baseline: rawPerSecond, higherIsBetter: true,
+            target: "≥ 0.5× and ≥ 200,000/s", meets: perSecond >= 0.5 * rawPerSecond && perSecond >= 200_000)
+    }
+
+    /// Debits from 2 and 4 processes at once against one database (`usage import --batch 1`).
+    mutating func measureConcurrency(end: Timestamp) throws {
+        log("Concurrent debits…")
+        let perProcess = quick ? 100 : 1_500
+        let binary = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        var single: Double?
+        for processes in [1, 2, 4] {
+            let path = work.appendingPathComponent("concurrent-\(processes).sqlite").path
+            let clock = SimulatedClock(end - 86_400)
+            let store = try CofferStore(path: path, catalog: catalog, clock: { clock.now })
+            _ = try DemoData(store: store, clock: clock).build(months: 1, records: 0, end: end)
+            try OperatorActions(store).adjust(workspace: Workspaces(store).workspace(nil), amount: .whole(10_000_000), reason: "bench")
+            try store.close()
+            let files = try (0..<processes).map { p -> String in
+                let file = work.appendingPathComponent("c\(processes)-\(p).jsonl").path
+                try (0..<perProcess).map { #"{"id": "p\#(p)-\#($0)", "service": "gpt-4o", "quantity": "1"}"# }
+                    .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+                return file
+            }
+            var environment = ProcessInfo.processInfo.environment
+            environment["COFFER_DB"] = path
+            environment["COFFER_USER"] = DemoData.members[0]
+            environment["COFFER_NOW"] = UTC.iso(end)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let running = try files.map { file -> Process in
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: binary)
+                process.arguments = ["usage", "import", file, "--batch", "1"]
+                process.environment = environment
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+            running.forEach { $0.waitUntilExit() }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard running.allSatisfy({ $0.terminationStatus == 0 }) else { throw CofferError("A concurrent import failed") }
+            let rate = Double(perProcess * processes) / seconds
+            let sound = try LedgerCheck(CofferStore(path: path, catalog: catalog, create: false, clock: { end })).run().isSound
+            if processes == 1 {
+                single = rate
+                add("debits from 1 process (CLI import, 1 tx each)", unit: "/s", coffer: rate, baseline: nil, higherIsBetter: true,
+                    target: "check passes", meets: sound)
+            } else {
+                // The ratio here compares with one process, not with raw SQLite.
+                add("debits from \(processes) processes at once", unit: "/s", coffer: rate, baseline: single, higherIsBetter: true,
+                    target: "check passes", meets: sound)
+            }
+        }
+    }
+
+    /// A raw writer aimed at the team pool's largest grant of the database at `path`.
+    private func rawWriter(path: String) throws -> RawDebitWriter {
+        let ids = try CofferStore(path: path, catalog: catalog, create: false, clock: { 0 }).benchmarkIDs()
+        return try RawDebitWriter(path: path, workspace: ids.workspace, user: ids.user, pool: ids.pool, sink: ids.sink, grant: ids.grant)
+    }
+
+    private func with(_ filter: UsageFilter, _ change: (inout UsageFilter) -> Void) -> UsageFilter {
+        var copy = filter
+        change(&copy)
+        return copy
+    }
+}
+
+/// The statements a traced store ran.
+final class StatementLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var statements: [String] = []
+    func add(_ sql: String) { lock.withLock { statements.append(sql) } }
+    func clear() { lock.withLock { statements.removeAll() } }
+    /// The queries among them (what a read replays).
+    var selects: [String] {
+        lock.withLock { statements.filter { $0.hasPrefix("SELECT") || $0.hasPrefix("WITH") } }
+    }
+}

@@ -1,0 +1,130 @@
+import CofferCore
+import Foundation
+import GRDBSQLite
+
+/// A bare SQLite connection through the C API: the benchmark's baseline, with no domain code
+/// and no GRDB in the way.
+final class RawSQLite {
+    private var handle: OpaquePointer?
+
+    /// Opens `path` in WAL mode with `synchronous = FULL` (the ledger's settings).
+    init(path: String) throws {
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
+            throw CofferError("Baseline: cannot open \(path)")
+        }
+        try exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000")
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs statements that return nothing.
+    func exec(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        guard sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
+            let message = error.map { String(cString: $0) } ?? "?"
+            sqlite3_free(error)
+            throw CofferError("Baseline: \(message)")
+        }
+    }
+
+    /// Prepares, steps through every row and finalizes each statement (a replayed query).
+    func replay(_ statements: [String]) throws {
+        for sql in statements {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+                throw CofferError("Baseline: \(String(cString: sqlite3_errmsg(handle))) in \(sql.prefix(80))")
+            }
+            while sqlite3_step(statement) == SQLITE_ROW {}
+            sqlite3_finalize(statement)
+        }
+    }
+
+    /// A prepared statement kept for a loop of writes.
+    final class Prepared {
+        let statement: OpaquePointer
+        init(_ statement: OpaquePointer) { self.statement = statement }
+        deinit { sqlite3_finalize(statement) }
+
+        /// Binds integers and texts in order, steps once, resets.
+        func run(_ values: [Any?]) throws {
+            for (offset, value) in values.enumerated() {
+                let index = Int32(offset + 1)
+                switch value {
+                case let v as Int64: sqlite3_bind_int64(statement, index, v)
+                case let v as Int: sqlite3_bind_int64(statement, index, Int64(v))
+                case let v as String: sqlite3_bind_text(statement, index, v, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+                case let v as [UInt8]:
+                    _ = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
+                default: sqlite3_bind_null(statement, index)
+                }
+            }
+            let code = sqlite3_step(statement)
+            sqlite3_reset(statement)
+            guard code == SQLITE_DONE || code == SQLITE_ROW else { throw CofferError("Baseline: step failed (\(code))") }
+        }
+    }
+
+    /// Prepares a statement for repeated use.
+    func prepare(_ sql: String) throws -> Prepared {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw CofferError("Baseline: \(String(cString: sqlite3_errmsg(handle)))")
+        }
+        return Prepared(statement)
+    }
+}
+
+/// The rows one debit writes (a usage record, its ledger entry, the grant, both balances, the
+/// chain head and the rollups), written through the C API with no domain code: the baseline
+/// for durable debits (one transaction each) and for batch import (many per transaction).
+struct RawDebitWriter {
+    let database: RawSQLite
+    private let usage, entry, grant, balance, head, daily, conversation, spend: RawSQLite.Prepared
+    let workspace: Int64, user: Int64, pool: Int64, sink: Int64, grantID: Int64
+
+    init(path: String, workspace: Int64, user: Int64, pool: Int64, sink: Int64, grant: Int64) throws {
+        database = try RawSQLite(path: path)
+        (self.workspace, self.user, self.pool, self.sink, self.grantID) = (workspace, user, pool, sink, grant)
+        usage = try database.prepare("""
+            INSERT INTO usage_events(workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
+              credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
+              wallets, balance, unlimited, recharge, created_at, tab, messages)
+            VALUES (?, ?, ?, ?, ?, 'gpt-4o', 'conversation_message', 1000, 15, 0, 15, ?, 'Roadmap review', 'message',
+              NULL, NULL, NULL, NULL, NULL, 'team_pool', ?, 0, NULL, ?, 1, 1000)
+            """)
+        entry = try database.prepare("""
+            INSERT INTO entries(batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at, prev_hash, hash)
+            VALUES (?, 'credits', ?, ?, 15, ?, 'spend', ?, ?, ?, ?)
+            """)
+        self.grant = try database.prepare("UPDATE grants SET remaining = remaining - 15 WHERE id = ?")
+        balance = try database.prepare("UPDATE accounts SET balance = balance + ? WHERE id = ?")
+        head = try database.prepare("UPDATE ledger_head SET last_entry_id = ?, hash = ? WHERE id = 1")
+        daily = try database.prepare("""
+            INSERT INTO usage_daily(workspace_id, tab, type, day, lines, messages, credits) VALUES (?, 1, 'message', ?, 1, 1000, 15)
+            ON CONFLICT DO UPDATE SET lines = lines + 1, messages = messages + 1000, credits = credits + 15
+            """)
+        conversation = try database.prepare("""
+            INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
+            VALUES (?, ?, 'message', 'Roadmap review', ?, 'ada@acme.test', 1000, 15, ?)
+            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000, credits = credits + 15
+            """)
+        spend = try database.prepare("""
+            INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, 0, 15)
+            ON CONFLICT DO UPDATE SET used = used + 15
+            """)
+    }
+
+    /// Writes the rows of debit number `n` (no transaction of its own).
+    func write(_ n: Int64, at time: Timestamp) throws {
+        let hash = [UInt8](repeating: UInt8(truncatingIfNeeded: n), count: 32)
+        try usage.run([workspace, "raw-\(n)", "fingerprint-\(n)", user, user, "conv-\(n / 8)", Int64(1_000_000), time])
+        try entry.run([n, pool, sink, grantID, n, time, hash, hash])
+        try grant.run([grantID])
+        try balance.run([Int64(-15), pool])
+        try balance.run([Int64(15), sink])
+        try head.run([n, hash])
+        try daily.run([workspace, time / 86_400])
+        try conversation.run([workspace, "conv-\(n / 8)", user, time])
+        try spend.run([workspace, user])
+    }
+}
