@@ -127,8 +127,32 @@ public final class CofferStore: Sendable {
     /// Whatever time has made due is settled first, in its own transaction (R15a).
     func write<T>(_ body: (WriteContext) throws -> T) throws -> T {
         guard !isReadOnly else { throw CofferError("The database is read-only: \(path)") }
-        try settle()
-        return try transaction(body)
+        // Writers are serialised, so "is anything due?" is asked inside the command's own
+        // transaction; only when something is, settlement runs first in its own (R15a).
+        do {
+            return try transaction { tx in
+                guard try !Self.somethingDue(tx.db, at: tx.now) else { throw SettleFirst() }
+                return try body(tx)
+            }
+        } catch is SettleFirst {
+            try settle()
+            return try transaction(body)
+        }
+    }
+
+    /// Thrown out of a write that found time-based work due before it.
+    private struct SettleFirst: Error {}
+
+    /// Whether a subscription event or a grant expiry has fallen due by `time`, or the clock is
+    /// behind the last settled time (so that `settle` can say so).
+    static func somethingDue(_ db: Database, at time: Timestamp) throws -> Bool {
+        var due = false
+        try db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= ?1)
+                OR EXISTS (SELECT 1 FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?1)
+                OR ?1 < ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'), ?1)
+            """).each(.int(time)) { row in due = row.int(0) != 0; return false }
+        return due
     }
 
     /// Settles everything that has fallen due (R15a), if anything has; never on a read-only
@@ -139,11 +163,7 @@ public final class CofferStore: Sendable {
         let time = now
         let (due, settledUntil) = try read { db -> (Bool, Timestamp?) in
             let settledUntil = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'")
-            let due = try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= ?)
-                    OR EXISTS (SELECT 1 FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?)
-                """, arguments: [time, time]) ?? false
-            return (due, settledUntil)
+            return (try Self.somethingDue(db, at: time), settledUntil)
         }
         if let settledUntil, time < settledUntil {
             if warned.first("clock-behind") {

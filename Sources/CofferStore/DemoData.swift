@@ -163,3 +163,20 @@ extension CofferStore {
         }
     }
 }
+
+extension CofferStore {
+    /// Every usage event as a ledger-cli journal (for `coffer bench`'s text-ledger comparison).
+    public func usageJournal() throws -> String {
+        try read { db in
+            var out = ""
+            out.reserveCapacity(64 << 20)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT created_at, service, credits FROM usage_events ORDER BY created_at, id")
+            while let row = try cursor.next() {
+                let credits: Int64 = row[2]
+                guard credits > 0 else { continue }
+                out += "\(UTC.dateString(row[0])) usage\n    Expenses:Usage:\(row[1] as String)  $\(Credits(millicredits: credits).plain)\n    Assets:TeamPool\n\n"
+            }
+            return out
+        }
+    }
+}

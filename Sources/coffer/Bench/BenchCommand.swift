@@ -33,7 +33,9 @@ struct BenchFigure: Encodable {
     let unit: String
     let coffer: Double
     let baseline: Double?
-    /// Coffer's speed as a share of the baseline's (1.0 = as fast as raw SQLite).
+    /// What the baseline is: raw SQLite through the C API, ledger-cli, or one process.
+    let against: String
+    /// Coffer's speed as a share of the baseline's (1.0 = as fast as the baseline).
     let ratio: Double?
     let target: String
     let meets: Bool?
@@ -50,10 +52,10 @@ struct BenchReport: Encodable {
     func printTable() {
         print("")
         print("coffer bench — \(date), \(cores) cores, \(records) usage records\(quick ? " (--quick: smoke test)" : "")")
-        Output.table(["Figure", "Coffer", "Raw SQLite", "Ratio", "Target", "Met"], figures.map { f in
-            [f.name, Self.format(f.coffer, f.unit), f.baseline.map { Self.format($0, f.unit) } ?? "—",
+        Output.table(["Figure", "Coffer", "Baseline", "Against", "Ratio", "Target", "Met"], figures.map { f in
+            [f.name, Self.format(f.coffer, f.unit), f.baseline.map { Self.format($0, f.unit) } ?? "—", f.baseline == nil ? "" : f.against,
              f.ratio.map { String(format: "%.2f×", $0) } ?? "—", f.target, f.meets.map { $0 ? "yes" : "NO" } ?? "—"]
-        }, rightAligned: [1, 2, 3])
+        }, rightAligned: [1, 2, 4])
     }
 
     static func format(_ value: Double, _ unit: String) -> String {
@@ -88,11 +90,12 @@ struct Bench {
         return times.sorted()[times.count / 2]
     }
 
-    mutating func add(_ name: String, unit: String, coffer: Double, baseline: Double?, higherIsBetter: Bool, target: String,
-                      meets: Bool?) {
+    mutating func add(_ name: String, unit: String, coffer: Double, baseline: Double?, against: String = "raw SQLite",
+                      higherIsBetter: Bool, target: String, meets: Bool?) {
         let ratio = baseline.map { higherIsBetter ? coffer / $0 : $0 / coffer }
-        figures.append(BenchFigure(name: name, unit: unit, coffer: coffer, baseline: baseline, ratio: ratio, target: target, meets: meets))
-        log(String(format: "  %@: %@%@", name, BenchReport.format(coffer, unit), baseline.map { " (raw \(BenchReport.format($0, unit)))" } ?? ""))
+        figures.append(BenchFigure(name: name, unit: unit, coffer: coffer, baseline: baseline, against: against, ratio: ratio,
+                                   target: target, meets: meets))
+        log(String(format: "  %@: %@%@", name, BenchReport.format(coffer, unit), baseline.map { " (\(against) \(BenchReport.format($0, unit)))" } ?? ""))
     }
 
     mutating func run(records: Int) throws -> BenchReport {
@@ -108,6 +111,7 @@ struct Bench {
             target: "1M in < 60 s", meets: quick ? nil : seconds < 60)
         try store.close()
         try measureQueries(reference: reference, owner: outcome.owner.email, end: end)
+        try compareWithLedger(reference: reference, owner: outcome.owner.email, end: end)
         try measureDebits(reference: reference, end: end)
         try measureImport(end: end)
         try measureConcurrency(end: end)

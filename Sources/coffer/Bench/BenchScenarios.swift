@@ -165,7 +165,7 @@ extension Bench {
                     target: "check passes", meets: sound)
             } else {
                 // The ratio here compares with one process, not with raw SQLite.
-                add("debits from \(processes) processes at once", unit: "/s", coffer: rate, baseline: single, higherIsBetter: true,
+                add("debits from \(processes) processes at once", unit: "/s", coffer: rate, baseline: single, against: "1 process", higherIsBetter: true,
                     target: "check passes", meets: sound)
             }
         }
