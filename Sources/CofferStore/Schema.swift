@@ -380,6 +380,19 @@ enum Schema {
                 VALUES (new.id, new.conversation_id, new.title, new.creator);
             END;
 
+            -- Each conversation's lines per day: a date range reads whole days here and only its two
+            -- partial days from the charge lines (SPEC §7 applies dates to lines).
+            CREATE TABLE conversation_days (
+                workspace_id INTEGER NOT NULL,
+                day INTEGER NOT NULL,
+                conversation INTEGER NOT NULL,
+                billing_type TEXT NOT NULL,
+                messages INTEGER NOT NULL,
+                credits INTEGER NOT NULL,
+                last_at INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, day, conversation)
+            ) STRICT, WITHOUT ROWID;
+
             -- Daily totals per tab and type (billing type, API key or import type), for summaries.
             CREATE TABLE usage_daily (
                 workspace_id INTEGER NOT NULL,

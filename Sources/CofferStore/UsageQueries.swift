@@ -127,16 +127,30 @@ public struct UsageQueries: Sendable {
         var tail: [(any DatabaseValueConvertible)?] = []
         let source: String
         if filter.from != nil || filter.to != nil {
-            var lines = "workspace_id = ? AND tab = 1"
-            if let from = filter.from { lines += " AND created_at >= ?"; arguments.append(from) }
-            if let to = filter.to { lines += " AND created_at < ?"; arguments.append(to) }
-            if let type = filter.type { lines += " AND billing_type = ?"; arguments.append(type) }
+            // Whole days from conversation_days, the partial days at either end from the lines.
+            let (days, pieces) = Self.split(from: filter.from, to: filter.to)
+            var parts: [String] = []
+            arguments.removeAll()
+            if let days {
+                parts.append("""
+                    SELECT conversation AS cid, messages AS m, credits AS cr, last_at AS t FROM conversation_days
+                    WHERE workspace_id = ? AND day >= ? AND day < ?\(filter.type == nil ? "" : " AND billing_type = ?")
+                    """)
+                arguments += [actor.workspaceID, days.from, days.to] + (filter.type.map { [$0] } ?? [])
+            }
+            for piece in pieces {
+                parts.append("""
+                    SELECT c.id AS cid, u.messages AS m, u.credits AS cr, u.created_at AS t FROM usage_events u JOIN conversations c
+                      ON c.workspace_id = u.workspace_id AND c.conversation_id = u.conversation_id AND c.billing_type = u.billing_type
+                    WHERE u.workspace_id = ? AND u.tab = 1 AND u.created_at >= ? AND u.created_at < ?\(filter.type == nil ? "" : " AND u.billing_type = ?")
+                    """)
+                arguments += [actor.workspaceID, piece.from, piece.to] + (filter.type.map { [$0] } ?? [])
+            }
+            if parts.isEmpty { parts.append("SELECT NULL AS cid, 0 AS m, 0 AS cr, 0 AS t WHERE 0") } // an empty range
             source = """
                 SELECT c.id, c.conversation_id, c.title, c.creator, c.billing_type, agg.m AS messages, agg.cr AS credits, agg.t AS updated_at
-                FROM (SELECT conversation_id, billing_type, sum(messages) AS m, sum(credits) AS cr, max(created_at) AS t
-                      FROM usage_events WHERE \(lines) GROUP BY conversation_id, billing_type) agg
-                JOIN conversations c ON c.workspace_id = \(actor.workspaceID) AND c.conversation_id = agg.conversation_id
-                 AND c.billing_type = agg.billing_type
+                FROM (SELECT cid, sum(m) AS m, sum(cr) AS cr, max(t) AS t FROM (\(parts.joined(separator: " UNION ALL "))) GROUP BY cid) agg
+                JOIN conversations c ON c.id = agg.cid
                 """
         } else {
             source = "SELECT c.id, c.conversation_id, c.title, c.creator, c.billing_type, c.messages, c.credits, c.updated_at FROM conversations c WHERE c.workspace_id = ?"
@@ -193,6 +207,18 @@ public struct UsageQueries: Sendable {
             count += row[0]; credits += row[1]
         }
         return UsageSummary(count: count, messages: 0, credits: credits)
+    }
+
+    /// Splits `[from, to)` into whole UTC days (as day numbers) and the partial pieces at either end.
+    static func split(from: Timestamp?, to: Timestamp?) -> (days: (from: Int64, to: Int64)?, pieces: [(from: Int64, to: Int64)]) {
+        let lower = from ?? Int64.min / 2, upper = to ?? Int64.max / 2
+        let firstDay = (UsageFilter.dayStart(lower) == lower ? lower : UsageFilter.dayStart(lower) + UTC.day) / UTC.day
+        let lastDay = UsageFilter.dayStart(upper) / UTC.day
+        guard firstDay < lastDay else { return (nil, lower < upper ? [(lower, upper)] : []) }
+        var pieces: [(Int64, Int64)] = []
+        if lower < firstDay * UTC.day { pieces.append((lower, firstDay * UTC.day)) }
+        if lastDay * UTC.day < upper { pieces.append((lastDay * UTC.day, upper)) }
+        return ((firstDay, lastDay), pieces)
     }
 
     private func range(_ query: inout Query, column: String, _ filter: UsageFilter) {

@@ -50,7 +50,7 @@ struct UsageRecordShape {
         rollups.day(.init(workspace: workspace, tab: tab, type: type, day: day), messages: messages, credits: credits)
         guard tab == 1, let conversationID, let billingType else { return }
         rollups.conversation(.init(workspace: workspace, conversation: conversationID, billingType: billingType),
-                             user: user, creator: creator, title: title, messages: messages, credits: credits, at: time)
+                             user: user, creator: creator, title: title, messages: messages, credits: credits, at: time, day: day)
     }
 }
 
@@ -64,6 +64,8 @@ final class PendingRollups {
     private struct ConversationTotals {
         let user: Int64, creator: String
         var title = "", messages: Int64 = 0, credits: Int64 = 0, updated = Int64.min
+        /// The same totals per day.
+        var days: [Int64: (messages: Int64, credits: Int64, last: Int64)] = [:]
     }
 
     private var days: [DayKey: DayTotals] = [:]
@@ -77,7 +79,8 @@ final class PendingRollups {
         days[key]!.credits += credits
     }
 
-    func conversation(_ key: ConversationKey, user: Int64, creator: String, title: String?, messages: Int64, credits: Int64, at time: Timestamp) {
+    func conversation(_ key: ConversationKey, user: Int64, creator: String, title: String?, messages: Int64, credits: Int64,
+                      at time: Timestamp, day: Int64) {
         if conversations[key] == nil {
             conversations[key] = ConversationTotals(user: user, creator: creator)
             order.append(key)
@@ -86,6 +89,8 @@ final class PendingRollups {
         conversations[key]!.messages += messages
         conversations[key]!.credits += credits
         conversations[key]!.updated = max(conversations[key]!.updated, time)
+        let old = conversations[key]!.days[day] ?? (0, 0, Int64.min)
+        conversations[key]!.days[day] = (old.messages + messages, old.credits + credits, max(old.last, time))
     }
 
     /// A member's spending from team wallets this period (R30), to add to what is stored.
@@ -116,11 +121,23 @@ final class PendingRollups {
                   messages = messages + excluded.messages, credits = credits + excluded.credits,
                   updated_at = max(updated_at, excluded.updated_at),
                   title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END
+                RETURNING id
+                """)
+            let perDay = try db.cachedStatement(sql: """
+                INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, last_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, credits = credits + excluded.credits,
+                  last_at = max(last_at, excluded.last_at)
                 """)
             for key in order {
                 let c = conversations[key]!
-                try statement.run(.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
-                                  .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated))
+                var id: Int64 = 0
+                try statement.each(.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
+                                   .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated)) { row in id = row.int(0); return false }
+                for (day, totals) in c.days {
+                    try perDay.run(.int(key.workspace), .int(day), .int(id), .text(key.billingType), .int(totals.messages),
+                                   .int(totals.credits), .int(totals.last))
+                }
             }
             conversations.removeAll(keepingCapacity: true)
             order.removeAll(keepingCapacity: true)
