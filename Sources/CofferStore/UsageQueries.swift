@@ -34,6 +34,9 @@ public struct UsageQueries: Sendable {
             if tab == .calls || tab == .imports, (filter.search ?? "").isEmpty {
                 return try rolledUp(tab, filter: filter, actor: actor, db: db)
             }
+            if tab == .conversations, filter.from != nil || filter.to != nil, (filter.search ?? "").isEmpty {
+                return try conversationTotals(filter: filter, actor: actor, db: db)
+            }
             let query = try base(tab, filter: filter, actor: actor, db: db)
             let row = try Row.fetchOne(db, sql: "SELECT count(*), ifnull(sum(\(query.messagesColumn)), 0), ifnull(sum(\(query.creditsColumn)), 0) FROM (\(query.selectSQL) WHERE \(query.whereSQL))",
                                        arguments: StatementArguments(query.arguments))!
@@ -207,6 +210,41 @@ public struct UsageQueries: Sendable {
             count += row[0]; credits += row[1]
         }
         return UsageSummary(count: count, messages: 0, credits: credits)
+    }
+
+    /// Conversations' summary under dates without a search: sums from the daily totals and the
+    /// partial days' lines; the count of distinct conversations from the daily rollup and those lines.
+    private func conversationTotals(filter: UsageFilter, actor: Actor, db: Database) throws -> UsageSummary {
+        let (days, pieces) = Self.split(from: filter.from, to: filter.to)
+        let typed = filter.type == nil ? "" : " AND billing_type = ?"
+        let type: [(any DatabaseValueConvertible)?] = filter.type.map { [$0] } ?? []
+        var messages: Int64 = 0, credits: Int64 = 0
+        var ids: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let days {
+            let row = try Row.fetchOne(db, sql: """
+                SELECT ifnull(sum(messages), 0), ifnull(sum(credits), 0) FROM usage_daily
+                WHERE workspace_id = ? AND tab = 1\(filter.type == nil ? "" : " AND type = ?") AND day >= ? AND day < ?
+                """, arguments: StatementArguments([actor.workspaceID] + type + [days.from, days.to]))!
+            messages += row[0]; credits += row[1]
+            ids.append("SELECT conversation AS cid FROM conversation_days WHERE workspace_id = ? AND day >= ? AND day < ?\(typed)")
+            arguments += [actor.workspaceID, days.from, days.to] + type
+        }
+        for piece in pieces {
+            let lines = "FROM usage_events WHERE workspace_id = ? AND tab = 1 AND created_at >= ? AND created_at < ?\(typed)"
+            let row = try Row.fetchOne(db, sql: "SELECT ifnull(sum(messages), 0), ifnull(sum(credits), 0) \(lines)",
+                                       arguments: StatementArguments([actor.workspaceID, piece.from, piece.to] + type))!
+            messages += row[0]; credits += row[1]
+            ids.append("""
+                SELECT c.id AS cid FROM usage_events u JOIN conversations c ON c.workspace_id = u.workspace_id
+                  AND c.conversation_id = u.conversation_id AND c.billing_type = u.billing_type
+                WHERE u.workspace_id = ? AND u.tab = 1 AND u.created_at >= ? AND u.created_at < ?\(filter.type == nil ? "" : " AND u.billing_type = ?")
+                """)
+            arguments += [actor.workspaceID, piece.from, piece.to] + type
+        }
+        let count = ids.isEmpty ? 0 : try Int64.fetchOne(db, sql: "SELECT count(DISTINCT cid) FROM (\(ids.joined(separator: " UNION ALL ")))",
+                                                           arguments: StatementArguments(arguments)) ?? 0
+        return UsageSummary(count: count, messages: messages, credits: credits)
     }
 
     /// Splits `[from, to)` into whole UTC days (as day numbers) and the partial pieces at either end.
