@@ -392,6 +392,8 @@ enum Schema {
                 last_at INTEGER NOT NULL,
                 PRIMARY KEY (workspace_id, day, conversation)
             ) STRICT, WITHOUT ROWID;
+            CREATE INDEX conversation_days_recent ON conversation_days(workspace_id, day, last_at, conversation);
+            CREATE INDEX conversation_days_by_conversation ON conversation_days(workspace_id, conversation, day);
 
             -- Daily totals per tab and type (billing type, API key or import type), for summaries.
             CREATE TABLE usage_daily (

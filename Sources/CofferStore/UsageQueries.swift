@@ -15,6 +15,11 @@ public struct UsageQueries: Sendable {
         let sort = sort ?? .newest(tab)
         let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
         return try store.read { db in
+            if tab == .conversations, sort.field == "updated", sort.descending, filter.from != nil || filter.to != nil,
+               Self.searchText(filter) == nil {
+                return try RecentConversations(db: db, workspace: actor.workspaceID, filter: filter)
+                    .page(after: after, limit: limit, showUsers: showUsers)
+            }
             var query = try base(tab, filter: filter, actor: actor, db: db)
             let order = sort.descending ? "DESC" : "ASC"
             if let after {
