@@ -390,6 +390,9 @@ enum Schema {
                 messages INTEGER NOT NULL,
                 credits INTEGER NOT NULL,
                 last_at INTEGER NOT NULL,
+                -- The previous day this conversation had lines: a range counts a conversation once,
+                -- on its first day in the range (prev_day before the range), without DISTINCT.
+                prev_day INTEGER,
                 PRIMARY KEY (workspace_id, day, conversation)
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX conversation_days_recent ON conversation_days(workspace_id, day, last_at, conversation);

@@ -247,8 +247,22 @@ public struct UsageQueries: Sendable {
                 """)
             arguments += [actor.workspaceID, piece.from, piece.to] + type
         }
-        let count = ids.isEmpty ? 0 : try Int64.fetchOne(db, sql: "SELECT count(DISTINCT cid) FROM (\(ids.joined(separator: " UNION ALL ")))",
-                                                           arguments: StatementArguments(arguments)) ?? 0
+        // Whole days: each conversation counts on its first day in the range (no DISTINCT over the range).
+        var count: Int64 = 0
+        if let days {
+            count += try Int64.fetchOne(db, sql: """
+                SELECT count(*) FROM conversation_days WHERE workspace_id = ? AND day >= ? AND day < ?\(typed)
+                  AND (prev_day IS NULL OR prev_day < ?)
+                """, arguments: StatementArguments([actor.workspaceID, days.from, days.to] + type + [days.from])) ?? 0
+        }
+        // Partial days: the conversations of their lines that have no line in the whole days.
+        let partial = Array(ids.dropFirst(days == nil ? 0 : 1))
+        if !partial.isEmpty {
+            let partialArguments = Array(arguments.dropFirst(days == nil ? 0 : 3 + type.count))
+            let outside = days.map { "WHERE NOT EXISTS (SELECT 1 FROM conversation_days d WHERE d.workspace_id = \(actor.workspaceID) AND d.conversation = p.cid AND d.day >= \($0.from) AND d.day < \($0.to))" } ?? ""
+            count += try Int64.fetchOne(db, sql: "SELECT count(*) FROM (SELECT DISTINCT cid FROM (\(partial.joined(separator: " UNION ALL ")))) p \(outside)",
+                                        arguments: StatementArguments(partialArguments)) ?? 0
+        }
         return UsageSummary(count: count, messages: messages, credits: credits)
     }
 

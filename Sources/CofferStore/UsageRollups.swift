@@ -123,20 +123,15 @@ final class PendingRollups {
                   title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END
                 RETURNING id
                 """)
-            let perDay = try db.cachedStatement(sql: """
-                INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, last_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET messages = messages + excluded.messages, credits = credits + excluded.credits,
-                  last_at = max(last_at, excluded.last_at)
-                """)
+            let days = ConversationDays(db)
             for key in order {
                 let c = conversations[key]!
                 var id: Int64 = 0
                 try statement.each(.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
                                    .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated)) { row in id = row.int(0); return false }
-                for (day, totals) in c.days {
-                    try perDay.run(.int(key.workspace), .int(day), .int(id), .text(key.billingType), .int(totals.messages),
-                                   .int(totals.credits), .int(totals.last))
+                for (day, totals) in c.days.sorted(by: { $0.key < $1.key }) {
+                    try days.add(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,
+                                 messages: totals.messages, credits: totals.credits, last: totals.last)
                 }
             }
             conversations.removeAll(keepingCapacity: true)
@@ -168,5 +163,35 @@ enum SearchIndex {
         try db.cachedStatement(sql: """
             INSERT INTO meta(key, value) VALUES ('search_indexed', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
             """).execute(arguments: [String(newest)])
+    }
+}
+
+/// Writes to `conversation_days`, keeping each row's `prev_day` (the conversation's previous day
+/// with lines) right even when a day arrives out of order.
+struct ConversationDays {
+    let db: Database
+
+    init(_ db: Database) { self.db = db }
+
+    func add(workspace: Int64, conversation: Int64, billingType: String, day: Int64, messages: Int64, credits: Int64, last: Int64) throws {
+        try db.cachedStatement(sql: """
+            UPDATE conversation_days SET messages = messages + ?, credits = credits + ?, last_at = max(last_at, ?)
+            WHERE workspace_id = ? AND day = ? AND conversation = ?
+            """).run(.int(messages), .int(credits), .int(last), .int(workspace), .int(day), .int(conversation))
+        guard db.changesCount == 0 else { return }
+        var previous: Int64?
+        try db.cachedStatement(sql: "SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?")
+            .each(.int(workspace), .int(conversation), .int(day)) { row in previous = row.optionalInt(0); return false }
+        try db.cachedStatement(sql: """
+            INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, last_at, prev_day)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).run(.int(workspace), .int(day), .int(conversation), .text(billingType), .int(messages), .int(credits), .int(last),
+                     .int(previous))
+        // A day that arrives before a later one becomes that later day's previous day.
+        try db.cachedStatement(sql: """
+            UPDATE conversation_days SET prev_day = ?1
+            WHERE workspace_id = ?2 AND conversation = ?3
+              AND day = (SELECT min(day) FROM conversation_days WHERE workspace_id = ?2 AND conversation = ?3 AND day > ?1)
+            """).run(.int(day), .int(workspace), .int(conversation))
     }
 }

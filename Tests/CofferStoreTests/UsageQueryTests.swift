@@ -239,3 +239,33 @@ struct UsageSearchIndexTests {
         }
     }
 }
+
+/// Counting conversations per range stays exact when days arrive out of order.
+@Suite("Conversation counts (SPEC §7)")
+struct ConversationCountTests {
+    @Test("A day recorded after a later one is counted once in every range")
+    func outOfOrderDays() throws {
+        let fixture = try StoreFixture(now: "2026-03-05T10:00:00Z")
+        let store = try fixture.open()
+        _ = try Workspaces(store).create(name: "Acme", owner: "ada@acme.test")
+        let ada = try Workspaces(store).actor(email: "ada@acme.test", workspace: nil)
+        func line(_ id: String, at time: String) throws {
+            try fixture.at(time)
+            var request = UsageRequest(eventID: id, service: "gpt-4o")
+            request.conversationID = "c-x"
+            _ = try Usage(store).consume(actor: ada, request: request)
+        }
+        try line("1", at: "2026-03-05T10:00:00Z")
+        try line("2", at: "2026-03-02T10:00:00Z") // earlier day, recorded later
+        try line("3", at: "2026-03-08T10:00:00Z")
+        for (from, to, expected) in [("2026-03-01", "2026-03-09", 1), ("2026-03-03", "2026-03-09", 1), ("2026-03-01", "2026-03-03", 1),
+                                     ("2026-03-06", "2026-03-07", 0), ("2026-03-05", "2026-03-05", 1)] as [(String, String, Int64)] {
+            let filter = UsageFilter.days(from: try UTC.parse(from), to: try UTC.parse(to))
+            #expect(try UsageQueries(store).summary(.conversations, filter: filter, actor: ada).count == expected, "\(from)…\(to)")
+            #expect(try UsageQueries(store).page(.conversations, filter: filter, actor: ada).rows.count == Int(expected), "\(from)…\(to)")
+        }
+        let chain = try store.read { try Row.fetchAll($0, sql: "SELECT day, prev_day FROM conversation_days ORDER BY day").map { "\($0[0] as Int64):\(($0[1] as Int64?).map(String.init) ?? "-")" } }
+        let day = { (text: String) in String(try UTC.parse(text) / UTC.day) }
+        #expect(chain == ["\(try day("2026-03-02")):-", "\(try day("2026-03-05")):\(try day("2026-03-02"))", "\(try day("2026-03-08")):\(try day("2026-03-05"))"])
+    }
+}
