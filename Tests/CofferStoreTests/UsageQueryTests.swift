@@ -196,6 +196,9 @@ struct UsageQueryTests {
                 "SELECT id FROM conversations c WHERE c.workspace_id = \(ada.workspaceID) ORDER BY c.updated_at DESC, c.id DESC LIMIT 51",
                 "SELECT id FROM adjustments a WHERE a.workspace_id = \(ada.workspaceID) AND a.created_at >= 0 ORDER BY a.created_at DESC, a.id DESC LIMIT 51",
                 "SELECT sum(lines) FROM usage_daily WHERE workspace_id = \(ada.workspaceID) AND tab = 2 AND day >= 1 AND day < 99999",
+                "SELECT conversation, last_at FROM conversation_days WHERE workspace_id = \(ada.workspaceID) AND day >= 1 AND day < 99999 ORDER BY day DESC, last_at DESC, conversation DESC",
+                "SELECT count(*) FROM conversation_days WHERE workspace_id = \(ada.workspaceID) AND day >= 1 AND day < 99999 AND (prev_day IS NULL OR prev_day < 1)",
+                "SELECT conversation, sum(messages) FROM conversation_days WHERE workspace_id = \(ada.workspaceID) AND conversation IN (1, 2) AND day >= 1 AND day < 99999 GROUP BY conversation",
             ]
             return try statements.map { sql in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
