@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "TerminalUI"),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
+        .target(name: "Dashboard", dependencies: ["CofferStore", "CofferCore", "TerminalUI"]),
         .executableTarget(
             name: "coffer-ui-gallery",
             dependencies: ["TerminalUI", "CursesTerminal"],
@@ -34,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "coffer",
             dependencies: [
-                "CofferCore", "CofferStore",
+                "CofferCore", "CofferStore", "Dashboard", "CursesTerminal", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore"]),
         .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "CofferCore"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CofferStore", "CofferCore", "TerminalUI"]),
         .testTarget(
             name: "CursesTerminalTests",
             dependencies: ["CursesTerminal", "TerminalUI", "TmuxHarness", "coffer-ui-gallery"]

@@ -302,3 +302,17 @@ enum StoreErrors {
         }
     }
 }
+
+extension CofferStore {
+    /// A token that changes whenever anything the dashboard shows changes, in this process or
+    /// another: the ledger head, the latest usage event, audit entry and member count.
+    public func changeToken() throws -> String {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT ifnull((SELECT last_entry_id FROM ledger_head), 0) || ':' || ifnull((SELECT max(id) FROM usage_events), 0)
+                    || ':' || ifnull((SELECT max(id) FROM audit_log), 0) || ':' || (SELECT count(*) FROM members)
+                    || ':' || (SELECT count(*) FROM subscriptions WHERE ended_at IS NULL)
+                """) ?? ""
+        }
+    }
+}

@@ -16,12 +16,13 @@ struct Coffer: ParsableCommand {
             --catalog PATH (else $COFFER_CATALOG). COFFER_NOW (ISO-8601) fixes the clock.
             """,
         subcommands: [
-            DemoCommand.self, WorkspaceCommand.self, PlansCommand.self, SubscribeCommand.self,
+            OpenDashboard.self, DemoCommand.self, WorkspaceCommand.self, PlansCommand.self, SubscribeCommand.self,
             SubscriptionCommand.self, BillingCommand.self, PacksCommand.self, BalanceCommand.self,
             SeatsCommand.self, InviteCommand.self, MembersCommand.self, AccessCommand.self, AuditCommand.self,
             ConsumeCommand.self, UsageCommand.self, KeysCommand.self, WhitelistCommand.self, RechargeCommand.self, AlertsCommand.self,
             OperatorCommand.self, CheckCommand.self, BenchCommand.self,
-        ]
+        ],
+        defaultSubcommand: OpenDashboard.self
     )
 
     /// Runs the command line, mapping domain errors to one stderr line and exit 1.

@@ -36,12 +36,8 @@ struct DemoCommand: ParsableCommand {
         try store.close()
         print("Demo database: \(path) (\(outcome.recorded) usage records over \(months) months, \(outcome.refused) refused, built in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
         guard !noOpen else { return }
-        let reopened = try CofferStore(path: path, catalog: global.loadCatalog(), create: false, clock: { end })
-        print("The dashboard is not built yet; here is the demo team's balance as \(owner.email):\n")
-        let report = try Balances(reopened).report(for: Workspaces(reopened).actor(email: owner.email, workspace: nil))
-        Output.table(["Wallet", "Holder", "Asset", "Balance"], report.wallets.map {
-            [$0.kind.title, $0.holder, $0.asset.code, BalanceJSON.amount($0, display: true)]
-        }, rightAligned: [3])
-        print("\nTry: coffer --db \(path) --as \(owner.email) usage list --last 30d   (or members list, subscription show, check)")
+        let reopened = try CofferStore(path: path, catalog: global.loadCatalog(), create: false, clock: global.clock())
+        let viewer = try Workspaces(reopened).actor(email: global.actingUser ?? owner.email, workspace: nil)
+        try DashboardRunner.run(store: reopened, viewer: viewer, mouse: true)
     }
 }

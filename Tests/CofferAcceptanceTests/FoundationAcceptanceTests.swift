@@ -124,10 +124,11 @@ struct FoundationAcceptanceTests {
     @Test("The demo builds its own database with months of usage, and shows the balance")
     func demo() throws {
         let cli = try CofferCLI(now: "2026-11-21T12:00:00Z")
-        let demo = try cli.run("demo", "--records", "400")
+        let demo = try cli.run("demo", "--records", "400", "--no-open")
         #expect(demo.status == 0, "\(demo.stderr)")
-        #expect(demo.stdout.contains("Team pool  Acme Robotics  credits"), "\(demo.stdout)")
+        #expect(demo.stdout.contains("400 usage records over 6 months"), "\(demo.stdout)")
         let path = cli.folder.appendingPathComponent("coffer/demo.sqlite").path
+        #expect(try cli.run("balance", "--db", path, "--as", "ada@acme.test").stdout.contains("Team pool  Acme Robotics  credits"))
         #expect(!FileManager.default.fileExists(atPath: cli.database), "the demo never touches the real database")
         #expect(try cli.run("check", "--db", path).status == 0)
         let members = try cli.run("members", "list", "--db", path, "--as", "ada@acme.test", "--json").stdout

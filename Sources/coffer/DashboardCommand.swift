@@ -1,0 +1,41 @@
+import ArgumentParser
+import CofferCore
+import CofferStore
+import CursesTerminal
+import Dashboard
+import Foundation
+import TerminalUI
+
+/// `coffer` with no subcommand: the dashboard, as the acting user (SPEC §9).
+struct OpenDashboard: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dashboard", abstract: "Open the dashboard (the default).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Leave the mouse to the terminal.") var noMouse = false
+
+    func run() throws {
+        let store = try global.openStore()
+        try DashboardRunner.run(store: store, viewer: global.actor(in: store), mouse: !noMouse)
+    }
+}
+
+/// The dashboard's loop: events → reducer → effects → engine → actions → reducer → render.
+enum DashboardRunner {
+    static func run(store: CofferStore, viewer: Actor, mouse: Bool) throws {
+        var state = DashboardState(viewer: viewer)
+        let engine = DashboardEngine(store: store, viewer: viewer)
+        engine.perform(reduce(&state, .tick))
+        try CursesTerminal.run(options: .init(mouse: mouse), tick: .milliseconds(250)) { event, buffer, theme in
+            var effects: [DashboardEffect] = []
+            switch event {
+            case .key(let key): effects += reduce(&state, .key(key))
+            case .tick: effects += reduce(&state, .tick)
+            case .resize, .mouse: break
+            }
+            for action in engine.drain() { effects += reduce(&state, action) }
+            engine.perform(effects)
+            if state.quit { return false }
+            DashboardView.render(state, into: &buffer, theme: theme)
+            return true
+        }
+    }
+}

@@ -1,0 +1,104 @@
+@testable import Dashboard
+import CofferCore
+@testable import CofferStore
+import Foundation
+import Testing
+import TerminalUI
+
+/// The dashboard's reducer, action by action, and what it renders (SPEC §9).
+@Suite("Dashboard reducer and view (SPEC §9)")
+struct DashboardTests {
+    static let viewer = Actor(userID: 1, email: "ada@acme.test", workspaceID: 1, workspaceSlug: "acme", workspaceName: "Acme",
+                              role: .primaryOwner, pending: false)
+    static let member = Actor(userID: 2, email: "max@acme.test", workspaceID: 1, workspaceSlug: "acme", workspaceName: "Acme",
+                              role: .member, pending: false)
+
+    static func row(_ key: String, credits: Int64, user: String?) -> UsageRow {
+        UsageRow(key: key, title: "Title \(key)", messages: 2_000, credits: credits, user: user, billingType: "message", apiKey: nil,
+                 importType: nil, url: nil, detail: nil, time: 1_790_000_000, cursor: UsageCursor(value: 1, id: 1))
+    }
+
+    @Test("Tabs: Tab, Shift-Tab and 1–3 switch tabs and ask for that tab's data")
+    func tabs() {
+        var state = DashboardState(viewer: Self.viewer)
+        #expect(reduce(&state, .key(.tab)) == [.loadMembers] && state.tab == .team && state.loading == 1)
+        #expect(reduce(&state, .key(.char("3"))) == [.loadUsage(.conversations, .last30)] && state.tab == .usage)
+        #expect(reduce(&state, .key(.backTab)) == [.loadMembers] && state.tab == .team)
+        #expect(reduce(&state, .key(.char("1"))) == [.loadBilling] && state.tab == .billing)
+    }
+
+    @Test("Usage: [ and ] step the date range; left/right switch the records tab; stale answers are ignored")
+    func usageNavigation() {
+        var state = DashboardState(viewer: Self.viewer)
+        _ = reduce(&state, .key(.char("3")))
+        #expect(reduce(&state, .key(.char("["))) == [.loadUsage(.conversations, .last7)])
+        #expect(reduce(&state, .key(.char("["))).isEmpty, "already the narrowest")
+        #expect(reduce(&state, .key(.char("]"))) == [.loadUsage(.conversations, .last30)])
+        #expect(reduce(&state, .key(.right)) == [.loadUsage(.calls, .last30)] && state.usageTab == .calls)
+        let page = UsagePage(rows: [Self.row("c-1", credits: 40, user: "ada@acme.test")], next: nil)
+        _ = reduce(&state, .usageLoaded(.conversations, .last30, page, UsageSummary(count: 1, messages: 2_000, credits: 40)))
+        #expect(state.page == nil, "an answer for another tab is stale")
+        _ = reduce(&state, .usageLoaded(.calls, .last30, page, UsageSummary(count: 1, messages: 0, credits: 40)))
+        #expect(state.page == page)
+    }
+
+    @Test("Team: p and o switch oneself; a refusal shows the domain's message; q quits; ? shows help")
+    func teamAndGeneral() {
+        var state = DashboardState(viewer: Self.member)
+        #expect(reduce(&state, .key(.char("p"))).isEmpty, "only on the Team tab")
+        _ = reduce(&state, .key(.char("2")))
+        #expect(reduce(&state, .key(.char("p"))) == [.switchAccess(toPersonal: true)])
+        #expect(reduce(&state, .failed("You are already on Personal access")).isEmpty)
+        #expect(state.status.message == "You are already on Personal access")
+        #expect(reduce(&state, .done("You are on Seat access")) == [.loadMembers, .loadBilling])
+        _ = reduce(&state, .key(.char("?")))
+        #expect(state.help)
+        _ = reduce(&state, .key(.char("x")))
+        #expect(!state.help, "any key closes help")
+        _ = reduce(&state, .key(.char("q")))
+        #expect(state.quit)
+        #expect(reduce(&state, .tick) == [.pollChanges])
+    }
+
+    static func render(_ state: DashboardState, width: Int, height: Int, colors: Int = 256) -> String {
+        var buffer = Buffer(width: width, height: height)
+        let theme = Theme.detect(colorCount: colors, environment: colors == 0 ? ["NO_COLOR": "1", "LANG": "C.UTF-8"] : ["LANG": "C.UTF-8"])
+        DashboardView.render(state, into: &buffer, theme: theme)
+        return buffer.snapshot()
+    }
+
+    @Test("R7: the User column shows for owners, not for members; the summary bar names the tab's totals", arguments: [(120, 40), (80, 24), (40, 12)])
+    func usageView(width: Int, height: Int) {
+        let page = UsagePage(rows: [Self.row("conv-1", credits: 40, user: "ada@acme.test")], next: nil)
+        for viewer in [Self.viewer, Self.member] {
+            var state = DashboardState(viewer: viewer)
+            _ = reduce(&state, .key(.char("3")))
+            _ = reduce(&state, .usageLoaded(.conversations, .last30, page, UsageSummary(count: 1, messages: 2_000, credits: 40)))
+            let screen = Self.render(state, width: width, height: height)
+            #expect(screen.contains("Messages 2"), "\(width)×\(height)")
+            if width >= 80 {
+                #expect(screen.contains("User") == (viewer.role != .member), "\(viewer.role) \(width)×\(height)")
+                #expect(screen.contains("$0.040"))
+            }
+            #expect(screen.split(separator: "\n").count <= height)
+        }
+    }
+
+    @Test("R11: Billing names the status beside its colour and shows the balance to three decimals")
+    func billingView() throws {
+        var state = DashboardState(viewer: Self.viewer)
+        let subscription = SubscriptionView(
+            tier: "pro", name: "Pro", description: "For teams.", features: ["All models"], status: .pastDue, interval: .monthly, seats: 3,
+            strategy: "per_team", pricePerSeatCents: 9_900, periodPriceCents: 29_700, periodEnd: 1_790_000_000, nextRefresh: 1_790_000_000,
+            cancelAtPeriodEnd: false, scheduledPlan: nil, trialEnd: nil, remainingCredits: .whole(12), cardLast4: "4242", assigned: true, ended: false)
+        let balance = BalanceReport(workspace: "acme", wallets: [WalletBalance(kind: .teamPool, holder: "Acme", asset: .credits, balance: 12_480, unlimited: false)],
+                                    nextRefresh: 1_790_000_000, recharge: [], rechargeLog: [], alertThreshold: nil, alerts: [])
+        _ = reduce(&state, .billingLoaded(BillingSnapshot(subscription: subscription, balance: balance,
+                                                          packs: PackPurchaseState.of(paidPlan: true, status: .pastDue, role: .primaryOwner))))
+        for colors in [256, 0] {
+            let screen = Self.render(state, width: 120, height: 30, colors: colors)
+            #expect(screen.contains("Past due") && screen.contains("$12.480"))
+            #expect(screen.contains("Your subscription is Past due: packs can be bought again once it is active"))
+        }
+    }
+}
