@@ -43,7 +43,7 @@ let package = Package(
         ),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore"]),
-        .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "CofferCore"]),
+        .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "CofferCore", "TmuxHarness"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CofferStore", "CofferCore", "TerminalUI"]),
         .testTarget(

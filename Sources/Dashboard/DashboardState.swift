@@ -199,6 +199,8 @@ private func run(_ command: DashboardCommand, _ state: inout DashboardState) -> 
         guard let range = QuickRange(rawValue: next) else { return [] }
         state.range = range
         state.table = TableState()
+        state.page = nil // never show the old range's figures under the new range's name
+        state.summary = nil
         return loadNow(.usage)
     case .personal, .team:
         guard state.tab == .team else { return [] }

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import TmuxHarness
+
+/// The dashboard end to end: the real binary on a demo database, driven under tmux (SPEC §9).
+@Suite("Dashboard under tmux (SPEC §9)", .serialized)
+struct DashboardTmuxTests {
+    static let now = "2026-11-21T12:00:00Z"
+
+    /// A demo database and a CLI pointed at it.
+    static func demo() throws -> CofferCLI {
+        let cli = try CofferCLI(now: now)
+        let built = try cli.run("demo", "--records", "1500", "--no-open")
+        #expect(built.status == 0, "\(built.stderr)")
+        cli.environment["COFFER_DB"] = cli.folder.appendingPathComponent("coffer/demo.sqlite").path
+        return cli
+    }
+
+    static func open(_ cli: CofferCLI, as user: String, width: Int = 110, height: Int = 32) throws -> TmuxSession {
+        try TmuxSession(command: [CofferCLI.binary], width: width, height: height,
+                        environment: ["COFFER_DB": cli.environment["COFFER_DB"]!, "COFFER_NOW": now, "COFFER_USER": user])
+    }
+
+    @Test("(a) the owner opens Billing: the balance to three decimals, the status named and coloured")
+    func ownerBilling() throws {
+        let cli = try Self.demo()
+        let session = try Self.open(cli, as: "ada@acme.test")
+        defer { session.kill() }
+        let screen = try session.waitFor("Credit balance")
+        #expect(screen.range(of: #"Credit balance\s+\$[0-9,]+\.[0-9]{3}"#, options: .regularExpression) != nil, "\(screen)")
+        #expect(screen.contains("Status       Active"))
+        let colored = try session.capture(colors: true)
+        let status = colored.split(separator: "\n").first { $0.contains("Status") && $0.contains("Active") } ?? ""
+        #expect(status.contains("\u{1B}["), "the status carries a colour as well as its name")
+        try session.send(keys: "q")
+        try session.waitUntil("exit") { _ in try !session.isRunning() }
+    }
+
+    @Test("(b) a member switches to Personal and opts back in; coffer members list agrees")
+    func memberSwitches() throws {
+        let cli = try Self.demo()
+        let session = try Self.open(cli, as: "chen@acme.test")
+        defer { session.kill() }
+        try session.waitFor("Billing │ Team │ Usage")
+        try session.send(keys: "2")
+        try session.waitFor("You are on Seat access")
+        try session.send(keys: "p")
+        try session.waitFor("You are on Personal access")
+        let personal = try cli.run("members", "list", "--as", "ada@acme.test", "--json").stdout
+        #expect(Self.access(of: "chen@acme.test", in: personal) == "personal")
+        try session.send(keys: "o")
+        try session.waitFor("You are on Seat access")
+        let back = try cli.run("members", "list", "--as", "ada@acme.test", "--json").stdout
+        #expect(Self.access(of: "chen@acme.test", in: back) == "seat")
+    }
+
+    static func access(of email: String, in json: String) -> String? {
+        let members = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        return members?.first { $0["email"] as? String == email }?["access"] as? String
+    }
+
+    @Test("(c) Usage → Conversations → last 7 days: the summary bar equals coffer usage summary --last 7d; (d) another process's consume shows up without a key")
+    func usageSummaryAndLive() throws {
+        let cli = try Self.demo()
+        let session = try Self.open(cli, as: "ada@acme.test")
+        defer { session.kill() }
+        try session.waitFor("Billing │ Team │ Usage")
+        try session.send(keys: "3")
+        try session.waitFor("Last 30 days")
+        try session.send(keys: "[")
+        let screen = try session.waitUntil("the 7-day summary") { screen in
+            screen.contains("Last 7 days") && screen.split(separator: "\n").contains { $0.hasPrefix(" Messages ") }
+        }
+        let bar = screen.split(separator: "\n").first { $0.hasPrefix(" Messages ") }.map(String.init) ?? ""
+        let cli7 = try cli.run("usage", "summary", "--last", "7d", "--as", "ada@acme.test").stdout
+        #expect(bar.replacingOccurrences(of: "  ·  ", with: "  ").trimmingCharacters(in: .whitespaces)
+                == cli7.trimmingCharacters(in: .whitespacesAndNewlines), "dashboard: \(bar) — CLI: \(cli7)")
+        let consumed = try cli.run("consume", "--as", "olga@acme.test", "--service", "claude-sonnet-4", "--id", "live-1",
+                                   "--quantity", "2", "--conversation", "live-c", "--title", "Shown without a key press")
+        #expect(consumed.status == 0, "\(consumed.stderr)")
+        try session.waitFor("Shown without a key", timeout: .seconds(3))
+    }
+
+    @Test("(e) resize to 40×12 with an overlay open, and back; q leaves the terminal restored")
+    func resize() throws {
+        let cli = try Self.demo()
+        let session = try Self.open(cli, as: "ada@acme.test")
+        defer { session.kill() }
+        try session.waitFor("Credit balance")
+        try session.send(keys: "?")
+        try session.waitFor("Coffer keys")
+        try session.resize(width: 40, height: 12)
+        try session.waitUntil("a 40-column frame") { screen in screen.split(separator: "\n").allSatisfy { $0.count <= 40 } && screen.contains("Coffer") }
+        try session.resize(width: 110, height: 32)
+        try session.waitFor("Coffer keys")
+        #expect(try session.isRunning())
+        try session.send(keys: "Escape")
+        try session.send(keys: "q")
+        try session.waitUntil("exit") { _ in try !session.isRunning() }
+        #expect(try session.format("#{alternate_on}") == "0")
+    }
+}
