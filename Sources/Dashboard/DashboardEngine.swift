@@ -57,10 +57,13 @@ public final class DashboardEngine: @unchecked Sendable {
                                                       packs: try CreditPacks(store).state(actor: viewer)))
             case .loadMembers:
                 return .membersLoaded(try Members(store).list(actor: viewer))
-            case .loadUsage(let tab, let range):
-                let filter = range.filter(now: store.now)
-                let page = try UsageQueries(store).page(tab, filter: filter, limit: 200, actor: viewer)
-                return .usageLoaded(tab, range, page, try UsageQueries(store).summary(tab, filter: filter, actor: viewer))
+            case .loadUsage(let view):
+                var filter = view.range.filter(now: store.now)
+                filter.search = view.search.isEmpty ? nil : view.search
+                let page = try UsageQueries(store).page(view.tab, filter: filter, sort: view.sort, limit: 200, actor: viewer)
+                return .usageLoaded(view, page, try UsageQueries(store).summary(view.tab, filter: filter, actor: viewer))
+            case .loadDetail(let conversation):
+                return .detailLoaded(conversation, try UsageQueries(store).detail(conversation: conversation, actor: viewer))
             case .switchAccess(let toPersonal):
                 let access = try Members(store).switchSelf(actor: viewer, toPersonal: toPersonal)
                 return .done("You are on \(access.rawValue.capitalized) access")

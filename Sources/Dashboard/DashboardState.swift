@@ -41,6 +41,25 @@ public enum QuickRange: Int, CaseIterable, Sendable {
     }
 }
 
+/// What the Usage tab is showing: the records tab, date range, search and sort.
+public struct UsageView: Sendable, Equatable {
+    public var tab: UsageTab
+    public var range: QuickRange
+    public var search: String = ""
+    /// An index into `tab.sortFields` (0 = newest first).
+    public var sortField: Int = 0
+    public var descending: Bool = true
+
+    /// A view of `tab` over `range`, newest first, unsearched.
+    public init(tab: UsageTab = .conversations, range: QuickRange = .last30) {
+        self.tab = tab
+        self.range = range
+    }
+
+    /// The sort as the queries take it.
+    public var sort: UsageSort { UsageSort(field: tab.sortFields[sortField], descending: descending) }
+}
+
 /// What the Billing tab shows.
 public struct BillingSnapshot: Sendable, Equatable {
     public let subscription: SubscriptionView
@@ -59,8 +78,11 @@ public struct DashboardState: Sendable {
     public var tab: MainTab = .billing
     public var billing: BillingSnapshot?
     public var members: [MemberView] = []
-    public var usageTab: UsageTab = .conversations
-    public var range: QuickRange = .last30
+    public var view = UsageView()
+    /// The search being typed (`/`), until Enter applies it or Esc drops it.
+    public var editingSearch: TextFieldState?
+    /// A conversation's billing detail sheet, when open (Enter on a conversation).
+    public var detail: (conversation: String, lines: [ChargeLine])?
     public var page: UsagePage?
     public var summary: UsageSummary?
     public var table = TableState()
@@ -86,7 +108,8 @@ public enum DashboardAction: Sendable {
     case tick
     case billingLoaded(BillingSnapshot)
     case membersLoaded([MemberView])
-    case usageLoaded(UsageTab, QuickRange, UsagePage, UsageSummary)
+    case usageLoaded(UsageView, UsagePage, UsageSummary)
+    case detailLoaded(String, [ChargeLine])
     case changed
     case done(String)
     case failed(String)
@@ -96,7 +119,8 @@ public enum DashboardAction: Sendable {
 public enum DashboardEffect: Sendable, Equatable {
     case loadBilling
     case loadMembers
-    case loadUsage(UsageTab, QuickRange)
+    case loadUsage(UsageView)
+    case loadDetail(String)
     case switchAccess(toPersonal: Bool)
     case pollChanges
 }
@@ -104,7 +128,7 @@ public enum DashboardEffect: Sendable, Equatable {
 /// The commands behind the keys; the footer and `?` help are generated from `Keymap`.
 public enum DashboardCommand: Sendable, Equatable {
     case nextTab, previousTab, showBilling, showTeam, showUsage
-    case nextUsageTab, previousUsageTab, narrowerRange, widerRange
+    case nextUsageTab, previousUsageTab, narrowerRange, widerRange, search, sort, reverse, open
     case personal, team, refresh, help, quit
 }
 
@@ -119,6 +143,10 @@ public let dashboardKeymap = Keymap<DashboardCommand>([
     KeyBinding([.left, .char("h")], .previousUsageTab, help: "Previous records tab", group: "Usage", inFooter: false),
     KeyBinding([.char("[")], .narrowerRange, help: "Narrower date range", group: "Usage"),
     KeyBinding([.char("]")], .widerRange, help: "Wider date range", group: "Usage"),
+    KeyBinding([.char("/")], .search, help: "Search", group: "Usage"),
+    KeyBinding([.char("s")], .sort, help: "Sort by the next column", group: "Usage", inFooter: false),
+    KeyBinding([.char("S")], .reverse, help: "Reverse the sort", group: "Usage", inFooter: false),
+    KeyBinding([.enter], .open, help: "Billing detail sheet", group: "Usage", inFooter: false),
     KeyBinding([.char("p")], .personal, help: "Switch me to Personal", group: "Team"),
     KeyBinding([.char("o")], .team, help: "Opt back in", group: "Team"),
     KeyBinding([.char("r"), .ctrl("l")], .refresh, help: "Refresh", group: "General", inFooter: false),
@@ -141,9 +169,9 @@ public func reduce(_ state: inout DashboardState, _ action: DashboardAction) -> 
     case .membersLoaded(let members):
         state.loading = max(0, state.loading - 1)
         state.members = members
-    case .usageLoaded(let tab, let range, let page, let summary):
+    case .usageLoaded(let view, let page, let summary):
         state.loading = max(0, state.loading - 1)
-        guard tab == state.usageTab, range == state.range else { return [] } // a stale answer
+        guard view == state.view else { return [] } // a stale answer
         state.page = page
         state.summary = summary
         state.table.select(min(state.table.selected, max(0, page.rows.count - 1)), rowCount: page.rows.count, pageSize: 1_000)
@@ -154,9 +182,36 @@ public func reduce(_ state: inout DashboardState, _ action: DashboardAction) -> 
     case .failed(let message):
         state.loading = max(0, state.loading - 1)
         state.status = StatusLine(message, level: .error)
+    case .detailLoaded(let conversation, let lines):
+        state.loading = max(0, state.loading - 1)
+        state.detail = (conversation, lines)
     case .key(let key):
         if state.help { state.help = false; return [] }
-        if key == .escape { state.status = StatusLine(); return [] }
+        if state.detail != nil {
+            if key == .escape || key == .enter || key == .char("q") { state.detail = nil }
+            return []
+        }
+        if var field = state.editingSearch {
+            switch key {
+            case .escape: state.editingSearch = nil
+            case .enter:
+                state.editingSearch = nil
+                state.view.search = field.text
+                return reloadUsage(&state)
+            default:
+                _ = field.handle(key)
+                state.editingSearch = field
+            }
+            return []
+        }
+        if key == .escape {
+            if !state.view.search.isEmpty, state.tab == .usage {
+                state.view.search = ""
+                return reloadUsage(&state)
+            }
+            state.status = StatusLine()
+            return []
+        }
         guard let command = dashboardKeymap.action(for: key) else {
             if state.tab == .usage, let rows = state.page?.rows.count {
                 _ = state.table.handle(key, rowCount: rows, pageSize: 20)
@@ -187,21 +242,32 @@ private func run(_ command: DashboardCommand, _ state: inout DashboardState) -> 
     case .nextUsageTab, .previousUsageTab:
         guard state.tab == .usage else { return [] }
         let all = UsageTab.allCases
-        let index = all.firstIndex(of: state.usageTab)!
-        state.usageTab = all[(index + (command == .nextUsageTab ? 1 : all.count - 1)) % all.count]
-        state.table = TableState()
-        state.page = nil
-        state.summary = nil
-        return loadNow(.usage)
+        let index = all.firstIndex(of: state.view.tab)!
+        state.view = UsageView(tab: all[(index + (command == .nextUsageTab ? 1 : all.count - 1)) % all.count], range: state.view.range)
+        return reloadUsage(&state)
     case .narrowerRange, .widerRange:
         guard state.tab == .usage else { return [] }
-        let next = state.range.rawValue + (command == .widerRange ? 1 : -1)
+        let next = state.view.range.rawValue + (command == .widerRange ? 1 : -1)
         guard let range = QuickRange(rawValue: next) else { return [] }
-        state.range = range
-        state.table = TableState()
-        state.page = nil // never show the old range's figures under the new range's name
-        state.summary = nil
-        return loadNow(.usage)
+        state.view.range = range
+        return reloadUsage(&state)
+    case .search:
+        guard state.tab == .usage, state.view.tab == .conversations else { return [] }
+        state.editingSearch = TextFieldState(state.view.search, maxLength: 200)
+        return []
+    case .sort:
+        guard state.tab == .usage else { return [] }
+        state.view.sortField = (state.view.sortField + 1) % state.view.tab.sortFields.count
+        return reloadUsage(&state)
+    case .reverse:
+        guard state.tab == .usage else { return [] }
+        state.view.descending.toggle()
+        return reloadUsage(&state)
+    case .open:
+        guard state.tab == .usage, state.view.tab == .conversations, let rows = state.page?.rows,
+              rows.indices.contains(state.table.selected) else { return [] }
+        state.loading += 1
+        return [.loadDetail(rows[state.table.selected].key)]
     case .personal, .team:
         guard state.tab == .team else { return [] }
         state.loading += 1
@@ -217,6 +283,15 @@ func load(_ tab: MainTab, _ state: DashboardState) -> [DashboardEffect] {
     switch tab {
     case .billing: [.loadBilling]
     case .team: [.loadMembers]
-    case .usage: [.loadUsage(state.usageTab, state.range)]
+    case .usage: [.loadUsage(state.view)]
     }
+}
+
+/// The usage view changed: clear the old figures (never shown under the new view's name) and load.
+private func reloadUsage(_ state: inout DashboardState) -> [DashboardEffect] {
+    state.table = TableState()
+    state.page = nil
+    state.summary = nil
+    state.loading += 1
+    return [.loadUsage(state.view)]
 }

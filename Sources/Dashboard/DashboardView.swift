@@ -88,15 +88,60 @@ public enum DashboardView {
     private static func usage(_ state: DashboardState, _ area: Rect, _ buffer: inout Buffer, _ theme: Theme) {
         let parts = area.split(rows: [.fixed(1), .fixed(1), .fixed(1), .flex(1)])
         Tabs(UsageTab.allCases.map(\.title)).render(in: parts[0], buffer: &buffer,
-                                                    selected: UsageTab.allCases.firstIndex(of: state.usageTab)!, theme: theme)
-        buffer.write(" \(theme.glyphs.previous) \(state.range.title) \(theme.glyphs.next)   [ narrower  ] wider", in: parts[1], style: theme.accent)
-        if let summary = state.summary, state.range != .all {
+                                                    selected: UsageTab.allCases.firstIndex(of: state.view.tab)!, theme: theme)
+        let rangeRow = parts[1].split(columns: [.flex(1), .flex(1)])
+        buffer.write(" \(theme.glyphs.previous) \(state.view.range.title) \(theme.glyphs.next)   [ narrower  ] wider", in: rangeRow[0], style: theme.accent)
+        if let field = state.editingSearch {
+            TextField(placeholder: "search ID, title\(state.showsUsers ? " or user" : "")").render(in: rangeRow[1], buffer: &buffer, state: field, theme: theme, focused: true)
+        } else if !state.view.search.isEmpty {
+            buffer.write("/ \(state.view.search)   (Esc clears)", in: rangeRow[1], style: theme.accent)
+        }
+        if let summary = state.summary, state.view.range != .all || !state.view.search.isEmpty {
             buffer.fill(parts[2], style: theme.panel)
-            buffer.write(" " + summaryLine(summary, tab: state.usageTab), in: parts[2], style: theme.panel)
+            buffer.write(" " + summaryLine(summary, tab: state.view.tab), in: parts[2], style: theme.panel)
         }
         let (columns, cells) = tableFor(state, theme)
+        var table = state.table
+        table.sort = sortColumn(state).map { TableSort(column: $0, ascending: !state.view.descending) }
         Table(columns: columns, emptyText: state.page == nil ? "Loading…" : "No records in this range")
-            .render(in: parts[3], buffer: &buffer, state: state.table, dataSource: Rows(cells), theme: theme)
+            .render(in: parts[3], buffer: &buffer, state: table, dataSource: Rows(cells), theme: theme)
+        if let detail = state.detail { sheet(detail, state, area, &buffer, theme) }
+    }
+
+    /// The column that shows the current sort field, for the header's marker.
+    private static func sortColumn(_ state: DashboardState) -> Int? {
+        let field = state.view.tab.sortFields[state.view.sortField]
+        let users = state.showsUsers ? 1 : 0
+        switch (state.view.tab, field) {
+        case (.conversations, "messages"): return 2
+        case (.conversations, "credits"): return 3
+        case (.conversations, _): return 5 + users
+        case (.calls, "credits"): return 2
+        case (.calls, _): return 3 + users
+        case (.imports, "credits"): return 3
+        case (.imports, _): return 4 + users
+        case (.adjustments, "amount"): return 1
+        case (.adjustments, _): return 3
+        }
+    }
+
+    /// The billing detail sheet of a conversation: every charge line and the grants it drew from.
+    private static func sheet(_ detail: (conversation: String, lines: [ChargeLine]), _ state: DashboardState, _ area: Rect,
+                              _ buffer: inout Buffer, _ theme: Theme) {
+        let frame = area.centered(width: min(area.width, 96), height: min(area.height, detail.lines.count + 4))
+        buffer.fill(frame, style: theme.panel)
+        let inner = Box.draw(frame, title: "Billing detail · \(detail.conversation) · Esc closes", buffer: &buffer, theme: theme)
+        let columns = [TableColumn("Time", width: .fixed(16)), TableColumn("Service", width: .flex(min: 8), priority: 2),
+                       TableColumn("Qty", width: .fixed(6), alignment: .right), TableColumn("Credits", width: .fixed(10), alignment: .right),
+                       TableColumn("Grants", width: .flex(min: 10), priority: 1)]
+        let rows = detail.lines.map { line -> [TableCell] in
+            let grants = line.grants.map { grant in
+                "#\(grant.grant) " + (AdjustmentType(rawValue: grant.source)?.title ?? (grant.source == "rollover" ? "Rolled-over credits" : grant.source))
+            }.joined(separator: ", ")
+            return [TableCell(UTC.short(line.time)), TableCell(line.service), TableCell(line.quantity.map { Quantity(milliunits: $0).description } ?? "—"),
+                    TableCell(Credits(millicredits: line.credits).description), TableCell(grants)]
+        }
+        Table(columns: columns, emptyText: "No charge lines").render(in: inner, buffer: &buffer, state: TableState(), dataSource: Rows(rows), theme: theme)
     }
 
     /// The summary bar (SPEC §7).
@@ -114,7 +159,7 @@ public enum DashboardView {
         let users = state.showsUsers
         let rows = state.page?.rows ?? []
         let amount = { (r: UsageRow) in TableCell(Credits(millicredits: r.credits).description) }
-        switch state.usageTab {
+        switch state.view.tab {
         case .conversations:
             let columns = [TableColumn("Conversation ID", width: .flex(min: 10), priority: 3), TableColumn("Title", width: .flex(min: 10)),
                            TableColumn("Messages", width: .fixed(9), alignment: .right), TableColumn("Credits", width: .fixed(11), alignment: .right)]

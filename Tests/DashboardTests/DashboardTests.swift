@@ -22,7 +22,7 @@ struct DashboardTests {
     func tabs() {
         var state = DashboardState(viewer: Self.viewer)
         #expect(reduce(&state, .key(.tab)) == [.loadMembers] && state.tab == .team && state.loading == 1)
-        #expect(reduce(&state, .key(.char("3"))) == [.loadUsage(.conversations, .last30)] && state.tab == .usage)
+        #expect(reduce(&state, .key(.char("3"))) == [.loadUsage(UsageView(tab: .conversations, range: .last30))] && state.tab == .usage)
         #expect(reduce(&state, .key(.backTab)) == [.loadMembers] && state.tab == .team)
         #expect(reduce(&state, .key(.char("1"))) == [.loadBilling] && state.tab == .billing)
     }
@@ -31,17 +31,17 @@ struct DashboardTests {
     func usageNavigation() {
         var state = DashboardState(viewer: Self.viewer)
         _ = reduce(&state, .key(.char("3")))
-        #expect(reduce(&state, .key(.char("["))) == [.loadUsage(.conversations, .last7)])
+        #expect(reduce(&state, .key(.char("["))) == [.loadUsage(UsageView(tab: .conversations, range: .last7))])
         #expect(reduce(&state, .key(.char("["))).isEmpty, "already the narrowest")
-        _ = reduce(&state, .usageLoaded(.conversations, .last7, UsagePage(rows: [], next: nil), UsageSummary(count: 0, messages: 0, credits: 0)))
+        _ = reduce(&state, .usageLoaded(UsageView(tab: .conversations, range: .last7), UsagePage(rows: [], next: nil), UsageSummary(count: 0, messages: 0, credits: 0)))
         #expect(state.summary != nil)
-        #expect(reduce(&state, .key(.char("]"))) == [.loadUsage(.conversations, .last30)])
+        #expect(reduce(&state, .key(.char("]"))) == [.loadUsage(UsageView(tab: .conversations, range: .last30))])
         #expect(state.summary == nil && state.page == nil, "the old range's figures are gone until the new ones arrive")
-        #expect(reduce(&state, .key(.right)) == [.loadUsage(.calls, .last30)] && state.usageTab == .calls)
+        #expect(reduce(&state, .key(.right)) == [.loadUsage(UsageView(tab: .calls, range: .last30))] && state.view.tab == .calls)
         let page = UsagePage(rows: [Self.row("c-1", credits: 40, user: "ada@acme.test")], next: nil)
-        _ = reduce(&state, .usageLoaded(.conversations, .last30, page, UsageSummary(count: 1, messages: 2_000, credits: 40)))
+        _ = reduce(&state, .usageLoaded(UsageView(tab: .conversations, range: .last30), page, UsageSummary(count: 1, messages: 2_000, credits: 40)))
         #expect(state.page == nil, "an answer for another tab is stale")
-        _ = reduce(&state, .usageLoaded(.calls, .last30, page, UsageSummary(count: 1, messages: 0, credits: 40)))
+        _ = reduce(&state, .usageLoaded(UsageView(tab: .calls, range: .last30), page, UsageSummary(count: 1, messages: 0, credits: 40)))
         #expect(state.page == page)
     }
 
@@ -76,7 +76,7 @@ struct DashboardTests {
         for viewer in [Self.viewer, Self.member] {
             var state = DashboardState(viewer: viewer)
             _ = reduce(&state, .key(.char("3")))
-            _ = reduce(&state, .usageLoaded(.conversations, .last30, page, UsageSummary(count: 1, messages: 2_000, credits: 40)))
+            _ = reduce(&state, .usageLoaded(UsageView(tab: .conversations, range: .last30), page, UsageSummary(count: 1, messages: 2_000, credits: 40)))
             let screen = Self.render(state, width: width, height: height)
             #expect(screen.contains("Messages 2"), "\(width)×\(height)")
             if width >= 80 {
@@ -103,5 +103,32 @@ struct DashboardTests {
             #expect(screen.contains("Past due") && screen.contains("$12.480"))
             #expect(screen.contains("Your subscription is Past due: packs can be bought again once it is active"))
         }
+    }
+
+    @Test("Usage: / types a search that Enter applies and Esc clears; s and S sort; Enter opens the detail sheet, Esc closes it")
+    func searchSortDetail() {
+        var state = DashboardState(viewer: Self.viewer)
+        _ = reduce(&state, .key(.char("3")))
+        #expect(reduce(&state, .key(.char("/"))).isEmpty && state.editingSearch != nil)
+        for c in "plan" { _ = reduce(&state, .key(.char(c))) }
+        var expected = UsageView(tab: .conversations, range: .last30)
+        expected.search = "plan"
+        #expect(reduce(&state, .key(.enter)) == [.loadUsage(expected)] && state.editingSearch == nil)
+        expected.sortField = 1
+        #expect(reduce(&state, .key(.char("s"))) == [.loadUsage(expected)])
+        expected.descending = false
+        #expect(reduce(&state, .key(.char("S"))) == [.loadUsage(expected)])
+        let page = UsagePage(rows: [Self.row("conv-7", credits: 40, user: nil)], next: nil)
+        _ = reduce(&state, .usageLoaded(expected, page, UsageSummary(count: 1, messages: 2_000, credits: 40)))
+        #expect(reduce(&state, .key(.enter)) == [.loadDetail("conv-7")])
+        _ = reduce(&state, .detailLoaded("conv-7", []))
+        #expect(state.detail?.conversation == "conv-7")
+        #expect(Self.render(state, width: 100, height: 30).contains("Billing detail · conv-7"))
+        _ = reduce(&state, .key(.escape))
+        #expect(state.detail == nil)
+        expected = UsageView(tab: .conversations, range: .last30)
+        expected.sortField = 1
+        expected.descending = false
+        #expect(reduce(&state, .key(.escape)) == [.loadUsage(expected)], "Esc clears the search")
     }
 }
