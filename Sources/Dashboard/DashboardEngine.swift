@@ -67,6 +67,9 @@ public final class DashboardEngine: @unchecked Sendable {
             case .switchAccess(let toPersonal):
                 let access = try Members(store).switchSelf(actor: viewer, toPersonal: toPersonal)
                 return .done("You are on \(access.rawValue.capitalized) access")
+            case .buyPack(let amount):
+                let balance = try CreditPacks(store).buy(actor: viewer, amount: amount)
+                return .done("Bought a \(amount) credit pack: the team pool holds \(balance)")
             case .pollChanges:
                 try store.settle() // before a refresh, whatever has fallen due (R15a)
                 let now = try store.changeToken()

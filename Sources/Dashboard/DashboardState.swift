@@ -81,6 +81,10 @@ public struct DashboardState: Sendable {
     public var view = UsageView()
     /// The search being typed (`/`), until Enter applies it or Esc drops it.
     public var editingSearch: TextFieldState?
+    /// The credit pack chosen on the Billing tab (an index into `PackPurchaseState.packSizes`).
+    public var packIndex = 1
+    /// The confirmation before a pack is charged, when open (R23: actions confirm before they charge).
+    public var confirmingPack: DialogState?
     /// A conversation's billing detail sheet, when open (Enter on a conversation).
     public var detail: (conversation: String, lines: [ChargeLine])?
     public var page: UsagePage?
@@ -122,6 +126,7 @@ public enum DashboardEffect: Sendable, Equatable {
     case loadUsage(UsageView)
     case loadDetail(String)
     case switchAccess(toPersonal: Bool)
+    case buyPack(Credits)
     case pollChanges
 }
 
@@ -129,7 +134,7 @@ public enum DashboardEffect: Sendable, Equatable {
 public enum DashboardCommand: Sendable, Equatable {
     case nextTab, previousTab, showBilling, showTeam, showUsage
     case nextUsageTab, previousUsageTab, narrowerRange, widerRange, search, sort, reverse, open
-    case personal, team, refresh, help, quit
+    case personal, team, refresh, help, quit, biggerPack, smallerPack, buyPack
 }
 
 /// The keymap: one source for handling keys, the footer and the help overlay (SPEC §9).
@@ -143,6 +148,9 @@ public let dashboardKeymap = Keymap<DashboardCommand>([
     KeyBinding([.left, .char("h")], .previousUsageTab, help: "Previous records tab", group: "Usage", inFooter: false),
     KeyBinding([.char("[")], .narrowerRange, help: "Narrower date range", group: "Usage"),
     KeyBinding([.char("]")], .widerRange, help: "Wider date range", group: "Usage"),
+    KeyBinding([.char("b")], .buyPack, help: "Buy the chosen credit pack", group: "Billing"),
+    KeyBinding([.char("+"), .char("=")], .biggerPack, help: "A bigger pack", group: "Billing", inFooter: false),
+    KeyBinding([.char("-")], .smallerPack, help: "A smaller pack", group: "Billing", inFooter: false),
     KeyBinding([.char("/")], .search, help: "Search", group: "Usage"),
     KeyBinding([.char("s")], .sort, help: "Sort by the next column", group: "Usage", inFooter: false),
     KeyBinding([.char("S")], .reverse, help: "Reverse the sort", group: "Usage", inFooter: false),
@@ -187,6 +195,19 @@ public func reduce(_ state: inout DashboardState, _ action: DashboardAction) -> 
         state.detail = (conversation, lines)
     case .key(let key):
         if state.help { state.help = false; return [] }
+        if var dialog = state.confirmingPack {
+            switch dialog.handle(key) {
+            case .confirmed?:
+                state.confirmingPack = nil
+                state.loading += 1
+                return [.buyPack(.whole(PackPurchaseState.packSizes[state.packIndex]))]
+            case .cancelled?:
+                state.confirmingPack = nil
+            case nil:
+                state.confirmingPack = dialog
+            }
+            return []
+        }
         if state.detail != nil {
             if key == .escape || key == .enter || key == .char("q") { state.detail = nil }
             return []
@@ -272,6 +293,18 @@ private func run(_ command: DashboardCommand, _ state: inout DashboardState) -> 
         guard state.tab == .team else { return [] }
         state.loading += 1
         return [.switchAccess(toPersonal: command == .personal)]
+    case .biggerPack, .smallerPack:
+        guard state.tab == .billing else { return [] }
+        state.packIndex = min(PackPurchaseState.packSizes.count - 1, max(0, state.packIndex + (command == .biggerPack ? 1 : -1)))
+        return []
+    case .buyPack:
+        guard state.tab == .billing, let packs = state.billing?.packs else { return [] }
+        guard packs.enabled else {
+            state.status = StatusLine(packs.message, level: .warning) // R23: disabled, with the reason
+            return []
+        }
+        state.confirmingPack = DialogState() // Cancel has focus: the safe default
+        return []
     case .refresh: return loadNow(state.tab)
     case .help: state.help = true; return []
     case .quit: state.quit = true; return []

@@ -23,6 +23,11 @@ public enum DashboardView {
         if state.loading > 0, status.message.isEmpty { status = StatusLine("Loading…") }
         status.render(in: rows[3], buffer: &buffer, theme: theme)
         Footer.render(in: rows[4], buffer: &buffer, keymap: dashboardKeymap, theme: theme)
+        if let dialog = state.confirmingPack {
+            let size = PackPurchaseState.packSizes[state.packIndex]
+            Dialog(title: "Buy credits", message: "Buy a \(Credits.whole(size)) credit pack for \(Money.cents(size * 100)), charged to the card on file?",
+                   confirmLabel: "Buy", cancelLabel: "Cancel").render(in: area, buffer: &buffer, state: dialog, theme: theme)
+        }
         if state.help {
             HelpOverlay.render(in: area, buffer: &buffer, keymap: dashboardKeymap, theme: theme, title: "Coffer keys")
         }
@@ -51,7 +56,10 @@ public enum DashboardView {
         var right: [(String, String, Style)] = [
             ("Credit balance", credits.description, credits.millicredits < 0 ? theme.negativeAmount : theme.positiveAmount),
             ("Credits refresh", snapshot.balance.nextRefresh.map(UTC.dateString) ?? "never (no recurring credits)", theme.normal),
-            ("Packs", "$10  $25  $50  $100  $500  $1,000", snapshot.packs.enabled ? theme.accent : theme.disabled),
+            ("Packs", PackPurchaseState.packSizes.enumerated().map { index, size in
+                let label = Credits.whole(size).description.replacingOccurrences(of: ".000", with: "")
+                return index == state.packIndex ? "[\(label)]" : label
+            }.joined(separator: " ") + (snapshot.packs.enabled ? "  b buy, +/- size" : ""), snapshot.packs.enabled ? theme.accent : theme.disabled),
         ]
         for recharge in snapshot.balance.recharge {
             let r = recharge.settings

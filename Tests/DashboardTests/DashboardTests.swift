@@ -131,4 +131,32 @@ struct DashboardTests {
         expected.descending = false
         #expect(reduce(&state, .key(.escape)) == [.loadUsage(expected)], "Esc clears the search")
     }
+
+    @Test("R23: b asks before it charges (Cancel by default), +/- choose the pack; a disabled button says why")
+    func buyPack() {
+        var state = DashboardState(viewer: Self.viewer)
+        func snapshot(_ packs: PackPurchaseState) -> BillingSnapshot {
+            let subscription = SubscriptionView(
+                tier: "pro", name: "Pro", description: "", features: [], status: .active, interval: .monthly, seats: 1, strategy: "per_team",
+                pricePerSeatCents: 9_900, periodPriceCents: 9_900, periodEnd: nil, nextRefresh: nil, cancelAtPeriodEnd: false, scheduledPlan: nil,
+                trialEnd: nil, remainingCredits: .zero, cardLast4: nil, assigned: true, ended: false)
+            return BillingSnapshot(subscription: subscription, balance: BalanceReport(workspace: "acme", wallets: [], nextRefresh: nil, recharge: [],
+                                   rechargeLog: [], alertThreshold: nil, alerts: []), packs: packs)
+        }
+        _ = reduce(&state, .billingLoaded(snapshot(PackPurchaseState.of(paidPlan: false, status: nil, role: .primaryOwner))))
+        #expect(reduce(&state, .key(.char("b"))).isEmpty && state.confirmingPack == nil)
+        #expect(state.status.message == "Subscribe to a plan first to purchase credit packs")
+        _ = reduce(&state, .billingLoaded(snapshot(PackPurchaseState.of(paidPlan: true, status: .active, role: .primaryOwner))))
+        _ = reduce(&state, .key(.char("+")))
+        #expect(state.packIndex == 2)
+        _ = reduce(&state, .key(.char("b")))
+        #expect(state.confirmingPack == DialogState(confirmFocused: false))
+        let screen = Self.render(state, width: 100, height: 30)
+        #expect(screen.contains("Buy a $50.000 credit pack for") && screen.contains("$50.00, charged to the card on file?"))
+        #expect(screen.contains("[ Cancel ]"))
+        #expect(reduce(&state, .key(.enter)).isEmpty && state.confirmingPack == nil, "Enter on the default cancels")
+        _ = reduce(&state, .key(.char("b")))
+        _ = reduce(&state, .key(.left))
+        #expect(reduce(&state, .key(.enter)) == [.buyPack(.whole(50))])
+    }
 }
