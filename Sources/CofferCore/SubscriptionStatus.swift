@@ -35,6 +35,9 @@ public enum SubscriptionStatus: String, CaseIterable, Codable, Sendable {
     /// Whether the subscription is over for good; the workspace may subscribe again (R12).
     public var isFinal: Bool { self == .canceled || self == .unpaid || self == .incompleteExpired }
 
+    /// Whether a payment is outstanding, so a retry (or a new card) can make it Active (R12).
+    public var awaitsPayment: Bool { self == .pastDue || self == .unpaid || self == .incomplete }
+
     /// "Active subscription" in R23's sense: Active or Trialing.
     public var isActive: Bool { self == .active || self == .trialing }
 }

@@ -25,12 +25,7 @@ public struct Billing: Sendable {
     public func setCard(actor: Actor, number: String) throws -> String {
         try Permissions.require(actor.role, .billingPortal)
         return try store.write { tx in
-            let card = try Self.saveCard(tx, user: actor.userID, number: number)
-            if let subscription = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID),
-               [.pastDue, .unpaid, .incomplete].contains(subscription.status) {
-                _ = try Settlement(tx).retryNow(subscription)
-            }
-            return card.last4
+            try Self.saveCard(tx, user: actor.userID, number: number, retrying: SubscriptionRow.live(tx.db, workspace: actor.workspaceID))
         }
     }
 
@@ -39,12 +34,7 @@ public struct Billing: Sendable {
         let email = try Email.normalize(email)
         return try store.write { tx in
             let user = try Users.findOrCreate(email: email, in: tx)
-            let card = try Self.saveCard(tx, user: user, number: number)
-            if let subscription = try SubscriptionRow.live(tx.db, user: user),
-               [.pastDue, .unpaid, .incomplete].contains(subscription.status) {
-                _ = try Settlement(tx).retryNow(subscription)
-            }
-            return card.last4
+            return try Self.saveCard(tx, user: user, number: number, retrying: SubscriptionRow.live(tx.db, user: user))
         }
     }
 
@@ -77,6 +67,14 @@ public struct Billing: Sendable {
             ON CONFLICT(user_id) DO UPDATE SET token = excluded.token, last4 = excluded.last4, added_at = excluded.added_at
             """, arguments: [user, card.token, card.last4, tx.now])
         return card
+    }
+
+    /// Saves a card; a subscription with a payment outstanding is retried with it (R12: a new
+    /// card that pays → Active). Returns the card's last four digits.
+    private static func saveCard(_ tx: WriteContext, user: Int64, number: String, retrying subscription: SubscriptionRow?) throws -> String {
+        let card = try saveCard(tx, user: user, number: number)
+        if let subscription, subscription.status.awaitsPayment { _ = try Settlement(tx).retryNow(subscription) }
+        return card.last4
     }
 
     /// Charges `payer`'s card and records the invoice, idempotently: an invoice already recorded

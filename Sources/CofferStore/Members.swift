@@ -197,9 +197,7 @@ public struct Members: Sendable {
     public func unassign(actor: Actor) throws {
         try Permissions.require(actor.role, .assignSubscription)
         try store.write { tx in
-            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID), !s.status.isFinal else {
-                throw CofferError("There is no subscription to unassign")
-            }
+            var s = try SubscriptionRow.running(tx.db, workspace: actor.workspaceID, or: "There is no subscription to unassign")
             guard s.assigned else { throw CofferError("The subscription is already unassigned") }
             for seat in try Int64.fetchAll(tx.db, sql: "SELECT id FROM seats WHERE workspace_id = ? AND removed_at IS NULL", arguments: [actor.workspaceID]) {
                 try TeamRules.closeSeatWallet(tx, workspace: actor.workspaceID, seat: seat, actor: actor.email, role: actor.role.rawValue)
@@ -219,9 +217,7 @@ public struct Members: Sendable {
     public func assign(actor: Actor) throws {
         try Permissions.require(actor.role, .assignSubscription)
         try store.write { tx in
-            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID), !s.status.isFinal else {
-                throw CofferError("There is no subscription to assign")
-            }
+            var s = try SubscriptionRow.running(tx.db, workspace: actor.workspaceID, or: "There is no subscription to assign")
             guard !s.assigned else { throw CofferError("The subscription is already assigned to the team") }
             s.assigned = true
             try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",

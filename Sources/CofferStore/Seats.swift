@@ -133,9 +133,7 @@ public struct Seats: Sendable {
         try Permissions.require(actor.role, .manageSubscription)
         guard (1...1_000).contains(count) else { throw CofferError("Buy 1 to 1,000 seats at a time") }
         return try store.write { tx in
-            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID), !s.status.isFinal else {
-                throw CofferError("Subscribe to a plan first to buy seats")
-            }
+            var s = try SubscriptionRow.running(tx.db, workspace: actor.workspaceID, or: "Subscribe to a plan first to buy seats")
             guard s.terms.selfServeSeats else {
                 throw CofferError("Seat changes on the \(s.terms.name) plan are made by your account manager")
             }
@@ -174,9 +172,7 @@ public struct Seats: Sendable {
     public func operatorSet(workspace: WorkspaceRef, seats: Int64) throws -> Timestamp {
         guard (1...100_000).contains(seats) else { throw CofferError("Seats go from 1 to 100,000") }
         return try store.write { tx in
-            guard var s = try SubscriptionRow.live(tx.db, workspace: workspace.id), !s.status.isFinal else {
-                throw CofferError("\(workspace.slug) has no subscription")
-            }
+            var s = try SubscriptionRow.running(tx.db, workspace: workspace.id, or: "\(workspace.slug) has no subscription")
             let taken = try TeamRules.seatsTaken(tx.db, workspace: workspace.id)
             guard seats >= taken else { throw CofferError("\(seats) seats is fewer than the \(taken) in use: remove seats first") }
             let before = s.seats

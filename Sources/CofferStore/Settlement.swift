@@ -120,7 +120,7 @@ struct Settlement {
     /// The attempt is recorded either way; true when it paid and the subscription is Active.
     func retryNow(_ original: SubscriptionRow) throws -> Bool {
         var s = original
-        guard [.pastDue, .unpaid, .incomplete].contains(s.status) else {
+        guard s.status.awaitsPayment else {
             _ = try Lifecycle.next(s.status, on: .retryPaid)
             return false
         }

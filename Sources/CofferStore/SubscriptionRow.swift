@@ -102,6 +102,13 @@ struct SubscriptionRow {
                          arguments: [workspace]).map(SubscriptionRow.init)
     }
 
+    /// The workspace's subscription that is still running (not ended, not in a final status), or
+    /// the error `missing`.
+    static func running(_ db: Database, workspace: Int64, or missing: @autoclosure () -> String) throws -> SubscriptionRow {
+        guard let live = try live(db, workspace: workspace), !live.status.isFinal else { throw CofferError(missing()) }
+        return live
+    }
+
     /// The user's personal subscription that has not ended, if any.
     static func live(_ db: Database, user: Int64) throws -> SubscriptionRow? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE user_id = ? AND ended_at IS NULL"),

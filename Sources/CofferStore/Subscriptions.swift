@@ -106,9 +106,7 @@ public struct Subscriptions: Sendable {
         try Permissions.require(actor.role, .manageSubscription)
         let catalog = store.catalog
         return try store.write { tx in
-            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID), !s.status.isFinal else {
-                throw CofferError("There is no subscription to change: subscribe first")
-            }
+            var s = try SubscriptionRow.running(tx.db, workspace: actor.workspaceID, or: "There is no subscription to change: subscribe first")
             guard let target = catalog.plan(tier) else { throw CofferError("No plan \(CofferError.quote(tier)) (see coffer plans)") }
             let newInterval = interval ?? (target.intervals.contains(s.interval) ? s.interval : target.intervals[0])
             guard target.isFree || target.intervals.contains(newInterval) else {
