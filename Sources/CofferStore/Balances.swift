@@ -26,11 +26,39 @@ public struct BalanceReport: Sendable, Equatable {
     public let alertThreshold: Credits?
     /// Recent alerts from the outbox, newest first.
     public let alerts: [(kind: String, message: String, time: Timestamp)]
+    /// When the team pool runs out at the last 30 days' rate of spending (SPEC §9).
+    public let runway: Runway
+    /// Team pool credits that expire within the next 7 days, and the earliest such expiry.
+    public let expiringSoon: (credits: Credits, first: Timestamp?)
 
     public static func == (a: BalanceReport, b: BalanceReport) -> Bool {
         a.workspace == b.workspace && a.wallets == b.wallets && a.nextRefresh == b.nextRefresh && a.recharge == b.recharge
             && a.alertThreshold == b.alertThreshold && a.alerts.map(\.message) == b.alerts.map(\.message)
             && a.rechargeLog.map(\.message) == b.rechargeLog.map(\.message)
+            && a.runway == b.runway && a.expiringSoon.credits == b.expiringSoon.credits && a.expiringSoon.first == b.expiringSoon.first
+    }
+}
+
+/// How long the team pool lasts at the last 30 days' rate of spending (SPEC §9 "runway").
+public struct Runway: Sendable, Equatable {
+    /// Credits the workspace's usage records charged over the last 30 whole days and today.
+    public let spentLast30Days: Credits
+    /// When the pool's credits run out at that rate; nil when nothing was spent (or nothing is left).
+    public let runsOutAt: Timestamp?
+
+    /// The runway of `balance` at `spent` per 30 days, from `now`.
+    public init(balance: Credits, spentLast30Days spent: Credits, now: Timestamp) {
+        spentLast30Days = spent
+        guard spent.millicredits > 0, balance.millicredits > 0 else { runsOutAt = balance.millicredits <= 0 && spent.millicredits > 0 ? now : nil; return }
+        let (product, overflow) = balance.millicredits.multipliedReportingOverflow(by: 30 * UTC.day)
+        let seconds = overflow ? Int64.max / 2 : product / spent.millicredits
+        runsOutAt = now.addingReportingOverflow(seconds).overflow ? nil : now + seconds
+    }
+
+    /// The runway as a phrase: a date, `now`, or why there is none.
+    public var phrase: String {
+        guard let runsOutAt else { return "no spending in the last 30 days" }
+        return "\(UTC.dateString(runsOutAt)) at \(spentLast30Days) per 30 days"
     }
 }
 
@@ -96,9 +124,30 @@ public struct Balances: Sendable {
             let alerts = try Row.fetchAll(db, sql: "SELECT kind, message, created_at FROM alerts WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
                                           arguments: [actor.workspaceID]).map { (kind: $0[0] as String, message: $0[1] as String, time: $0[2] as Int64) }
             let threshold = try Int64.fetchOne(db, sql: "SELECT alert_threshold FROM workspaces WHERE id = ?", arguments: [actor.workspaceID])
+            let pool = Credits(millicredits: wallets.first { $0.kind == .teamPool && $0.asset == .credits }?.balance ?? 0)
             return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
-                                 rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts)
+                                 rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts,
+                                 runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(db, workspace: actor.workspaceID), now: store.now),
+                                 expiringSoon: try expiringSoon(db, workspace: actor.workspaceID))
         }
+    }
+
+    /// Credits charged by the workspace's usage records over the last 30 whole days and today (the daily rollup).
+    private func spentLast30Days(_ db: Database, workspace: Int64) throws -> Credits {
+        let today = UsageFilter.dayStart(store.now) / UTC.day
+        return Credits(millicredits: try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT ifnull(sum(credits), 0) FROM usage_daily WHERE workspace_id = ? AND day >= ? AND day <= ?
+            """), arguments: [workspace, today - 30, today]) ?? 0)
+    }
+
+    /// Team pool credits whose grants expire within 7 days of now, and the first such expiry (R21).
+    private func expiringSoon(_ db: Database, workspace: Int64) throws -> (credits: Credits, first: Timestamp?) {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT ifnull(sum(g.remaining), 0), min(g.expires_at) FROM grants g JOIN accounts a ON a.id = g.account_id
+            WHERE a.kind = 'team_pool' AND a.workspace_id = ? AND a.asset = 'credits'
+              AND g.remaining > 0 AND g.expires_at > ? AND g.expires_at <= ?
+            """), arguments: [workspace, store.now, store.now + 7 * UTC.day])
+        return (Credits(millicredits: row?[0] ?? 0), row?[1])
     }
 
     /// The team pool's credit balance of a workspace.

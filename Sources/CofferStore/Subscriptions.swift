@@ -30,6 +30,17 @@ public struct SubscriptionView: Sendable, Equatable {
     public let ended: Bool
 }
 
+/// Checkout as the Billing tab offers it (R10): **Start trial** or **Proceed to payment**, enabled or not.
+public struct CheckoutOffer: Sendable, Equatable {
+    /// True when the workspace has no billing history, so checkout starts a trial.
+    public let trial: Bool
+    /// Why the viewer cannot check out; nil when they can.
+    public let refusal: String?
+
+    /// The button's label.
+    public var label: String { trial ? "Start trial" : "Proceed to payment" }
+}
+
 /// What `subscription change` did (R15).
 public enum PlanChange: Sendable, Equatable {
     /// An upgrade, now: the prorated charge and the compensation granted.
@@ -58,15 +69,35 @@ public struct Subscriptions: Sendable {
                 try endOrRefuse(live, tx)
             }
             if let card { _ = try Billing.saveCard(tx, user: actor.userID, number: card) }
-            let history = try Bool.fetchOne(tx.db, sql: """
-                SELECT EXISTS (SELECT 1 FROM subscriptions WHERE workspace_id = ?) OR EXISTS (SELECT 1 FROM invoices WHERE workspace_id = ?)
-                """, arguments: [actor.workspaceID, actor.workspaceID]) ?? false
+            let history = try Self.hasBillingHistory(tx.db, workspace: actor.workspaceID)
             try start(tx, workspace: actor.workspaceID, user: nil, payer: actor.userID, plan: plan, interval: chosen,
                       seats: seats, strategy: strategy, trial: !history)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.subscribe",
                          subject: actor.workspaceSlug, after: "\(plan.tier) \(chosen.rawValue) seats=\(seats) \(strategy)")
         }
         return try show(actor: actor)
+    }
+
+    /// What checkout offers `actor`'s workspace now (R10): Start trial with no billing history, else
+    /// Proceed to payment; disabled, with the reason, for anyone but the primary owner (R7) or while a plan runs.
+    public func checkout(actor: Actor) throws -> CheckoutOffer {
+        try store.read { db in
+            let trial = !(try Self.hasBillingHistory(db, workspace: actor.workspaceID))
+            if !Permissions.allows(actor.role, .manageSubscription) {
+                return CheckoutOffer(trial: trial, refusal: Permissions.refusal(for: .manageSubscription))
+            }
+            if let live = try SubscriptionRow.live(db, workspace: actor.workspaceID), live.status != .unpaid {
+                return CheckoutOffer(trial: trial, refusal: "There is already a \(live.terms.name) subscription (\(live.status.title))")
+            }
+            return CheckoutOffer(trial: trial, refusal: nil)
+        }
+    }
+
+    /// Whether a workspace ever had a subscription (a trial included) or an invoice (R10).
+    static func hasBillingHistory(_ db: Database, workspace: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM subscriptions WHERE workspace_id = ?) OR EXISTS (SELECT 1 FROM invoices WHERE workspace_id = ?)
+            """, arguments: [workspace, workspace]) ?? false
     }
 
     /// Gives a user a personal plan with monthly personal credits (`subscribe --personal`).

@@ -17,6 +17,8 @@ struct BalanceCommand: ParsableCommand {
             [wallet.kind.title, wallet.holder, wallet.asset.code, BalanceJSON.amount(wallet, display: true)]
         }, rightAligned: [3])
         print("Next refresh: \(report.nextRefresh.map(UTC.iso) ?? "none (no paid plan)")")
+        print("Runway: \(report.runway.phrase)")
+        print("Expiring in 7 days: \(report.expiringSoon.credits)\(report.expiringSoon.first.map { " (first on \(UTC.dateString($0)))" } ?? "")")
         for state in report.recharge {
             let s = state.settings
             print("Auto-recharge\(state.seat.map { " (seat \($0))" } ?? ""): \(s.enabled ? "on" : "off"), below \(s.threshold) buy \(s.amount), cap \(s.maxPeriodSpend?.description ?? "none"), spent \(state.spentThisPeriod) this period")
@@ -36,6 +38,9 @@ struct BalanceJSON: Encodable {
     let workspace: String
     let wallets: [Wallet]
     let next_refresh: String?
+    let runway_date: String?
+    let spent_last_30_days: String
+    let expiring_next_7_days: String
     struct Recharge: Encodable {
         let seat: String?
         let enabled: Bool
@@ -55,6 +60,9 @@ struct BalanceJSON: Encodable {
                    balance: Self.amount($0, display: false), unlimited: $0.unlimited)
         }
         next_refresh = report.nextRefresh.map(UTC.iso)
+        runway_date = report.runway.runsOutAt.map(UTC.iso)
+        spent_last_30_days = report.runway.spentLast30Days.plain
+        expiring_next_7_days = report.expiringSoon.credits.plain
         auto_recharge = report.recharge.map {
             Recharge(seat: $0.seat, enabled: $0.settings.enabled, threshold: $0.settings.threshold.plain, amount: $0.settings.amount.plain,
                      spent_this_period: $0.spentThisPeriod.plain, max_period_spend: $0.settings.maxPeriodSpend?.plain)
@@ -66,11 +74,17 @@ struct BalanceJSON: Encodable {
 
     /// Credits as `$12.480` (or `12.480` in JSON); allowances as units; `unlimited` when so.
     func encode(to encoder: any Encoder) throws {
-        enum Key: String, CodingKey { case workspace, wallets, next_refresh, auto_recharge, recharge_log, alert_threshold, alerts }
+        enum Key: String, CodingKey {
+            case workspace, wallets, next_refresh, runway_date, spent_last_30_days, expiring_next_7_days, auto_recharge, recharge_log,
+                 alert_threshold, alerts
+        }
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(workspace, forKey: .workspace)
         try container.encode(wallets, forKey: .wallets)
         try container.encode(next_refresh, forKey: .next_refresh)
+        try container.encode(runway_date, forKey: .runway_date)
+        try container.encode(spent_last_30_days, forKey: .spent_last_30_days)
+        try container.encode(expiring_next_7_days, forKey: .expiring_next_7_days)
         try container.encode(auto_recharge, forKey: .auto_recharge)
         try container.encode(recharge_log, forKey: .recharge_log)
         try container.encode(alert_threshold, forKey: .alert_threshold)
