@@ -67,7 +67,8 @@ public struct UsageFilter: Sendable, Equatable {
         }
     }
 
-    static func dayStart(_ t: Timestamp) -> Timestamp { (t >= 0 ? t / UTC.day : (t - UTC.day + 1) / UTC.day) * UTC.day }
+    /// Midnight UTC of the day `t` falls in.
+    public static func dayStart(_ t: Timestamp) -> Timestamp { (t >= 0 ? t / UTC.day : (t - UTC.day + 1) / UTC.day) * UTC.day }
 }
 
 /// A tab's sort: a field of `UsageTab.sortFields`, ascending or descending.

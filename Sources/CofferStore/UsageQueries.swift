@@ -61,6 +61,14 @@ public struct UsageQueries: Sendable {
         return rows
     }
 
+    /// The API key names that appear in the workspace's call records (the Calls tab's filter).
+    public func apiKeyNames(actor: Actor) throws -> [String] {
+        try store.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT type FROM usage_daily WHERE workspace_id = ? AND tab = 2 AND type != '' ORDER BY type",
+                                arguments: [actor.workspaceID])
+        }
+    }
+
     /// A conversation's billing detail sheet: every charge line with the grants it drew from.
     public func detail(conversation: String, actor: Actor) throws -> [ChargeLine] {
         let showUsers = Permissions.allows(actor.role, .seeUsageUsers)

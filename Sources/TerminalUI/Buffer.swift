@@ -43,6 +43,19 @@ public struct Buffer: Sendable, Equatable {
         }
     }
 
+    /// Replaces the typographic symbols screens use (· — → ● × …) with ASCII look-alikes, for a
+    /// terminal whose locale is not UTF-8 (SPEC §9); anything else non-ASCII is left to the terminal.
+    public mutating func asciiFallback() {
+        for index in cells.indices {
+            if let plain = Self.asciiLookAlikes[cells[index].grapheme] { cells[index].grapheme = plain }
+        }
+    }
+
+    private static let asciiLookAlikes: [Character: Character] = [
+        "·": ".", "—": "-", "–": "-", "→": ">", "←": "<", "↑": "^", "↓": "v", "▶": ">", "◀": "<", "●": "*", "•": "*",
+        "×": "x", "…": "~", "▲": "^", "▼": "v", "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+",
+    ]
+
     /// Changes the style of every cell in a rectangle, keeping the text.
     public mutating func restyle(_ rect: Rect, _ transform: (Style) -> Style) {
         let r = rect.intersection(area)

@@ -23,13 +23,14 @@ enum DashboardRunner {
     static func run(store: CofferStore, viewer: Actor, mouse: Bool) throws {
         var state = DashboardState(viewer: viewer)
         let engine = DashboardEngine(store: store, viewer: viewer)
-        engine.perform(reduce(&state, .tick))
+        engine.perform(reduce(&state, .tick(store.now)) + reduce(&state, .changed))
         try CursesTerminal.run(options: .init(mouse: mouse), tick: .milliseconds(250)) { event, buffer, theme in
             var effects: [DashboardEffect] = []
             switch event {
             case .key(let key): effects += reduce(&state, .key(key))
-            case .tick: effects += reduce(&state, .tick)
-            case .resize, .mouse: break
+            case .mouse(let mouse): effects += reduce(&state, .mouse(mouse))
+            case .resize(let width, let height): effects += reduce(&state, .resize(Size(width: width, height: height)))
+            case .tick: effects += reduce(&state, .tick(store.now))
             }
             for action in engine.drain() { effects += reduce(&state, action) }
             engine.perform(effects)

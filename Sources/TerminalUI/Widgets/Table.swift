@@ -171,6 +171,18 @@ public struct Table: Sendable {
         return row < rowCount ? row : nil
     }
 
+    /// The column under a screen point on the header (or any row), if the point is in a shown column.
+    public func column(at point: Point, in rect: Rect) -> Int? {
+        guard rect.contains(point) else { return nil }
+        var x = rect.x + gutterWidth
+        for (i, width) in columnWidths(for: rect.width).enumerated() {
+            guard let width else { continue }
+            if point.x >= x && point.x < x + width { return i }
+            x += width + 1
+        }
+        return nil
+    }
+
     /// Draws the header and the visible window of rows.
     public func render(in rect: Rect, buffer: inout Buffer, state: TableState,
                        dataSource: some TableDataSource, theme: Theme) {

@@ -1,0 +1,115 @@
+import CofferCore
+import CofferStore
+import TerminalUI
+
+/// Something that happened: a key, the mouse, a resize, a tick, or the result of an effect.
+public enum DashboardAction: Sendable {
+    case key(Key)
+    case mouse(Mouse)
+    case resize(Size)
+    /// Time passed (the clock now): look for changes.
+    case tick(Timestamp)
+    case billingLoaded(BillingSnapshot)
+    case membersLoaded([MemberView])
+    case usageLoaded(UsageView, UsagePage, UsageSummary)
+    /// The next page of the same view, to append.
+    case usageMoreLoaded(UsageView, UsagePage)
+    case detailLoaded(String, [ChargeLine])
+    case invoicesLoaded([Invoice])
+    /// The choices of a list the user asked for (workspaces, type filters) arrived.
+    case choicesLoaded(Choice)
+    /// The workspace switcher moved the viewer to another workspace.
+    case viewerChanged(Actor)
+    case changed
+    case done(String)
+    case failed(String)
+}
+
+/// Work the reducer asks for; the engine runs it off the UI loop and answers with actions.
+public enum DashboardEffect: Sendable, Equatable {
+    case loadBilling
+    case loadMembers
+    case loadUsage(UsageView)
+    case loadMoreUsage(UsageView, UsageCursor)
+    case loadDetail(String)
+    case loadInvoices
+    case loadWorkspaces
+    case loadTypeFilter(UsageTab)
+    case switchWorkspace(String)
+    case switchAccess(toPersonal: Bool)
+    case buyPack(Credits, count: Int64)
+    case subscribe(tier: String, interval: BillingInterval?, seats: Int64)
+    case setCard(String)
+    case retryPayment
+    case invite(String)
+    case replaceSeat(from: String, to: String)
+    case removeSeat(String)
+    case setAccess([String], AccessType)
+    case setLimit([String], Credits?)
+    case pollChanges
+}
+
+/// A modal over the screen; it takes every key until it closes.
+public enum Modal: Sendable, Equatable {
+    /// A question before an effect that charges or destroys (Cancel has focus).
+    case confirm(Confirmation, DialogState)
+    /// A line of text to type (an email, a limit, a card, a date range).
+    case prompt(Prompt, TextFieldState)
+    /// A list to choose from (access type, workspace, type filter).
+    case choose(Choice, selected: Int)
+    /// The billing portal: payment method, invoices, retry (R7: primary owner only).
+    case portal([Invoice]?)
+    /// A conversation's billing detail sheet.
+    case detail(conversation: String, lines: [ChargeLine])
+    /// The keys, from the keymap.
+    case help
+}
+
+/// A confirmation and the effect it runs when confirmed.
+public struct Confirmation: Sendable, Equatable {
+    public let title: String
+    public let message: String
+    public let confirmLabel: String
+    /// Drawn as a warning: it removes something.
+    public let destructive: Bool
+    public let effect: DashboardEffect
+}
+
+/// What a prompt's text is for.
+public enum PromptPurpose: Sendable, Equatable {
+    case invite
+    case replace(from: String)
+    case limit([String])
+    case card
+    case search
+    case days
+}
+
+/// A one-line text entry.
+public struct Prompt: Sendable, Equatable {
+    public let purpose: PromptPurpose
+    public let title: String
+    /// What to type, shown above the field.
+    public let hint: String
+}
+
+/// What a list's choice is for.
+public enum ChoicePurpose: Sendable, Equatable {
+    case access([String])
+    case workspace
+    case typeFilter(UsageTab)
+}
+
+/// A list to choose from: labels shown, values returned.
+public struct Choice: Sendable, Equatable {
+    public let purpose: ChoicePurpose
+    public let title: String
+    public let labels: [String]
+    /// What each label stands for (nil: "all").
+    public let values: [String?]
+
+    /// A list of `labels` standing for `values`.
+    public init(purpose: ChoicePurpose, title: String, labels: [String], values: [String?]) {
+        (self.purpose, self.title, self.labels, self.values) = (purpose, title, labels, values)
+    }
+}

@@ -1,0 +1,194 @@
+import CofferCore
+import CofferStore
+import TerminalUI
+
+/// Runs a command of the current tab's keymap.
+func run(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
+    switch command {
+    case .nextTab: return show(MainTab(rawValue: (state.tab.rawValue + 1) % 3)!, &state)
+    case .previousTab: return show(MainTab(rawValue: (state.tab.rawValue + 2) % 3)!, &state)
+    case .showBilling: return show(.billing, &state)
+    case .showTeam: return show(.team, &state)
+    case .showUsage: return show(.usage, &state)
+    case .workspaces: return state.start([.loadWorkspaces])
+    case .refresh: return state.reload()
+    case .help: state.modal = .help
+    case .quit: state.quit = true
+    case .nextPlan, .previousPlan, .interval, .checkout, .portal, .biggerPack, .smallerPack, .buyPack:
+        return billing(command, &state)
+    case .up, .down, .pageUp, .pageDown, .top, .bottom:
+        return move(command, &state)
+    case .mark, .invite, .replace, .remove, .access, .limit, .personal, .optIn:
+        return team(command, &state)
+    case .nextUsageTab, .previousUsageTab, .earlier, .later, .quickPick, .customDays, .search, .typeFilter, .sort, .reverse, .open:
+        return usage(command, &state)
+    }
+    return []
+}
+
+/// Shows `tab` and loads what it shows.
+func show(_ tab: MainTab, _ state: inout DashboardState) -> [DashboardEffect] {
+    state.tab = tab
+    return state.reload()
+}
+
+private func billing(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
+    guard let snapshot = state.billing else { return [] }
+    switch command {
+    case .nextPlan, .previousPlan:
+        guard snapshot.offersPlans, !snapshot.plans.isEmpty else { return [] }
+        state.choices.plan = min(snapshot.plans.count - 1, max(0, state.choices.plan + (command == .nextPlan ? 1 : -1)))
+    case .interval:
+        state.choices.yearly.toggle()
+    case .checkout:
+        guard snapshot.offersPlans, snapshot.plans.indices.contains(state.choices.plan) else { return [] }
+        if let refusal = snapshot.checkout.refusal {
+            state.status = StatusLine(refusal, level: .warning) // R7: disabled, with the reason
+            return []
+        }
+        let plan = snapshot.plans[state.choices.plan]
+        let interval = state.chosenInterval(plan)
+        let seats = max(1, snapshot.subscription.seats)
+        let message = snapshot.checkout.trial
+            ? "Start a \(plan.trialDays)-day trial of \(plan.name) (\(interval.rawValue), \(seats) seat\(seats == 1 ? "" : "s"))? The first charge comes when the trial ends."
+            : "Subscribe to \(plan.name) (\(interval.rawValue), \(seats) seat\(seats == 1 ? "" : "s")) and charge \(Money.cents(plan.price(interval) * seats)) to \(snapshot.subscription.cardLast4.map { "the card ending \($0)" } ?? "the card on file")?"
+        state.modal = .confirm(Confirmation(title: snapshot.checkout.label, message: message, confirmLabel: snapshot.checkout.trial ? "Start trial" : "Pay",
+                                            destructive: false, effect: .subscribe(tier: plan.tier, interval: interval, seats: seats)), DialogState())
+    case .portal:
+        guard state.may(.billingPortal) else {
+            state.status = StatusLine(Permissions.refusal(for: .billingPortal), level: .warning)
+            return []
+        }
+        state.modal = .portal(nil)
+        return state.start([.loadInvoices])
+    case .biggerPack, .smallerPack:
+        state.choices.pack = min(PackPurchaseState.packSizes.count - 1, max(0, state.choices.pack + (command == .biggerPack ? 1 : -1)))
+    case .buyPack:
+        guard snapshot.packs.enabled else {
+            state.status = StatusLine(snapshot.packs.message, level: .warning) // R23: disabled, with the reason
+            return []
+        }
+        let size = PackPurchaseState.packSizes[state.choices.pack]
+        state.modal = .confirm(Confirmation(title: "Buy credits", message: "Buy a \(Credits.whole(size)) credit pack for \(Money.cents(size * 100)), charged to the card on file?",
+                                            confirmLabel: "Buy", destructive: false, effect: .buyPack(.whole(size), count: 1)), DialogState())
+    default: break
+    }
+    return []
+}
+
+extension DashboardState {
+    /// The interval checkout uses for `plan`: yearly when chosen and sold, else the plan's first.
+    func chosenInterval(_ plan: Plan) -> BillingInterval {
+        choices.yearly && plan.intervals.contains(.yearly) ? .yearly : plan.intervals[0]
+    }
+}
+
+extension Plan {
+    /// The price of one seat for one `interval`, in cents.
+    func price(_ interval: BillingInterval) -> Int64 { interval == .yearly ? pricePerSeatYearCents : pricePerSeatMonthCents }
+}
+
+/// Moves the cursor in the tab's table; near the end of the fetched rows the next page is asked for.
+func move(_ command: DashboardCommand, _ state: inout DashboardState, by rows: Int? = nil) -> [DashboardEffect] {
+    let team = state.tab == .team
+    var table = team ? state.team.table : state.usage.table
+    let count = team ? state.team.members.count : (state.usage.rows?.count ?? 0)
+    let page = team ? max(1, state.layout.teamTable.height - 1) : state.usagePageSize
+    let target: Int = switch command {
+    case .up: table.selected - (rows ?? 1)
+    case .down: table.selected + (rows ?? 1)
+    case .pageUp: table.selected - page
+    case .pageDown: table.selected + page
+    case .top: 0
+    default: count - 1
+    }
+    table.select(target, rowCount: count, pageSize: page)
+    if team { state.team.table = table; return [] }
+    state.usage.table = table
+    guard let next = state.usage.next, !state.usage.fetchingMore, count - table.selected <= 2 * page else { return [] }
+    state.usage.fetchingMore = true
+    return [.loadMoreUsage(state.usage.view, next)]
+}
+
+private func team(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
+    func refuse(_ action: CofferCore.Action) -> Bool {
+        guard !state.may(action) else { return false }
+        state.status = StatusLine(Permissions.refusal(for: action), level: .warning)
+        return true
+    }
+    let targets = state.team.targets
+    switch command {
+    case .mark:
+        guard !state.team.members.isEmpty else { return [] }
+        state.team.table.toggleMark()
+        return move(.down, &state)
+    case .invite:
+        if refuse(.manageSeats) { return [] }
+        state.modal = .prompt(Prompt(purpose: .invite, title: "Invite a member", hint: "Email of the person to give a seat"), TextFieldState(maxLength: 254))
+    case .replace:
+        guard let member = state.team.current, !refuse(.manageSeats) else { return [] }
+        state.modal = .prompt(Prompt(purpose: .replace(from: member.email), title: "Replace seat",
+                                     hint: "Move \(member.email)'s seat to the email"), TextFieldState(maxLength: 254))
+    case .remove:
+        guard let member = state.team.current, !refuse(.manageSeats) else { return [] }
+        state.modal = .confirm(Confirmation(title: "Remove seat", message: "Remove \(member.email)'s seat? They keep their account and can be added again.",
+                                            confirmLabel: "Remove", destructive: true, effect: .removeSeat(member.email)), DialogState())
+    case .access:
+        guard !targets.isEmpty, !refuse(.setMemberAccess) else { return [] }
+        let types: [AccessType] = [.seat, .credits, .personal]
+        state.modal = .choose(Choice(purpose: .access(targets), title: "Access type for \(describe(targets))",
+                                     labels: types.map { $0.rawValue.capitalized }, values: types.map(\.rawValue)), selected: 0)
+    case .limit:
+        guard !targets.isEmpty, !refuse(.setMemberAccess) else { return [] }
+        state.modal = .prompt(Prompt(purpose: .limit(targets), title: "Credit limit for \(describe(targets))",
+                                     hint: "Credits per period, e.g. 50 or 12.5; none for no limit"), TextFieldState(maxLength: 24))
+    case .personal, .optIn:
+        return state.start([.switchAccess(toPersonal: command == .personal)])
+    default: break
+    }
+    return []
+}
+
+/// "ada@x.test" or "3 members".
+private func describe(_ emails: [String]) -> String { emails.count == 1 ? emails[0] : "\(emails.count) members" }
+
+private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
+    var view = state.usage.view
+    switch command {
+    case .nextUsageTab, .previousUsageTab:
+        let all = UsageTab.allCases
+        let index = all.firstIndex(of: view.tab)! + (command == .nextUsageTab ? 1 : all.count - 1)
+        view = UsageView(tab: all[index % all.count], window: view.window)
+    case .earlier, .later:
+        guard let window = view.window.stepped(earlier: command == .earlier, now: state.now) else { return [] }
+        view.window = window
+    case .quickPick:
+        let next = view.window.pick.map { QuickRange(rawValue: ($0.rawValue + 1) % QuickRange.allCases.count)! } ?? .last7
+        view.window = .quick(next)
+    case .customDays:
+        let filter = view.window.filter(now: state.now)
+        let text = "\(UTC.dateString(filter.from ?? state.now)) \(UTC.dateString((filter.to ?? state.now + 1) - 1))"
+        state.modal = .prompt(Prompt(purpose: .days, title: "Date range", hint: "First and last day, inclusive (UTC)"), TextFieldState(text, maxLength: 40))
+        return []
+    case .search:
+        guard view.tab == .conversations else {
+            state.status = StatusLine("Search is on the Conversations tab", level: .warning)
+            return []
+        }
+        state.modal = .prompt(Prompt(purpose: .search, title: "Search", hint: "Conversation ID, title\(state.showsUsers ? " or user" : "")"),
+                              TextFieldState(view.search, maxLength: 200))
+        return []
+    case .typeFilter:
+        return state.start([.loadTypeFilter(view.tab)])
+    case .sort:
+        view.sortField = (view.sortField + 1) % view.tab.sortFields.count
+    case .reverse:
+        view.descending.toggle()
+    case .open:
+        guard view.tab == .conversations, let rows = state.usage.rows, rows.indices.contains(state.usage.table.selected) else { return [] }
+        return state.start([.loadDetail(rows[state.usage.table.selected].key)])
+    default: return []
+    }
+    state.usage.view = view
+    return state.reloadUsage()
+}

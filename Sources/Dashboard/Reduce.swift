@@ -1,0 +1,219 @@
+import CofferCore
+import CofferStore
+import TerminalUI
+
+/// The reducer: the only place state changes. Pure; returns the effects to run.
+public func reduce(_ state: inout DashboardState, _ action: DashboardAction) -> [DashboardEffect] {
+    switch action {
+    case .tick(let now):
+        state.now = now
+        return [.pollChanges]
+    case .resize(let size):
+        state.size = size
+    case .mouse(let mouse):
+        return click(mouse, &state)
+    case .changed:
+        return state.reload()
+    case .key(let key):
+        if state.modal != nil { return modalKey(key, &state) }
+        if key == .escape { return state.backOut() }
+        guard let command = DashboardKeys.keymap(for: state.tab).action(for: key) else { return [] }
+        return run(command, &state)
+    default:
+        state.loading = max(0, state.loading - 1)
+        return arrived(action, &state)
+    }
+    return []
+}
+
+/// An effect's answer.
+private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -> [DashboardEffect] {
+    switch action {
+    case .billingLoaded(let snapshot):
+        state.billing = snapshot
+        state.choices.plan = min(state.choices.plan, max(0, snapshot.plans.count - 1))
+    case .membersLoaded(let members):
+        if members.map(\.email) != state.team.members.map(\.email) { state.team.table.marked = [] }
+        state.team.members = members
+        state.team.table.select(state.team.table.selected, rowCount: members.count, pageSize: state.layout.teamTable.height - 1)
+    case .usageLoaded(let view, let page, let summary):
+        guard view == state.usage.view else { return [] } // a stale answer
+        state.usage.rows = page.rows
+        state.usage.next = page.next
+        state.usage.summary = summary
+        state.usage.table.select(state.usage.table.selected, rowCount: page.rows.count, pageSize: state.usagePageSize)
+    case .usageMoreLoaded(let view, let page):
+        state.usage.fetchingMore = false
+        guard view == state.usage.view, state.usage.rows != nil else { return [] }
+        state.usage.rows! += page.rows
+        state.usage.next = page.next
+    case .detailLoaded(let conversation, let lines):
+        state.modal = .detail(conversation: conversation, lines: lines)
+    case .invoicesLoaded(let invoices):
+        if case .portal = state.modal { state.modal = .portal(invoices) }
+    case .choicesLoaded(let choice):
+        let current: String? = if case .typeFilter = choice.purpose { state.usage.view.type } else { state.viewer.workspaceSlug }
+        state.modal = .choose(choice, selected: choice.values.firstIndex(of: current) ?? 0)
+    case .viewerChanged(let viewer):
+        let size = state.size, tab = state.tab
+        state = DashboardState(viewer: viewer) // filters, marks and figures of the old workspace go (SPEC §7)
+        state.size = size
+        state.tab = tab
+        state.status = StatusLine("Now in \(viewer.workspaceName) as \(viewer.role.title)", level: .success)
+        return state.reload()
+    case .done(let message):
+        state.status = StatusLine(message, level: .success)
+        state.team.table.marked = []
+        return state.reload() + (state.tab == .billing ? [] : [.loadBilling])
+    case .failed(let message):
+        state.status = StatusLine(message, level: .error)
+        if case .portal(nil) = state.modal { state.modal = nil }
+        state.usage.fetchingMore = false
+    default: break
+    }
+    return []
+}
+
+/// A key while a modal is open: the modal takes it.
+private func modalKey(_ key: Key, _ state: inout DashboardState) -> [DashboardEffect] {
+    switch state.modal! {
+    case .help:
+        state.modal = nil
+    case .detail:
+        if key == .escape || key == .enter || key == .char("q") { state.modal = nil }
+    case .confirm(let confirmation, var dialog):
+        switch dialog.handle(key) {
+        case .confirmed?:
+            state.modal = nil
+            return state.start([confirmation.effect])
+        case .cancelled?:
+            state.modal = nil
+        case nil:
+            state.modal = .confirm(confirmation, dialog)
+        }
+    case .prompt(let prompt, var field):
+        switch key {
+        case .escape: state.modal = nil
+        case .enter: return submit(prompt.purpose, field.text, &state)
+        default:
+            _ = field.handle(key)
+            state.modal = .prompt(prompt, field)
+        }
+    case .choose(let choice, let selected):
+        switch key {
+        case .escape, .char("q"): state.modal = nil
+        case .up, .char("k"): state.modal = .choose(choice, selected: max(0, selected - 1))
+        case .down, .char("j"): state.modal = .choose(choice, selected: min(choice.labels.count - 1, selected + 1))
+        case .enter:
+            state.modal = nil
+            return chose(choice.purpose, choice.values[selected], &state)
+        default: break
+        }
+    case .portal:
+        switch key {
+        case .escape, .char("q"): state.modal = nil
+        case .char("c"): state.modal = .prompt(Prompt(purpose: .card, title: "Payment method", hint: "Card number (sandbox: 4242 4242 4242 4242)"), TextFieldState(maxLength: 32))
+        case .char("r"):
+            state.modal = .confirm(Confirmation(title: "Retry payment", message: "Charge the outstanding invoice to the card on file now?",
+                                                confirmLabel: "Retry", destructive: false, effect: .retryPayment), DialogState())
+        default: break
+        }
+    }
+    return []
+}
+
+/// A prompt's text, checked before anything is asked of the store; a bad entry keeps the prompt open.
+private func submit(_ purpose: PromptPurpose, _ text: String, _ state: inout DashboardState) -> [DashboardEffect] {
+    do {
+        switch purpose {
+        case .invite:
+            let email = try Email.normalize(text)
+            state.modal = nil
+            return state.start([.invite(email)])
+        case .replace(let from):
+            let email = try Email.normalize(text)
+            state.modal = nil
+            return state.start([.replaceSeat(from: from, to: email)])
+        case .limit(let emails):
+            let trimmed = text.trimmingSpaces
+            let limit = trimmed.isEmpty || trimmed.lowercased() == "none" ? nil : try Credits.parseNonNegative(trimmed)
+            state.modal = nil
+            return state.start([.setLimit(emails, limit)])
+        case .card:
+            let digits = text.filter { $0 != " " }
+            state.modal = .confirm(Confirmation(title: "Payment method", message: "Save the card ending \(digits.suffix(4))? A payment that is outstanding is retried on it.",
+                                                confirmLabel: "Save", destructive: false, effect: .setCard(digits)), DialogState())
+        case .search:
+            state.modal = nil
+            state.usage.view.search = text.trimmingSpaces
+            return state.reloadUsage()
+        case .days:
+            let parts = text.split(whereSeparator: { $0 == " " || $0 == "." }).map(String.init)
+            guard parts.count == 2 else { throw CofferError("Type two days, e.g. 2026-11-01 2026-11-15") }
+            let (from, to) = (UsageFilter.dayStart(try UTC.parse(parts[0])), UsageFilter.dayStart(try UTC.parse(parts[1])))
+            guard from <= to else { throw CofferError("The first day comes after the last") }
+            state.modal = nil
+            state.usage.view.window = .days(from: from, to: to)
+            return state.reloadUsage()
+        }
+    } catch let error as CofferError {
+        state.status = StatusLine(error.message, level: .error)
+    } catch {
+        state.status = StatusLine("\(error)", level: .error)
+    }
+    return []
+}
+
+/// A choice from a list.
+private func chose(_ purpose: ChoicePurpose, _ value: String?, _ state: inout DashboardState) -> [DashboardEffect] {
+    switch purpose {
+    case .access(let emails):
+        guard let value, let access = AccessType(rawValue: value) else { return [] }
+        return state.start([.setAccess(emails, access)])
+    case .workspace:
+        guard let value, value != state.viewer.workspaceSlug else { return [] }
+        return state.start([.switchWorkspace(value)])
+    case .typeFilter:
+        state.usage.view.type = value
+        return state.reloadUsage()
+    }
+}
+
+extension DashboardState {
+    /// Counts effects as under way (the loading state) and returns them.
+    mutating func start(_ effects: [DashboardEffect]) -> [DashboardEffect] {
+        loading += effects.filter { $0 != .pollChanges }.count
+        return effects
+    }
+
+    /// Loads what the current tab shows.
+    mutating func reload() -> [DashboardEffect] {
+        switch tab {
+        case .billing: start([.loadBilling])
+        case .team: start([.loadMembers])
+        case .usage: start([.loadUsage(usage.view)])
+        }
+    }
+
+    /// The usage view changed: clear the old figures (never shown under the new view's name) and load.
+    mutating func reloadUsage() -> [DashboardEffect] {
+        usage = UsageState(view: usage.view)
+        return start([.loadUsage(usage.view)])
+    }
+
+    /// Esc backs out one step: a search, then a type filter, then the marks, then the message.
+    mutating func backOut() -> [DashboardEffect] {
+        if tab == .usage, !usage.view.search.isEmpty {
+            usage.view.search = ""
+            return reloadUsage()
+        } else if tab == .usage, usage.view.type != nil {
+            usage.view.type = nil
+            return reloadUsage()
+        } else if tab == .team, !team.table.marked.isEmpty {
+            team.table.marked = []
+        } else {
+            status = StatusLine()
+        }
+        return []
+    }
+}

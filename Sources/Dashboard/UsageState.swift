@@ -1,0 +1,123 @@
+import CofferCore
+import CofferStore
+import TerminalUI
+
+/// The Usage tab's quick picks of SPEC §7, or everything.
+public enum QuickRange: Int, CaseIterable, Sendable {
+    case last7, last30, last3m, all
+
+    /// The label shown in the range bar.
+    public var title: String {
+        switch self {
+        case .all: "All time"
+        case .last7: "Last 7 days"
+        case .last30: "Last 30 days"
+        case .last3m: "Last 3 months"
+        }
+    }
+}
+
+/// The date range of the Usage tab: a quick pick stepped back some periods, or custom days.
+public enum DateWindow: Sendable, Equatable {
+    /// A quick pick ending `back` periods before now (0 = up to now).
+    case quick(QuickRange, back: Int)
+    /// Inclusive UTC days (midnights).
+    case days(from: Timestamp, to: Timestamp)
+
+    /// The quick pick up to now.
+    public static func quick(_ range: QuickRange) -> DateWindow { .quick(range, back: 0) }
+
+    /// The filter's dates at `now` (SPEC §7: last 7 / 30 days are 7 / 30 × 24 hours, 3 months calendar months).
+    public func filter(now: Timestamp) -> UsageFilter {
+        switch self {
+        case .quick(.all, _): UsageFilter()
+        case .quick(.last7, let back): .lastDays(7, now: now - Int64(back) * 7 * UTC.day)
+        case .quick(.last30, let back): .lastDays(30, now: now - Int64(back) * 30 * UTC.day)
+        case .quick(.last3m, let back): .lastMonths(3, now: UTC.addingMonths(-3 * Int64(back), to: now))
+        case .days(let from, let to): .days(from: from, to: to)
+        }
+    }
+
+    /// The range one period earlier (`[`), or later (`]`, never past now); nil when it cannot move.
+    public func stepped(earlier: Bool, now: Timestamp) -> DateWindow? {
+        switch self {
+        case .quick(.all, _): return nil
+        case .quick(let range, let back):
+            if !earlier && back == 0 { return nil }
+            return .quick(range, back: back + (earlier ? 1 : -1))
+        case .days(let from, let to):
+            let length = to - from + UTC.day
+            let shift = earlier ? -length : length
+            guard earlier || from + shift <= UsageFilter.dayStart(now) else { return nil }
+            return .days(from: from + shift, to: to + shift)
+        }
+    }
+
+    /// The label: the quick pick's name up to now, otherwise the dates it covers.
+    public func title(now: Timestamp) -> String {
+        switch self {
+        case .quick(let range, 0): return range.title
+        case .days(let from, let to): return "\(UTC.dateString(from)) → \(UTC.dateString(to))"
+        case .quick: 
+            let f = filter(now: now)
+            return "\(UTC.dateString(f.from ?? now)) → \(UTC.dateString((f.to ?? now) - 1))"
+        }
+    }
+
+    /// The quick pick shown as current in the bar (nil for custom days).
+    public var pick: QuickRange? {
+        if case .quick(let range, _) = self { return range }
+        return nil
+    }
+}
+
+/// What the Usage tab asks for: the records tab, date range, search, type filter and sort.
+public struct UsageView: Sendable, Equatable {
+    public var tab: UsageTab
+    public var window: DateWindow
+    public var search: String = ""
+    /// Billing type, import type or adjustment type — or the API key on Calls; nil for all.
+    public var type: String?
+    /// An index into `tab.sortFields` (0 = newest first).
+    public var sortField: Int = 0
+    public var descending: Bool = true
+
+    /// A view of `tab` over `window`, newest first, unfiltered otherwise.
+    public init(tab: UsageTab = .conversations, window: DateWindow = .quick(.last30)) {
+        self.tab = tab
+        self.window = window
+    }
+
+    /// The sort as the queries take it.
+    public var sort: UsageSort { UsageSort(field: tab.sortFields[sortField], descending: descending) }
+
+    /// The filter as the queries take it, at `now`.
+    public func filter(now: Timestamp) -> UsageFilter {
+        var filter = window.filter(now: now)
+        filter.search = search.isEmpty ? nil : search
+        if tab == .calls { filter.apiKey = type } else { filter.type = type }
+        return filter
+    }
+
+    /// Whether the summary bar shows (SPEC §7: whenever any filter is active).
+    public var isFiltered: Bool { window != .quick(.all) || !search.isEmpty || type != nil }
+
+    /// What the type filter is called on this tab.
+    public var typeFilterName: String { tab == .calls ? "API key" : (tab == .imports ? "Import type" : "Type") }
+}
+
+/// The Usage tab: what is asked for and the answer shown, fetched a page at a time as the cursor goes down.
+public struct UsageState: Sendable, Equatable {
+    public var view = UsageView()
+    /// The rows fetched so far (nil until the first page arrives).
+    public var rows: [UsageRow]?
+    /// Where the next page starts, when there is one.
+    public var next: UsageCursor?
+    /// True while the next page is being fetched.
+    public var fetchingMore = false
+    public var summary: UsageSummary?
+    public var table = TableState()
+
+    /// Rows fetched per page.
+    public static let pageSize = 200
+}

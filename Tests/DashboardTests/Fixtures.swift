@@ -1,0 +1,91 @@
+@testable import Dashboard
+@testable import CofferStore
+import CofferCore
+import Foundation
+import Testing
+import TerminalUI
+
+/// Viewers, loaded data and a renderer shared by the dashboard's tests.
+enum Fixture {
+    static let now: Timestamp = 1_795_000_000 // 2026-11-18T…Z
+    static let owner = Actor(userID: 1, email: "ada@acme.test", workspaceID: 1, workspaceSlug: "acme", workspaceName: "Acme",
+                             role: .primaryOwner, pending: false)
+    static let member = Actor(userID: 2, email: "max@acme.test", workspaceID: 1, workspaceSlug: "acme", workspaceName: "Acme",
+                              role: .member, pending: false)
+
+    /// The shipped catalog's paid plans.
+    static let plans: [Plan] = {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/coffer/Resources/plans.json")
+        return try! Catalog.load(json: Data(contentsOf: file), source: "plans.json").plans.filter { !$0.isFree }
+    }()
+
+    static func subscription(_ status: SubscriptionStatus?, card: String? = "4242", ended: Bool = false) -> SubscriptionView {
+        SubscriptionView(tier: status == nil ? "free" : "pro", name: status == nil ? "Free" : "Pro", description: "For teams that share credits.",
+                         features: ["All models", "Shared credit pool"], status: status, interval: status == nil ? nil : .monthly, seats: 3,
+                         strategy: "per_team", pricePerSeatCents: 9_900, periodPriceCents: 29_700, periodEnd: now + 12 * UTC.day,
+                         nextRefresh: now + 12 * UTC.day, cancelAtPeriodEnd: false, scheduledPlan: nil, trialEnd: nil,
+                         remainingCredits: .whole(12), cardLast4: card, assigned: true, ended: ended)
+    }
+
+    static func balance(pool: Int64 = 1_234_567) -> BalanceReport {
+        BalanceReport(workspace: "acme", wallets: [WalletBalance(kind: .teamPool, holder: "Acme", asset: .credits, balance: pool, unlimited: false)],
+                      nextRefresh: now + 12 * UTC.day,
+                      recharge: [RechargeState(seat: nil, settings: RechargeSettings(enabled: true, threshold: .whole(100), amount: .whole(500), maxPeriodSpend: nil),
+                                               spentThisPeriod: .zero)],
+                      rechargeLog: [], alertThreshold: .whole(200), alerts: [],
+                      runway: Runway(balance: Credits(millicredits: pool), spentLast30Days: .whole(600), now: now),
+                      expiringSoon: (Credits(millicredits: 45_500), now + 3 * UTC.day))
+    }
+
+    static func billing(_ status: SubscriptionStatus? = .active, viewer: Actor = owner, history: Bool = true) -> BillingSnapshot {
+        let paid = status != nil
+        let offer = CheckoutOffer(trial: !history, refusal: viewer.role == .primaryOwner ? nil : "Only the primary owner can change the subscription")
+        return BillingSnapshot(subscription: subscription(status), balance: balance(),
+                               packs: PackPurchaseState.of(paidPlan: paid, status: status, role: viewer.role), checkout: offer, plans: plans)
+    }
+
+    static func member(_ name: String, _ email: String, _ role: Role, _ access: AccessType, pending: Bool = false, limit: Int64? = nil) -> MemberView {
+        MemberView(name: name, email: email, role: role, access: access, pending: pending, multiplier: access == .seat ? 1 : nil,
+                   limit: limit.map(Credits.whole), usedThisPeriod: Credits(millicredits: 312_500),
+                   remaining: limit.map { Credits(millicredits: $0 * 1_000 - 312_500) }, effectivePlan: access == .personal ? "Starter" : "Pro")
+    }
+
+    static let members = [
+        member("Ada Lovelace", "ada@acme.test", .primaryOwner, .seat),
+        member("Grace Hopper", "grace@acme.test", .owner, .seat, limit: 1_500),
+        member("Max Mustermann", "max@acme.test", .member, .credits, limit: 50),
+        member("Lin 林", "lin@acme.test", .member, .personal),
+        member("", "new@acme.test", .member, .seat, pending: true),
+    ]
+
+    static func row(_ key: String, credits: Int64, user: String?, title: String? = nil, time: Timestamp = now - 3_600) -> UsageRow {
+        UsageRow(key: key, title: title ?? "Title \(key)", messages: 2_000, credits: credits, user: user, billingType: "message", apiKey: "ci-bot",
+                 importType: "brand", url: "https://example.test/\(key)", detail: "Pro · monthly", time: time, cursor: UsageCursor(value: time, id: 1))
+    }
+
+    static let rows = (1...30).map { row("conv-\($0)", credits: Int64($0) * 1_250, user: $0 % 2 == 0 ? "ada@acme.test" : "max@acme.test",
+                                          time: now - Int64($0) * 3_600) }
+
+    /// A state with every tab's data loaded, on `tab`.
+    static func loaded(_ viewer: Actor, tab: MainTab, size: Size = Size(width: 120, height: 40)) -> DashboardState {
+        var state = DashboardState(viewer: viewer)
+        _ = reduce(&state, .tick(now))
+        _ = reduce(&state, .resize(size))
+        _ = reduce(&state, .billingLoaded(billing(viewer: viewer)))
+        _ = reduce(&state, .membersLoaded(members))
+        state.loading = 0
+        _ = reduce(&state, .key(.char(["1", "2", "3"][tab.rawValue])))
+        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: rows, next: nil), UsageSummary(count: 30, messages: 60_000, credits: 581_250)))
+        state.loading = 0
+        return state
+    }
+
+    /// The screen as text (and, with `styles`, its style layer).
+    static func render(_ state: DashboardState, width: Int, height: Int, colors: Int = 256, styles: Bool = false, ascii: Bool = false) -> String {
+        var buffer = Buffer(width: width, height: height)
+        var environment = ["LANG": ascii ? "C" : "C.UTF-8"]
+        if colors == 0 { environment["NO_COLOR"] = "1" }
+        DashboardView.render(state, into: &buffer, theme: Theme.detect(colorCount: colors, environment: environment))
+        return buffer.snapshot(styles: styles)
+    }
+}
