@@ -13,11 +13,18 @@ extension DashboardView {
         let columns = area.inset(top: 1, left: 1, right: 1).split(columns: wide ? [.flex(1), .fixed(2), .flex(1)] : [.flex(1)])
         let right = credits(snapshot, state, theme)
         let left = snapshot.offersPlans ? planSelector(snapshot, state, theme) : plan(snapshot, state, theme)
+        // R23's message and the portal on lines of their own: they are longer than a column.
+        let packs: Line = ("Packs", snapshot.packs.message + (snapshot.packs.enabled ? "  (b buy, +/- size)" : ""),
+                           snapshot.packs.enabled ? theme.normal : theme.disabled)
+        let portal: Line = state.may(.billingPortal) ? ("Portal", "v  payment method, invoices, retry payment", theme.normal)
+                                                     : ("Portal", Permissions.refusal(for: .billingPortal), theme.disabled)
         if wide {
             lines(left, in: columns[0], &buffer, theme)
             lines(right, in: columns[2], &buffer, theme)
+            let below = area.inset(top: 2 + max(left.count, right.count), left: 1, right: 1)
+            lines([packs, portal], in: below, &buffer, theme)
         } else {
-            lines(right + [("", "", theme.normal)] + left, in: columns[0], &buffer, theme) // the balance first on a narrow screen
+            lines(right + [packs, ("", "", theme.normal)] + left + [portal], in: columns[0], &buffer, theme) // the balance first
         }
     }
 
@@ -36,8 +43,7 @@ extension DashboardView {
         if let end = s.periodEnd { left.append(("Period ends", UTC.dateString(end), theme.normal)) }
         if let scheduled = s.scheduledPlan { left.append(("Scheduled", "moves to \(scheduled) at period end", theme.statusWarning)) }
         left.append(("Features", s.features.joined(separator: ", "), theme.normal))
-        let portal = state.may(.billingPortal) ? "v  portal: card, invoices, retry" : Permissions.refusal(for: .billingPortal)
-        left.append(("Billing", "card \(s.cardLast4.map { "•••• \($0)" } ?? "none")  ·  \(portal)", state.may(.billingPortal) ? theme.normal : theme.disabled))
+        left.append(("Card", s.cardLast4.map { "•••• \($0)" } ?? "none on file", theme.normal))
         return left
     }
 
@@ -70,7 +76,6 @@ extension DashboardView {
             ("Expiring in 7 d", balance.expiringSoon.credits.millicredits == 0 ? "nothing"
                 : "\(balance.expiringSoon.credits) (first \(balance.expiringSoon.first.map(UTC.dateString) ?? ""))", theme.normal),
             ("Credit packs", packButtons(state.choices.pack, theme: theme), snapshot.packs.enabled ? theme.accent : theme.disabled),
-            ("", snapshot.packs.message + (snapshot.packs.enabled ? " (b buy, +/- size)" : ""), snapshot.packs.enabled ? theme.normal : theme.disabled),
         ]
         for recharge in balance.recharge {
             let r = recharge.settings

@@ -98,6 +98,8 @@ public enum ChoicePurpose: Sendable, Equatable {
     case access([String])
     case workspace
     case typeFilter(UsageTab)
+    /// The Usage tab's date range: a quick pick or custom days.
+    case range
 }
 
 /// A list to choose from: labels shown, values returned.

@@ -63,7 +63,7 @@ public enum DashboardKeys {
         KeyBinding([.left, .char("h")], .previousUsageTab, help: "Previous records tab", group: "Usage", inFooter: false),
         KeyBinding([.char("[")], .earlier, help: "Earlier", group: "Usage"),
         KeyBinding([.char("]")], .later, help: "Later", group: "Usage"),
-        KeyBinding([.char("d")], .quickPick, help: "Range", group: "Usage"),
+        KeyBinding([.char("d")], .quickPick, help: "Dates", group: "Usage"),
         KeyBinding([.char("c")], .customDays, help: "Custom days", group: "Usage", inFooter: false),
         KeyBinding([.char("/")], .search, help: "Search", group: "Usage"),
         KeyBinding([.char("t")], .typeFilter, help: "Filter", group: "Usage"),

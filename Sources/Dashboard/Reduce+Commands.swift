@@ -76,6 +76,14 @@ private func billing(_ command: DashboardCommand, _ state: inout DashboardState)
     return []
 }
 
+/// Opens the custom days prompt, filled with the current range's days.
+func customDays(_ state: inout DashboardState) -> [DashboardEffect] {
+    let filter = state.usage.view.window.filter(now: state.now)
+    let text = "\(UTC.dateString(filter.from ?? state.now)) \(UTC.dateString((filter.to ?? state.now + 1) - 1))"
+    state.modal = .prompt(Prompt(purpose: .days, title: "Date range", hint: "First and last day, inclusive (UTC)"), TextFieldState(text, maxLength: 40))
+    return []
+}
+
 extension DashboardState {
     /// The interval checkout uses for `plan`: yearly when chosen and sold, else the plan's first.
     func chosenInterval(_ plan: Plan) -> BillingInterval {
@@ -163,13 +171,13 @@ private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -
         guard let window = view.window.stepped(earlier: command == .earlier, now: state.now) else { return [] }
         view.window = window
     case .quickPick:
-        let next = view.window.pick.map { QuickRange(rawValue: ($0.rawValue + 1) % QuickRange.allCases.count)! } ?? .last7
-        view.window = .quick(next)
-    case .customDays:
-        let filter = view.window.filter(now: state.now)
-        let text = "\(UTC.dateString(filter.from ?? state.now)) \(UTC.dateString((filter.to ?? state.now + 1) - 1))"
-        state.modal = .prompt(Prompt(purpose: .days, title: "Date range", hint: "First and last day, inclusive (UTC)"), TextFieldState(text, maxLength: 40))
+        let picks = QuickRange.allCases
+        state.modal = .choose(Choice(purpose: .range, title: "Date range", labels: picks.map(\.title) + ["Custom days…"],
+                                     values: picks.map { "\($0)" } + [nil]),
+                              selected: view.window.pick.map { picks.firstIndex(of: $0)! } ?? picks.count)
         return []
+    case .customDays:
+        return customDays(&state)
     case .search:
         guard view.tab == .conversations else {
             state.status = StatusLine("Search is on the Conversations tab", level: .warning)

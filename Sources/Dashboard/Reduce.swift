@@ -176,6 +176,10 @@ private func chose(_ purpose: ChoicePurpose, _ value: String?, _ state: inout Da
     case .typeFilter:
         state.usage.view.type = value
         return state.reloadUsage()
+    case .range:
+        guard let value, let pick = QuickRange.allCases.first(where: { "\($0)" == value }) else { return customDays(&state) }
+        state.usage.view.window = .quick(pick)
+        return state.reloadUsage()
     }
 }
 

@@ -151,7 +151,7 @@ struct ReducerTests {
         #expect(reduce(&member, .key(.char("o"))) == [.switchAccess(toPersonal: false)])
     }
 
-    @Test("SPEC §7: [ ] step the range a period, d cycles quick picks, c types days; stale answers are ignored")
+    @Test("SPEC §7: [ ] step the range a period, d lists the quick picks, c types days; stale answers are ignored")
     func dateRange() {
         var state = F.loaded(F.owner, tab: .usage)
         var view = UsageView(tab: .conversations, window: .quick(.last30, back: 1))
@@ -160,8 +160,12 @@ struct ReducerTests {
         view.window = .quick(.last30)
         #expect(reduce(&state, .key(.char("]"))) == [.loadUsage(view)])
         #expect(reduce(&state, .key(.char("]"))).isEmpty, "not past now")
+        _ = reduce(&state, .key(.char("d")))
+        guard case .choose(let picks, selected: 1)? = state.modal else { Issue.record("no range list"); return }
+        #expect(picks.labels == ["Last 7 days", "Last 30 days", "Last 3 months", "All time", "Custom days…"])
+        _ = reduce(&state, .key(.down))
         view.window = .quick(.last3m)
-        #expect(reduce(&state, .key(.char("d"))) == [.loadUsage(view)])
+        #expect(reduce(&state, .key(.enter)) == [.loadUsage(view)])
         _ = reduce(&state, .key(.char("c")))
         guard case .prompt(_, let field)? = state.modal else { Issue.record("no prompt"); return }
         #expect(field.text == "\(UTC.dateString(UTC.addingMonths(-3, to: F.now))) \(UTC.dateString(F.now))")
