@@ -25,6 +25,8 @@ public struct DemoData {
     /// The team's people: the primary owner first.
     public static let members = ["ada@acme.test", "olga@acme.test", "ben@acme.test", "chen@acme.test", "dara@acme.test",
                                  "eli@acme.test", "fay@acme.test", "gus@acme.test"]
+    /// Their names, as the Team tab shows them.
+    static let names = ["Ada Lovelace", "Olga Petrova", "Ben Okafor", "Chen Wei", "Dara Kelly", "Eli Cohen", "Fay Nguyen", "Gus Berg"]
 
     let store: CofferStore
     let clock: SimulatedClock
@@ -58,6 +60,11 @@ public struct DemoData {
         _ = try Seats(store).add(actor: ada, emails: Array(Self.members.dropFirst()))
         for email in Self.members.dropFirst() { try Members(store).acceptInvite(actor: Workspaces(store).actor(email: email, workspace: workspace.slug)) }
         ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug)
+        try store.write { tx in
+            for (email, name) in zip(Self.members, Self.names) {
+                try tx.db.execute(sql: "UPDATE users SET name = ? WHERE email = ?", arguments: [name, email])
+            }
+        }
         try Members(store).setRole(actor: ada, email: Self.members[1], role: .owner)
         try Subscriptions(store).subscribePersonal(email: Self.members[6], plan: "pro", interval: .monthly, card: "4242424242424242")
         try Members(store).setAccess(actor: ada, email: Self.members[6], access: .credits)

@@ -156,7 +156,7 @@ public final class DashboardEngine: @unchecked Sendable {
             labels = AdjustmentType.allCases.map(\.title)
         }
         let name = UsageView(tab: tab).typeFilterName
-        return Choice(purpose: .typeFilter(tab), title: "Filter by \(name.lowercased())",
+        return Choice(purpose: .typeFilter(tab), title: "Filter by \(tab == .calls ? name : name.lowercased())",
                       labels: ["All"] + (labels ?? values), values: [nil] + values)
     }
 }

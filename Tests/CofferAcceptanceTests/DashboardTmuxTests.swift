@@ -28,7 +28,7 @@ struct DashboardTmuxTests {
         defer { session.kill() }
         let screen = try session.waitFor("Credit balance")
         #expect(screen.range(of: #"Credit balance\s+\$[0-9,]+\.[0-9]{3}"#, options: .regularExpression) != nil, "\(screen)")
-        #expect(screen.contains("Status       Active"))
+        #expect(screen.contains("Status       ● Active"), "\(screen)")
         let colored = try session.capture(colors: true)
         let status = colored.split(separator: "\n").first { $0.contains("Status") && $0.contains("Active") } ?? ""
         #expect(status.contains("\u{1B}["), "the status carries a colour as well as its name")
@@ -67,9 +67,11 @@ struct DashboardTmuxTests {
         try session.waitFor("Billing │ Team │ Usage")
         try session.send(keys: "3")
         try session.waitFor("Last 30 days")
-        try session.send(keys: "[")
+        try session.send(keys: "d")
+        try session.waitFor("Custom days")
+        try session.send(keys: "Up", "Enter")
         let screen = try session.waitUntil("the 7-day summary") { screen in
-            screen.contains("Last 7 days") && screen.split(separator: "\n").contains { $0.hasPrefix(" Messages ") }
+            screen.contains("Last 7 days") && !screen.contains("Custom days") && screen.split(separator: "\n").contains { $0.hasPrefix(" Messages ") }
         }
         let bar = screen.split(separator: "\n").first { $0.hasPrefix(" Messages ") }.map(String.init) ?? ""
         let cli7 = try cli.run("usage", "summary", "--last", "7d", "--as", "ada@acme.test").stdout
@@ -81,20 +83,25 @@ struct DashboardTmuxTests {
         try session.waitFor("Shown without a key", timeout: .seconds(3))
     }
 
-    @Test("(e) resize to 40×12 with an overlay open, and back; q leaves the terminal restored")
+    @Test("(e) resize to 40×12 mid-dialog and back: the dialog survives, Cancel still has focus; q leaves the terminal restored")
     func resize() throws {
         let cli = try Self.demo()
         let session = try Self.open(cli, as: "ada@acme.test")
         defer { session.kill() }
         try session.waitFor("Credit balance")
-        try session.send(keys: "?")
-        try session.waitFor("Coffer keys")
+        let before = try cli.run("balance", "--json", "--as", "ada@acme.test").stdout
+        try session.send(keys: "b")
+        try session.waitFor("Buy credits")
         try session.resize(width: 40, height: 12)
-        try session.waitUntil("a 40-column frame") { screen in screen.split(separator: "\n").allSatisfy { $0.count <= 40 } && screen.contains("Coffer") }
+        try session.waitUntil("a 40-column frame with the dialog") { screen in
+            screen.split(separator: "\n").allSatisfy { $0.count <= 40 } && screen.contains("Cancel")
+        }
         try session.resize(width: 110, height: 32)
-        try session.waitFor("Coffer keys")
+        try session.waitFor("Buy credits")
         #expect(try session.isRunning())
-        try session.send(keys: "Escape")
+        try session.send(keys: "Enter") // Cancel is the default: nothing is charged
+        try session.waitUntil("the dialog closed") { !$0.contains("Buy credits") }
+        #expect(try cli.run("balance", "--json", "--as", "ada@acme.test").stdout == before)
         try session.send(keys: "q")
         try session.waitUntil("exit") { _ in try !session.isRunning() }
         #expect(try session.format("#{alternate_on}") == "0")
