@@ -138,18 +138,23 @@ public final class CursesTerminal {
 
     /// Runs a loop until `handler` returns false: each event (a first `.resize` with the size,
     /// then keys, mouse, resizes and ticks every `tick`) is handed with a cleared buffer of the
-    /// current size and the theme; the buffer is presented after each call. Ctrl-L also repaints
-    /// the whole screen, whatever the handler does with it.
+    /// current size and the theme; the buffer is presented after each call unless it equals the
+    /// frame on screen. Ctrl-L also repaints the whole screen, whatever the handler does with it.
     public static func run(options: Options = Options(), tick: Duration = .milliseconds(250),
                            _ handler: (Event, inout Buffer, Theme) -> Bool) throws {
         let terminal = try CursesTerminal(options: options)
         defer { terminal.stop() }
         var event = Event.resize(width: terminal.width, height: terminal.height)
+        var shown: Buffer?
         while true {
             var buffer = Buffer(width: terminal.width, height: terminal.height)
-            if event == .key(.ctrl("l")) { clearok(terminal.window, true) } // Ctrl-L: repaint every cell on the next refresh
+            let repaint = event == .key(.ctrl("l"))
+            if repaint { clearok(terminal.window, true) } // Ctrl-L: repaint every cell on the next refresh
             guard handler(event, &buffer, terminal.theme) else { return }
-            terminal.present(buffer)
+            if repaint || buffer != shown {
+                terminal.present(buffer)
+                shown = buffer
+            }
             event = terminal.nextEvent(timeout: tick)
         }
     }

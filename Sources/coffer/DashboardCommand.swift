@@ -24,7 +24,14 @@ enum DashboardRunner {
         var state = DashboardState(viewer: viewer)
         let engine = DashboardEngine(store: store, viewer: viewer)
         engine.perform(reduce(&state, .tick(store.now)) + reduce(&state, .changed))
+        var frame: Buffer? // the last frame drawn: an idle tick (nothing arrived) reuses it instead of rendering
         try CursesTerminal.run(options: .init(mouse: mouse), tick: .milliseconds(250)) { event, buffer, theme in
+            let arrived = engine.drain()
+            if event == .tick, arrived.isEmpty, let frame, frame.width == buffer.width, frame.height == buffer.height {
+                engine.perform(reduce(&state, .tick(store.now)))
+                buffer = frame
+                return true
+            }
             var effects: [DashboardEffect] = []
             switch event {
             case .key(let key): effects += reduce(&state, .key(key))
@@ -32,10 +39,11 @@ enum DashboardRunner {
             case .resize(let width, let height): effects += reduce(&state, .resize(Size(width: width, height: height)))
             case .tick: effects += reduce(&state, .tick(store.now))
             }
-            for action in engine.drain() { effects += reduce(&state, action) }
+            for action in arrived + engine.drain() { effects += reduce(&state, action) }
             engine.perform(effects)
             if state.quit { return false }
             DashboardView.render(state, into: &buffer, theme: theme)
+            frame = buffer
             return true
         }
     }
