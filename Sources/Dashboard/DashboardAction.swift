@@ -31,6 +31,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case loadMembers
     case loadUsage(UsageView)
     case loadMoreUsage(UsageView, UsageCursor)
+    /// The same view again after another process wrote: as many rows as are shown, so the cursor stays.
+    case refreshUsage(UsageView, rows: Int)
     case loadDetail(String)
     case loadInvoices
     case loadWorkspaces

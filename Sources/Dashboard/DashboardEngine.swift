@@ -70,10 +70,12 @@ public final class DashboardEngine: @unchecked Sendable {
                                                   plans: store.catalog.plans.filter { !$0.isFree }))
         case .loadMembers:
             return .membersLoaded(try Members(store).list(actor: viewer))
-        case .loadUsage(let view):
+        case .loadUsage(let view), .refreshUsage(let view, _):
             let filter = view.filter(now: store.now)
             let queries = UsageQueries(store)
-            let page = try queries.page(view.tab, filter: filter, sort: view.sort, limit: UsageState.pageSize, actor: viewer)
+            var rows = UsageState.pageSize
+            if case .refreshUsage(_, let shown) = effect { rows = shown }
+            let page = try queries.page(view.tab, filter: filter, sort: view.sort, limit: rows, actor: viewer)
             return .usageLoaded(view, page, try queries.summary(view.tab, filter: filter, actor: viewer))
         case .loadMoreUsage(let view, let cursor):
             let page = try UsageQueries(store).page(view.tab, filter: view.filter(now: store.now), sort: view.sort, after: cursor,

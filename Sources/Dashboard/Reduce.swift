@@ -13,7 +13,8 @@ public func reduce(_ state: inout DashboardState, _ action: DashboardAction) -> 
     case .mouse(let mouse):
         return click(mouse, &state)
     case .changed:
-        return state.reload()
+        guard state.tab == .usage, let rows = state.usage.rows, rows.count > UsageState.pageSize else { return state.reload() }
+        return state.start([.refreshUsage(state.usage.view, rows: rows.count)])
     case .key(let key):
         if state.modal != nil { return modalKey(key, &state) }
         if key == .escape { return state.backOut() }
@@ -64,7 +65,7 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
     case .done(let message):
         state.status = StatusLine(message, level: .success)
         state.team.table.marked = []
-        return state.reload() + (state.tab == .billing ? [] : [.loadBilling])
+        return state.reload() + (state.tab == .billing ? [] : state.start([.loadBilling]))
     case .failed(let message):
         state.status = StatusLine(message, level: .error)
         if case .portal(nil) = state.modal { state.modal = nil }

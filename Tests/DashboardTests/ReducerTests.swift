@@ -234,6 +234,8 @@ struct ReducerTests {
         #expect(reduce(&state, .key(.pageUp)).isEmpty, "one fetch at a time")
         _ = reduce(&state, .usageMoreLoaded(UsageView(), UsagePage(rows: F.rows, next: nil)))
         #expect(state.usage.rows?.count == 60 && state.usage.next == nil)
+        state.usage.rows! += Array(repeating: F.rows[0], count: UsageState.pageSize)
+        #expect(reduce(&state, .changed) == [.refreshUsage(UsageView(), rows: 60 + UsageState.pageSize)], "a refresh keeps every row shown")
         _ = reduce(&state, .key(.home))
         #expect(reduce(&state, .key(.enter)) == [.loadDetail("conv-1")])
         _ = reduce(&state, .detailLoaded("conv-1", []))
