@@ -21,7 +21,9 @@ extension Bench {
             higherIsBetter: false, target: "≤ 50 MB", meets: peak <= 50)
         if let real = measureRealDashboard(reference: reference, owner: owner, end: end) {
             let megabytes = Double(real.peakKiB) / 1_024
-            log(String(format: "  real dashboard: figures on screen %.0f ms after launch (process start included, polled every 50 ms)", real.shownMs))
+            addFrames("real dashboard (tmux): launch → Billing figures on screen", [real.shownMs], limit: 150)
+            addFrames("real dashboard (tmux): key → its data on screen", real.keyMs, limit: 16)
+            addFrames("real dashboard (tmux): key with no query (?) → on screen", real.bareMs, limit: 16)
             add("dashboard memory: real ncurses under tmux (peak RSS)", unit: "MB", coffer: megabytes, baseline: 50, against: "target",
                 higherIsBetter: false, target: "≤ 50 MB", meets: megabytes <= 50)
         }
@@ -62,7 +64,7 @@ extension Bench {
     /// The real dashboard, `coffer --db REFERENCE --as OWNER`, in a tmux pane of 120×40: waits for
     /// the Billing figures, presses the same kinds of keys as the probe, and reads the process's
     /// peak resident memory from /proc. Nil (with a line in the log) when tmux is missing or fails.
-    private func measureRealDashboard(reference: String, owner: String, end: Timestamp) -> (peakKiB: Int, shownMs: Double)? {
+    private func measureRealDashboard(reference: String, owner: String, end: Timestamp) -> (peakKiB: Int, shownMs: Double, keyMs: [Double], bareMs: [Double])? {
         guard Self.which("tmux") != nil else {
             log("tmux is not installed: skipping the real dashboard's memory")
             return nil
@@ -73,9 +75,15 @@ extension Bench {
             let session = try TmuxSession(command: [Self.executable, "--db", reference, "--as", owner], width: 120, height: 40,
                                           environment: ["COFFER_NOW": UTC.iso(end)])
             defer { session.kill() }
-            try session.waitFor("Credit balance", timeout: .seconds(60))
+            try session.waitUntil(timeout: .seconds(60), interval: .milliseconds(2), "the Billing figures") { $0.contains("Credit balance") }
             let shown = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
-            let script: [[String]] = [["3"], Array(repeating: "Down", count: 20), Array(repeating: "PageDown", count: 3), ["s", "s", "s"],
+            let keyMs = try Self.latencies(session, Self.loadingKeys)
+            let bareMs = try (0..<3).flatMap { _ in
+                defer { try? session.send(keys: "Escape") } // closes help
+                return try Self.latencies(session, [("?", "Coffer keys")])
+            }
+            try session.waitUntil(timeout: .seconds(60), "help closed") { !$0.contains("Coffer keys") }
+            let script: [[String]] = [Array(repeating: "Down", count: 20), Array(repeating: "PageDown", count: 3), ["s", "s", "s"],
                                       ["[", "]", "]", "]", "[", "["], ["Right", "s", "Right", "s", "Right", "s", "Right"]]
             for keys in script {
                 for key in keys { try session.send(keys: key) }
@@ -85,10 +93,25 @@ extension Bench {
             guard let pid = Self.process(named: "coffer", from: try session.panePID()),
                   let memory = ProcessMemory.status(of: pid) else { throw CofferError("no coffer process in the tmux pane") }
             try session.send(keys: "q")
-            return (memory.peakKiB, shown)
+            return (memory.peakKiB, shown, keyMs, bareMs)
         } catch {
             log("  the real dashboard under tmux failed: \(error)")
             return nil
+        }
+    }
+
+    /// Keys that load data, each with a text only its answer shows (the range or the records tab).
+    static let loadingKeys = [("3", "Conversation ID"), ("[", "Last 7 days"), ("]", "Last 30 days"), ("Right", "Call ID"), ("Right", "Task ID"),
+                              ("Right", "Amount"), ("Right", "Conversation ID"), ("]", "Last 3 months"), ("[", "Last 30 days")]
+
+    /// From sending each key to its text on screen with nothing loading; tmux's own round trips
+    /// (a few ms each: the keys that load nothing measure them) are included.
+    private static func latencies(_ session: TmuxSession, _ steps: [(key: String, shows: String)]) throws -> [Double] {
+        try steps.map { key, shows in
+            let begin = DispatchTime.now().uptimeNanoseconds
+            try session.send(keys: key)
+            try session.waitUntil(timeout: .seconds(60), interval: .milliseconds(2), "\(shows) after \(key)") { $0.contains(shows) && !$0.contains("Loading") }
+            return Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
         }
     }
 

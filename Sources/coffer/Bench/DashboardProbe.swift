@@ -19,10 +19,11 @@ struct DashboardProbeCommand: ParsableCommand {
     @Option(help: "Page Down presses in the script.") var pages = 8
     @Option(help: "Frame width.") var width = 120
     @Option(help: "Frame height.") var height = 40
+    @Flag(help: "Print every frame's key, view and time on stderr.") var trace = false
 
     func run() throws {
         let report = try DashboardProbe(open: { try global.openStore() }, actor: { try global.actor(in: $0) },
-                                        size: (width, height)).run(scrolls: scrolls, pages: pages)
+                                        size: (width, height), trace: trace).run(scrolls: scrolls, pages: pages)
         try Output.json(report)
     }
 }
@@ -51,6 +52,8 @@ struct DashboardProbe {
     let open: () throws -> CofferStore
     let actor: (CofferStore) throws -> Actor
     let size: (width: Int, height: Int)
+    /// Whether to print every frame on stderr (for profiling a slow one).
+    var trace = false
     let theme = Theme.detect(colorCount: 256, environment: ["LANG": "C.UTF-8"])
 
     /// One open dashboard: its state, engine and screen.
@@ -79,6 +82,20 @@ struct DashboardProbe {
             }
             DashboardView.render(state, into: &buffer, theme: theme)
             if state.status.level == .error { throw CofferError("Dashboard probe: \(state.status.message)") }
+        }
+
+        /// Prints a frame's time on stderr, with the time of its view's page and summary queries
+        /// run again on their own (what a slow frame spends in SQLite).
+        func trace(_ kind: String, _ key: Key, _ ms: Double) throws {
+            let view = state.view
+            var filter = view.range.filter(now: store.now)
+            filter.search = view.search.isEmpty ? nil : view.search
+            let queries = UsageQueries(store), viewer = state.viewer
+            let page = try Bench.median(runs: 3) { _ = try queries.page(view.tab, filter: filter, sort: view.sort, limit: 200, actor: viewer) }
+            let summary = try Bench.median(runs: 3) { _ = try queries.summary(view.tab, filter: filter, actor: viewer) }
+            let line = "\(kind) \(key.name()) · \(view.tab.title), \(view.range.title), \(view.sort.field) \(view.descending ? "desc" : "asc")"
+                + String(format: ": frame %.2f ms; again: page of 200 %.2f ms, summary %.2f ms\n", ms, page, summary)
+            FileHandle.standardError.write(Data(line.utf8))
         }
 
         /// The milliseconds `frame(actions)` took.
@@ -112,7 +129,11 @@ struct DashboardProbe {
         guard rows > 0, usage.state.summary != nil else { throw CofferError("Dashboard probe: the Usage tab shows no records") }
         var frames: [String: [Double]] = [:]
         func press(_ kind: String, _ keys: [Key]) throws {
-            for key in keys { frames[kind, default: []].append(try usage.timed([.key(key)])) }
+            for key in keys {
+                let ms = try usage.timed([.key(key)])
+                frames[kind, default: []].append(ms)
+                if trace { try usage.trace(kind, key, ms) }
+            }
         }
         try press("scroll", Array(repeating: .down, count: scrolls))
         try press("page", Array(repeating: .pageDown, count: pages))
