@@ -92,9 +92,10 @@ struct DashboardProbe {
             filter.search = view.search.isEmpty ? nil : view.search
             let queries = UsageQueries(store), viewer = state.viewer
             let page = try Bench.median(runs: 3) { _ = try queries.page(view.tab, filter: filter, sort: view.sort, limit: 200, actor: viewer) }
+            let small = try Bench.median(runs: 3) { _ = try queries.page(view.tab, filter: filter, sort: view.sort, limit: 50, actor: viewer) }
             let summary = try Bench.median(runs: 3) { _ = try queries.summary(view.tab, filter: filter, actor: viewer) }
             let line = "\(kind) \(key.name()) · \(view.tab.title), \(view.range.title), \(view.sort.field) \(view.descending ? "desc" : "asc")"
-                + String(format: ": frame %.2f ms; again: page of 200 %.2f ms, summary %.2f ms\n", ms, page, summary)
+                + String(format: ": frame %.2f ms; again: page of 200 %.2f ms (of 50: %.2f ms), summary %.2f ms\n", ms, page, small, summary)
             FileHandle.standardError.write(Data(line.utf8))
         }
 
