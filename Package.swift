@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "coffer",
             dependencies: [
-                "CofferCore", "CofferStore", "Dashboard", "CursesTerminal", "TerminalUI",
+                "CofferCore", "CofferStore", "Dashboard", "CursesTerminal", "TerminalUI", "TmuxHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

@@ -39,7 +39,7 @@ public struct UsageQueries: Sendable {
             if tab == .calls || tab == .imports, (filter.search ?? "").isEmpty {
                 return try rolledUp(tab, filter: filter, actor: actor, db: db)
             }
-            if tab == .conversations, filter.from != nil || filter.to != nil, (filter.search ?? "").isEmpty {
+            if tab == .conversations, (filter.search ?? "").isEmpty {
                 return try conversationTotals(filter: filter, actor: actor, db: db)
             }
             let query = try base(tab, filter: filter, actor: actor, db: db)
@@ -132,19 +132,19 @@ public struct UsageQueries: Sendable {
             }
             return query
         case .conversations:
-            return try conversations(filter: filter, actor: actor)
+            return try conversations(filter: filter, actor: actor, db: db)
         }
     }
 
     /// Conversations: all time from the rollup; with dates, aggregated from the charge lines in range (SPEC §7).
-    private func conversations(filter: UsageFilter, actor: Actor) throws -> Query {
+    private func conversations(filter: UsageFilter, actor: Actor, db: Database) throws -> Query {
         var arguments: [(any DatabaseValueConvertible)?] = [actor.workspaceID]
         var conditions: [String] = []
         var tail: [(any DatabaseValueConvertible)?] = []
         let source: String
         if filter.from != nil || filter.to != nil {
             // Whole days from conversation_days, the partial days at either end from the lines.
-            let (days, pieces) = Self.split(from: filter.from, to: filter.to)
+            let (days, pieces) = try Self.split(filter, tab: 1, workspace: actor.workspaceID, db: db)
             var parts: [String] = []
             arguments.removeAll()
             if let days {
@@ -225,10 +225,11 @@ public struct UsageQueries: Sendable {
         return UsageSummary(count: count, messages: 0, credits: credits)
     }
 
-    /// Conversations' summary under dates without a search: sums from the daily totals and the
-    /// partial days' lines; the count of distinct conversations from the daily rollup and those lines.
+    /// Conversations' summary without a search: sums from the daily totals and the partial days'
+    /// lines; the count of distinct conversations from the daily rollup and those lines (all time:
+    /// from the conversations themselves).
     private func conversationTotals(filter: UsageFilter, actor: Actor, db: Database) throws -> UsageSummary {
-        let (days, pieces) = Self.split(from: filter.from, to: filter.to)
+        let (days, pieces) = try Self.split(filter, tab: 1, workspace: actor.workspaceID, db: db)
         let typed = filter.type == nil ? "" : " AND billing_type = ?"
         let type: [(any DatabaseValueConvertible)?] = filter.type.map { [$0] } ?? []
         var messages: Int64 = 0, credits: Int64 = 0
@@ -254,6 +255,12 @@ public struct UsageQueries: Sendable {
                 WHERE u.workspace_id = ? AND u.tab = 1 AND u.created_at >= ? AND u.created_at < ?\(filter.type == nil ? "" : " AND u.billing_type = ?")
                 """)
             arguments += [actor.workspaceID, piece.from, piece.to] + type
+        }
+        // All time: every conversation of the workspace (an index-only count).
+        if filter.from == nil, filter.to == nil, pieces.isEmpty {
+            let count = try Int64.fetchOne(db, sql: "SELECT count(*) FROM conversations WHERE workspace_id = ?\(typed)",
+                                           arguments: StatementArguments([actor.workspaceID] + type)) ?? 0
+            return UsageSummary(count: count, messages: messages, credits: credits)
         }
         // Whole days: each conversation counts on its first day in the range (no DISTINCT over the range).
         var count: Int64 = 0
@@ -284,6 +291,26 @@ public struct UsageQueries: Sendable {
         if lower < firstDay * UTC.day { pieces.append((lower, firstDay * UTC.day)) }
         if lastDay * UTC.day < upper { pieces.append((lastDay * UTC.day, upper)) }
         return ((firstDay, lastDay), pieces)
+    }
+
+    /// `split`, with a partial day counted as whole when the rest of that day holds no line of
+    /// `tab`: typically today, under a range that ends now, whose rollups then serve it instead of
+    /// its lines (thousands of them on a busy day).
+    static func split(_ filter: UsageFilter, tab: Int64, workspace: Int64, db: Database) throws
+        -> (days: (from: Int64, to: Int64)?, pieces: [(from: Int64, to: Int64)]) {
+        var (days, pieces) = split(from: filter.from, to: filter.to)
+        pieces = try pieces.filter { piece in
+            let start = UsageFilter.dayStart(piece.from), day = start / UTC.day
+            guard start == UsageFilter.dayStart(piece.to - 1) else { return true } // spans two days
+            let adjacent = days.map { day == $0.to || day + 1 == $0.from } ?? true
+            guard adjacent, try !Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM usage_events WHERE workspace_id = ? AND tab = ? AND created_at >= ? AND created_at < ?)
+                    OR EXISTS (SELECT 1 FROM usage_events WHERE workspace_id = ? AND tab = ? AND created_at >= ? AND created_at < ?)
+                """, arguments: [workspace, tab, start, piece.from, workspace, tab, piece.to, start + UTC.day])! else { return true }
+            days = days.map { (min($0.from, day), max($0.to, day + 1)) } ?? (day, day + 1)
+            return false
+        }
+        return (days, pieces)
     }
 
     private func range(_ query: inout Query, column: String, _ filter: UsageFilter) {

@@ -95,7 +95,9 @@ struct UsageQueryTests {
         let (_, store, ada, bob, lines) = try Self.fixture()
         let day = UTC.day, base = try UTC.parse("2026-03-01")
         let ranges: [(Timestamp?, Timestamp?)] = [(nil, nil), (base, base + day), (base + day + 3_600 * 11, base + 3 * day + 3_600 * 12),
-                                                   (base + 2 * day, nil), (nil, base + 2 * day), (base + 9 * day, nil)]
+                                                   (base + 2 * day, nil), (nil, base + 2 * day), (base + 9 * day, nil),
+                                                   // a partial day with lines outside the range, and one without (served as whole)
+                                                   (base + day + 3_600 * 11, base + 2 * day + 3_600 * 12), (base + 4 * day + 3_600, base + 5 * day + 3_600 * 11)]
         let types: [String?] = tab == .conversations ? [nil, "message", "image", "video"] : tab == .imports ? [nil, "brand", "product"] : [nil]
         let keys: [String?] = tab == .calls ? [nil, "ci", "zapier"] : [nil]
         let searches: [String?] = tab == .conversations ? [nil, "launch", "c-b", "bob", "zz"] : [nil]

@@ -61,17 +61,18 @@ public final class TmuxSession {
         try run(["capture-pane", "-p", "-t", "0"] + (colors ? ["-e"] : []))
     }
 
-    /// Polls the screen until `predicate` holds, and returns that screen; throws after `timeout`.
+    /// Polls the screen every `interval` until `predicate` holds, and returns that screen; throws after `timeout`.
     @discardableResult
-    public func waitUntil(timeout: Duration = .seconds(10), colors: Bool = false, _ what: String = "condition",
-                          _ predicate: (String) throws -> Bool) throws -> String {
+    public func waitUntil(timeout: Duration = .seconds(10), interval: Duration = .milliseconds(50), colors: Bool = false,
+                          _ what: String = "condition", _ predicate: (String) throws -> Bool) throws -> String {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var screen = ""
         while clock.now < deadline {
             screen = try capture(colors: colors)
             if try predicate(screen) { return screen }
-            usleep(50_000)
+            let (seconds, attoseconds) = interval.components
+            usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
         }
         throw TmuxError(description: "timed out after \(timeout) waiting for \(what); screen:\n\(screen)")
     }
