@@ -142,6 +142,13 @@ public final class CursesTerminal {
     /// frame on screen. Ctrl-L also repaints the whole screen, whatever the handler does with it.
     public static func run(options: Options = Options(), tick: Duration = .milliseconds(250),
                            _ handler: (Event, inout Buffer, Theme) -> Bool) throws {
+        try run(options: options, wait: { tick }, handler)
+    }
+
+    /// ``run(options:tick:_:)`` with a wait asked for before each event: a loop with work under
+    /// way elsewhere asks for a short one, so what arrives is shown at once, and idles otherwise.
+    public static func run(options: Options = Options(), wait: () -> Duration,
+                           _ handler: (Event, inout Buffer, Theme) -> Bool) throws {
         let terminal = try CursesTerminal(options: options)
         defer { terminal.stop() }
         var event = Event.resize(width: terminal.width, height: terminal.height)
@@ -155,7 +162,7 @@ public final class CursesTerminal {
                 terminal.present(buffer)
                 shown = buffer
             }
-            event = terminal.nextEvent(timeout: tick)
+            event = terminal.nextEvent(timeout: wait())
         }
     }
 

@@ -11,7 +11,10 @@ public enum DashboardAction: Sendable {
     case tick(Timestamp)
     case billingLoaded(BillingSnapshot)
     case membersLoaded([MemberView])
-    case usageLoaded(UsageView, UsagePage, UsageSummary)
+    /// A page of records, with its totals or (nil) before them.
+    case usageLoaded(UsageView, UsagePage, UsageSummary?)
+    /// The totals of a view whose page came first.
+    case summaryLoaded(UsageView, UsageSummary)
     /// The next page of the same view, to append.
     case usageMoreLoaded(UsageView, UsagePage)
     case detailLoaded(String, [ChargeLine])

@@ -13,6 +13,7 @@ public final class DashboardEngine: @unchecked Sendable {
     private var inbox: [DashboardAction] = []
     private var token: String?
     private var polling = false
+    private var underWay = 0
 
     /// An engine over `store`, acting as `viewer`.
     public init(store: CofferStore, viewer: Actor) {
@@ -27,15 +28,23 @@ public final class DashboardEngine: @unchecked Sendable {
                 guard lock.withLock({ !polling }) else { continue } // one poll at a time
                 lock.withLock { polling = true }
             }
+            lock.withLock { underWay += 1 }
             queue.async { [self] in
                 let action = run(effect)
                 lock.withLock {
                     if effect == .pollChanges { polling = false }
                     if let action { inbox.append(action) }
+                    underWay -= 1
                 }
             }
         }
     }
+
+    /// True while effects are under way or answers wait to be drained: the UI loop should look again soon.
+    public var isBusy: Bool { lock.withLock { underWay > 0 || !inbox.isEmpty } }
+
+    /// Hands an answer over before its effect has finished (a page before its totals).
+    private func deliver(_ action: DashboardAction) { lock.withLock { inbox.append(action) } }
 
     /// The actions that arrived since the last call.
     public func drain() -> [DashboardAction] {
@@ -75,8 +84,8 @@ public final class DashboardEngine: @unchecked Sendable {
             let queries = UsageQueries(store)
             var rows = UsageState.pageSize
             if case .refreshUsage(_, let shown) = effect { rows = shown }
-            let page = try queries.page(view.tab, filter: filter, sort: view.sort, limit: rows, actor: viewer)
-            return .usageLoaded(view, page, try queries.summary(view.tab, filter: filter, actor: viewer))
+            deliver(.usageLoaded(view, try queries.page(view.tab, filter: filter, sort: view.sort, limit: rows, actor: viewer), nil))
+            return .summaryLoaded(view, try queries.summary(view.tab, filter: filter, actor: viewer))
         case .loadMoreUsage(let view, let cursor):
             let page = try UsageQueries(store).page(view.tab, filter: view.filter(now: store.now), sort: view.sort, after: cursor,
                                                     limit: UsageState.pageSize, actor: viewer)

@@ -113,7 +113,7 @@ func move(_ command: DashboardCommand, _ state: inout DashboardState, by rows: I
     table.select(target, rowCount: count, pageSize: page)
     if team { state.team.table = table; return [] }
     state.usage.table = table
-    guard let next = state.usage.next, !state.usage.fetchingMore, count - table.selected <= 2 * page else { return [] }
+    guard let next = state.usage.next, !state.usage.fetchingMore, count - table.selected <= page else { return [] }
     state.usage.fetchingMore = true
     return [.loadMoreUsage(state.usage.view, next)]
 }

@@ -20,6 +20,8 @@ public func reduce(_ state: inout DashboardState, _ action: DashboardAction) -> 
         if key == .escape { return state.backOut() }
         guard let command = DashboardKeys.keymap(for: state.tab).action(for: key) else { return [] }
         return run(command, &state)
+    case .usageLoaded(_, _, nil):
+        return arrived(action, &state) // the page before its totals: still loading
     default:
         state.loading = max(0, state.loading - 1)
         return arrived(action, &state)
@@ -41,8 +43,10 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
         guard view == state.usage.view else { return [] } // a stale answer
         state.usage.rows = page.rows
         state.usage.next = page.next
-        state.usage.summary = summary
+        if let summary { state.usage.summary = summary }
         state.usage.table.select(state.usage.table.selected, rowCount: page.rows.count, pageSize: state.usagePageSize)
+    case .summaryLoaded(let view, let summary):
+        if view == state.usage.view { state.usage.summary = summary }
     case .usageMoreLoaded(let view, let page):
         state.usage.fetchingMore = false
         guard view == state.usage.view, state.usage.rows != nil else { return [] }

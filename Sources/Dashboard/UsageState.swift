@@ -119,5 +119,5 @@ public struct UsageState: Sendable, Equatable {
     public var table = TableState()
 
     /// Rows fetched per page.
-    public static let pageSize = 200
+    public static let pageSize = 100
 }

@@ -25,19 +25,26 @@ enum DashboardRunner {
         let engine = DashboardEngine(store: store, viewer: viewer)
         engine.perform(reduce(&state, .tick(store.now)) + reduce(&state, .changed))
         var frame: Buffer? // the last frame drawn: an idle tick (nothing arrived) reuses it instead of rendering
-        try CursesTerminal.run(options: .init(mouse: mouse), tick: .milliseconds(250)) { event, buffer, theme in
+        var polled = ContinuousClock.now
+        // While effects are under way the loop looks every 5 ms, so an answer is on screen at once;
+        // otherwise it sleeps until a key or the next poll for changes (every 250 ms).
+        try CursesTerminal.run(options: .init(mouse: mouse), wait: { engine.isBusy ? .milliseconds(5) : .milliseconds(250) }) { event, buffer, theme in
+            var effects: [DashboardEffect] = []
+            if event == .tick, ContinuousClock.now - polled >= .milliseconds(250) {
+                polled = ContinuousClock.now
+                effects += reduce(&state, .tick(store.now))
+            }
             let arrived = engine.drain()
             if event == .tick, arrived.isEmpty, let frame, frame.width == buffer.width, frame.height == buffer.height {
-                engine.perform(reduce(&state, .tick(store.now)))
+                engine.perform(effects)
                 buffer = frame
                 return true
             }
-            var effects: [DashboardEffect] = []
             switch event {
             case .key(let key): effects += reduce(&state, .key(key))
             case .mouse(let mouse): effects += reduce(&state, .mouse(mouse))
             case .resize(let width, let height): effects += reduce(&state, .resize(Size(width: width, height: height)))
-            case .tick: effects += reduce(&state, .tick(store.now))
+            case .tick: break
             }
             for action in arrived + engine.drain() { effects += reduce(&state, action) }
             engine.perform(effects)

@@ -244,6 +244,20 @@ struct ReducerTests {
         #expect(state.modal == nil)
     }
 
+    @Test("The page shows before its totals: loading lasts until the summary arrives; a stale summary is dropped")
+    func pageBeforeSummary() {
+        var state = F.loaded(F.owner, tab: .usage)
+        _ = reduce(&state, .key(.char("S")))
+        #expect(state.loading == 1)
+        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: nil), nil))
+        #expect(state.usage.rows?.count == 30 && state.usage.summary == nil && state.loading == 1)
+        _ = reduce(&state, .summaryLoaded(UsageView(), UsageSummary(count: 9, messages: 0, credits: 0)))
+        #expect(state.usage.summary == nil && state.loading == 0, "another view's totals are stale")
+        _ = reduce(&state, .key(.char("S")))
+        _ = reduce(&state, .summaryLoaded(state.usage.view, UsageSummary(count: 30, messages: 0, credits: 0)))
+        #expect(state.usage.summary?.count == 30)
+    }
+
     @Test("SPEC §7: the workspace switcher moves the viewer and resets filters")
     func workspaces() {
         var state = F.loaded(F.owner, tab: .usage)

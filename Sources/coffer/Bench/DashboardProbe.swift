@@ -87,14 +87,13 @@ struct DashboardProbe {
         /// Prints a frame's time on stderr, with the time of its view's page and summary queries
         /// run again on their own (what a slow frame spends in SQLite).
         func trace(_ kind: String, _ key: Key, _ ms: Double) throws {
-            let view = state.view
-            var filter = view.range.filter(now: store.now)
-            filter.search = view.search.isEmpty ? nil : view.search
+            let view = state.usage.view
+            let filter = view.filter(now: store.now)
             let queries = UsageQueries(store), viewer = state.viewer
             let page = try Bench.median(runs: 3) { _ = try queries.page(view.tab, filter: filter, sort: view.sort, limit: 200, actor: viewer) }
             let small = try Bench.median(runs: 3) { _ = try queries.page(view.tab, filter: filter, sort: view.sort, limit: 50, actor: viewer) }
             let summary = try Bench.median(runs: 3) { _ = try queries.summary(view.tab, filter: filter, actor: viewer) }
-            let line = "\(kind) \(key.name()) · \(view.tab.title), \(view.range.title), \(view.sort.field) \(view.descending ? "desc" : "asc")"
+            let line = "\(kind) \(key.name()) · \(view.tab.title), \(view.window.title(now: store.now)), \(view.sort.field) \(view.descending ? "desc" : "asc")"
                 + String(format: ": frame %.2f ms; again: page of 200 %.2f ms (of 50: %.2f ms), summary %.2f ms\n", ms, page, small, summary)
             FileHandle.standardError.write(Data(line.utf8))
         }
@@ -114,7 +113,7 @@ struct DashboardProbe {
         let begin = DispatchTime.now().uptimeNanoseconds
         let store = try open()
         let session = Session(store: store, viewer: try actor(store), size: size, theme: theme)
-        try session.frame([.tick])
+        try session.frame([.tick(store.now), .changed])
         return (session, Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
     }
 
@@ -126,8 +125,8 @@ struct DashboardProbe {
         try billing.store.close()
         let (usage, opened) = try start()
         let firstUsage = try opened + usage.timed([.key(.char("3"))])
-        let rows = usage.state.page?.rows.count ?? 0
-        guard rows > 0, usage.state.summary != nil else { throw CofferError("Dashboard probe: the Usage tab shows no records") }
+        let rows = usage.state.usage.rows?.count ?? 0
+        guard rows > 0, usage.state.usage.summary != nil else { throw CofferError("Dashboard probe: the Usage tab shows no records") }
         var frames: [String: [Double]] = [:]
         func press(_ kind: String, _ keys: [Key]) throws {
             for key in keys {
@@ -139,15 +138,16 @@ struct DashboardProbe {
         try press("scroll", Array(repeating: .down, count: scrolls))
         try press("page", Array(repeating: .pageDown, count: pages))
         try press("sort", Array(repeating: .char("s"), count: UsageTab.conversations.sortFields.count))
-        try press("range", [.char("["), .char("]"), .char("]"), .char("]"), .char("["), .char("[")])
+        // Step a period back twice and forward twice, then pick Last 3 months and Last 7 days from the list.
+        try press("range", [.char("["), .char("["), .char("]"), .char("]"), .char("d"), .down, .enter, .char("d"), .up, .up, .enter])
         try press("type", [.char("/")] + "Roadmap".map { .char($0) })
         try press("search", [.enter, .escape]) // runs the search, then clears it
         for _ in UsageTab.allCases {
             try press("tab", [.right])
-            try press("sort", Array(repeating: .char("s"), count: usage.state.view.tab.sortFields.count))
+            try press("sort", Array(repeating: .char("s"), count: usage.state.usage.view.tab.sortFields.count))
             try press("scroll", Array(repeating: .down, count: 3))
         }
-        for _ in 0..<5 { frames["tick", default: []].append(try usage.timed([.tick])) }
+        for _ in 0..<5 { frames["tick", default: []].append(try usage.timed([.tick(usage.store.now)])) }
         try usage.store.close()
         let memory = ProcessMemory.status(of: getpid())
         return DashboardProbeReport(firstFrame: first, firstUsageFrame: firstUsage, frames: frames, usageRows: rows,
