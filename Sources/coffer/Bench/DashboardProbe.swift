@@ -35,8 +35,10 @@ struct DashboardProbeReport: Codable {
     /// From opening the store again to a rendered Usage tab with its first page: the Billing frame,
     /// then "3" pressed at once.
     var firstUsageFrame: Double
-    /// Every keystroke's frame time, by kind ("scroll", "page", "sort", …).
+    /// Every keystroke's time to its data on screen, by kind ("scroll", "page", "sort", …).
     var frames: [String: [Double]]
+    /// Every keystroke's time to the frame drawn at once (queries run off the UI loop meanwhile).
+    var responses: [Double]
     /// Rows on the Usage tab's first page (the frames showed real data).
     var usageRows: Int
     /// Peak resident memory of the process (VmHWM).
@@ -72,16 +74,24 @@ struct DashboardProbe {
             self.theme = theme
         }
 
-        /// Reduces `actions` in order, runs their effects until none is left, renders once.
-        func frame(_ actions: [DashboardAction]) throws {
-            var effects = actions.flatMap { reduce(&state, $0) }
-            while !effects.isEmpty {
-                engine.perform(effects)
+        /// Reduces `actions` in order and renders the frame the key shows at once (a loading state
+        /// while effects run off the loop); then runs every effect to completion and renders again.
+        /// Returns the milliseconds to that first frame.
+        @discardableResult
+        func frame(_ actions: [DashboardAction]) throws -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            engine.perform(actions.flatMap { reduce(&state, $0) })
+            DashboardView.render(state, into: &buffer, theme: theme)
+            let response = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            while true {
                 engine.wait()
-                effects = engine.drain().flatMap { reduce(&state, $0) }
+                let answers = engine.drain()
+                if answers.isEmpty { break }
+                engine.perform(answers.flatMap { reduce(&state, $0) })
             }
             DashboardView.render(state, into: &buffer, theme: theme)
             if state.status.level == .error { throw CofferError("Dashboard probe: \(state.status.message)") }
+            return response
         }
 
         /// Prints a frame's time on stderr, with the time of its view's page and summary queries
@@ -98,11 +108,11 @@ struct DashboardProbe {
             FileHandle.standardError.write(Data(line.utf8))
         }
 
-        /// The milliseconds `frame(actions)` took.
-        func timed(_ actions: [DashboardAction]) throws -> Double {
+        /// The milliseconds `frame(actions)` took to its data, and to the frame drawn at once.
+        func timed(_ actions: [DashboardAction]) throws -> (data: Double, response: Double) {
             let start = DispatchTime.now().uptimeNanoseconds
-            try frame(actions)
-            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            let response = try frame(actions)
+            return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6, response)
         }
     }
 
@@ -124,14 +134,15 @@ struct DashboardProbe {
         guard billing.state.billing != nil else { throw CofferError("Dashboard probe: the Billing tab shows no figures") }
         try billing.store.close()
         let (usage, opened) = try start()
-        let firstUsage = try opened + usage.timed([.key(.char("3"))])
+        let firstUsage = try opened + usage.timed([.key(.char("3"))]).data
         let rows = usage.state.usage.rows?.count ?? 0
         guard rows > 0, usage.state.usage.summary != nil else { throw CofferError("Dashboard probe: the Usage tab shows no records") }
-        var frames: [String: [Double]] = [:]
+        var frames: [String: [Double]] = [:], responses: [Double] = []
         func press(_ kind: String, _ keys: [Key]) throws {
             for key in keys {
-                let ms = try usage.timed([.key(key)])
+                let (ms, response) = try usage.timed([.key(key)])
                 frames[kind, default: []].append(ms)
+                responses.append(response)
                 if trace { try usage.trace(kind, key, ms) }
             }
         }
@@ -147,10 +158,10 @@ struct DashboardProbe {
             try press("sort", Array(repeating: .char("s"), count: usage.state.usage.view.tab.sortFields.count))
             try press("scroll", Array(repeating: .down, count: 3))
         }
-        for _ in 0..<5 { frames["tick", default: []].append(try usage.timed([.tick(usage.store.now)])) }
+        for _ in 0..<5 { frames["tick", default: []].append(try usage.timed([.tick(usage.store.now)]).data) }
         try usage.store.close()
         let memory = ProcessMemory.status(of: getpid())
-        return DashboardProbeReport(firstFrame: first, firstUsageFrame: firstUsage, frames: frames, usageRows: rows,
+        return DashboardProbeReport(firstFrame: first, firstUsageFrame: firstUsage, frames: frames, responses: responses, usageRows: rows,
                                     peakResidentKiB: memory?.peakKiB ?? 0, residentKiB: memory?.residentKiB ?? 0)
     }
 }
