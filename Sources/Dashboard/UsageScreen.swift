@@ -14,7 +14,7 @@ struct UsageColumns {
         switch tab {
         case .conversations:
             return [TableColumn("Conversation ID", width: .flex(min: 10), priority: 3), TableColumn("Title", width: .flex(min: 10)),
-                    TableColumn("Messages", width: .fixed(9), alignment: .right), credits] + user
+                    TableColumn("Messages", width: .fixed(10), alignment: .right), credits] + user
                 + [TableColumn("Type", width: .fixed(8), priority: 2), TableColumn("Updated At", width: .fixed(16), priority: 1)]
         case .calls:
             return [TableColumn("Call ID", width: .flex(min: 8)), TableColumn("API Key Name", width: .flex(min: 8)), credits] + user

@@ -58,6 +58,24 @@ struct ScreenTests {
         #expect(F.render(member, width: 120, height: 40).contains("Only the primary owner can change the subscription"))
     }
 
+    @Test("Sort: the sorted column's header carries the marker, for every sort of every records tab, at 120 and 80 columns")
+    func sortMarker() {
+        for tab in UsageTab.allCases {
+            for field in tab.sortFields.indices {
+                for descending in [true, false] {
+                    var state = F.loaded(F.owner, tab: .usage)
+                    state.usage.view = UsageView(tab: tab)
+                    state.usage.view.sortField = field
+                    state.usage.view.descending = descending
+                    for width in [120, 80] {
+                        let header = F.render(state, width: width, height: 30).split(separator: "\n")[5]
+                        #expect(header.contains(descending ? "▼" : "▲"), "\(tab) \(tab.sortFields[field]) \(width): \(header)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("Team: every column of SPEC §9, Pending for invitations, the bulk bar; members see why they cannot manage")
     func team() {
         let screen = F.render(F.loaded(F.owner, tab: .team), width: 120, height: 40)
