@@ -40,26 +40,37 @@ public struct Usage: Sendable {
         var reader = LineReader(handle: handle, maxLineBytes: 1 << 20)
         var batch: [(Int, Result<UsageRequest, CofferError>)] = []
         func flush() throws {
-            guard !batch.isEmpty else { return }
+            guard let first = batch.first?.0 else { return }
             let lines = batch
             batch.removeAll(keepingCapacity: true)
-            try store.write { tx in
-                let engine = ConsumptionEngine(tx: tx)
-                for (number, parsed) in lines {
-                    switch parsed {
-                    case .failure(let error): report.rejected.append((number, error.message))
-                    case .success(let request):
-                        do {
-                            let result = try engine.recordInBatch(actor: actor, request: request, at: tx.now)
-                            if result.duplicate { report.duplicates += 1 } else { report.inserted += 1 }
-                        } catch let failure as ConsumptionEngine.FailedAfterRecharge {
-                            report.rejected.append((number, failure.error.message)) // what the recharge did stands (R36)
-                        } catch let error as CofferError {
-                            report.rejected.append((number, error.message))
+            var applied = ImportReport()
+            do {
+                try store.write { tx in
+                    applied = ImportReport()
+                    let engine = ConsumptionEngine(tx: tx)
+                    for (number, parsed) in lines {
+                        switch parsed {
+                        case .failure(let error): applied.rejected.append((number, error.message))
+                        case .success(let request):
+                            do {
+                                let result = try engine.recordInBatch(actor: actor, request: request, at: tx.now)
+                                if result.duplicate { applied.duplicates += 1 } else { applied.inserted += 1 }
+                            } catch let failure as ConsumptionEngine.FailedAfterRecharge {
+                                applied.rejected.append((number, failure.error.message)) // what the recharge did stands (R36)
+                            } catch let error as CofferError {
+                                applied.rejected.append((number, error.message))
+                            }
                         }
                     }
                 }
+            } catch let error as CofferError where report != ImportReport() {
+                // Earlier batches were committed: say so, and how to finish (the import is idempotent, R33).
+                throw CofferError("Stopped at line \(first): \(error.message). Lines 1–\(first - 1) stand (inserted \(report.inserted), "
+                                  + "duplicate \(report.duplicates), rejected \(report.rejected.count)): import the same file again to finish")
             }
+            report.inserted += applied.inserted
+            report.duplicates += applied.duplicates
+            report.rejected += applied.rejected
         }
         while let (number, line) = try reader.next() {
             switch line {
