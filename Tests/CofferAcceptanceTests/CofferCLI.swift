@@ -7,6 +7,8 @@ final class CofferCLI: @unchecked Sendable {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// The signal that ended the process (SIGKILL, or a trap's SIGILL/SIGTRAP), if one did.
+        var signal: Int32? = nil
     }
 
     let folder: URL
@@ -58,7 +60,8 @@ final class CofferCLI: @unchecked Sendable {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self),
+                      signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 
     /// The team pool's credit balance as `coffer balance --json` reports it.
