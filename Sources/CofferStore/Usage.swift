@@ -34,7 +34,11 @@ public struct Usage: Sendable {
     /// Imports a JSONL file: each valid line applied exactly once, many per transaction; a bad
     /// line is rejected with its number and reason and leaves nothing half-applied.
     public func importFile(actor: Actor, path: String, batchSize: Int = 2_000) throws -> ImportReport {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CofferError("Cannot read \(path)") }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
+            throw CofferError("Cannot read \(CofferError.quote(path, limit: 200))\(isFolder.boolValue ? ": it is a folder" : "")")
+        }
         defer { try? handle.close() }
         var report = ImportReport()
         var reader = LineReader(handle: handle, maxLineBytes: 1 << 20)
@@ -72,7 +76,10 @@ public struct Usage: Sendable {
             report.duplicates += applied.duplicates
             report.rejected += applied.rejected
         }
-        while let (number, line) = try reader.next() {
+        func nextLine() throws -> (Int, Result<String, CofferError>)? {
+            do { return try reader.next() } catch { throw CofferError("Cannot read \(CofferError.quote(path, limit: 200)): \(error.localizedDescription)") }
+        }
+        while let (number, line) = try nextLine() {
             switch line {
             case .failure(let error): batch.append((number, .failure(error)))
             case .success(let text):
