@@ -14,6 +14,8 @@ final class CofferCLI: @unchecked Sendable {
     let folder: URL
     let database: String
     var environment: [String: String]
+    /// Whether this CLI made the folder (and removes it when done).
+    private let ownsFolder: Bool
 
     /// The built binary: beside the test bundle, or in the package's `.build/debug`.
     static let binary: String = {
@@ -33,9 +35,18 @@ final class CofferCLI: @unchecked Sendable {
         environment["XDG_DATA_HOME"] = folder.path
         if let now { environment["COFFER_NOW"] = now }
         self.environment = environment
+        ownsFolder = true
     }
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
+    /// Another CLI on the same folder and database (its environment can differ).
+    init(sharing other: CofferCLI) {
+        folder = other.folder
+        database = other.database
+        environment = other.environment
+        ownsFolder = false
+    }
+
+    deinit { if ownsFolder { try? FileManager.default.removeItem(at: folder) } }
 
     /// Runs `coffer ARGS…` and waits for it.
     @discardableResult
