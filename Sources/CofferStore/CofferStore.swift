@@ -31,8 +31,10 @@ public final class CofferStore: Sendable {
     /// Refuses, with a one-line error and without changing the file: a file that is not a
     /// database, another application's database, a corrupt file, one written by a newer Coffer,
     /// or a ledger sealed with a different `COFFER_LEDGER_KEY`. `trace`, when given, sees every
-    /// statement with its arguments (the benchmark's baselines replay them).
-    public init(path: String, catalog: Catalog, ledgerKey: String? = nil, create: Bool = true,
+    /// statement with its arguments (the benchmark's baselines replay them). `maxPages` caps the
+    /// file (`PRAGMA max_page_count`): past it a write is refused as on a full disk. `readOnly`
+    /// opens the file without ever writing to it (`coffer check`).
+    public init(path: String, catalog: Catalog, ledgerKey: String? = nil, create: Bool = true, readOnly: Bool = false, maxPages: Int? = nil,
                 gateway: any PaymentGateway = SandboxGateway(), warn: @escaping @Sendable (String) -> Void = { _ in },
                 trace: (@Sendable (String) -> Void)? = nil, clock: @escaping @Sendable () -> Timestamp) throws {
         self.path = path
@@ -54,13 +56,18 @@ public final class CofferStore: Sendable {
                 throw CofferError("Cannot create \(path): the folder \(folderPath) is read-only")
             }
         }
-        isReadOnly = exists && (!FilePermissions.isWritable(path) || !FilePermissions.isWritable(folderPath))
+        isReadOnly = exists && (readOnly || !FilePermissions.isWritable(path) || !FilePermissions.isWritable(folderPath))
         do {
             if exists { try Self.preflight(path: path) }
             var config = Configuration()
             config.busyMode = .timeout(Self.busyTimeout)
             config.readonly = isReadOnly
             config.label = "coffer"
+            // Check each page's cells as it is read, so a corrupt page is an error, not garbage (SPEC §10).
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA cell_size_check = ON") }
+            if let maxPages {
+                config.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(maxPages)") }
+            }
             if let trace {
                 // For `coffer bench`: every statement, with its arguments, so a baseline can replay it.
                 config.publicStatementArguments = true

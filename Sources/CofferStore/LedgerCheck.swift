@@ -34,7 +34,10 @@ public struct LedgerCheck: Sendable {
             }
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             if integrity != ["ok"] {
+                // A damaged file: the other invariants cannot be read from it safely.
                 violations += integrity.prefix(limit).map { "integrity_check: \($0)" }
+                violations.append("the file is corrupt: restore it from a backup")
+                return CheckReport(violations: violations, entries: 0, accounts: 0, grants: 0, head: "")
             }
             add(try Row.fetchAll(db, sql: """
                 SELECT e.id, e.asset, f.asset AS from_asset, t.asset AS to_asset FROM entries e
@@ -89,13 +92,13 @@ public struct LedgerCheck: Sendable {
             FROM entries ORDER BY id
             """)
         while let row = try cursor.next() {
-            let fields = EntryFields(id: row[0], batch: row[1], asset: row[2], from: row[3], to: row[4], amount: row[5],
-                                     grant: row[6], kind: row[7], usage: row[8], createdAt: row[9])
-            let storedPrevious = [UInt8](row[10] as Data)
-            let stored = [UInt8](row[11] as Data)
             func report(_ text: String) {
                 broken += 1
                 if broken <= limit { violations.append(text) }
+            }
+            guard let fields = EntryFields(row: row), let storedPrevious = row.bytes(10), let stored = row.bytes(11) else {
+                report("hash chain: entry \(row.int(0).map(String.init) ?? "?") (after \(expectedID - 1)) has a missing or mistyped field")
+                continue
             }
             if fields.id != expectedID { report("hash chain: entry \(expectedID) is missing (next is \(fields.id))") }
             if storedPrevious != previous { report("hash chain: entry \(fields.id) does not follow the entry before it") }
@@ -114,4 +117,27 @@ public struct LedgerCheck: Sendable {
         }
         return expectedID == 1 ? "" : previous.hex
     }
+}
+
+extension EntryFields {
+    /// The fields of an `entries` row, or nil when one is NULL or of the wrong type (a file
+    /// edited behind Coffer's back must be reported by `check`, never trap it).
+    init?(row: Row) {
+        guard let id = row.int(0), let batch = row.int(1), let asset = row.text(2), let from = row.int(3),
+              let to = row.int(4), let amount = row.int(5), let kind = row.text(7), let createdAt = row.int(9),
+              row.hasNull(6) || row.int(6) != nil, row.hasNull(8) || row.int(8) != nil else { return nil }
+        self.init(id: id, batch: batch, asset: asset, from: from, to: to, amount: amount, grant: row.int(6), kind: kind,
+                  usage: row.int(8), createdAt: createdAt)
+    }
+}
+
+extension Row {
+    /// The column's value if it is stored as an integer.
+    func int(_ index: Int) -> Int64? { self[index] as (any DatabaseValueConvertible)? as? Int64 }
+    /// The column's value if it is stored as text.
+    func text(_ index: Int) -> String? { self[index] as (any DatabaseValueConvertible)? as? String }
+    /// The column's bytes if it is stored as a blob.
+    func bytes(_ index: Int) -> [UInt8]? { (self[index] as (any DatabaseValueConvertible)? as? Data).map { [UInt8]($0) } }
+    /// Whether the column is NULL.
+    func hasNull(_ index: Int) -> Bool { (self[index] as DatabaseValue).isNull }
 }

@@ -1,4 +1,5 @@
 import CofferCore
+import Foundation
 
 /// A card saved with the gateway: a token to charge and the last four digits to show.
 public struct SavedCard: Sendable, Equatable {
@@ -32,9 +33,22 @@ public protocol PaymentGateway: Sendable {
 /// `4242424242424242` succeeds; `4000000000000002` is declined and cannot be saved;
 /// `4000000000000341` can be saved but every charge on it fails. Any other number that
 /// passes the Luhn check behaves like 4242.
+///
+/// With a `journal` file the sandbox remembers charges across processes the way a real
+/// gateway does: a charge whose idempotency key it has seen returns the first outcome and
+/// charges nothing (a `replay` line). `dieAfterCharge` is fault injection: the process is
+/// SIGKILLed right after the gateway has charged, before the command's transaction commits.
 public struct SandboxGateway: PaymentGateway {
-    /// A sandbox gateway.
-    public init() {}
+    /// The journal file (JSON lines), or nil for a sandbox without memory.
+    public let journal: String?
+    /// Whether to die between charge and commit.
+    public let dieAfterCharge: Bool
+
+    /// A sandbox gateway, optionally remembering charges in `journal`.
+    public init(journal: String? = nil, dieAfterCharge: Bool = false) {
+        self.journal = journal
+        self.dieAfterCharge = dieAfterCharge
+    }
 
     public func saveCard(number raw: String) throws -> SavedCard {
         let digits = raw.filter { $0 != " " && $0 != "-" }
@@ -47,10 +61,18 @@ public struct SandboxGateway: PaymentGateway {
     }
 
     public func charge(_ request: ChargeRequest) -> ChargeOutcome {
-        guard request.cardToken.hasPrefix("sandbox_pays_") else {
-            return .failed(reason: "Your card was declined")
+        if let journal, let first = SandboxJournal.outcome(of: request.idempotencyKey, in: journal) {
+            SandboxJournal.append(["event": "replay", "key": request.idempotencyKey], to: journal)
+            return first
         }
-        return .paid
+        let outcome: ChargeOutcome = request.cardToken.hasPrefix("sandbox_pays_") ? .paid : .failed(reason: "Your card was declined")
+        if let journal {
+            var line = ["event": "charge", "key": request.idempotencyKey, "cents": String(request.amountCents)]
+            if case .failed(let reason) = outcome { line["failure"] = reason }
+            SandboxJournal.append(line, to: journal)
+        }
+        if dieAfterCharge { kill(getpid(), SIGKILL) }
+        return outcome
     }
 
     /// The Luhn checksum of a card number.
@@ -62,5 +84,31 @@ public struct SandboxGateway: PaymentGateway {
             sum += digit
         }
         return sum % 10 == 0
+    }
+}
+
+/// The sandbox's memory of charges: one JSON object per line, appended atomically.
+enum SandboxJournal {
+    /// The outcome of the first charge recorded under `key`, if any.
+    static func outcome(of key: String, in path: String) -> ChargeOutcome? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        for line in data.split(separator: 0x0A) {
+            guard let object = try? JSONDecoder().decode([String: String].self, from: Data(line)),
+                  object["event"] == "charge", object["key"] == key else { continue }
+            return object["failure"].map { .failed(reason: $0) } ?? .paid
+        }
+        return nil
+    }
+
+    /// Appends one line with a single `write` on an `O_APPEND` descriptor (safe across processes).
+    static func append(_ object: [String: String], to path: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard var line = try? encoder.encode(object) else { return }
+        line.append(0x0A)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     }
 }

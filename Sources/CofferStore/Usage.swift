@@ -34,34 +34,52 @@ public struct Usage: Sendable {
     /// Imports a JSONL file: each valid line applied exactly once, many per transaction; a bad
     /// line is rejected with its number and reason and leaves nothing half-applied.
     public func importFile(actor: Actor, path: String, batchSize: Int = 2_000) throws -> ImportReport {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CofferError("Cannot read \(path)") }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
+            throw CofferError("Cannot read \(CofferError.quote(path, limit: 200))\(isFolder.boolValue ? ": it is a folder" : "")")
+        }
         defer { try? handle.close() }
         var report = ImportReport()
         var reader = LineReader(handle: handle, maxLineBytes: 1 << 20)
         var batch: [(Int, Result<UsageRequest, CofferError>)] = []
         func flush() throws {
-            guard !batch.isEmpty else { return }
+            guard let first = batch.first?.0 else { return }
             let lines = batch
             batch.removeAll(keepingCapacity: true)
-            try store.write { tx in
-                let engine = ConsumptionEngine(tx: tx)
-                for (number, parsed) in lines {
-                    switch parsed {
-                    case .failure(let error): report.rejected.append((number, error.message))
-                    case .success(let request):
-                        do {
-                            let result = try engine.recordInBatch(actor: actor, request: request, at: tx.now)
-                            if result.duplicate { report.duplicates += 1 } else { report.inserted += 1 }
-                        } catch let failure as ConsumptionEngine.FailedAfterRecharge {
-                            report.rejected.append((number, failure.error.message)) // what the recharge did stands (R36)
-                        } catch let error as CofferError {
-                            report.rejected.append((number, error.message))
+            var applied = ImportReport()
+            do {
+                try store.write { tx in
+                    applied = ImportReport()
+                    let engine = ConsumptionEngine(tx: tx)
+                    for (number, parsed) in lines {
+                        switch parsed {
+                        case .failure(let error): applied.rejected.append((number, error.message))
+                        case .success(let request):
+                            do {
+                                let result = try engine.recordInBatch(actor: actor, request: request, at: tx.now)
+                                if result.duplicate { applied.duplicates += 1 } else { applied.inserted += 1 }
+                            } catch let failure as ConsumptionEngine.FailedAfterRecharge {
+                                applied.rejected.append((number, failure.error.message)) // what the recharge did stands (R36)
+                            } catch let error as CofferError {
+                                applied.rejected.append((number, error.message))
+                            }
                         }
                     }
                 }
+            } catch let error as CofferError where report != ImportReport() {
+                // Earlier batches were committed: say so, and how to finish (the import is idempotent, R33).
+                throw CofferError("Stopped at line \(first): \(error.message). Lines 1–\(first - 1) stand (inserted \(report.inserted), "
+                                  + "duplicate \(report.duplicates), rejected \(report.rejected.count)): import the same file again to finish")
             }
+            report.inserted += applied.inserted
+            report.duplicates += applied.duplicates
+            report.rejected += applied.rejected
         }
-        while let (number, line) = try reader.next() {
+        func nextLine() throws -> (Int, Result<String, CofferError>)? {
+            do { return try reader.next() } catch { throw CofferError("Cannot read \(CofferError.quote(path, limit: 200)): \(error.localizedDescription)") }
+        }
+        while let (number, line) = try nextLine() {
             switch line {
             case .failure(let error): batch.append((number, .failure(error)))
             case .success(let text):
@@ -121,72 +139,5 @@ struct LineReader {
         number += 1
         guard let text = String(data: Data(bytes), encoding: .utf8) else { return (number, .failure(CofferError("not valid UTF-8"))) }
         return (number, .success(text))
-    }
-}
-
-/// One line of an import file: a JSON object with the fields of `consume` (amounts as strings
-/// or whole numbers, never floating point, R1).
-enum ImportLine {
-    static let fields: Set<String> = ["id", "service", "quantity", "credits", "for", "conversation", "title", "type",
-                                      "api_key", "call", "task", "import_type", "url", "workspace"]
-
-    static func parse(_ text: String, workspace: String) throws -> UsageRequest {
-        let object: [String: JSONValue]
-        do {
-            object = try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
-        } catch {
-            throw CofferError("not a JSON object")
-        }
-        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
-            throw CofferError("unknown field \(CofferError.quote(unknown))")
-        }
-        func string(_ key: String) throws -> String? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case .string(let value)?: return value
-            default: throw CofferError("\(key): expected a string")
-            }
-        }
-        func amount(_ key: String) throws -> String? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case .string(let value)?: return value
-            case .integer(let value)?: return String(value)
-            case .other?: throw CofferError("\(key): write amounts as strings, e.g. \"2.5\"")
-            default: throw CofferError("\(key): expected an amount")
-            }
-        }
-        guard let id = try string("id") else { throw CofferError("id: missing") }
-        guard let service = try string("service") else { throw CofferError("service: missing") }
-        if let other = try string("workspace"), other != workspace {
-            throw CofferError("workspace \(CofferError.quote(other)) is not the one being imported into (\(workspace))")
-        }
-        var request = UsageRequest(eventID: id, service: service,
-                                   quantity: try amount("quantity").map(Quantity.parsePositive),
-                                   credits: try amount("credits").map(Credits.parsePositive), forEmail: try string("for"))
-        request.conversationID = try string("conversation")
-        request.title = try string("title")
-        request.billingType = try string("type")
-        request.apiKey = try string("api_key")
-        request.callID = try string("call")
-        request.taskID = try string("task")
-        request.importType = try string("import_type")
-        request.url = try string("url")
-        try request.validate()
-        return request
-    }
-}
-
-/// A JSON value as the import reads it: numbers stay integers or are refused, never Double.
-enum JSONValue: Decodable {
-    case string(String), integer(Int64), bool(Bool), null, other
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null; return }
-        if let value = try? container.decode(String.self) { self = .string(value); return }
-        if let value = try? container.decode(Int64.self) { self = .integer(value); return }
-        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
-        self = .other
     }
 }

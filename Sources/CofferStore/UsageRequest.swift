@@ -43,8 +43,12 @@ public struct UsageRequest: Sendable, Equatable {
         if let importType, !["brand", "product"].contains(importType) {
             throw CofferError("Import types are brand or product (not \(CofferError.quote(importType)))")
         }
-        for (name, value) in [("title", title), ("url", url), ("conversation", conversationID), ("call", callID), ("task", taskID), ("api key", apiKey)] {
-            if let value, value.utf8.count > 20_000 { throw CofferError("The \(name) is longer than 20,000 bytes") }
+        for (name, value) in [("id", eventID), ("service", service), ("title", title), ("url", url), ("conversation", conversationID),
+                              ("call", callID), ("task", taskID), ("api key", apiKey)] {
+            guard let value else { continue }
+            if value.utf8.count > 20_000 { throw CofferError("The \(name) is longer than 20,000 bytes") }
+            // SQLite text ends at a NUL: refused rather than stored cut short.
+            if value.utf8.contains(0) { throw CofferError("The \(name) contains a NUL character (U+0000)") }
         }
     }
 

@@ -8,7 +8,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let store = try global.openStore(settle: false)
+        let store = try global.openStore(readOnly: true)
         let report = try LedgerCheck(store).run()
         if report.isSound {
             print("ok: \(report.entries) entries, \(report.accounts) accounts, \(report.grants) grants; chain head \(report.head.prefix(16))")

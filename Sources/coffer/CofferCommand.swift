@@ -33,7 +33,13 @@ struct Coffer: ParsableCommand {
         } catch let error as CofferError {
             Output.fail(error.message)
         } catch {
-            exit(withError: error)
+            // Argument errors quote what was typed: no escape sequence of it reaches the terminal.
+            let code = exitCode(for: error)
+            let message = Output.terminalSafe(fullMessage(for: error))
+            if !message.isEmpty {
+                (code == .success ? FileHandle.standardOutput : FileHandle.standardError).write(Data((message + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
         }
     }
 }

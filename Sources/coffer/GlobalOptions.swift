@@ -95,13 +95,36 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the database; `create` lets a missing file be created. Whatever time has made due
-    /// is settled first (R15a), so every command shows the present, unless `settle` is false
-    /// (`coffer check` never settles; a read-only database never does).
-    func openStore(create: Bool = false, settle: Bool = true) throws -> CofferStore {
+    /// is settled first (R15a), so every command shows the present, unless `readOnly`: then the
+    /// file is opened without writing anything to it (`coffer check`, SPEC §10).
+    func openStore(create: Bool = false, readOnly: Bool = false) throws -> CofferStore {
         let store = try CofferStore(path: databasePath, catalog: loadCatalog(), ledgerKey: environment["COFFER_LEDGER_KEY"],
-                                    create: create, warn: { Output.warn($0) }, clock: clock())
-        if settle { try store.settle() }
+                                    create: create, readOnly: readOnly, maxPages: maxPages(), gateway: sandbox(),
+                                    warn: { Output.warn($0) }, clock: clock())
+        try store.settle()
         return store
+    }
+
+    /// `COFFER_MAX_PAGES`: a cap on the database's size in pages (a quota; past it, writes are
+    /// refused as on a full disk).
+    func maxPages() throws -> Int? {
+        guard let text = environment["COFFER_MAX_PAGES"], !text.isEmpty else { return nil }
+        guard let pages = Int(text), pages > 0 else {
+            throw CofferError("COFFER_MAX_PAGES: not a number of pages: \(CofferError.quote(text))")
+        }
+        return pages
+    }
+
+    /// The sandbox gateway (R10): `COFFER_SANDBOX_JOURNAL` gives it a memory of charges across
+    /// processes; `COFFER_SANDBOX_FAULT=die-after-charge` kills the process between a charge and
+    /// its commit (fault injection for the reliability tests, RELIABILITY.md).
+    func sandbox() throws -> SandboxGateway {
+        let fault = environment["COFFER_SANDBOX_FAULT"].flatMap { $0.isEmpty ? nil : $0 }
+        guard fault == nil || fault == "die-after-charge" else {
+            throw CofferError("COFFER_SANDBOX_FAULT: no fault named \(CofferError.quote(fault ?? "")) (die-after-charge)")
+        }
+        return SandboxGateway(journal: environment["COFFER_SANDBOX_JOURNAL"].flatMap { $0.isEmpty ? nil : $0 },
+                              dieAfterCharge: fault != nil)
     }
 
     /// The acting user's email: `--as`, else `$COFFER_USER`.

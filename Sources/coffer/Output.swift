@@ -40,6 +40,13 @@ enum Output {
         for row in cells { print(line(row)) }
     }
 
+    /// Multi-line text made safe for a terminal: line breaks stay, other control characters and
+    /// bidi overrides become `?`.
+    static func terminalSafe(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { CofferError.quote(String($0), limit: .max) }.joined(separator: "\n")
+    }
+
     /// Text from the database made safe for a terminal: no control characters or bidi overrides.
     static func clean(_ text: String) -> String {
         CofferError.quote(text, limit: 200)

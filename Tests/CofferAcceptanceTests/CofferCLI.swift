@@ -7,11 +7,15 @@ final class CofferCLI: @unchecked Sendable {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// The signal that ended the process (SIGKILL, or a trap's SIGILL/SIGTRAP), if one did.
+        var signal: Int32? = nil
     }
 
     let folder: URL
     let database: String
     var environment: [String: String]
+    /// Whether this CLI made the folder (and removes it when done).
+    private let ownsFolder: Bool
 
     /// The built binary: beside the test bundle, or in the package's `.build/debug`.
     static let binary: String = {
@@ -31,9 +35,18 @@ final class CofferCLI: @unchecked Sendable {
         environment["XDG_DATA_HOME"] = folder.path
         if let now { environment["COFFER_NOW"] = now }
         self.environment = environment
+        ownsFolder = true
     }
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
+    /// Another CLI on the same folder and database (its environment can differ).
+    init(sharing other: CofferCLI) {
+        folder = other.folder
+        database = other.database
+        environment = other.environment
+        ownsFolder = false
+    }
+
+    deinit { if ownsFolder { try? FileManager.default.removeItem(at: folder) } }
 
     /// Runs `coffer ARGS…` and waits for it.
     @discardableResult
@@ -58,7 +71,8 @@ final class CofferCLI: @unchecked Sendable {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self),
+                      signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 
     /// The team pool's credit balance as `coffer balance --json` reports it.
