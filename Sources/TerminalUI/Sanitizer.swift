@@ -65,6 +65,9 @@ public enum Sanitizer {
         case 0x00...0x1F, 0x7F...0x9F: return true
         case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true // bidi
         case 0x2060...0x2064, 0x206A...0x206F, 0xFEFF, 0xFFF9...0xFFFB: return true // invisible
+        // Zero-width space and (non-)joiners: terminals disagree on their width and on the joined
+        // emoji's, so a row holding one could shift by a column; without them widths are known.
+        case 0x200B...0x200D: return true
         default: return false
         }
     }
