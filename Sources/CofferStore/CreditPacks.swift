@@ -19,8 +19,16 @@ public struct CreditPacks: Sendable {
 
     /// Buys `count` packs of `amount` into the team pool (primary owner, active paid plan), or
     /// into the acting user's personal wallet. Returns the new balance of that wallet.
+    ///
+    /// With a purchase `id` (the caller's idempotency key, R10) the purchase happens once: the same
+    /// id again charges nothing and returns the balance (a process that died after the gateway
+    /// charged is recovered by the gateway replaying that charge); the same id with other terms is
+    /// an error naming the id.
     @discardableResult
-    public func buy(actor: Actor, amount: Credits, count: Int64 = 1, personal: Bool = false) throws -> Credits {
+    public func buy(actor: Actor, amount: Credits, count: Int64 = 1, personal: Bool = false, id: String? = nil) throws -> Credits {
+        if let id, id.isEmpty || id.count > 200 || id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw CofferError("A purchase id is 1 to 200 printable characters")
+        }
         let size = amount.millicredits / FixedPoint.scale
         guard amount.millicredits % FixedPoint.scale == 0, PackPurchaseState.packSizes.contains(size) else {
             throw CofferError("Credit packs come in $10, $25, $50, $100, $500 and $1,000 (not \(amount))")
@@ -41,12 +49,22 @@ public struct CreditPacks: Sendable {
             let wallet = personal
                 ? try ledger.account(.personal, user: actor.userID, asset: .credits)
                 : try ledger.account(.teamPool, workspace: actor.workspaceID, asset: .credits)
-            let invoiceCount = try Int.fetchOne(tx.db, sql: "SELECT count(*) FROM invoices WHERE user_id = ?", arguments: [actor.userID]) ?? 0
             let what = "\(count) × \(Money.cents(size * 100)) credit pack\(count == 1 ? "" : "s")\(personal ? " (personal)" : "")"
+            let key: String
+            if let id {
+                key = "packs:\(actor.userID):id:\(id)"
+                if let prior = try String.fetchOne(tx.db, sql: "SELECT description FROM invoices WHERE idempotency_key = ? AND status = 'paid'",
+                                                   arguments: [key]) {
+                    guard prior == what else { throw CofferError("Purchase \(CofferError.quote(id)) was \(prior), not \(what)") }
+                    return Credits(millicredits: try ledger.balance(of: wallet)) // bought already: nothing charged again
+                }
+            } else {
+                let invoiceCount = try Int.fetchOne(tx.db, sql: "SELECT count(*) FROM invoices WHERE user_id = ?", arguments: [actor.userID]) ?? 0
+                key = "packs:\(actor.userID):\(tx.now):\(invoiceCount)"
+            }
             guard try Billing.charge(tx, payer: actor.userID, workspace: personal ? nil : actor.workspaceID, subscription: nil,
-                                     cents: size * 100 * count, description: what,
-                                     key: "packs:\(actor.userID):\(tx.now):\(invoiceCount)") else {
-                throw CofferError(try Billing.failure(tx, key: "packs:\(actor.userID):\(tx.now):\(invoiceCount)") ?? "Your card was declined")
+                                     cents: size * 100 * count, description: what, key: key) else {
+                throw CofferError(try Billing.failure(tx, key: key) ?? "Your card was declined")
             }
             for _ in 0..<count {
                 try ledger.grant(to: wallet, asset: .credits, amount: amount.millicredits, from: .payments,

@@ -231,7 +231,7 @@ struct InvoiceJSON: Encodable {
     let failure: String?
 }
 
-/// `coffer packs buy AMOUNT [--count N] [--personal]` (R23).
+/// `coffer packs buy AMOUNT [--count N] [--personal] [--id KEY]` (R23; `--id` makes a retry safe, R10).
 struct PacksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "packs", abstract: "Buy credit packs.", subcommands: [Buy.self])
 
@@ -242,11 +242,12 @@ struct PacksCommand: ParsableCommand {
         @Argument(help: "The pack's amount.") var amount: String
         @Option(help: "How many packs.") var count: Int64 = 1
         @Flag(help: "Into your personal wallet.") var personal = false
+        @Option(help: "A purchase id of yours: the same id again is bought once, charged once (safe to retry).") var id: String?
 
         func run() throws {
             let store = try global.openStore()
             let balance = try CreditPacks(store).buy(actor: global.actor(in: store), amount: Credits.parsePositive(amount),
-                                                     count: count, personal: personal)
+                                                     count: count, personal: personal, id: id)
             print("Bought \(count) × \(try Credits.parse(amount)) pack\(count == 1 ? "" : "s"): \(personal ? "personal wallet" : "team pool") \(balance)")
         }
     }

@@ -75,6 +75,26 @@ struct GatewayRecoveryTests {
         try cli.expectSound()
     }
 
+    @Test("R10/R23: packs buy --id is charged, the process dies before commit; the same --id again replays the charge → one pack, one charge; other terms are refused")
+    func packCharge() throws {
+        let (cli, journal) = try Self.team()
+        let before = try #require(try cli.poolBalance(as: CofferCLI.owner))
+        let buy = ["packs", "buy", "25", "--id", "order-7"]
+        try Self.dieAfterCharge(cli, buy)
+        #expect(try Self.events(journal, key: "packs:1:id:order-7") == ["charge"])
+        #expect(try cli.run(arguments: buy).status == 0)
+        #expect(try Self.events(journal, key: "packs:1:id:order-7") == ["charge", "replay"])
+        let again = try cli.run(arguments: buy)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.events(journal, key: "packs:1:id:order-7") == ["charge", "replay"], "a bought pack reached the gateway again")
+        let after = try #require(try cli.poolBalance(as: CofferCLI.owner))
+        #expect(Int(after.filter(\.isNumber))! == Int(before.filter(\.isNumber))! + 25_000, "one $25 pack: \(before) → \(after)")
+        let other = try cli.run("packs", "buy", "50", "--id", "order-7")
+        #expect(other.status == 1 && other.stderr.contains("Purchase order-7 was 1 × $25.00 credit pack, not 1 × $50.00 credit pack"), "\(other.stderr)")
+        #expect(try cli.poolBalance(as: CofferCLI.owner) == after)
+        try cli.expectSound()
+    }
+
     @Test("R10: an unknown sandbox fault is refused cleanly")
     func unknownFault() throws {
         let cli = try CofferCLI()
