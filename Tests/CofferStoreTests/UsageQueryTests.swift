@@ -206,6 +206,20 @@ struct UsageQueryTests {
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
             }
         }
+        // Sorted by credits over most of the tab: walk usage_by_credits in order (no sort of the range);
+        // over a sliver of it, sort the range; with no line in range, let the planner choose.
+        try store.read { db in
+            let all = UsageFilter(), none = UsageFilter(from: 0, to: 1)
+            #expect(try UsageQueries.walksCredits(.calls, filter: all, limit: 2, workspace: ada.workspaceID, db: db))
+            #expect(try !UsageQueries.walksCredits(.calls, filter: none, limit: 2, workspace: ada.workspaceID, db: db))
+            #expect(try !UsageQueries.walksCredits(.calls, filter: all, limit: 10_000, workspace: ada.workspaceID, db: db))
+            #expect(try !UsageQueries.walksCredits(.calls, filter: UsageFilter(apiKey: "ci"), limit: 2, workspace: ada.workspaceID, db: db))
+            let walk = try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT u.id FROM usage_events u INDEXED BY usage_by_credits WHERE u.workspace_id = 1 AND u.tab = 2
+                AND u.tab IN (2, 3) AND u.created_at >= 0 ORDER BY u.credits DESC, u.id DESC LIMIT 3
+                """).map { $0["detail"] as String }.joined(separator: "; ")
+            #expect(walk.contains("usage_by_credits") && !walk.contains("TEMP B-TREE"), "\(walk)")
+        }
         if ProcessInfo.processInfo.environment["SHOW_PLANS"] != nil { for plan in plans { print("PLAN", plan) } }
         for plan in plans {
             #expect(plan.contains("USING") , "\(plan)")
