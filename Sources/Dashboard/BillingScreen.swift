@@ -14,7 +14,7 @@ extension DashboardView {
         let right = credits(snapshot, state, theme)
         let left = snapshot.offersPlans ? planSelector(snapshot, state, theme) : plan(snapshot, state, theme)
         // R23's message and the portal on lines of their own: they are longer than a column.
-        let packs: Line = ("Packs", snapshot.packs.message + (snapshot.packs.enabled ? "  (b buy, +/- size)" : ""),
+        let packs: Line = ("Packs", snapshot.packs.message + (snapshot.packs.enabled ? "  (b buy, +/- size, </> count)" : ""),
                            snapshot.packs.enabled ? theme.normal : theme.disabled)
         let portal: Line = state.may(.billingPortal) ? ("Portal", "v  payment method, invoices, retry payment", theme.normal)
                                                      : ("Portal", Permissions.refusal(for: .billingPortal), theme.disabled)
@@ -75,7 +75,8 @@ extension DashboardView {
             ("Runway", balance.runway.phrase, balance.runway.runsOutAt.map { $0 - state.now < 7 * UTC.day } == true ? theme.statusWarning : theme.normal),
             ("Expiring in 7 d", balance.expiringSoon.credits.millicredits == 0 ? "nothing"
                 : "\(balance.expiringSoon.credits) (first \(balance.expiringSoon.first.map(UTC.dateString) ?? ""))", theme.normal),
-            ("Credit packs", packButtons(state.choices.pack, theme: theme), snapshot.packs.enabled ? theme.accent : theme.disabled),
+            ("Credit packs", packButtons(state.choices.pack, theme: theme) + "  × \(state.choices.packCount)",
+             snapshot.packs.enabled ? theme.accent : theme.disabled),
         ]
         for recharge in balance.recharge {
             let r = recharge.settings
@@ -92,8 +93,8 @@ extension DashboardView {
     private static func packButtons(_ chosen: Int, theme: Theme) -> String {
         PackPurchaseState.packSizes.enumerated().map { index, size in
             let label = "$" + (size >= 1_000 ? "\(size / 1_000),\(String(size % 1_000).leftPadded(3))" : "\(size)")
-            return index == chosen ? "[\(label)]" : " \(label) "
-        }.joined()
+            return index == chosen ? "[\(label)]" : label
+        }.joined(separator: " ")
     }
 
     private static func lines(_ items: [Line], in area: Rect, _ buffer: inout Buffer, _ theme: Theme) {

@@ -4,7 +4,7 @@ import TerminalUI
 public enum DashboardCommand: Sendable, Equatable {
     case nextTab, previousTab, showBilling, showTeam, showUsage, workspaces, refresh, help, quit
     // Billing
-    case nextPlan, previousPlan, interval, checkout, portal, biggerPack, smallerPack, buyPack
+    case nextPlan, previousPlan, interval, checkout, portal, biggerPack, smallerPack, morePacks, fewerPacks, buyPack
     // Team
     case up, down, pageUp, pageDown, top, bottom, mark, invite, replace, remove, access, limit, personal, optIn
     // Usage
@@ -44,6 +44,8 @@ public enum DashboardKeys {
         KeyBinding([.char("b")], .buyPack, help: "Buy pack", group: "Billing"),
         KeyBinding([.char("+"), .char("=")], .biggerPack, help: "A bigger pack", group: "Billing", inFooter: false),
         KeyBinding([.char("-")], .smallerPack, help: "A smaller pack", group: "Billing", inFooter: false),
+        KeyBinding([.char(">")], .morePacks, help: "One pack more", group: "Billing", inFooter: false),
+        KeyBinding([.char("<")], .fewerPacks, help: "One pack fewer", group: "Billing", inFooter: false),
         KeyBinding([.char("v")], .portal, help: "Billing portal", group: "Billing"),
     ]
 

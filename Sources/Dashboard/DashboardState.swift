@@ -48,6 +48,8 @@ public struct BillingChoices: Sendable, Equatable {
     public var yearly = false
     /// An index into `PackPurchaseState.packSizes`.
     public var pack = 1
+    /// How many packs of that size (R23: several at once).
+    public var packCount: Int64 = 1
 }
 
 /// The members table: rows, the cursor and the marked rows (multi-select).

@@ -14,7 +14,7 @@ func run(_ command: DashboardCommand, _ state: inout DashboardState) -> [Dashboa
     case .refresh: return state.reload()
     case .help: state.modal = .help
     case .quit: state.quit = true
-    case .nextPlan, .previousPlan, .interval, .checkout, .portal, .biggerPack, .smallerPack, .buyPack:
+    case .nextPlan, .previousPlan, .interval, .checkout, .portal, .biggerPack, .smallerPack, .morePacks, .fewerPacks, .buyPack:
         return billing(command, &state)
     case .up, .down, .pageUp, .pageDown, .top, .bottom:
         return move(command, &state)
@@ -63,14 +63,17 @@ private func billing(_ command: DashboardCommand, _ state: inout DashboardState)
         return state.start([.loadInvoices])
     case .biggerPack, .smallerPack:
         state.choices.pack = min(PackPurchaseState.packSizes.count - 1, max(0, state.choices.pack + (command == .biggerPack ? 1 : -1)))
+    case .morePacks, .fewerPacks:
+        state.choices.packCount = min(100, max(1, state.choices.packCount + (command == .morePacks ? 1 : -1)))
     case .buyPack:
         guard snapshot.packs.enabled else {
             state.status = StatusLine(snapshot.packs.message, level: .warning) // R23: disabled, with the reason
             return []
         }
-        let size = PackPurchaseState.packSizes[state.choices.pack]
-        state.modal = .confirm(Confirmation(title: "Buy credits", message: "Buy a \(Credits.whole(size)) credit pack for \(Money.cents(size * 100)), charged to the card on file?",
-                                            confirmLabel: "Buy", destructive: false, effect: .buyPack(.whole(size), count: 1)), DialogState())
+        let size = PackPurchaseState.packSizes[state.choices.pack], count = state.choices.packCount
+        let what = count == 1 ? "a \(Credits.whole(size)) credit pack" : "\(count) × \(Credits.whole(size)) credit packs"
+        state.modal = .confirm(Confirmation(title: "Buy credits", message: "Buy \(what) for \(Money.cents(size * 100 * count)), charged to the card on file?",
+                                            confirmLabel: "Buy", destructive: false, effect: .buyPack(.whole(size), count: count)), DialogState())
     default: break
     }
     return []

@@ -88,6 +88,12 @@ struct ReducerTests {
         _ = reduce(&state, .key(.char("b")))
         _ = reduce(&state, .key(.left))
         #expect(reduce(&state, .key(.enter)) == [.buyPack(.whole(50), count: 1)])
+        for key in [">", ">", ">", "<"] { _ = reduce(&state, .key(.char(Character(key)))) }
+        #expect(state.choices.packCount == 3)
+        _ = reduce(&state, .key(.char("b")))
+        if case .confirm(let c, _)? = state.modal { #expect(c.message == "Buy 3 × $50.000 credit packs for $150.00, charged to the card on file?") }
+        _ = reduce(&state, .key(.left))
+        #expect(reduce(&state, .key(.enter)) == [.buyPack(.whole(50), count: 3)], "R23: several at once")
         _ = reduce(&state, .billingLoaded(F.billing(.pastDue)))
         #expect(reduce(&state, .key(.char("b"))).isEmpty && state.modal == nil)
         #expect(state.status.message == "Your subscription is Past due: packs can be bought again once it is active")
