@@ -85,6 +85,9 @@ public struct Plan: Sendable, Equatable {
 
     /// Whether the plan is free of charge.
     public var isFree: Bool { pricePerSeatMonthCents == 0 && pricePerSeatYearCents == 0 }
+
+    /// The price of one seat for one `interval`, in cents (one-time plans use the monthly price).
+    public func seatPriceCents(_ interval: BillingInterval) -> Int64 { interval == .yearly ? pricePerSeatYearCents : pricePerSeatMonthCents }
 }
 
 /// Monthly, yearly or one-time billing (R9, R14).

@@ -6,4 +6,10 @@ public enum Money {
         let text = String(digits.dropLast())
         return cents < 0 ? "-$" + text.dropFirst() : "$" + text
     }
+
+    /// Whole dollars without cents, as on a pack button: `$1,000`.
+    public static func wholeDollars(_ dollars: Int64) -> String {
+        let text = cents(dollars * 100)
+        return String(text.dropLast(3))
+    }
 }

@@ -17,6 +17,9 @@ public enum Role: String, CaseIterable, Codable, Sendable {
 /// How a member is paid for (R25).
 public enum AccessType: String, CaseIterable, Codable, Sendable {
     case seat, credits, personal
+
+    /// The access type as people read it: Seat, Credits, Personal.
+    public var title: String { rawValue.capitalized }
 }
 
 /// The kinds of wallet (R17); system accounts balance the books.

@@ -39,6 +39,16 @@ public struct BalanceReport: Sendable, Equatable {
     }
 }
 
+extension BalanceReport {
+    /// The team pool's credits.
+    public var poolCredits: Credits { Self.poolCredits(in: wallets) }
+
+    /// The team pool's credits among `wallets` (zero when there is none).
+    static func poolCredits(in wallets: [WalletBalance]) -> Credits {
+        Credits(millicredits: wallets.first { $0.kind == .teamPool && $0.asset == .credits }?.balance ?? 0)
+    }
+}
+
 /// How long the team pool lasts at the last 30 days' rate of spending (SPEC §9 "runway").
 public struct Runway: Sendable, Equatable {
     /// Credits the workspace's usage records charged over the last 30 whole days and today.
@@ -124,7 +134,7 @@ public struct Balances: Sendable {
             let alerts = try Row.fetchAll(db, sql: "SELECT kind, message, created_at FROM alerts WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
                                           arguments: [actor.workspaceID]).map { (kind: $0[0] as String, message: $0[1] as String, time: $0[2] as Int64) }
             let threshold = try Int64.fetchOne(db, sql: "SELECT alert_threshold FROM workspaces WHERE id = ?", arguments: [actor.workspaceID])
-            let pool = Credits(millicredits: wallets.first { $0.kind == .teamPool && $0.asset == .credits }?.balance ?? 0)
+            let pool = BalanceReport.poolCredits(in: wallets)
             return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
                                  rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts,
                                  runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(db, workspace: actor.workspaceID), now: store.now),

@@ -19,6 +19,15 @@ public struct MemberView: Sendable, Equatable {
 }
 
 /// Roles, access types, limits and multipliers (R6–R7, R25–R26, R31–R32), every change audited.
+extension MemberView {
+    /// Name, email, role, access (Pending for an invitation), multiplier, limit, used, remaining and
+    /// plan as `members list` and the Team tab show them (SPEC §9).
+    public var displayFields: [String] {
+        [name, email, role.title, pending ? "Pending" : access.title, multiplier.map { "\($0)×" } ?? "—",
+         limit?.description ?? "none", usedThisPeriod.description, remaining?.description ?? "—", effectivePlan]
+    }
+}
+
 public struct Members: Sendable {
     let store: CofferStore
 
@@ -100,7 +109,7 @@ public struct Members: Sendable {
                 target = .personal
             } else {
                 guard member.access == .personal else {
-                    throw CofferError("You are already on the team (\(member.access.rawValue.capitalized) access)")
+                    throw CofferError("You are already on the team (\(member.access.title) access)")
                 }
                 guard let previous = member.previousAccess else {
                     throw CofferError("You have no team access to return to: ask an owner to add you")
@@ -120,7 +129,7 @@ public struct Members: Sendable {
     private func apply(_ access: AccessType, to member: MemberRow, _ tx: WriteContext, actor: Actor, remember: Bool) throws {
         guard !member.pending else { throw CofferError("\(member.email) has not accepted the invitation yet") }
         guard member.access != access else {
-            throw CofferError("\(member.email) already has \(access.rawValue.capitalized) access")
+            throw CofferError("\(member.email) already has \(access.title) access")
         }
         let workspace = actor.workspaceID
         switch access {

@@ -56,7 +56,7 @@ extension DashboardView {
         for (index, plan) in snapshot.plans.enumerated() {
             let interval = state.chosenInterval(plan)
             let mark = index == state.choices.plan ? theme.glyphs.next : " "
-            let price = "\(Money.cents(plan.price(interval))) / seat / \(interval == .yearly ? "year" : (interval == .oneTime ? "once" : "month"))"
+            let price = "\(Money.cents(plan.seatPriceCents(interval))) / seat / \(interval == .yearly ? "year" : (interval == .oneTime ? "once" : "month"))"
             left.append((mark, "\(plan.name) — \(price) · \(plan.monthlyCreditsPerSeat) credits", index == state.choices.plan ? theme.selected : theme.normal))
         }
         let enabled = snapshot.checkout.refusal == nil
@@ -67,7 +67,7 @@ extension DashboardView {
 
     /// Balance to three decimals, refresh, runway, expiring credits, packs with R23's message, recharge and alerts.
     private static func credits(_ snapshot: BillingSnapshot, _ state: DashboardState, _ theme: Theme) -> [Line] {
-        let pool = snapshot.poolCredits
+        let pool = snapshot.balance.poolCredits
         let balance = snapshot.balance
         var right: [Line] = [
             ("Credit balance", pool.description, pool.millicredits < 0 ? theme.negativeAmount : theme.positiveAmount),
@@ -92,7 +92,7 @@ extension DashboardView {
     /// The six pack buttons, the chosen one in brackets.
     private static func packButtons(_ chosen: Int, theme: Theme) -> String {
         PackPurchaseState.packSizes.enumerated().map { index, size in
-            let label = "$" + (size >= 1_000 ? "\(size / 1_000),\(String(size % 1_000).leftPadded(3))" : "\(size)")
+            let label = Money.wholeDollars(size)
             return index == chosen ? "[\(label)]" : label
         }.joined(separator: " ")
     }
@@ -113,9 +113,4 @@ extension DashboardView {
         case .bad: theme.statusBad
         }
     }
-}
-
-private extension String {
-    /// Zero-padded on the left to `width` characters.
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

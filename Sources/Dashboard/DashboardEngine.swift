@@ -106,7 +106,7 @@ public final class DashboardEngine: @unchecked Sendable {
             return .viewerChanged(next)
         case .switchAccess(let toPersonal):
             let access = try Members(store).switchSelf(actor: viewer, toPersonal: toPersonal)
-            return .done("You are on \(access.rawValue.capitalized) access")
+            return .done("You are on \(access.title) access")
         case .buyPack(let amount, let count):
             let balance = try CreditPacks(store).buy(actor: viewer, amount: amount, count: count)
             return .done("Bought \(count == 1 ? "a" : "\(count) ×") \(amount) credit pack: the team pool holds \(balance)")
@@ -127,7 +127,7 @@ public final class DashboardEngine: @unchecked Sendable {
             try Seats(store).remove(actor: viewer, email: email)
             return .done("Removed \(email)'s seat")
         case .setAccess(let emails, let access):
-            return bulk(emails, done: "\(access.rawValue.capitalized) access") { try Members(store).setAccess(actor: viewer, email: $0, access: access) }
+            return bulk(emails, done: "\(access.title) access") { try Members(store).setAccess(actor: viewer, email: $0, access: access) }
         case .setLimit(let emails, let limit):
             return bulk(emails, done: "limit \(limit?.description ?? "none")") { try Members(store).setLimit(actor: viewer, email: $0, limit: limit) }
         case .pollChanges:

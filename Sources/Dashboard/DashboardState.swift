@@ -34,10 +34,6 @@ public struct BillingSnapshot: Sendable, Equatable {
     /// True when the plan module shows the plan selector: no paid plan running (SPEC §9).
     public var offersPlans: Bool { subscription.status == nil || subscription.ended || subscription.status == .unpaid }
 
-    /// The team pool's credits.
-    public var poolCredits: Credits {
-        Credits(millicredits: balance.wallets.first { $0.kind == .teamPool && $0.asset == .credits }?.balance ?? 0)
-    }
 }
 
 /// The Billing tab's own choices: the plan and interval in the selector, the pack size.

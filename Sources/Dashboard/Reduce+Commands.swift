@@ -51,7 +51,7 @@ private func billing(_ command: DashboardCommand, _ state: inout DashboardState)
         let seats = max(1, snapshot.subscription.seats)
         let message = snapshot.checkout.trial
             ? "Start a \(plan.trialDays)-day trial of \(plan.name) (\(interval.rawValue), \(seats) seat\(seats == 1 ? "" : "s"))? The first charge comes when the trial ends."
-            : "Subscribe to \(plan.name) (\(interval.rawValue), \(seats) seat\(seats == 1 ? "" : "s")) and charge \(Money.cents(plan.price(interval) * seats)) to \(snapshot.subscription.cardLast4.map { "the card ending \($0)" } ?? "the card on file")?"
+            : "Subscribe to \(plan.name) (\(interval.rawValue), \(seats) seat\(seats == 1 ? "" : "s")) and charge \(Money.cents(plan.seatPriceCents(interval) * seats)) to \(snapshot.subscription.cardLast4.map { "the card ending \($0)" } ?? "the card on file")?"
         state.modal = .confirm(Confirmation(title: snapshot.checkout.label, message: message, confirmLabel: snapshot.checkout.trial ? "Start trial" : "Pay",
                                             destructive: false, effect: .subscribe(tier: plan.tier, interval: interval, seats: seats)), DialogState())
     case .portal:
@@ -92,11 +92,6 @@ extension DashboardState {
     func chosenInterval(_ plan: Plan) -> BillingInterval {
         choices.yearly && plan.intervals.contains(.yearly) ? .yearly : plan.intervals[0]
     }
-}
-
-extension Plan {
-    /// The price of one seat for one `interval`, in cents.
-    func price(_ interval: BillingInterval) -> Int64 { interval == .yearly ? pricePerSeatYearCents : pricePerSeatMonthCents }
 }
 
 /// Moves the cursor in the tab's table; near the end of the fetched rows the next page is asked for.
@@ -148,7 +143,7 @@ private func team(_ command: DashboardCommand, _ state: inout DashboardState) ->
         guard !targets.isEmpty, !refuse(.setMemberAccess) else { return [] }
         let types: [AccessType] = [.seat, .credits, .personal]
         state.modal = .choose(Choice(purpose: .access(targets), title: "Access type for \(describe(targets))",
-                                     labels: types.map { $0.rawValue.capitalized }, values: types.map(\.rawValue)), selected: 0)
+                                     labels: types.map(\.title), values: types.map(\.rawValue)), selected: 0)
     case .limit:
         guard !targets.isEmpty, !refuse(.setMemberAccess) else { return [] }
         state.modal = .prompt(Prompt(purpose: .limit(targets), title: "Credit limit for \(describe(targets))",

@@ -13,11 +13,7 @@ enum TeamColumns {
     ]
 
     /// A member's cells; Pending for invitations (SPEC §9).
-    static func cells(_ m: MemberView) -> [TableCell] {
-        [TableCell(m.name), TableCell(m.email), TableCell(m.role.title), TableCell(m.pending ? "Pending" : m.access.rawValue.capitalized),
-         TableCell(m.multiplier.map { "\($0)×" } ?? "—"), TableCell(m.limit?.description ?? "none"), TableCell(m.usedThisPeriod.description),
-         TableCell(m.remaining?.description ?? "—"), TableCell(m.effectivePlan)]
-    }
+    static func cells(_ m: MemberView) -> [TableCell] { m.displayFields.map { TableCell($0) } }
 }
 
 extension DashboardView {
@@ -25,7 +21,7 @@ extension DashboardView {
     static func team(_ state: DashboardState, _ layout: DashboardLayout, _ buffer: inout Buffer, _ theme: Theme) {
         if let me = state.me {
             let how = me.access == .personal ? "o  Opt back in" : "p  Switch me to Personal"
-            buffer.write(" You are on \(me.access.rawValue.capitalized) access  ·  \(how)", in: layout.teamMine, style: theme.accent)
+            buffer.write(" You are on \(me.access.title) access  ·  \(how)", in: layout.teamMine, style: theme.accent)
         }
         let marked = state.team.table.marked.count
         let manage = state.may(.setMemberAccess)

@@ -120,11 +120,7 @@ struct MembersCommand: ParsableCommand {
             let store = try global.openStore()
             let members = try Members(store).list(actor: global.actor(in: store))
             if json { return try Output.json(members.map(MemberJSON.init)) }
-            Output.table(["Name", "Email", "Role", "Access", "Multiplier", "Limit", "Used", "Remaining", "Plan"], members.map { m in
-                [m.name, m.email, m.role.title, m.pending ? "Pending" : m.access.rawValue.capitalized,
-                 m.multiplier.map { "\($0)×" } ?? "—", m.limit?.description ?? "none", m.usedThisPeriod.description,
-                 m.remaining?.description ?? "—", m.effectivePlan]
-            }, rightAligned: [4, 5, 6, 7])
+            Output.table(["Name", "Email", "Role", "Access", "Multiplier", "Limit", "Used", "Remaining", "Plan"], members.map(\.displayFields), rightAligned: [4, 5, 6, 7])
         }
     }
 
@@ -137,7 +133,7 @@ struct MembersCommand: ParsableCommand {
         func run() throws {
             let store = try global.openStore()
             try Members(store).setAccess(actor: global.actor(in: store), email: email, access: access)
-            print("\(Output.clean(email)): \(access.rawValue.capitalized) access")
+            print("\(Output.clean(email)): \(access.title) access")
         }
     }
 
@@ -218,7 +214,7 @@ struct AccessCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let access = try Members(store).switchSelf(actor: global.actor(in: store), toPersonal: direction == .personal)
-        print("You are on \(access.rawValue.capitalized) access")
+        print("You are on \(access.title) access")
     }
 }
 

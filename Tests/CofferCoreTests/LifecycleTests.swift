@@ -102,5 +102,6 @@ struct LifecycleTests {
         #expect(try Proration.credits(.whole(300), remaining: 1, of: 3) == Credits(millicredits: 100_000))
         #expect(try Proration.cents(100, remaining: 99, of: 0 + 100) == 99)
         #expect(Money.cents(123_456) == "$1,234.56")
+        #expect(Money.wholeDollars(1_000) == "$1,000" && Money.wholeDollars(10) == "$10")
     }
 }
