@@ -42,6 +42,11 @@ public enum SubscriptionStatus: String, CaseIterable, Codable, Sendable {
     public var isActive: Bool { self == .active || self == .trialing }
 }
 
+/// What credits may do (R13): the four capabilities of the credit policy's table.
+public enum CreditCapability: String, CaseIterable, Sendable {
+    case teamSpending, autoRecharge, periodGrants, buyPacks
+}
+
 /// What credits may do under a status (R13). Personal wallets are not affected by a team's status.
 public struct CreditPolicy: Equatable, Sendable {
     public let teamSpending: Bool
@@ -66,6 +71,41 @@ public struct CreditPolicy: Equatable, Sendable {
 
     /// A workspace on the Free plan (no paid subscription) may spend its grants but buys nothing.
     public static let freePlan = CreditPolicy(teamSpending: true, autoRecharge: false, periodGrants: false, buyPacks: false)
+
+    /// Whether the policy allows `capability`.
+    public func allows(_ capability: CreditCapability) -> Bool {
+        switch capability {
+        case .teamSpending: teamSpending
+        case .autoRecharge: autoRecharge
+        case .periodGrants: periodGrants
+        case .buyPacks: buyPacks
+        }
+    }
+}
+
+/// Where a workspace stands for the credit policy (R13): on the Free plan (it never subscribed,
+/// or its plan ended by a move to Free), or under its latest subscription in a status — a
+/// subscription that ended Canceled, Unpaid or Incomplete expired still decides, so its team
+/// credits stay frozen until the workspace subscribes again.
+public enum TeamStanding: Equatable, Sendable {
+    case freePlan
+    case subscription(SubscriptionStatus)
+
+    /// The credit policy of this standing (R13).
+    public var policy: CreditPolicy {
+        switch self {
+        case .freePlan: .freePlan
+        case .subscription(let status): .of(status)
+        }
+    }
+
+    /// R13's refusal of team spending, naming the status.
+    public var teamSpendingRefusal: String {
+        switch self {
+        case .freePlan: "Your team is on the Free plan: team credits cannot be spent"
+        case .subscription(let status): "Your team's subscription is \(status.title): team credits cannot be spent"
+        }
+    }
 }
 
 /// The events that move a subscription between statuses (R12).
@@ -76,6 +116,8 @@ public enum LifecycleEvent: String, Sendable, CaseIterable {
     case renewalPaid, renewalFailed
     case retryPaid, retryFailed, finalRetryFailed
     case pause, resume
+    /// A paused trial resumed before its (shifted) end; a resume that charged, or whose charge failed (R12a).
+    case resumeTrial, resumeCharged, resumeChargeFailed
     case cancelNow, periodEndedCanceled, oneTimePeriodEnded
 }
 
@@ -101,6 +143,9 @@ public enum Lifecycle {
         case (.pastDue?, .finalRetryFailed): return .unpaid
         case (.active?, .pause), (.trialing?, .pause), (.pastDue?, .pause): return .paused
         case (.paused?, .resume): return .active
+        case (.paused?, .resumeTrial): return .trialing
+        case (.paused?, .resumeCharged): return .active
+        case (.paused?, .resumeChargeFailed): return .pastDue
         case (let s?, .cancelNow) where !s.isFinal: return .canceled
         case (let s?, .periodEndedCanceled) where !s.isFinal: return .canceled
         case (let s?, .oneTimePeriodEnded) where !s.isFinal: return .canceled
@@ -113,7 +158,7 @@ public enum Lifecycle {
         guard let status else { return "There is no subscription to change" }
         switch event {
         case .pause: return "A subscription that is \(status.title) cannot be paused"
-        case .resume: return "Only a paused subscription can be resumed (this one is \(status.title))"
+        case .resume, .resumeTrial, .resumeCharged, .resumeChargeFailed: return "Only a paused subscription can be resumed (this one is \(status.title))"
         case .retryPaid, .retryFailed, .finalRetryFailed:
             return "There is no failed payment to retry (the subscription is \(status.title))"
         case .cancelNow, .periodEndedCanceled, .oneTimePeriodEnded: return "The subscription is already \(status.title)"
@@ -125,6 +170,34 @@ public enum Lifecycle {
     public static let incompleteWindow: Int64 = 23 * 3600
     /// Days after a failed renewal on which the charge is retried (R12); the last failure → Unpaid.
     public static let retryDays: [Int64] = [1, 3, 7]
+}
+
+/// What resuming a paused subscription does (R12a): nothing ever becomes Active without a
+/// successful payment, except a trial.
+public enum ResumeDecision: Equatable, Sendable {
+    /// The trial goes on with the days it had left when paused: it now ends at `trialEnd`.
+    case continueTrial(trialEnd: Timestamp)
+    /// The billing period paid before the pause is still running: Active again.
+    case continuePaidPeriod
+    /// Nothing paid covers now (the trial or the paid period ended while paused, or the pause
+    /// began Past due): charge at once — success → Active, failure → Past due.
+    case chargeNow
+
+    /// Decides the resume of a subscription paused at `pausedAt` from `pausedFrom`, now.
+    /// `trialEnd` is the trial's end as it stood when paused; `paidUntil` the end of the billing
+    /// period that was paid when the pause began.
+    public static func decide(pausedFrom: SubscriptionStatus, pausedAt: Timestamp, trialEnd: Timestamp?,
+                              paidUntil: Timestamp, now: Timestamp) -> ResumeDecision {
+        switch pausedFrom {
+        case .trialing:
+            guard let trialEnd, trialEnd > now else { return .chargeNow }
+            return .continueTrial(trialEnd: trialEnd + max(0, now - pausedAt))
+        case .active:
+            return paidUntil > now ? .continuePaidPeriod : .chargeNow
+        default:
+            return .chargeNow
+        }
+    }
 }
 
 /// The state and message of the credit pack buttons (R23); the CLI and the dashboard both use it.

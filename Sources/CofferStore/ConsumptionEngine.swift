@@ -14,7 +14,7 @@ struct ConsumptionEngine {
 
     /// Per-transaction memo of subscriptions, members, keys, whitelists and settings.
     final class Cache {
-        var subscriptions: [Int64: SubscriptionRow?] = [:]
+        var standings: [Int64: (standing: TeamStanding, live: SubscriptionRow?)] = [:]
         var members: [String: MemberRow] = [:]
         var keys: [Int64: Set<String>] = [:]
         var whitelists: [Int64: Set<String>] = [:]
@@ -29,8 +29,10 @@ struct ConsumptionEngine {
         let request: UsageRequest
         let service: Service
         let member: MemberRow
+        /// The running subscription (nil on the Free plan or when the latest one is over).
         let subscription: SubscriptionRow?
-        let policy: CreditPolicy
+        let standing: TeamStanding
+        var policy: CreditPolicy { standing.policy }
         let items: [PlanTerms.Item]
         let route: [PayingWallet]
         let period: (start: Timestamp, end: Timestamp)
@@ -75,12 +77,38 @@ struct ConsumptionEngine {
         return try finish(context, plan: plan, recharge: recharge, unlimited: false, hash: hash)
     }
 
-    /// Records one event of a batch, as its own batch of entries. No savepoint is needed: every
-    /// refusal comes before the first write, except what auto-recharge writes, which stands on its
-    /// own by R36 (so a `FailedAfterRecharge` here needs no replay).
+    /// Records one event of a batch in its own savepoint (R33, R40), as its own batch of entries:
+    /// a refusal rolls back that event alone, whatever it had written. When the debit fails after
+    /// auto-recharge acted, what the recharge did is applied again on its own (R36), as `consume` does.
     func recordInBatch(actor: Actor, request: UsageRequest, at time: Timestamp) throws -> UsageResult {
         tx.setTime(time)
-        return try record(actor: actor, request: request)
+        do {
+            return try inSavepoint { try record(actor: actor, request: request) }
+        } catch let failure as FailedAfterRecharge {
+            try inSavepoint { try rechargeOnly(actor: actor, request: request) }
+            throw failure
+        }
+    }
+
+    /// Runs `body` in a savepoint; when it throws, the database, the ledger writer and this
+    /// engine's memo return to where they were.
+    private func inSavepoint<T>(_ body: () throws -> T) throws -> T {
+        let ledger = try tx.ledger()
+        let state = ledger.snapshot()
+        let nextUsageID = cache.nextUsageID
+        var result: T?
+        do {
+            try tx.db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+        } catch {
+            ledger.restore(state)
+            cache.nextUsageID = nextUsageID
+            cache.recharge.removeAll()
+            throw error
+        }
+        return result!
     }
 
     /// Re-runs only the auto-recharge step (in a fresh transaction, after a failed debit, R36).
@@ -115,10 +143,10 @@ struct ConsumptionEngine {
                 throw CofferError("No API key named \(CofferError.quote(key)): create it with coffer keys create")
             }
         }
-        if cache.subscriptions[actor.workspaceID] == nil {
-            cache.subscriptions[actor.workspaceID] = .some(try SubscriptionRow.live(db, workspace: actor.workspaceID))
+        if cache.standings[actor.workspaceID] == nil {
+            cache.standings[actor.workspaceID] = try SubscriptionRow.standing(db, workspace: actor.workspaceID)
         }
-        let current = cache.subscriptions[actor.workspaceID]!
+        let (standing, current) = cache.standings[actor.workspaceID]!
         let live = current.flatMap { $0.status.isFinal ? nil : $0 }
         let items = live?.terms.allowances ?? PlanTerms(tx.store.catalog.freePlan).allowances
         let teamItems = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
@@ -126,17 +154,14 @@ struct ConsumptionEngine {
                                   isPrimaryOwner: member.role == .primaryOwner,
                                   ownerOnlyItem: items.contains { !$0.team && $0.service == service.slug },
                                   teamMayUse: WhoPays.teamMayUse(service, teamItems: teamItems))
-        let policy = live.map { CreditPolicy.of($0.status) } ?? .freePlan
         let quantity = request.credits == nil ? (request.quantity ?? .whole(1)) : nil
         let needed = try request.credits ?? Credits.cost(of: quantity!, at: service.unitPrice)
         let context = Context(actor: actor, request: request, service: service, member: member, subscription: live,
-                              policy: policy, items: items, route: route,
+                              standing: standing, items: items, route: route,
                               period: try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: tx.now, live: current),
                               quantity: quantity, needed: needed)
         if context.usesTeam {
-            guard policy.teamSpending else {
-                throw CofferError("Your team's subscription is \(live?.status.title ?? "inactive"): team credits cannot be spent")
-            }
+            guard standing.policy.teamSpending else { throw CofferError(standing.teamSpendingRefusal) }
             let model = [ServiceKind.conversationMessage, .imageGeneration, .videoGeneration].contains(service.kind)
             if member.access == .seat, model {
                 if cache.whitelists[actor.workspaceID] == nil {
@@ -247,9 +272,6 @@ struct ConsumptionEngine {
         let teamValue = try plan.filter { $0.wallet == .teamPool || $0.wallet == .seat }.reduce(Int64(0)) { sum, draw in
             sum + (draw.asset == .credits ? draw.amount : try Credits.cost(of: Quantity(milliunits: draw.amount), at: c.service.unitPrice).millicredits)
         }
-        if teamValue > 0 {
-            tx.rollups.addSpend(.init(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start), teamValue)
-        }
         if cache.thresholds[c.actor.workspaceID] == nil {
             cache.thresholds[c.actor.workspaceID] = .some(try Int64.fetchOne(db.cachedStatement(sql: "SELECT alert_threshold FROM workspaces WHERE id = ?"),
                                                                               arguments: [c.actor.workspaceID]).map(Credits.init))
@@ -276,15 +298,21 @@ struct ConsumptionEngine {
         try db.cachedStatement(sql: """
             INSERT INTO usage_events(id, workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
               credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
-              wallets, balance, unlimited, recharge, created_at, tab, messages)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              wallets, balance, unlimited, recharge, created_at, tab, messages, period_start)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(.int(usageID), .int(c.actor.workspaceID), .text(r.eventID), .text(hash), .int(c.member.userID), .int(c.actor.userID),
                      .text(c.service.slug), .text(c.service.kind.rawValue), .int(c.quantity?.milliunits), .int(credits), .int(units),
                      .int(value), .text(shape.conversationID), .text(r.title), .text(shape.billingType), .text(r.apiKey), .text(shape.callID),
                      .text(shape.taskID), .text(shape.importType), .text(r.url), .text(result.wallets.joined(separator: ",")),
-                     .int(result.balance), .int(unlimited ? 1 : 0), .text(recharge), .int(tx.now), .int(shape.tab), .int(shape.messages))
+                     .int(result.balance), .int(unlimited ? 1 : 0), .text(recharge), .int(tx.now), .int(shape.tab), .int(shape.messages),
+                     .int(c.period.start))
         cache.nextUsageID = usageID + 1
         tx.recordedUsage = true
+        // In-memory rollups come last, after every statement that could fail (a savepoint rollback
+        // cannot take them back).
+        if teamValue > 0 {
+            tx.rollups.addSpend(.init(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start), teamValue)
+        }
         shape.record(into: tx.rollups, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
                      credits: credits, at: tx.now)
         return result

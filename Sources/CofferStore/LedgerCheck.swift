@@ -71,6 +71,7 @@ public struct LedgerCheck: Sendable {
             add(try Row.fetchAll(db, sql: "SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0")) {
                 "wallet \($0["id"] as Int64) (\($0["kind"] as String)) is below zero: \($0["balance"] as Int64)"
             }
+            violations += try MemberSpendCheck(db: db, catalog: store.catalog).violations(limit: limit)
             let head = chain ? try verifyChain(db, limit: limit, violations: &violations) : ""
 
             return CheckReport(

@@ -23,7 +23,7 @@ final class LedgerWriter {
     private var pendingDeltas: [Int64: Int64] = [:]
 
     /// What identifies an account.
-    private struct AccountKey: Hashable {
+    fileprivate struct AccountKey: Hashable {
         let kind: WalletKind, workspace: Int64?, user: Int64?, seat: Int64?, name: String?, asset: String
     }
 
@@ -38,6 +38,26 @@ final class LedgerWriter {
             lastID = 0
             head = LedgerSeal.genesis
         }
+    }
+
+    /// What the writer holds in memory about the transaction so far: taken before a savepoint and
+    /// restored when the savepoint rolls back, so the chain and the balances follow the database.
+    struct State {
+        fileprivate let lastID: Int64, head: [UInt8], batch: Int64?, dirty: Bool
+        fileprivate let accounts: [AccountKey: Int64], balances: [Int64: Int64], missing: Set<AccountKey>
+        fileprivate let pendingDeltas: [Int64: Int64]
+    }
+
+    /// The in-memory state, to restore if what follows is rolled back.
+    func snapshot() -> State {
+        State(lastID: lastID, head: head, batch: batch, dirty: dirty, accounts: accounts, balances: balances, missing: missing,
+              pendingDeltas: pendingDeltas)
+    }
+
+    /// Returns to a snapshot after the database rolled back to the matching savepoint.
+    func restore(_ state: State) {
+        (lastID, head, batch, dirty) = (state.lastID, state.head, state.batch, state.dirty)
+        (accounts, balances, missing, pendingDeltas) = (state.accounts, state.balances, state.missing, state.pendingDeltas)
     }
 
     /// Starts a new batch of entries (one domain event) stamped with `time`.

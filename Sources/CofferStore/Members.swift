@@ -167,6 +167,7 @@ public struct Members: Sendable {
         try change(actor: actor, email: email, action: "member.limit") { member, tx in
             try tx.db.execute(sql: "UPDATE members SET credit_limit = ? WHERE workspace_id = ? AND user_id = ?",
                               arguments: [limit?.millicredits, actor.workspaceID, member.userID])
+            try TeamRules.recordLimit(tx, workspace: actor.workspaceID, where: "user_id = \(member.userID)", limit: limit?.millicredits)
             return (member.creditLimit.map { Credits(millicredits: $0).plain } ?? "none", limit?.plain ?? "none")
         }
     }
@@ -212,6 +213,7 @@ public struct Members: Sendable {
                 try TeamRules.closeSeatWallet(tx, workspace: actor.workspaceID, seat: seat, actor: actor.email, role: actor.role.rawValue)
             }
             try tx.db.execute(sql: "UPDATE seats SET removed_at = ? WHERE workspace_id = ? AND removed_at IS NULL", arguments: [tx.now, actor.workspaceID])
+            try TeamRules.recordLimit(tx, workspace: actor.workspaceID, where: "pending = 1 AND credit_limit IS NOT NULL", limit: nil)
             try tx.db.execute(sql: "DELETE FROM members WHERE workspace_id = ? AND pending = 1", arguments: [actor.workspaceID])
             try tx.db.execute(sql: "UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ?", arguments: [actor.workspaceID])
             s.assigned = false

@@ -7,7 +7,8 @@ enum Schema {
     static let applicationID: Int32 = 0x436F_4652
 
     /// Every migration this build knows, in order.
-    static let knownMigrations = ["v1-ledger", "v2-subscriptions", "v3-team", "v4-consumption", "v5-usage-records", "v6-credit-order"]
+    static let knownMigrations = ["v1-ledger", "v2-subscriptions", "v3-team", "v4-consumption", "v5-usage-records", "v6-credit-order",
+                                  "v7-money-safety"]
 
     /// The migrator; `seal` is recorded in the new database on first creation.
     static func migrator(seal: LedgerSeal) -> DatabaseMigrator {
@@ -30,7 +31,39 @@ enum Schema {
                 CREATE INDEX usage_by_credits ON usage_events(workspace_id, tab, credits, id, created_at) WHERE tab IN (2, 3);
                 """)
         }
+        migrator.registerMigration("v7-money-safety", migrate: createMoneySafety)
         return migrator
+    }
+
+    /// What `check` needs to prove R30 from the ledger (SPEC §10) and what a paused trial keeps (R12a):
+    /// each usage event's credit period, the history of member limits (which limit was in force for
+    /// each event), and when and from which status a subscription was paused.
+    private static func createMoneySafety(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE usage_events ADD COLUMN period_start INTEGER;
+            UPDATE usage_events SET period_start = (
+                SELECT max(ms.period_start) FROM member_spend ms
+                WHERE ms.workspace_id = usage_events.workspace_id AND ms.period_start <= usage_events.created_at);
+
+            -- Every change of a member's credit limit; the limit in force for a usage event is the
+            -- newest row set before it (after_usage < the event's id). Limits older than this
+            -- migration are unknown: the current ones are recorded as set after every event so far.
+            CREATE TABLE member_limits (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL,
+                user_id INTEGER NOT NULL,
+                credit_limit INTEGER,
+                after_usage INTEGER NOT NULL,
+                set_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX member_limits_by_member ON member_limits(workspace_id, user_id, after_usage);
+            INSERT INTO member_limits(workspace_id, user_id, credit_limit, after_usage, set_at)
+                SELECT workspace_id, user_id, credit_limit, ifnull((SELECT max(id) FROM usage_events), 0), joined_at
+                FROM members WHERE credit_limit IS NOT NULL;
+
+            ALTER TABLE subscriptions ADD COLUMN paused_at INTEGER;
+            ALTER TABLE subscriptions ADD COLUMN paused_from TEXT;
+            """)
     }
 
     /// Subscriptions with the terms they were bought under, cards, invoices and the settlement clock.

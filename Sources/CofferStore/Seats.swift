@@ -119,6 +119,7 @@ public struct Seats: Sendable {
     /// Someone who no longer has a seat: an invitation is withdrawn, a member is on Personal access.
     private func leaveSeat(_ tx: WriteContext, workspace: Int64, member: MemberRow) throws {
         if member.pending {
+            if member.creditLimit != nil { try TeamRules.recordLimit(tx, workspace: workspace, where: "user_id = \(member.userID)", limit: nil) }
             try tx.db.execute(sql: "DELETE FROM members WHERE workspace_id = ? AND user_id = ?", arguments: [workspace, member.userID])
         } else {
             try tx.db.execute(sql: "UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",

@@ -71,19 +71,26 @@ struct Settlement {
             s.status = try Lifecycle.next(s.status, on: paid ? .trialEndPaid : .trialEndFailed)
             if !paid { s.failedAt = time; s.retries = 0 }
         }
-        if [.active, .pastDue, .paused].contains(s.status), s.billingEnd <= time {
+        // An operator's seat change applies from the next credit period; when the billing period
+        // renews at the same moment, its invoice charges the new count (R9).
+        if !s.status.isFinal, s.creditEnd <= time, s.billingEnd == s.creditEnd, let seats = s.scheduledSeats {
+            s.seats = seats
+            s.scheduledSeats = nil
+        }
+        let billingRuns = s.status == .active || s.status == .pastDue
+        let pausedEnds = s.status == .paused && s.pausedFrom != .trialing
+            && (s.cancelAtPeriodEnd || s.scheduledPlan == "free" || s.interval == .oneTime)
+        if billingRuns || pausedEnds, s.billingEnd <= time {
             if s.cancelAtPeriodEnd || s.scheduledPlan == "free" { return try end(&s, on: .periodEndedCanceled, at: time) }
             if s.interval == .oneTime { return try end(&s, on: .oneTimePeriodEnded, at: time) }
             s.billingIndex += 1
             try switchToScheduledPlan(&s, at: time)
-            if s.status != .paused {
-                let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): renewal",
-                                      key: "renewal:\(s.billingAnchor):\(s.billingIndex)")
-                s.status = try Lifecycle.next(s.status, on: paid ? .renewalPaid : .renewalFailed)
-                s.failedAt = paid ? nil : time
-                s.retries = 0
-                if paid { try grantWithheldPeriod(&s) }
-            }
+            let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): renewal",
+                                  key: "renewal:\(s.billingAnchor):\(s.billingIndex)")
+            s.status = try Lifecycle.next(s.status, on: paid ? .renewalPaid : .renewalFailed)
+            s.failedAt = paid ? nil : time
+            s.retries = 0
+            if paid { try grantWithheldPeriod(&s) }
         }
         if s.status == .pastDue, let failedAt = s.failedAt, s.retries < Lifecycle.retryDays.count,
            failedAt + Lifecycle.retryDays[Int(s.retries)] * UTC.day <= time {
@@ -104,7 +111,7 @@ struct Settlement {
         if !s.status.isFinal, s.creditEnd <= time {
             try closeCreditPeriod(s, at: time)
             s.creditIndex += 1
-            if let seats = s.scheduledSeats { s.seats = seats; s.scheduledSeats = nil } // operator change (R9)
+            try applyScheduledSeats(&s)
             if CreditPolicy.of(s.status).periodGrants && s.assigned {
                 try grantPeriod(s)
                 s.grantWithheld = false
@@ -114,6 +121,56 @@ struct Settlement {
         }
         try s.save(tx.db)
         return s
+    }
+
+    /// An operator's seat change at a credit refresh that is not also a renewal (R9): fewer seats
+    /// apply at once; more seats are charged for what is left of the billing period first (nothing
+    /// during a trial), and a declined charge leaves the change waiting for the next refresh, so
+    /// no seat is ever used unbilled.
+    private func applyScheduledSeats(_ s: inout SubscriptionRow) throws {
+        guard let seats = s.scheduledSeats else { return }
+        let added = seats - s.seats
+        if added > 0, s.status != .trialing {
+            let cents = try Proration.cents(s.terms.seatPrice(s.interval) * added, remaining: s.billingEnd - tx.now,
+                                            of: s.billingEnd - s.billingStart)
+            let paid = try charge(s, cents: cents, what: "\(added) more seat\(added == 1 ? "" : "s") set by your account manager (prorated)",
+                                  key: "operator-seats:\(tx.now):\(s.seats)+\(added)")
+            guard paid else { return }
+        }
+        s.seats = seats
+        s.scheduledSeats = nil
+    }
+
+    /// Resumes a paused subscription (R12a): a trial goes on with the days it had left; a paid
+    /// period still running goes on; otherwise the period is charged at once (success → Active,
+    /// failure → Past due), or the subscription ends if it was set to end with its period.
+    func resume(_ s: inout SubscriptionRow) throws {
+        let now = tx.now
+        let decision = ResumeDecision.decide(pausedFrom: s.pausedFrom ?? .active, pausedAt: s.pausedAt ?? now,
+                                             trialEnd: s.trialEnd, paidUntil: s.billingEnd, now: now)
+        s.creditIndex = UTC.monthlyPeriod(anchor: s.creditAnchor, containing: now).index
+        switch decision {
+        case .continueTrial(let trialEnd):
+            s.status = try Lifecycle.next(s.status, on: .resumeTrial)
+            s.trialEnd = trialEnd
+        case .continuePaidPeriod:
+            s.status = try Lifecycle.next(s.status, on: .resume)
+        case .chargeNow:
+            if s.cancelAtPeriodEnd || s.scheduledPlan == "free" {
+                _ = try end(&s, on: .periodEndedCanceled, at: now)
+                return
+            }
+            try switchToScheduledPlan(&s, at: now)
+            s.billingAnchor = now
+            s.billingIndex = 0
+            let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): resumed", key: "resume:\(s.pausedAt ?? now):\(now)")
+            s.status = try Lifecycle.next(s.status, on: paid ? .resumeCharged : .resumeChargeFailed)
+            s.failedAt = paid ? nil : now
+            s.retries = 0
+        }
+        s.pausedAt = nil
+        s.pausedFrom = nil
+        try grantWithheldPeriod(&s)
     }
 
     /// A user-initiated retry of the open payment (`subscription retry`, or a new card) (R12).

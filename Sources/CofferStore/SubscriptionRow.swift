@@ -79,18 +79,34 @@ struct SubscriptionRow {
     var endedAt: Timestamp?
     /// Seats an operator set, effective from the next credit period (R9).
     var scheduledSeats: Int64?
+    /// When the subscription was paused, and the status it was paused from (R12a).
+    var pausedAt: Timestamp?
+    var pausedFrom: SubscriptionStatus?
 
     init(_ row: Row) throws {
         id = row["id"]; workspace = row["workspace_id"]; user = row["user_id"]
-        plan = row["plan"]; interval = BillingInterval(rawValue: row["interval"]) ?? .monthly
+        let id = self.id
+        /// A stored value this build does not know is an error naming the row, never a guess.
+        func known<T>(_ value: T?, _ column: String, _ raw: String?) throws -> T {
+            guard let value else {
+                throw CofferError("Subscription \(id) has an unknown \(column) \(CofferError.quote(raw ?? "NULL")): run coffer check, or upgrade Coffer")
+            }
+            return value
+        }
+        plan = row["plan"]
+        interval = try known((row["interval"] as String?).flatMap(BillingInterval.init(rawValue:)), "interval", row["interval"])
         seats = row["seats"]; strategy = row["strategy"]
-        status = SubscriptionStatus(rawValue: row["status"]) ?? .canceled
+        status = try known((row["status"] as String?).flatMap(SubscriptionStatus.init(rawValue:)), "status", row["status"])
+        let rawPausedFrom: String? = row["paused_from"]
+        pausedFrom = try rawPausedFrom.map { try known(SubscriptionStatus(rawValue: $0), "paused_from", $0) }
+        pausedAt = row["paused_at"]
         terms = try PlanTerms.decode(row["terms"])
         creditAnchor = row["credit_anchor"]; creditIndex = row["credit_index"]
         billingAnchor = row["billing_anchor"]; billingIndex = row["billing_index"]
         trialEnd = row["trial_end"]; cancelAtPeriodEnd = row["cancel_at_period_end"]
         scheduledPlan = row["scheduled_plan"]
-        scheduledInterval = (row["scheduled_interval"] as String?).flatMap(BillingInterval.init(rawValue:))
+        let rawScheduled: String? = row["scheduled_interval"]
+        scheduledInterval = try rawScheduled.map { try known(BillingInterval(rawValue: $0), "scheduled_interval", $0) }
         incompleteSince = row["incomplete_since"]; failedAt = row["failed_at"]; retries = row["retries"]
         grantWithheld = row["grant_withheld"]; assigned = row["assigned"]; endedAt = row["ended_at"]
         scheduledSeats = row["scheduled_seats"]
@@ -101,6 +117,21 @@ struct SubscriptionRow {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE workspace_id = ? AND ended_at IS NULL"),
                          arguments: [workspace]).map(SubscriptionRow.init)
     }
+
+    /// The workspace's standing under the credit policy (R13) and its subscription that has not
+    /// ended, if any: the latest subscription decides, ended or not, unless it ended by a move to Free.
+    static func standing(_ db: Database, workspace: Int64) throws -> (standing: TeamStanding, live: SubscriptionRow?) {
+        guard let latest = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT * FROM subscriptions WHERE workspace_id = ? ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1
+            """), arguments: [workspace]).map(SubscriptionRow.init) else { return (.freePlan, nil) }
+        if latest.endedAt != nil {
+            return (latest.endedOnFree ? .freePlan : .subscription(latest.status), nil)
+        }
+        return (.subscription(latest.status), latest)
+    }
+
+    /// True for a subscription that ended because it was moved to the Free plan (R15).
+    var endedOnFree: Bool { endedAt != nil && scheduledPlan == "free" }
 
     /// The workspace's subscription that is still running (not ended, not in a final status), or
     /// the error `missing`.
@@ -135,7 +166,11 @@ struct SubscriptionRow {
         switch status {
         case .incomplete: return incompleteSince.map { $0 + Lifecycle.incompleteWindow }
         case .trialing: return [trialEnd ?? creditEnd, creditEnd].min()
-        case .active, .paused: return min(billingEnd, creditEnd)
+        case .active: return min(billingEnd, creditEnd)
+        case .paused:
+            // A paused subscription's billing stands still (R12a); only an end it was set for falls due.
+            let ends = cancelAtPeriodEnd || scheduledPlan == "free" || interval == .oneTime
+            return ends && pausedFrom != .trialing ? min(billingEnd, creditEnd) : creditEnd
         case .pastDue:
             let retry = retries < Lifecycle.retryDays.count ? failedAt.map { $0 + Lifecycle.retryDays[Int(retries)] * UTC.day } : nil
             return [billingEnd, creditEnd, retry].compactMap { $0 }.min()
@@ -149,12 +184,14 @@ struct SubscriptionRow {
             UPDATE subscriptions SET plan = ?, interval = ?, seats = ?, strategy = ?, status = ?, terms = ?,
               credit_anchor = ?, credit_index = ?, billing_anchor = ?, billing_index = ?, trial_end = ?,
               cancel_at_period_end = ?, scheduled_plan = ?, scheduled_interval = ?, incomplete_since = ?,
-              failed_at = ?, retries = ?, grant_withheld = ?, assigned = ?, ended_at = ?, next_due_at = ?, scheduled_seats = ?
+              failed_at = ?, retries = ?, grant_withheld = ?, assigned = ?, ended_at = ?, next_due_at = ?, scheduled_seats = ?,
+              paused_at = ?, paused_from = ?
             WHERE id = ?
             """, arguments: [plan, interval.rawValue, seats, strategy, status.rawValue, terms.json,
                              creditAnchor, creditIndex, billingAnchor, billingIndex, trialEnd,
                              cancelAtPeriodEnd, scheduledPlan, scheduledInterval?.rawValue, incompleteSince,
-                             failedAt, retries, grantWithheld, assigned, endedAt, endedAt == nil ? nextDue : nil, scheduledSeats, id])
+                             failedAt, retries, grantWithheld, assigned, endedAt, endedAt == nil ? nextDue : nil, scheduledSeats,
+                             pausedAt, pausedFrom?.rawValue, id])
     }
 
     /// Who pays: the workspace's primary owner, or the personal subscriber.

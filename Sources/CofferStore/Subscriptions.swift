@@ -45,8 +45,9 @@ public struct CheckoutOffer: Sendable, Equatable {
 public enum PlanChange: Sendable, Equatable {
     /// An upgrade, now: the prorated charge and the compensation granted.
     case upgraded(chargedCents: Int64, compensation: Credits)
-    /// A downgrade (or a move to Free), at the end of the current period.
-    case scheduled(at: Timestamp)
+    /// A downgrade (or a move to Free), at the end of the current period (nil: when a paused
+    /// subscription resumes).
+    case scheduled(at: Timestamp?)
 }
 
 /// Checkout and the subscription lifecycle (R10–R15), for a workspace or a person.
@@ -132,7 +133,8 @@ public struct Subscriptions: Sendable {
 
     /// Changes plan or interval (R15): an upgrade now, with a prorated charge and a
     /// `Subscription switch compensation` grant; a downgrade (to Free too) at the period end.
-    /// A change between paid plans needs `confirmed` (`--yes`).
+    /// Every change between paid plans, up or down, needs `confirmed` (`--yes`); without it
+    /// nothing is written and the error says what the change would do and when.
     public func change(actor: Actor, plan tier: String, interval: BillingInterval?, confirmed: Bool) throws -> PlanChange {
         try Permissions.require(actor.role, .manageSubscription)
         let catalog = store.catalog
@@ -154,12 +156,20 @@ public struct Subscriptions: Sendable {
                 || (target.tier == s.plan && newInterval == .yearly && s.interval != .yearly)
             let subject = "\(s.plan) \(s.interval.rawValue) → \(target.tier) \(newInterval.rawValue)"
             guard upgrade, !target.isFree else {
+                // A paused subscription's billing stands still: its change waits for the resume (R12a).
+                let frozen = s.status == .paused && (s.pausedFrom == .trialing || s.billingEnd <= tx.now)
+                let at: Timestamp? = frozen ? nil : s.status == .trialing ? (s.trialEnd ?? s.billingEnd) : s.billingEnd
+                let when = at.map { "at the end of the current period, on \(UTC.dateString($0))" } ?? "when the subscription is resumed"
+                guard target.isFree || confirmed else {
+                    throw CofferError("Changing from \(s.label) to \(target.name), \(newInterval.rawValue) takes effect \(when); "
+                                      + "nothing is charged now: run again with --yes to confirm")
+                }
                 s.scheduledPlan = target.tier
                 s.scheduledInterval = target.isFree ? nil : newInterval
                 try s.save(tx.db)
                 try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue,
-                             action: "subscription.downgrade", subject: subject, after: "at \(UTC.iso(s.billingEnd))")
-                return .scheduled(at: s.status == .trialing ? (s.trialEnd ?? s.billingEnd) : s.billingEnd)
+                             action: "subscription.downgrade", subject: subject, after: at.map { "at \(UTC.iso($0))" } ?? "at resume")
+                return .scheduled(at: at)
             }
             guard s.status.isActive else {
                 throw CofferError("Your subscription is \(s.status.title): pay the open invoice first (coffer subscription retry)")
@@ -169,7 +179,8 @@ public struct Subscriptions: Sendable {
                 : try Proration.cents(s.periodPrice, remaining: s.billingEnd - tx.now, of: s.billingEnd - s.billingStart)
             let cents = s.status == .trialing ? 0 : max(0, newTerms.seatPrice(newInterval) * s.seats - unusedOld)
             guard confirmed else {
-                throw CofferError("Changing from \(s.terms.name) to \(target.name) charges \(Money.cents(cents)) now: run again with --yes to confirm")
+                throw CofferError("Changing from \(s.label) to \(target.name), \(newInterval.rawValue) takes effect now and charges "
+                                  + "\(Money.cents(cents)) (prorated): run again with --yes to confirm")
             }
             guard try Billing.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
                                      description: "Upgrade to \(target.name), \(newInterval.rawValue) (prorated)",
@@ -194,10 +205,12 @@ public struct Subscriptions: Sendable {
         }
     }
 
-    /// Cancels at the period end, or now (R12).
+    /// Cancels at the period end, or now (R12). A paused subscription whose paid period is already
+    /// over (or a paused trial) has no period left to run, so it ends now.
     public func cancel(actor: Actor, now immediately: Bool) throws -> SubscriptionView {
         try lifecycle(actor: actor, action: immediately ? "subscription.cancel-now" : "subscription.cancel") { s, tx in
-            if immediately {
+            let nothingLeft = s.status == .paused && (s.pausedFrom == .trialing || s.billingEnd <= tx.now)
+            if immediately || nothingLeft {
                 s.status = try Lifecycle.next(s.status, on: .cancelNow)
                 s.endedAt = tx.now
             } else {
@@ -207,20 +220,25 @@ public struct Subscriptions: Sendable {
         }
     }
 
-    /// Pauses the subscription until resumed (R12): no spending, no grants, no charges.
+    /// Pauses the subscription until resumed (R12): no spending, no grants, no charges; what it
+    /// was paused from and when are kept for the resume (R12a).
     public func pause(actor: Actor) throws -> SubscriptionView {
-        try lifecycle(actor: actor, action: "subscription.pause") { s, _ in
+        try lifecycle(actor: actor, action: "subscription.pause") { s, tx in
+            let from = s.status
             s.status = try Lifecycle.next(s.status, on: .pause)
+            s.pausedFrom = from
+            s.pausedAt = tx.now
             s.grantWithheld = true
         }
     }
 
-    /// Resumes a paused subscription (R12); the current period's credits arrive if they were withheld.
+    /// Resumes a paused subscription (R12a): a trial keeps its remaining days; a paid period still
+    /// running goes on; otherwise it is charged at once. The current period's credits arrive if
+    /// they were withheld and the new status allows them (R13).
     public func resume(actor: Actor) throws -> SubscriptionView {
         try lifecycle(actor: actor, action: "subscription.resume") { s, tx in
-            s.status = try Lifecycle.next(s.status, on: .resume)
-            s.creditIndex = UTC.monthlyPeriod(anchor: s.creditAnchor, containing: tx.now).index
-            try Settlement(tx).grantWithheldPeriod(&s)
+            _ = try Lifecycle.next(s.status, on: .resume)
+            try Settlement(tx).resume(&s)
         }
     }
 

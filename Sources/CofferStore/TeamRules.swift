@@ -88,6 +88,16 @@ enum TeamRules {
         return (period.start, period.end)
     }
 
+    /// Records the credit limit now in force for the workspace's members matching `condition` (a
+    /// fixed SQL condition on `members`), so `check` knows which limit held for each debit (SPEC §10).
+    static func recordLimit(_ tx: WriteContext, workspace: Int64, where condition: String, limit: Int64?) throws {
+        try tx.db.execute(sql: """
+            INSERT INTO member_limits(workspace_id, user_id, credit_limit, after_usage, set_at)
+            SELECT workspace_id, user_id, ?, ifnull((SELECT max(id) FROM usage_events), 0), ?
+            FROM members WHERE workspace_id = ? AND \(condition)
+            """, arguments: [limit, tx.now, workspace])
+    }
+
     /// Gives a new seat under PER_SEAT its allotment for the current period (R27).
     static func grantSeatAllotment(_ tx: WriteContext, workspace: Int64, seat: Int64, multiplier: Int64) throws {
         guard let s = try SubscriptionRow.live(tx.db, workspace: workspace), s.strategy == "per_seat", s.assigned,

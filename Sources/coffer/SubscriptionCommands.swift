@@ -81,15 +81,17 @@ struct SubscriptionCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "The new plan's tier.") var plan: String
         @Option(help: "monthly, yearly or one-time.") var interval: BillingInterval?
-        @Flag(help: "Confirm a change that charges the card.") var yes = false
+        @Flag(help: "Confirm the change (every change between paid plans asks first, R15).") var yes = false
 
         func run() throws {
             let store = try global.openStore()
             switch try Subscriptions(store).change(actor: global.actor(in: store), plan: plan, interval: interval, confirmed: yes) {
             case .upgraded(let cents, let compensation):
                 print("Upgraded to \(plan): charged \(Money.cents(cents)); \(compensation) of unused credits compensated")
-            case .scheduled(let time):
+            case .scheduled(let time?):
                 print("Changes to \(plan) at the end of the current period (\(UTC.iso(time)))")
+            case .scheduled(nil):
+                print("Changes to \(plan) when the subscription is resumed")
             }
         }
     }

@@ -14,6 +14,7 @@ struct LifecycleTests {
         "past_due retryPaid": .active, "unpaid retryPaid": .active, "past_due retryFailed": .pastDue,
         "unpaid retryFailed": .unpaid, "past_due finalRetryFailed": .unpaid,
         "active pause": .paused, "trialing pause": .paused, "past_due pause": .paused, "paused resume": .active,
+        "paused resumeTrial": .trialing, "paused resumeCharged": .active, "paused resumeChargeFailed": .pastDue,
     ]
 
     @Test("R12: every allowed transition, and every other one refused")
@@ -67,6 +68,37 @@ struct LifecycleTests {
                 #expect(policy == CreditPolicy(teamSpending: false, autoRecharge: false, periodGrants: false, buyPacks: false))
             }
         }
+    }
+
+    @Test("R13: the Free plan spends but buys nothing; a subscription's status decides, ended or not; refusals name the status",
+          arguments: SubscriptionStatus.allCases)
+    func standing(status: SubscriptionStatus) {
+        #expect(TeamStanding.freePlan.policy == .freePlan)
+        #expect(TeamStanding.subscription(status).policy == CreditPolicy.of(status))
+        for capability in CreditCapability.allCases {
+            let expected = switch (status, capability) {
+            case (.active, _), (.trialing, _), (.pastDue, .teamSpending): true
+            default: false
+            }
+            #expect(CreditPolicy.of(status).allows(capability) == expected, "\(status) \(capability)")
+        }
+        #expect(TeamStanding.subscription(status).teamSpendingRefusal == "Your team's subscription is \(status.title): team credits cannot be spent")
+    }
+
+    @Test("R12a: resuming a pause — a trial keeps its remaining days; nothing becomes Active without a payment")
+    func resumeDecisions() {
+        let day: Int64 = 86_400
+        // Paused on day 4 of a trial ending on day 14, resumed on day 10: the trial ends on day 20.
+        #expect(ResumeDecision.decide(pausedFrom: .trialing, pausedAt: 4 * day, trialEnd: 14 * day, paidUntil: 30 * day, now: 10 * day)
+                == .continueTrial(trialEnd: 20 * day))
+        // The trial would have ended while paused: charge at once.
+        #expect(ResumeDecision.decide(pausedFrom: .trialing, pausedAt: 4 * day, trialEnd: 14 * day, paidUntil: 30 * day, now: 14 * day) == .chargeNow)
+        #expect(ResumeDecision.decide(pausedFrom: .trialing, pausedAt: 4 * day, trialEnd: nil, paidUntil: 30 * day, now: 5 * day) == .chargeNow)
+        // A paid period still running goes on; one that ended while paused is charged again.
+        #expect(ResumeDecision.decide(pausedFrom: .active, pausedAt: 4 * day, trialEnd: nil, paidUntil: 30 * day, now: 29 * day) == .continuePaidPeriod)
+        #expect(ResumeDecision.decide(pausedFrom: .active, pausedAt: 4 * day, trialEnd: nil, paidUntil: 30 * day, now: 30 * day) == .chargeNow)
+        // Paused while a payment was outstanding: the payment comes first.
+        #expect(ResumeDecision.decide(pausedFrom: .pastDue, pausedAt: 4 * day, trialEnd: nil, paidUntil: 30 * day, now: 5 * day) == .chargeNow)
     }
 
     @Test("R23: the four pack button states, exactly")
