@@ -106,6 +106,10 @@ struct ConsumptionEngine {
             ledger.restore(state)
             cache.nextUsageID = nextUsageID
             cache.recharge.removeAll()
+            // A constraint the database enforces refuses this event alone, like any other refusal.
+            if let refused = error as? DatabaseError, refused.resultCode.primaryResultCode == .SQLITE_CONSTRAINT {
+                throw CofferError("Refused by the database: \(refused.message ?? "a constraint failed")")
+            }
             throw error
         }
         return result!

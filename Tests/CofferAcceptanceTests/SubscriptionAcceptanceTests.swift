@@ -148,7 +148,7 @@ struct SubscriptionAcceptanceTests {
         #expect(try cli.run("check").status == 0)
     }
 
-    @Test("R15: upgrade now with proration and compensation (needs --yes); downgrades wait for the period end")
+    @Test("R15: every change between paid plans needs --yes (exit 1, says what and when, writes nothing); upgrade now with proration and compensation; downgrades wait for the period end")
     func changePlans() throws {
         let cli = try Self.workspace(now: "2026-01-01T00:00:00Z")
         #expect(try cli.run("subscribe", "--plan", "pro", "--seats", "2", "--card", Self.pays).status == 0)
@@ -158,11 +158,17 @@ struct SubscriptionAcceptanceTests {
         let unconfirmed = try cli.run("subscription", "change", "--plan", "scale")
         #expect(unconfirmed.status == 1)
         // Scale 2 × $199 − unused half of Pro 2 × $99 = $398 − $99 = $299.
-        #expect(unconfirmed.stderr == "coffer: Changing from Pro to Scale charges $299.00 now: run again with --yes to confirm\n")
+        #expect(unconfirmed.stderr == "coffer: Changing from Pro, monthly to Scale, monthly takes effect now and charges $299.00 (prorated): run again with --yes to confirm\n")
         let upgraded = try cli.run("subscription", "change", "--plan", "scale", "--yes")
         #expect(upgraded.stdout == "Upgraded to scale: charged $299.00; $100.000 of unused credits compensated\n", "\(upgraded.stderr)")
         #expect(try cli.run("subscription", "show").stdout.contains("Scale"))
-        let down = try cli.run("subscription", "change", "--plan", "pro")
+        let audit = try cli.run("audit", "list", "--json").stdout
+        let unconfirmedDown = try cli.run("subscription", "change", "--plan", "pro")
+        #expect(unconfirmedDown.status == 1)
+        #expect(unconfirmedDown.stderr == "coffer: Changing from Scale, monthly to Pro, monthly takes effect at the end of the current period, "
+                + "on 2026-02-16; nothing is charged now: run again with --yes to confirm\n")
+        #expect(try cli.run("audit", "list", "--json").stdout == audit, "nothing written")
+        let down = try cli.run("subscription", "change", "--plan", "pro", "--yes")
         #expect(down.stdout == "Changes to pro at the end of the current period (2026-02-16T12:00:00Z)\n", "\(down.stderr)")
         Self.at(cli, "2026-02-16T12:00:00Z")
         #expect(try cli.run("operator", "adjust", "1", "--reason", "tick").status == 0)
