@@ -181,6 +181,40 @@ struct SubscriptionAcceptanceTests {
         #expect(try cli.run("check").status == 0)
     }
 
+    @Test("R13 on the command line: in Canceled, Unpaid and Incomplete expired, consume and import are refused with the status, and nothing moves",
+          arguments: ["canceled", "unpaid", "incomplete_expired"])
+    func teamSpendingRefused(status: String) throws {
+        let cli = try Self.workspace(now: "2026-01-01T00:00:00Z")
+        #expect(try cli.run("operator", "adjust", "50", "--reason", "float").status == 0)
+        switch status {
+        case "canceled":
+            #expect(try cli.run("subscribe", "--plan", "pro", "--card", Self.pays).status == 0)
+            #expect(try cli.run("subscription", "cancel", "--now").status == 0)
+        case "unpaid":
+            #expect(try cli.run("subscribe", "--plan", "pro", "--card", Self.failsCharges).status == 0)
+            Self.at(cli, "2026-01-23T00:00:00Z") // trial end (14 days) fails, then the three retries
+        default:
+            #expect(try cli.run("subscribe", "--plan", "pro", "--card", Self.pays).status == 0)
+            #expect(try cli.run("subscription", "cancel", "--now").status == 0)
+            #expect(try cli.run("billing", "card", Self.failsCharges).status == 0)
+            #expect(try cli.run("subscribe", "--plan", "pro").status == 0)
+            Self.at(cli, "2026-01-02T00:00:00Z")
+        }
+        #expect(try cli.run("operator", "adjust", "1", "--reason", "tick").status == 0)
+        #expect(try Self.status(cli) == status)
+        let balance = try cli.run("balance", "--json").stdout
+        let title = ["canceled": "Canceled", "unpaid": "Unpaid", "incomplete_expired": "Incomplete expired"][status]!
+        let consumed = try cli.run("consume", "--service", "gpt-4o", "--id", "e-1", "--quantity", "2")
+        #expect(consumed.status == 1)
+        #expect(consumed.stderr == "coffer: Your team's subscription is \(title): team credits cannot be spent\n")
+        let file = cli.folder.appendingPathComponent("usage.jsonl")
+        try Data(#"{"id": "e-2", "service": "gpt-4o", "quantity": 2}"#.utf8).write(to: file)
+        let imported = try cli.run("usage", "import", file.path)
+        #expect(imported.stdout.contains("Your team's subscription is \(title): team credits cannot be spent"), "\(imported.stdout)")
+        #expect(try cli.run("balance", "--json").stdout == balance, "nothing moved")
+        #expect(try cli.run("check").status == 0)
+    }
+
     @Test("R4a: anchored on January 31st across February of a leap year and of a common year", arguments: [
         ("2024-01-31T09:00:00Z", "2024-02-29T09:00:00Z"), ("2025-01-31T09:00:00Z", "2025-02-28T09:00:00Z"),
     ])
