@@ -17,24 +17,6 @@ public struct WorkspaceSummary: Sendable, Equatable {
     public var ref: WorkspaceRef { WorkspaceRef(id: id, slug: slug, name: name) }
 }
 
-/// Who is acting, in which workspace, with which role (R6–R7).
-public struct Actor: Sendable, Equatable {
-    public let userID: Int64
-    public let email: String
-    public let workspaceID: Int64
-    public let workspaceSlug: String
-    public let workspaceName: String
-    public let role: Role
-    /// An invitation the user has not accepted yet (R26).
-    public let pending: Bool
-}
-
-/// A workspace an operator acts on (no acting user).
-public struct WorkspaceRef: Sendable, Equatable {
-    public let id: Int64
-    public let slug: String
-    public let name: String
-}
 
 /// Creating, listing and resolving workspaces and acting users.
 public struct Workspaces: Sendable {
@@ -161,17 +143,5 @@ public struct Workspaces: Sendable {
             n += 1
         }
         return candidate
-    }
-}
-
-/// Users are rows keyed by normalised email (R5).
-enum Users {
-    /// The user's id, creating the user on first sight.
-    static func findOrCreate(email: String, in tx: WriteContext) throws -> Int64 {
-        if let id = try Int64.fetchOne(tx.db, sql: "SELECT id FROM users WHERE email = ?", arguments: [email]) {
-            return id
-        }
-        try tx.db.execute(sql: "INSERT INTO users(email, created_at) VALUES (?, ?)", arguments: [email, tx.now])
-        return tx.db.lastInsertedRowID
     }
 }

@@ -59,49 +59,12 @@ public struct Billing: Sendable {
                 amountCents: row["amount_cents"], status: row["status"], failure: row["failure"])
     }
 
-    /// Saves a card with the gateway and keeps its token for the user.
-    static func saveCard(_ tx: WriteContext, user: Int64, number: String) throws -> SavedCard {
-        let card = try tx.store.gateway.saveCard(number: number)
-        try tx.db.execute(sql: """
-            INSERT INTO cards(user_id, token, last4, added_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT(user_id) DO UPDATE SET token = excluded.token, last4 = excluded.last4, added_at = excluded.added_at
-            """, arguments: [user, card.token, card.last4, tx.now])
-        return card
-    }
-
     /// Saves a card; a subscription with a payment outstanding is retried with it (R12: a new
     /// card that pays → Active). Returns the card's last four digits.
     private static func saveCard(_ tx: WriteContext, user: Int64, number: String, retrying subscription: SubscriptionRow?) throws -> String {
-        let card = try saveCard(tx, user: user, number: number)
+        let card = try Charges.saveCard(tx, user: user, number: number)
         if let subscription, subscription.status.awaitsPayment { _ = try Settlement(tx).retryNow(subscription) }
         return card.last4
     }
 
-    /// Charges `payer`'s card and records the invoice, idempotently: an invoice already recorded
-    /// under `key` is returned as it was, never charged again (R10). True when paid.
-    static func charge(_ tx: WriteContext, payer: Int64, workspace: Int64?, subscription: Int64?,
-                       cents: Int64, description: String, key: String) throws -> Bool {
-        if let status = try String.fetchOne(tx.db, sql: "SELECT status FROM invoices WHERE idempotency_key = ?", arguments: [key]) {
-            return status == "paid"
-        }
-        let outcome: ChargeOutcome
-        if cents == 0 {
-            outcome = .paid
-        } else if let token = try String.fetchOne(tx.db, sql: "SELECT token FROM cards WHERE user_id = ?", arguments: [payer]) {
-            outcome = tx.store.gateway.charge(ChargeRequest(cardToken: token, amountCents: cents, description: description, idempotencyKey: key))
-        } else {
-            outcome = .failed(reason: "No card on file")
-        }
-        let failure: String? = if case .failed(let reason) = outcome { reason } else { nil }
-        try tx.db.execute(sql: """
-            INSERT INTO invoices(workspace_id, user_id, subscription_id, description, amount_cents, status, failure, idempotency_key, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [workspace, payer, subscription, description, cents, failure == nil ? "paid" : "failed", failure, key, tx.now])
-        return failure == nil
-    }
-
-    /// The reason the last charge under `key` failed.
-    static func failure(_ tx: WriteContext, key: String) throws -> String? {
-        try String.fetchOne(tx.db, sql: "SELECT failure FROM invoices WHERE idempotency_key = ?", arguments: [key])
-    }
 }

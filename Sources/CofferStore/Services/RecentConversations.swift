@@ -14,7 +14,7 @@ struct RecentConversations {
     let filter: UsageFilter
 
     func page(after: UsageCursor?, limit: Int, showUsers: Bool) throws -> UsagePage {
-        let (days, pieces) = try UsageQueries.split(filter, tab: 1, workspace: workspace, db: db)
+        let (days, pieces) = try UsageRanges.split(filter, tab: 1, workspace: workspace, db: db)
         let later = pieces.filter { days == nil || $0.from >= days!.to * UTC.day }
         let earlier = pieces.filter { days != nil && $0.to <= days!.from * UTC.day }
         var seen = Set<Int64>()

@@ -124,7 +124,7 @@ struct ConsumptionEngine {
     /// before any money moves: permission, API key, status (R13), whitelist.
     func prepare(actor: Actor, request: UsageRequest) throws -> Context {
         let db = tx.db
-        guard let service = tx.store.catalog.service(request.service) else {
+        guard let service = tx.catalog.service(request.service) else {
             throw CofferError("Unknown service \(CofferError.quote(request.service)) (see coffer plans)")
         }
         let member: MemberRow
@@ -152,7 +152,7 @@ struct ConsumptionEngine {
         }
         let (standing, current) = cache.standings[actor.workspaceID]!
         let live = current.flatMap { $0.status.isFinal ? nil : $0 }
-        let items = live?.terms.allowances ?? PlanTerms(tx.store.catalog.freePlan).allowances
+        let items = live?.terms.allowances ?? PlanTerms(tx.catalog.freePlan).allowances
         let teamItems = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
         let route = WhoPays.route(access: member.access, perSeat: live?.strategy == "per_seat",
                                   isPrimaryOwner: member.role == .primaryOwner,

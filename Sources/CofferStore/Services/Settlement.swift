@@ -368,7 +368,7 @@ struct Settlement {
 
     /// A scheduled downgrade (R15) takes effect at the period end: new terms, billing restarts.
     private func switchToScheduledPlan(_ s: inout SubscriptionRow, at time: Timestamp) throws {
-        guard let tier = s.scheduledPlan, let plan = tx.store.catalog.plan(tier) else { return }
+        guard let tier = s.scheduledPlan, let plan = tx.catalog.plan(tier) else { return }
         s.plan = tier
         s.terms = PlanTerms(plan)
         s.interval = s.scheduledInterval ?? s.interval
@@ -379,7 +379,7 @@ struct Settlement {
     }
 
     private func charge(_ s: SubscriptionRow, cents: Int64, what: String, key: String) throws -> Bool {
-        try Billing.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+        try Charges.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
                            description: what, key: "sub\(s.id):\(key)")
     }
 }

@@ -24,7 +24,7 @@ public final class CofferStore: Sendable {
     private let warned = WarningsGiven()
 
     /// How long a writer waits for another process's lock before giving up.
-    public static let busyTimeout: TimeInterval = 5
+    public static let busyTimeout: TimeInterval = StoreErrors.busyTimeout
 
     /// Opens (or, with `create`, creates) the database at `path`.
     ///
@@ -191,7 +191,7 @@ public final class CofferStore: Sendable {
     private func transaction<T>(_ body: (WriteContext) throws -> T) throws -> T {
         do {
             return try database.write { db in
-                let context = WriteContext(db: db, store: self, now: now)
+                let context = WriteContext(db: db, catalog: catalog, gateway: gateway, seal: seal, now: now)
                 let result = try body(context)
                 try context.finish()
                 return result
@@ -227,87 +227,6 @@ private final class WarningsGiven: @unchecked Sendable {
 
     /// True the first time `key` is asked for.
     func first(_ key: String) -> Bool { lock.withLock { given.insert(key).inserted } }
-}
-
-/// What a write transaction can use: the connection, the clock, the ledger and the audit log.
-final class WriteContext {
-    let db: Database
-    let store: CofferStore
-    /// The time stamped on everything this transaction writes (settlement moves it, R15a).
-    private(set) var now: Timestamp
-    private var ledgerWriter: LedgerWriter?
-
-    init(db: Database, store: CofferStore, now: Timestamp) {
-        self.db = db
-        self.store = store
-        self.now = now
-    }
-
-    /// The ledger writer of this transaction, created on first use.
-    func ledger() throws -> LedgerWriter {
-        if let ledgerWriter { return ledgerWriter }
-        let writer = try LedgerWriter(db: db, seal: store.seal, now: now)
-        ledgerWriter = writer
-        return writer
-    }
-
-    /// Records an admin or operator change with actor, role, time and before/after (SPEC §10).
-    func audit(workspace: Int64?, actor: String, role: String, action: String, subject: String,
-               before: String? = nil, after: String? = nil) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO audit_log(workspace_id, actor, actor_role, action, subject, before, after, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [workspace, actor, role, action, subject, before, after, now])
-    }
-
-    /// Starts a new event stamped with `time` (an event's due time, R15a): its entries form
-    /// their own batch, so settling in one transaction or many writes the same ledger.
-    func setTime(_ time: Timestamp) {
-        now = time
-        ledgerWriter?.startEvent(at: time)
-    }
-
-    /// Set when a charge line was recorded, so the search index catches up before commit.
-    var recordedUsage = false
-    /// Rollups of this transaction's charge lines, written before commit.
-    let rollups = PendingRollups()
-
-    func finish() throws {
-        try ledgerWriter?.finish()
-        guard recordedUsage else { return }
-        try rollups.flush(db)
-        try SearchIndex.catchUp(db)
-    }
-}
-
-/// File permission checks that hold for root too: a file without write bits is treated as
-/// read-only even though root could write it.
-enum FilePermissions {
-    static func isWritable(_ path: String) -> Bool {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let mode = attributes[.posixPermissions] as? Int else { return false }
-        return mode & 0o222 != 0 && FileManager.default.isWritableFile(atPath: path)
-    }
-}
-
-/// Turns SQLite and GRDB errors into one-line messages that name the cause (SPEC §10).
-enum StoreErrors {
-    static func describe(_ error: any Error, path: String) -> any Error {
-        guard let error = error as? DatabaseError else { return error }
-        let detail = error.message ?? "\(error.resultCode)"
-        switch error.resultCode.primaryResultCode {
-        case .SQLITE_NOTADB: return CofferError("\(path) is not a database")
-        case .SQLITE_CORRUPT: return CofferError("\(path) is corrupt: \(detail)")
-        case .SQLITE_READONLY: return CofferError("The database is read-only: \(path)")
-        case .SQLITE_FULL: return CofferError("The disk is full: nothing was written to \(path)")
-        case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return CofferError("The database is locked by another process (waited \(Int(CofferStore.busyTimeout)) s): nothing was written")
-        case .SQLITE_CANTOPEN: return CofferError("Cannot open \(path): \(detail)")
-        case .SQLITE_IOERR: return CofferError("I/O error on \(path): \(detail)")
-        case .SQLITE_CONSTRAINT: return CofferError("Refused by the database: \(detail)")
-        default: return CofferError("Database error on \(path): \(detail)")
-        }
-    }
 }
 
 extension CofferStore {

@@ -62,9 +62,9 @@ public struct CreditPacks: Sendable {
                 let invoiceCount = try Int.fetchOne(tx.db, sql: "SELECT count(*) FROM invoices WHERE user_id = ?", arguments: [actor.userID]) ?? 0
                 key = "packs:\(actor.userID):\(tx.now):\(invoiceCount)"
             }
-            guard try Billing.charge(tx, payer: actor.userID, workspace: personal ? nil : actor.workspaceID, subscription: nil,
+            guard try Charges.charge(tx, payer: actor.userID, workspace: personal ? nil : actor.workspaceID, subscription: nil,
                                      cents: size * 100 * count, description: what, key: key) else {
-                throw CofferError(try Billing.failure(tx, key: key) ?? "Your card was declined")
+                throw CofferError(try Charges.failure(tx, key: key) ?? "Your card was declined")
             }
             for _ in 0..<count {
                 try ledger.grant(to: wallet, asset: .credits, amount: amount.millicredits, from: .payments,

@@ -16,17 +16,16 @@ public struct CheckReport: Sendable {
     public var isSound: Bool { violations.isEmpty }
 }
 
-/// Verifies every ledger invariant of SPEC §10 in one read snapshot. Never writes, never settles.
-public struct LedgerCheck: Sendable {
-    let store: CofferStore
-
-    /// The check over a store.
-    public init(_ store: CofferStore) { self.store = store }
+/// Every ledger invariant of SPEC §10, verified over one read snapshot. Never writes, never settles.
+struct LedgerInvariants {
+    let db: Database
+    let seal: LedgerSeal
+    let catalog: Catalog
 
     /// Runs every check and reports each violation (at most `limit` per kind). `chain: false`
-    /// skips walking the hash chain (for tests that check after every step).
-    public func run(limit: Int = 20, chain: Bool = true) throws -> CheckReport {
-        try store.read { db in
+    /// skips walking the hash chain.
+    func verify(limit: Int, chain: Bool) throws -> CheckReport {
+        do {
             var violations: [String] = []
             func add(_ rows: [Row], _ describe: (Row) -> String) {
                 violations += rows.prefix(limit).map(describe)
@@ -71,7 +70,7 @@ public struct LedgerCheck: Sendable {
             add(try Row.fetchAll(db, sql: "SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0")) {
                 "wallet \($0["id"] as Int64) (\($0["kind"] as String)) is below zero: \($0["balance"] as Int64)"
             }
-            violations += try MemberSpendCheck(db: db, catalog: store.catalog).violations(limit: limit)
+            violations += try MemberSpendCheck(db: db, catalog: catalog).violations(limit: limit)
             let head = chain ? try verifyChain(db, limit: limit, violations: &violations) : ""
 
             return CheckReport(
@@ -103,7 +102,7 @@ public struct LedgerCheck: Sendable {
             }
             if fields.id != expectedID { report("hash chain: entry \(expectedID) is missing (next is \(fields.id))") }
             if storedPrevious != previous { report("hash chain: entry \(fields.id) does not follow the entry before it") }
-            if store.seal.hash(previous: storedPrevious, entry: fields) != stored {
+            if seal.hash(previous: storedPrevious, entry: fields) != stored {
                 report("hash chain: entry \(fields.id) was altered (its hash does not match its fields)")
             }
             previous = stored

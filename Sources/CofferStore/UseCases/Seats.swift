@@ -143,7 +143,7 @@ public struct Seats: Sendable {
             guard s.seats + count <= maximum else { throw CofferError("The \(s.terms.name) plan has at most \(maximum) seats") }
             let cents = s.status == .trialing ? 0
                 : try Proration.cents(s.terms.seatPrice(s.interval) * count, remaining: s.billingEnd - tx.now, of: s.billingEnd - s.billingStart)
-            guard try Billing.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+            guard try Charges.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
                                      description: "\(count) more seat\(count == 1 ? "" : "s") (prorated)",
                                      key: "sub\(s.id):seats:\(tx.now):\(s.seats)+\(count)") else {
                 throw CofferError("Your card was declined: no seats were added")

@@ -39,7 +39,7 @@ extension ConsumptionEngine {
         case .recharge(let units, let cost):
             let what = hasAllowance ? "\(Quantity(milliunits: units)) \(c.service.slug)" : "\(cost) of credits"
             let cents = try Rounding.mulDivHalfUp(cost.millicredits, 1, 10)
-            let paid = try Billing.charge(tx, payer: subscription.payer(tx.db), workspace: workspace, subscription: subscription.id,
+            let paid = try Charges.charge(tx, payer: subscription.payer(tx.db), workspace: workspace, subscription: subscription.id,
                                           cents: cents, description: "Auto-recharge: \(what)",
                                           key: "recharge:\(workspace):\(seat):\(c.request.eventID)")
             guard paid else {

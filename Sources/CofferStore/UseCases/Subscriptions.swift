@@ -69,7 +69,7 @@ public struct Subscriptions: Sendable {
             if let live = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID) {
                 try endOrRefuse(live, tx)
             }
-            if let card { _ = try Billing.saveCard(tx, user: actor.userID, number: card) }
+            if let card { _ = try Charges.saveCard(tx, user: actor.userID, number: card) }
             let history = try Self.hasBillingHistory(tx.db, workspace: actor.workspaceID)
             try start(tx, workspace: actor.workspaceID, user: nil, payer: actor.userID, plan: plan, interval: chosen,
                       seats: seats, strategy: strategy, trial: !history)
@@ -110,7 +110,7 @@ public struct Subscriptions: Sendable {
         let user = try store.write { tx in
             let user = try Users.findOrCreate(email: email, in: tx)
             if let live = try SubscriptionRow.live(tx.db, user: user) { try endOrRefuse(live, tx) }
-            if let card { _ = try Billing.saveCard(tx, user: user, number: card) }
+            if let card { _ = try Charges.saveCard(tx, user: user, number: card) }
             let history = try Bool.fetchOne(tx.db, sql: "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = ?) OR EXISTS (SELECT 1 FROM invoices WHERE user_id = ? AND workspace_id IS NULL)",
                                             arguments: [user, user]) ?? false
             try start(tx, workspace: nil, user: user, payer: user, plan: plan, interval: chosen, seats: 1,
@@ -182,7 +182,7 @@ public struct Subscriptions: Sendable {
                 throw CofferError("Changing from \(s.label) to \(target.name), \(newInterval.rawValue) takes effect now and charges "
                                   + "\(Money.cents(cents)) (prorated): run again with --yes to confirm")
             }
-            guard try Billing.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+            guard try Charges.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
                                      description: "Upgrade to \(target.name), \(newInterval.rawValue) (prorated)",
                                      key: "sub\(s.id):upgrade:\(tx.now):\(target.tier):\(newInterval.rawValue)") else {
                 throw CofferError("Your card was declined: the plan was not changed")
@@ -246,18 +246,16 @@ public struct Subscriptions: Sendable {
     /// throws its reason after the record is committed.
     public func retry(actor: Actor) throws -> SubscriptionView {
         try Permissions.require(actor.role, .manageSubscription)
-        let paid = try store.write { tx in
+        let failure = try store.write { tx -> String? in
             guard let s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID) else {
                 throw CofferError("There is no subscription to retry")
             }
             let paid = try Settlement(tx).retryNow(s)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue,
                          action: "subscription.retry", subject: actor.workspaceSlug, after: paid ? "paid" : "failed")
-            return paid
+            return paid ? nil : try Charges.lastFailure(tx, subscription: s.id) ?? "declined"
         }
-        guard paid else {
-            throw CofferError("The payment failed: \(try Billing(store).invoices(actor: actor).first?.failure ?? "declined")")
-        }
+        if let failure { throw CofferError("The payment failed: \(failure)") }
         return try show(actor: actor)
     }
 
@@ -320,7 +318,7 @@ public struct Subscriptions: Sendable {
             s.status = try Lifecycle.next(nil, on: .trialStarted)
             s.trialEnd = tx.now + plan.trialDays * UTC.day
         } else {
-            let paid = try Billing.charge(tx, payer: payer, workspace: workspace, subscription: s.id, cents: s.periodPrice,
+            let paid = try Charges.charge(tx, payer: payer, workspace: workspace, subscription: s.id, cents: s.periodPrice,
                                           description: "\(s.label): first period", key: "sub\(s.id):first")
             s.status = try Lifecycle.next(nil, on: paid ? .firstPaymentSucceeded : .firstPaymentFailed)
             s.incompleteSince = paid ? nil : tx.now
