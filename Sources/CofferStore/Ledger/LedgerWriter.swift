@@ -1,12 +1,11 @@
 import CofferCore
 import Foundation
-import GRDB
 
 /// Posts movements inside one write transaction (R16–R19): each movement is an entry from one
 /// account to another, chained to the previous entry, with cached balances and grants kept
 /// in step. Created by `CofferStore.write`, which calls `finish()` before committing.
 final class LedgerWriter {
-    private let db: Database
+    private let sql: any StorageConnection
     private let seal: LedgerSeal
     /// The time stamped on what is written (settlement sets each event's due time, R15a).
     var now: Timestamp
@@ -27,17 +26,12 @@ final class LedgerWriter {
         let kind: WalletKind, workspace: Int64?, user: Int64?, seat: Int64?, name: String?, asset: String
     }
 
-    init(db: Database, seal: LedgerSeal, now: Timestamp) throws {
-        self.db = db
+    init(_ sql: any StorageConnection, seal: LedgerSeal, now: Timestamp) throws {
+        self.sql = sql
         self.seal = seal
         self.now = now
-        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_entry_id, hash FROM ledger_head WHERE id = 1")) {
-            lastID = row[0]
-            head = [UInt8](row[1] as Data)
-        } else {
-            lastID = 0
-            head = LedgerSeal.genesis
-        }
+        let stored = try sql.one("SELECT last_entry_id, hash FROM ledger_head WHERE id = 1") { ($0.int(0), $0.bytes(1)) }
+        (lastID, head) = stored ?? (0, LedgerSeal.genesis)
     }
 
     /// What the writer holds in memory about the transaction so far: taken before a savepoint and
@@ -70,10 +64,9 @@ final class LedgerWriter {
     func account(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
                  name: String? = nil, asset: Asset) throws -> Int64 {
         if let id = try existingAccount(kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset) { return id }
-        try db.cachedStatement(sql: """
-            INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [kind.rawValue, workspace, user, seat, name, asset.code])
-        let id = db.lastInsertedRowID
+        try sql.run("INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)",
+                    .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code))
+        let id = sql.lastInsertedID
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         accounts[key] = id
         missing.remove(key)
@@ -87,12 +80,11 @@ final class LedgerWriter {
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         if let id = accounts[key] { return id }
         if missing.contains(key) { return nil }
-        let find = try db.cachedStatement(sql: """
-            SELECT id FROM accounts WHERE kind = ? AND ifnull(workspace_id, 0) = ifnull(?, 0)
-              AND ifnull(user_id, 0) = ifnull(?, 0) AND ifnull(seat_id, 0) = ifnull(?, 0)
-              AND ifnull(name, '') = ifnull(?, '') AND asset = ?
-            """)
-        guard let id = try Int64.fetchOne(find, arguments: [kind.rawValue, workspace, user, seat, name, asset.code]) else {
+        guard let id = try sql.int("""
+            SELECT id FROM accounts WHERE kind = ? AND coalesce(workspace_id, 0) = coalesce(?, 0)
+              AND coalesce(user_id, 0) = coalesce(?, 0) AND coalesce(seat_id, 0) = coalesce(?, 0)
+              AND coalesce(name, '') = coalesce(?, '') AND asset = ?
+            """, .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code)) else {
             missing.insert(key)
             return nil
         }
@@ -112,11 +104,11 @@ final class LedgerWriter {
                type: AdjustmentType, detail: String, expiresAt: Timestamp?, workspace: Int64?,
                source: String? = nil) throws -> Int64 {
         precondition(amount > 0, "grants are positive")
-        try db.cachedStatement(sql: """
+        try sql.run("""
             INSERT INTO grants(account_id, source, detail, amount, remaining, expires_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [account, source ?? type.rawValue, detail, amount, amount, expiresAt, now])
-        let grantID = db.lastInsertedRowID
+            """, .int(account), .text(source ?? type.rawValue), .text(detail), .int(amount), .int(amount), .int(expiresAt), .int(now))
+        let grantID = sql.lastInsertedID
         try post(asset: asset, from: try system(origin, asset: asset), to: account, amount: amount,
                  grant: grantID, kind: "grant", usage: nil)
         if asset == .credits, source == nil, let workspace {
@@ -158,10 +150,10 @@ final class LedgerWriter {
         let sinkAccount = try system(sink, asset: asset)
         var left = amount
         var draws: [Draw] = []
-        try db.cachedStatement(sql: """
+        try sql.each("""
             SELECT id, remaining FROM grants WHERE account_id = ? AND remaining > 0
-            ORDER BY ifnull(expires_at, 9223372036854775807), id
-            """).each(.int(account)) { row in
+            ORDER BY coalesce(expires_at, 9223372036854775807), id
+            """, [.int(account)]) { row in
             let take = min(left, row.int(1))
             draws.append(Draw(grant: row.int(0), amount: take))
             left -= take
@@ -185,20 +177,14 @@ final class LedgerWriter {
 
     /// Adds a row to the Credit Adjustments tab (signed amount).
     func recordAdjustment(workspace: Int64, account: Int64, type: AdjustmentType, amount: Int64, detail: String) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO adjustments(workspace_id, account_id, type, amount, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [workspace, account, type.rawValue, amount, detail, now])
+        try sql.run("INSERT INTO adjustments(workspace_id, account_id, type, amount, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    .int(workspace), .int(account), .text(type.rawValue), .int(amount), .text(detail), .int(now))
     }
 
     /// The cached balance of an account.
     func balance(of account: Int64) throws -> Int64 {
         if let balance = balances[account] { return balance }
-        var balance: Int64 = 0
-        try db.cachedStatement(sql: "SELECT balance FROM accounts WHERE id = ?").each(.int(account)) { row in
-            balance = row.int(0)
-            return false
-        }
-        balance += pendingDeltas[account] ?? 0
+        let balance = try (sql.int("SELECT balance FROM accounts WHERE id = ?", .int(account)) ?? 0) + (pendingDeltas[account] ?? 0)
         balances[account] = balance
         return balance
     }
@@ -206,18 +192,19 @@ final class LedgerWriter {
     /// Writes the cached balances and the chain head; called once before the transaction commits.
     func finish() throws {
         guard dirty else { return }
-        let move = try db.cachedStatement(sql: "UPDATE accounts SET balance = balance + ? WHERE id = ?")
-        for (account, delta) in pendingDeltas where delta != 0 { try move.run(.int(delta), .int(account)) }
+        for (account, delta) in pendingDeltas where delta != 0 {
+            try sql.run("UPDATE accounts SET balance = balance + ? WHERE id = ?", .int(delta), .int(account))
+        }
         pendingDeltas.removeAll(keepingCapacity: true)
-        try db.cachedStatement(sql: """
+        try sql.run("""
             INSERT INTO ledger_head(id, last_entry_id, hash) VALUES (1, ?, ?)
             ON CONFLICT(id) DO UPDATE SET last_entry_id = excluded.last_entry_id, hash = excluded.hash
-            """).execute(arguments: [lastID, Data(head)])
+            """, .int(lastID), .blob(head))
         dirty = false
     }
 
     private func takeFromGrant(_ draw: Draw) throws {
-        try db.cachedStatement(sql: "UPDATE grants SET remaining = remaining - ? WHERE id = ?").run(.int(draw.amount), .int(draw.grant))
+        try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(draw.amount), .int(draw.grant))
     }
 
     /// Appends one entry and moves the balances (written to `accounts` in `finish()`).
@@ -228,10 +215,10 @@ final class LedgerWriter {
         let fields = EntryFields(id: id, batch: batch, asset: asset.code, from: from, to: to, amount: amount,
                                  grant: grant, kind: kind, usage: usage, createdAt: now)
         let hash = seal.hash(previous: head, entry: fields)
-        try db.cachedStatement(sql: """
+        try sql.run("""
             INSERT INTO entries(id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id,
                                 created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run(.int(id), .int(batch), .text(asset.code), .int(from), .int(to), .int(amount), .int(grant), .text(kind),
+            """, .int(id), .int(batch), .text(asset.code), .int(from), .int(to), .int(amount), .int(grant), .text(kind),
                      .int(usage), .int(now), .blob(head), .blob(hash))
         pendingDeltas[from, default: 0] -= amount
         pendingDeltas[to, default: 0] += amount

@@ -100,21 +100,21 @@ final class PendingRollups {
     func pendingSpend(_ key: SpendKey) -> Int64 { spend[key] ?? 0 }
 
     /// Writes everything pending (in first-seen order, so new conversations get ids in order).
-    func flush(_ db: Database) throws {
+    func flush(_ sql: any StorageConnection) throws {
         if !days.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let insert = """
                 INSERT INTO usage_daily(workspace_id, tab, type, day, lines, messages, credits) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET lines = lines + excluded.lines, messages = messages + excluded.messages,
                   credits = credits + excluded.credits
-                """)
+                """
             for (key, totals) in days {
-                try statement.run(.int(key.workspace), .int(key.tab), .text(key.type), .int(key.day), .int(totals.lines),
+                try sql.run(insert, .int(key.workspace), .int(key.tab), .text(key.type), .int(key.day), .int(totals.lines),
                                   .int(totals.messages), .int(totals.credits))
             }
             days.removeAll(keepingCapacity: true)
         }
         if !order.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let upsert = """
                 INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET
@@ -122,13 +122,13 @@ final class PendingRollups {
                   updated_at = max(updated_at, excluded.updated_at),
                   title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END
                 RETURNING id
-                """)
-            let days = ConversationDays(db)
+                """
+            let days = ConversationDays(sql)
             for key in order {
                 let c = conversations[key]!
                 var id: Int64 = 0
-                try statement.each(.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
-                                   .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated)) { row in id = row.int(0); return false }
+                try sql.each(upsert, [.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
+                                   .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated)]) { row in id = row.int(0); return false }
                 for (day, totals) in c.days.sorted(by: { $0.key < $1.key }) {
                     try days.add(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,
                                  messages: totals.messages, credits: totals.credits, last: totals.last)
@@ -138,60 +138,42 @@ final class PendingRollups {
             order.removeAll(keepingCapacity: true)
         }
         if !spend.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let upsert = """
                 INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET used = used + excluded.used
-                """)
-            for (key, used) in spend { try statement.run(.int(key.workspace), .int(key.user), .int(key.period), .int(used)) }
+                """
+            for (key, used) in spend { try sql.run(upsert, .int(key.workspace), .int(key.user), .int(key.period), .int(used)) }
             spend.removeAll(keepingCapacity: true)
         }
-    }
-}
-
-/// The conversations' trigram index (SPEC §7 search) is caught up once per write transaction,
-/// not per charge line: touching a virtual table early would make every later statement of the
-/// transaction open a savepoint on it.
-enum SearchIndex {
-    /// Indexes the conversations added since the last catch-up.
-    static func catchUp(_ db: Database) throws {
-        let indexed = try Int64.fetchOne(db.cachedStatement(sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'")) ?? 0
-        guard let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM conversations")), newest > indexed else { return }
-        try db.cachedStatement(sql: """
-            INSERT INTO conversation_search(rowid, conversation_id, title, creator)
-            SELECT id, conversation_id, title, creator FROM conversations WHERE id > ? ORDER BY id
-            """).execute(arguments: [indexed])
-        try db.cachedStatement(sql: """
-            INSERT INTO meta(key, value) VALUES ('search_indexed', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
-            """).execute(arguments: [String(newest)])
     }
 }
 
 /// Writes to `conversation_days`, keeping each row's `prev_day` (the conversation's previous day
 /// with lines) right even when a day arrives out of order.
 struct ConversationDays {
-    let db: Database
+    let sql: any StorageConnection
 
-    init(_ db: Database) { self.db = db }
+    init(_ sql: any StorageConnection) { self.sql = sql }
 
     func add(workspace: Int64, conversation: Int64, billingType: String, day: Int64, messages: Int64, credits: Int64, last: Int64) throws {
-        try db.cachedStatement(sql: """
+        try sql.run("""
             UPDATE conversation_days SET messages = messages + ?, credits = credits + ?, last_at = max(last_at, ?)
             WHERE workspace_id = ? AND day = ? AND conversation = ?
-            """).run(.int(messages), .int(credits), .int(last), .int(workspace), .int(day), .int(conversation))
-        guard db.changesCount == 0 else { return }
+            """, .int(messages), .int(credits), .int(last), .int(workspace), .int(day), .int(conversation))
+        guard sql.changedRows == 0 else { return }
         var previous: Int64?
-        try db.cachedStatement(sql: "SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?")
-            .each(.int(workspace), .int(conversation), .int(day)) { row in previous = row.optionalInt(0); return false }
-        try db.cachedStatement(sql: """
+        previous = try sql.int("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?",
+                               .int(workspace), .int(conversation), .int(day))
+        try sql.run("""
             INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, last_at, prev_day)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).run(.int(workspace), .int(day), .int(conversation), .text(billingType), .int(messages), .int(credits), .int(last),
+            """, .int(workspace), .int(day), .int(conversation), .text(billingType), .int(messages), .int(credits), .int(last),
                      .int(previous))
         // A day that arrives before a later one becomes that later day's previous day.
-        try db.cachedStatement(sql: """
+        try sql.run("""
             UPDATE conversation_days SET prev_day = ?1
             WHERE workspace_id = ?2 AND conversation = ?3
               AND day = (SELECT min(day) FROM conversation_days WHERE workspace_id = ?2 AND conversation = ?3 AND day > ?1)
-            """).run(.int(day), .int(workspace), .int(conversation))
+            """, .int(day), .int(workspace), .int(conversation))
     }
 }

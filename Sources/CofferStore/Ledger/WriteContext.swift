@@ -1,10 +1,12 @@
 import CofferCore
-import Foundation
 import GRDB
+import Foundation
 
 /// What a write transaction can use: the connection, the clock, the ledger and the audit log.
 final class WriteContext {
     let db: Database
+    /// The storage seam services write through (ENGINEERING.md).
+    let sql: any StorageConnection
     /// The plan and service catalog in force.
     let catalog: Catalog
     /// The payment gateway charges go through (R10).
@@ -16,6 +18,7 @@ final class WriteContext {
 
     init(db: Database, catalog: Catalog, gateway: any PaymentGateway, seal: LedgerSeal, now: Timestamp) {
         self.db = db
+        self.sql = SQLiteConnection(db)
         self.catalog = catalog
         self.gateway = gateway
         self.seal = seal
@@ -25,7 +28,7 @@ final class WriteContext {
     /// The ledger writer of this transaction, created on first use.
     func ledger() throws -> LedgerWriter {
         if let ledgerWriter { return ledgerWriter }
-        let writer = try LedgerWriter(db: db, seal: seal, now: now)
+        let writer = try LedgerWriter(sql, seal: seal, now: now)
         ledgerWriter = writer
         return writer
     }
@@ -33,10 +36,10 @@ final class WriteContext {
     /// Records an admin or operator change with actor, role, time and before/after (SPEC §10).
     func audit(workspace: Int64?, actor: String, role: String, action: String, subject: String,
                before: String? = nil, after: String? = nil) throws {
-        try db.cachedStatement(sql: """
+        try sql.run("""
             INSERT INTO audit_log(workspace_id, actor, actor_role, action, subject, before, after, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [workspace, actor, role, action, subject, before, after, now])
+            """, .int(workspace), .text(actor), .text(role), .text(action), .text(subject), .text(before), .text(after), .int(now))
     }
 
     /// Starts a new event stamped with `time` (an event's due time, R15a): its entries form
@@ -54,8 +57,8 @@ final class WriteContext {
     func finish() throws {
         try ledgerWriter?.finish()
         guard recordedUsage else { return }
-        try rollups.flush(db)
-        try SearchIndex.catchUp(db)
+        try rollups.flush(sql)
+        try SearchIndex.catchUp(sql)
     }
 }
 

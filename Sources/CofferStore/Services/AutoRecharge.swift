@@ -1,11 +1,10 @@
 import CofferCore
-import GRDB
 
 /// The alert outbox (R24, R36): every alert raised is kept for whatever delivers it.
 enum Alerts {
     static func raise(_ tx: WriteContext, workspace: Int64, kind: String, message: String) throws {
-        try tx.db.cachedStatement(sql: "INSERT INTO alerts(workspace_id, kind, message, created_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [workspace, kind, message, tx.now])
+        try tx.sql.run("INSERT INTO alerts(workspace_id, kind, message, created_at) VALUES (?, ?, ?, ?)",
+                       .int(workspace), .text(kind), .text(message), .int(tx.now))
     }
 }
 
@@ -25,8 +24,8 @@ extension ConsumptionEngine {
         let held = try balance(wallet: wallet, asset: asset, c)
         let value = hasAllowance ? try Credits.cost(of: Quantity(milliunits: held), at: c.service.unitPrice) : Credits(millicredits: held)
         var spent: Int64 = 0
-        try tx.db.cachedStatement(sql: "SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?")
-            .each(.int(workspace), .int(seat), .int(c.period.start)) { row in spent = row.int(0); return false }
+        spent = try tx.sql.int("SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?",
+                               .int(workspace), .int(seat), .int(c.period.start)) ?? 0
         let decision = RechargeDecision.decide(settings, value: value, needed: c.needed, spentThisPeriod: Credits(millicredits: spent),
                                                unitPrice: hasAllowance ? c.service.unitPrice : nil)
         switch decision {
@@ -39,11 +38,11 @@ extension ConsumptionEngine {
         case .recharge(let units, let cost):
             let what = hasAllowance ? "\(Quantity(milliunits: units)) \(c.service.slug)" : "\(cost) of credits"
             let cents = try Rounding.mulDivHalfUp(cost.millicredits, 1, 10)
-            let paid = try Charges.charge(tx, payer: subscription.payer(tx.db), workspace: workspace, subscription: subscription.id,
+            let paid = try Charges.charge(tx, payer: subscription.payer(tx.sql), workspace: workspace, subscription: subscription.id,
                                           cents: cents, description: "Auto-recharge: \(what)",
                                           key: "recharge:\(workspace):\(seat):\(c.request.eventID)")
             guard paid else {
-                try tx.db.execute(sql: "UPDATE recharge_settings SET enabled = 0 WHERE workspace_id = ? AND seat_id = ?", arguments: [workspace, seat])
+                try tx.sql.run("UPDATE recharge_settings SET enabled = 0 WHERE workspace_id = ? AND seat_id = ?", .int(workspace), .int(seat))
                 forgetRechargeSettings(workspace: workspace, seat: seat)
                 let message = "the card was declined, so auto-recharge was switched off"
                 try log(workspace: workspace, seat: seat, outcome: "declined", message: message, cost: cost.millicredits)
@@ -54,18 +53,17 @@ extension ConsumptionEngine {
             guard let account = try account(wallet, asset: asset, c, create: true) else { return nil }
             try ledger.grant(to: account, asset: asset, amount: hasAllowance ? units : cost.millicredits, from: .payments,
                              type: .creditPackagePurchase, detail: "auto-recharge", expiresAt: nil, workspace: workspace)
-            try tx.db.cachedStatement(sql: """
+            try tx.sql.run("""
                 INSERT INTO recharge_spend(workspace_id, seat_id, period_start, spent) VALUES (?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET spent = spent + excluded.spent
-                """).execute(arguments: [workspace, seat, c.period.start, cost.millicredits])
+                """, .int(workspace), .int(seat), .int(c.period.start), .int(cost.millicredits))
             try log(workspace: workspace, seat: seat, outcome: "recharged", message: "bought \(what)", cost: cost.millicredits)
             return "recharged: bought \(what)"
         }
     }
 
     private func log(workspace: Int64, seat: Int64, outcome: String, message: String, cost: Int64) throws {
-        try tx.db.cachedStatement(sql: """
-            INSERT INTO recharge_log(workspace_id, seat_id, outcome, message, cost, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [workspace, seat, outcome, message, cost, tx.now])
+        try tx.sql.run("INSERT INTO recharge_log(workspace_id, seat_id, outcome, message, cost, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       .int(workspace), .int(seat), .text(outcome), .text(message), .int(cost), .int(tx.now))
     }
 }

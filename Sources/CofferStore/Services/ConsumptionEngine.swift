@@ -148,7 +148,7 @@ struct ConsumptionEngine {
             }
         }
         if cache.standings[actor.workspaceID] == nil {
-            cache.standings[actor.workspaceID] = try SubscriptionRow.standing(db, workspace: actor.workspaceID)
+            cache.standings[actor.workspaceID] = try SubscriptionRow.standing(db.storage, workspace: actor.workspaceID)
         }
         let (standing, current) = cache.standings[actor.workspaceID]!
         let live = current.flatMap { $0.status.isFinal ? nil : $0 }
@@ -187,7 +187,7 @@ struct ConsumptionEngine {
             case .ownerAllowance: item = c.items.first { !$0.team && $0.service == c.service.slug }
             case .teamPool, .seat: item = c.items.first { $0.team && $0.service == c.service.slug }
             case .personal:
-                item = try SubscriptionRow.live(tx.db, user: c.member.userID).flatMap { $0.status.isActive ? $0 : nil }?
+                item = try SubscriptionRow.live(tx.sql, user: c.member.userID).flatMap { $0.status.isActive ? $0 : nil }?
                     .terms.allowances.first { $0.service == c.service.slug }
             }
             if let item { return item.amount == nil }

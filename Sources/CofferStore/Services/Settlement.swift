@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// Settles time-based work (R15a): trial ends, renewals, retries, Incomplete → Incomplete
 /// expired, scheduled changes, credit refreshes with rollover and expiry (R21). Each event is
@@ -20,21 +19,21 @@ struct Settlement {
     /// Settles everything due up to the transaction's time.
     func settleDue() throws -> Outcome {
         let now = tx.now
-        let settledUntil = try Int64.fetchOne(tx.db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'")
+        let settledUntil = try tx.sql.int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'")
         if let settledUntil, now < settledUntil { return .clockBehind(settledUntil: settledUntil) }
         var events = 0
         while true {
-            let due = try Row.fetchOne(tx.db.cachedStatement(sql: """
+            let due = try tx.sql.one("""
                 SELECT id, next_due_at FROM subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= ?
                 ORDER BY next_due_at, id LIMIT 1
-                """), arguments: [now])
-            let expiring = try Int64.fetchOne(tx.db.cachedStatement(sql: """
+                """, .int(now)) { (id: $0.int(0), time: $0.int(1)) }
+            let expiring = try tx.sql.int("""
                 SELECT min(expires_at) FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?
-                """), arguments: [now])
-            if let due, expiring == nil || (due[1] as Int64) <= expiring! {
-                let time: Int64 = due[1]
+                """, .int(now))
+            if let due, expiring == nil || due.time <= expiring! {
+                let time = due.time
                 tx.setTime(time)
-                let subscription = try SubscriptionRow.load(tx.db, id: due[0])
+                let subscription = try SubscriptionRow.load(tx.sql, id: due.id)
                 let advanced = try advance(subscription, at: time)
                 guard advanced.endedAt != nil || (advanced.nextDue ?? .max) > time else {
                     throw CofferError("Settlement could not advance subscription \(advanced.id) past \(UTC.iso(time))")
@@ -48,8 +47,8 @@ struct Settlement {
             events += 1
         }
         tx.setTime(now)
-        try tx.db.execute(sql: "INSERT INTO meta(key, value) VALUES ('settled_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                          arguments: [String(now)])
+        try tx.sql.run("INSERT INTO meta(key, value) VALUES ('settled_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       .text(String(now)))
         return .settled(events: events)
     }
 
@@ -59,7 +58,7 @@ struct Settlement {
         if s.status == .incomplete, let since = s.incompleteSince, since + Lifecycle.incompleteWindow <= time {
             s.status = try Lifecycle.next(s.status, on: .incompleteTimedOut)
             s.endedAt = time
-            try s.save(tx.db)
+            try s.save(tx.sql)
             return s
         }
         if s.status == .trialing, let trialEnd = s.trialEnd, trialEnd <= time {
@@ -119,7 +118,7 @@ struct Settlement {
                 s.grantWithheld = true
             }
         }
-        try s.save(tx.db)
+        try s.save(tx.sql)
         return s
     }
 
@@ -181,7 +180,7 @@ struct Settlement {
             _ = try Lifecycle.next(s.status, on: .retryPaid)
             return false
         }
-        let attempt = try Int.fetchOne(tx.db, sql: "SELECT count(*) FROM invoices WHERE subscription_id = ?", arguments: [s.id]) ?? 0
+        let attempt = try tx.sql.int("SELECT count(*) FROM invoices WHERE subscription_id = ?", .int(s.id)) ?? 0
         let what = s.status == .incomplete ? "\(s.label): first period" : "\(s.label): payment retry"
         guard try charge(s, cents: s.periodPrice, what: what, key: "manual-retry:\(attempt)") else {
             if s.status == .incomplete { _ = try Lifecycle.next(s.status, on: .retryFailed) }
@@ -197,7 +196,7 @@ struct Settlement {
         s.retries = 0
         s.creditIndex = UTC.monthlyPeriod(anchor: s.creditAnchor, containing: tx.now).index
         try grantWithheldPeriod(&s)
-        try s.save(tx.db)
+        try s.save(tx.sql)
         return true
     }
 
@@ -213,17 +212,16 @@ struct Settlement {
     /// expiring when the current credit period ends.
     func grantPeriod(_ s: SubscriptionRow) throws {
         if s.strategy == "per_seat", let workspace = s.workspace {
-            for row in try Row.fetchAll(tx.db, sql: "SELECT id, multiplier FROM seats WHERE workspace_id = ? AND removed_at IS NULL",
-                                        arguments: [workspace]) {
-                try grantSeat(s, seat: row[0], multiplier: row[1])
-            }
+            let seats = try tx.sql.all("SELECT id, multiplier FROM seats WHERE workspace_id = ? AND removed_at IS NULL ORDER BY id",
+                                       .int(workspace)) { (id: $0.int(0), multiplier: $0.int(1)) }
+            for seat in seats { try grantSeat(s, seat: seat.id, multiplier: seat.multiplier) }
             try grantOwnerItems(s)
             return
         }
         let ledger = try tx.ledger()
         let expires = s.creditEnd
         let credits = s.terms.creditsPerSeat * s.seats
-        let payer = try s.payer(tx.db)
+        let payer = try s.payer(tx.sql)
         let creditWallet = if let workspace = s.workspace {
             try ledger.account(.teamPool, workspace: workspace, asset: .credits)
         } else {
@@ -269,7 +267,7 @@ struct Settlement {
     /// The primary owner's personal allowance items (R9a).
     private func grantOwnerItems(_ s: SubscriptionRow) throws {
         let ledger = try tx.ledger()
-        let payer = try s.payer(tx.db)
+        let payer = try s.payer(tx.sql)
         for item in s.terms.allowances where !item.team {
             guard let amount = item.amount else { continue }
             let asset = Asset.service(item.service)
@@ -311,9 +309,9 @@ struct Settlement {
 
     /// Expires every grant due by `time` (those no live subscription settles itself).
     func expireGrants(dueBy time: Timestamp, reason: String) throws {
-        let accounts = try Int64.fetchAll(tx.db, sql: """
-            SELECT DISTINCT account_id FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?
-            """, arguments: [time])
+        let accounts = try tx.sql.ints("""
+            SELECT DISTINCT account_id FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY account_id
+            """, .int(time))
         for grant in try dueGrants(in: accounts, by: time) {
             try expire(grant, amount: grant.remaining, type: .creditExpiration, reason: reason)
         }
@@ -326,15 +324,15 @@ struct Settlement {
 
     private func dueGrants(in accounts: [Int64], by time: Timestamp) throws -> [DueGrant] {
         guard !accounts.isEmpty else { return [] }
-        return try Row.fetchAll(tx.db, sql: """
+        return try tx.sql.all("""
             SELECT g.id, g.account_id, a.kind, a.workspace_id, a.asset, g.amount, g.remaining, g.source FROM grants g
             JOIN accounts a ON a.id = g.account_id
             WHERE g.account_id IN (\(accounts.map(String.init).joined(separator: ",")))
               AND g.remaining > 0 AND g.expires_at IS NOT NULL AND g.expires_at <= ?
             ORDER BY g.expires_at, g.id
-            """, arguments: [time]).map {
-            DueGrant(id: $0[0], account: $0[1], kind: WalletKind(rawValue: $0[2]) ?? .system, workspace: $0[3],
-                     asset: Asset(code: $0[4]), amount: $0[5], remaining: $0[6], source: $0[7])
+            """, .int(time)) {
+            DueGrant(id: $0.int(0), account: $0.int(1), kind: WalletKind(rawValue: $0.text(2)) ?? .system, workspace: $0.optionalInt(3),
+                     asset: Asset(code: $0.text(4)), amount: $0.int(5), remaining: $0.int(6), source: $0.text(7))
         }
     }
 
@@ -349,20 +347,20 @@ struct Settlement {
     /// The wallets a subscription's grants land in.
     func walletAccounts(_ s: SubscriptionRow) throws -> [Int64] {
         if let workspace = s.workspace {
-            let payer = try s.payer(tx.db)
+            let payer = try s.payer(tx.sql)
             let ownerAssets = s.terms.allowances.filter { !$0.team }.map(\.service)
-            return try Int64.fetchAll(tx.db, sql: """
-                SELECT id FROM accounts WHERE (kind IN ('team_pool', 'seat') AND workspace_id = ?)
-                   OR (kind = 'personal' AND user_id = ? AND asset IN (\(ownerAssets.map { "'\($0)'" }.joined(separator: ",")) ))
-                """, arguments: [workspace, payer])
+            // Owner-only allowance items land in the payer's personal wallet (R9a); slugs come from the catalog.
+            let owned = ownerAssets.isEmpty ? "" : " OR (kind = 'personal' AND user_id = ? AND asset IN (\(ownerAssets.map { "'\($0)'" }.joined(separator: ","))))"
+            let sql = "SELECT id FROM accounts WHERE (kind IN ('team_pool', 'seat') AND workspace_id = ?)\(owned) ORDER BY id"
+            return try tx.sql.all(sql, ownerAssets.isEmpty ? [.int(workspace)] : [.int(workspace), .int(payer)]) { $0.int(0) }
         }
-        return try Int64.fetchAll(tx.db, sql: "SELECT id FROM accounts WHERE kind = 'personal' AND user_id = ?", arguments: [s.user])
+        return try tx.sql.ints("SELECT id FROM accounts WHERE kind = 'personal' AND user_id = ? ORDER BY id", .int(s.user))
     }
 
     private func end(_ s: inout SubscriptionRow, on event: LifecycleEvent, at time: Timestamp) throws -> SubscriptionRow {
         s.status = try Lifecycle.next(s.status, on: event)
         s.endedAt = time
-        try s.save(tx.db)
+        try s.save(tx.sql)
         return s
     }
 
@@ -379,7 +377,7 @@ struct Settlement {
     }
 
     private func charge(_ s: SubscriptionRow, cents: Int64, what: String, key: String) throws -> Bool {
-        try Charges.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+        try Charges.charge(tx, payer: s.payer(tx.sql), workspace: s.workspace, subscription: s.id, cents: cents,
                            description: what, key: "sub\(s.id):\(key)")
     }
 }

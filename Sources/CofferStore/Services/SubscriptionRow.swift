@@ -1,6 +1,5 @@
 import CofferCore
 import Foundation
-import GRDB
 
 /// The terms a subscription was bought under (R9: kept until it changes plan).
 struct PlanTerms: Codable, Equatable {
@@ -83,47 +82,60 @@ struct SubscriptionRow {
     var pausedAt: Timestamp?
     var pausedFrom: SubscriptionStatus?
 
-    init(_ row: Row) throws {
-        id = row["id"]; workspace = row["workspace_id"]; user = row["user_id"]
+    /// The columns `init(_:)` reads, in order.
+    static let columns = """
+        id, workspace_id, user_id, plan, interval, seats, strategy, status, terms, credit_anchor, credit_index,
+        billing_anchor, billing_index, trial_end, cancel_at_period_end, scheduled_plan, scheduled_interval,
+        incomplete_since, failed_at, retries, grant_withheld, assigned, ended_at, scheduled_seats, paused_at, paused_from
+        """
+
+    /// A row of `columns`, decoded by index (a hot path reads it for every debit).
+    init(_ row: any StorageRow) throws {
+        id = row.int(0); workspace = row.optionalInt(1); user = row.optionalInt(2)
         let id = self.id
         /// A stored value this build does not know is an error naming the row, never a guess.
-        func known<T>(_ value: T?, _ column: String, _ raw: String?) throws -> T {
-            guard let value else {
-                throw CofferError("Subscription \(id) has an unknown \(column) \(CofferError.quote(raw ?? "NULL")): run coffer check, or upgrade Coffer")
+        func known<T>(_ raw: String?, _ column: String, _ parse: (String) -> T?) throws -> T? {
+            guard let raw else { return nil }
+            guard let value = parse(raw) else {
+                throw CofferError("Subscription \(id) has an unknown \(column) \(CofferError.quote(raw)): run coffer check, or upgrade Coffer")
             }
             return value
         }
-        plan = row["plan"]
-        interval = try known((row["interval"] as String?).flatMap(BillingInterval.init(rawValue:)), "interval", row["interval"])
-        seats = row["seats"]; strategy = row["strategy"]
-        status = try known((row["status"] as String?).flatMap(SubscriptionStatus.init(rawValue:)), "status", row["status"])
-        let rawPausedFrom: String? = row["paused_from"]
-        pausedFrom = try rawPausedFrom.map { try known(SubscriptionStatus(rawValue: $0), "paused_from", $0) }
-        pausedAt = row["paused_at"]
-        terms = try PlanTerms.decode(row["terms"])
-        creditAnchor = row["credit_anchor"]; creditIndex = row["credit_index"]
-        billingAnchor = row["billing_anchor"]; billingIndex = row["billing_index"]
-        trialEnd = row["trial_end"]; cancelAtPeriodEnd = row["cancel_at_period_end"]
-        scheduledPlan = row["scheduled_plan"]
-        let rawScheduled: String? = row["scheduled_interval"]
-        scheduledInterval = try rawScheduled.map { try known(BillingInterval(rawValue: $0), "scheduled_interval", $0) }
-        incompleteSince = row["incomplete_since"]; failedAt = row["failed_at"]; retries = row["retries"]
-        grantWithheld = row["grant_withheld"]; assigned = row["assigned"]; endedAt = row["ended_at"]
-        scheduledSeats = row["scheduled_seats"]
+        plan = row.text(3)
+        interval = try known(row.text(4), "interval", BillingInterval.init(rawValue:))!
+        seats = row.int(5); strategy = row.text(6)
+        status = try known(row.text(7), "status", SubscriptionStatus.init(rawValue:))!
+        terms = try PlanTerms.decode(row.text(8))
+        creditAnchor = row.int(9); creditIndex = row.int(10)
+        billingAnchor = row.int(11); billingIndex = row.int(12)
+        trialEnd = row.optionalInt(13); cancelAtPeriodEnd = row.bool(14)
+        scheduledPlan = row.optionalText(15)
+        scheduledInterval = try known(row.optionalText(16), "scheduled_interval", BillingInterval.init(rawValue:))
+        incompleteSince = row.optionalInt(17); failedAt = row.optionalInt(18); retries = row.int(19)
+        grantWithheld = row.bool(20); assigned = row.bool(21); endedAt = row.optionalInt(22)
+        scheduledSeats = row.optionalInt(23); pausedAt = row.optionalInt(24)
+        pausedFrom = try known(row.optionalText(25), "paused_from", SubscriptionStatus.init(rawValue:))
+    }
+
+    /// The first subscription `condition` selects (a fixed SQL condition with `?` bindings).
+    private static func first(_ sql: any StorageConnection, where condition: String, _ values: [Bind]) throws -> SubscriptionRow? {
+        try sql.first("SELECT \(columns) FROM subscriptions WHERE \(condition)", values) { try SubscriptionRow($0) }
     }
 
     /// The workspace's subscription that has not ended, if any.
-    static func live(_ db: Database, workspace: Int64) throws -> SubscriptionRow? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE workspace_id = ? AND ended_at IS NULL"),
-                         arguments: [workspace]).map(SubscriptionRow.init)
+    static func live(_ sql: any StorageConnection, workspace: Int64) throws -> SubscriptionRow? {
+        try first(sql, where: "workspace_id = ? AND ended_at IS NULL", [.int(workspace)])
+    }
+
+    /// The workspace's latest subscription, running or ended.
+    static func latest(_ sql: any StorageConnection, workspace: Int64) throws -> SubscriptionRow? {
+        try first(sql, where: "workspace_id = ? ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1", [.int(workspace)])
     }
 
     /// The workspace's standing under the credit policy (R13) and its subscription that has not
     /// ended, if any: the latest subscription decides, ended or not, unless it ended by a move to Free.
-    static func standing(_ db: Database, workspace: Int64) throws -> (standing: TeamStanding, live: SubscriptionRow?) {
-        guard let latest = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM subscriptions WHERE workspace_id = ? ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1
-            """), arguments: [workspace]).map(SubscriptionRow.init) else { return (.freePlan, nil) }
+    static func standing(_ sql: any StorageConnection, workspace: Int64) throws -> (standing: TeamStanding, live: SubscriptionRow?) {
+        guard let latest = try latest(sql, workspace: workspace) else { return (.freePlan, nil) }
         if latest.endedAt != nil {
             return (latest.endedOnFree ? .freePlan : .subscription(latest.status), nil)
         }
@@ -135,19 +147,20 @@ struct SubscriptionRow {
 
     /// The workspace's subscription that is still running (not ended, not in a final status), or
     /// the error `missing`.
-    static func running(_ db: Database, workspace: Int64, or missing: @autoclosure () -> String) throws -> SubscriptionRow {
-        guard let live = try live(db, workspace: workspace), !live.status.isFinal else { throw CofferError(missing()) }
+    static func running(_ sql: any StorageConnection, workspace: Int64, or missing: @autoclosure () -> String) throws -> SubscriptionRow {
+        guard let live = try live(sql, workspace: workspace), !live.status.isFinal else { throw CofferError(missing()) }
         return live
     }
 
     /// The user's personal subscription that has not ended, if any.
-    static func live(_ db: Database, user: Int64) throws -> SubscriptionRow? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscriptions WHERE user_id = ? AND ended_at IS NULL"),
-                         arguments: [user]).map(SubscriptionRow.init)
+    static func live(_ sql: any StorageConnection, user: Int64) throws -> SubscriptionRow? {
+        try first(sql, where: "user_id = ? AND ended_at IS NULL", [.int(user)])
     }
 
-    static func load(_ db: Database, id: Int64) throws -> SubscriptionRow {
-        try SubscriptionRow(try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [id])!)
+    /// The subscription with this id.
+    static func load(_ sql: any StorageConnection, id: Int64) throws -> SubscriptionRow {
+        guard let row = try first(sql, where: "id = ?", [.int(id)]) else { throw CofferError("No subscription \(id)") }
+        return row
     }
 
     /// Months in one billing period.
@@ -179,25 +192,27 @@ struct SubscriptionRow {
     }
 
     /// Writes the mutable fields back, with the recomputed due time.
-    func save(_ db: Database) throws {
-        try db.execute(sql: """
+    func save(_ sql: any StorageConnection) throws {
+        try sql.run("""
             UPDATE subscriptions SET plan = ?, interval = ?, seats = ?, strategy = ?, status = ?, terms = ?,
               credit_anchor = ?, credit_index = ?, billing_anchor = ?, billing_index = ?, trial_end = ?,
               cancel_at_period_end = ?, scheduled_plan = ?, scheduled_interval = ?, incomplete_since = ?,
               failed_at = ?, retries = ?, grant_withheld = ?, assigned = ?, ended_at = ?, next_due_at = ?, scheduled_seats = ?,
               paused_at = ?, paused_from = ?
             WHERE id = ?
-            """, arguments: [plan, interval.rawValue, seats, strategy, status.rawValue, terms.json,
-                             creditAnchor, creditIndex, billingAnchor, billingIndex, trialEnd,
-                             cancelAtPeriodEnd, scheduledPlan, scheduledInterval?.rawValue, incompleteSince,
-                             failedAt, retries, grantWithheld, assigned, endedAt, endedAt == nil ? nextDue : nil, scheduledSeats,
-                             pausedAt, pausedFrom?.rawValue, id])
+            """, .text(plan), .text(interval.rawValue), .int(seats), .text(strategy), .text(status.rawValue), .text(terms.json),
+                 .int(creditAnchor), .int(creditIndex), .int(billingAnchor), .int(billingIndex), .int(trialEnd),
+                 .bool(cancelAtPeriodEnd), .text(scheduledPlan), .text(scheduledInterval?.rawValue), .int(incompleteSince),
+                 .int(failedAt), .int(retries), .bool(grantWithheld), .bool(assigned), .int(endedAt), .int(endedAt == nil ? nextDue : nil),
+                 .int(scheduledSeats), .int(pausedAt), .text(pausedFrom?.rawValue), .int(id))
     }
 
     /// Who pays: the workspace's primary owner, or the personal subscriber.
-    func payer(_ db: Database) throws -> Int64 {
+    func payer(_ sql: any StorageConnection) throws -> Int64 {
         if let user { return user }
-        return try Int64.fetchOne(db, sql: "SELECT user_id FROM members WHERE workspace_id = ? AND role = 'primary_owner'",
-                                  arguments: [workspace])!
+        guard let owner = try sql.int("SELECT user_id FROM members WHERE workspace_id = ? AND role = 'primary_owner'", .int(workspace)) else {
+            throw CofferError("Workspace \(workspace ?? 0) has no primary owner")
+        }
+        return owner
     }
 }

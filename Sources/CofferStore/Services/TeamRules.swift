@@ -53,7 +53,7 @@ struct MemberRow {
 enum TeamRules {
     /// The paid seats, the live subscription (if any) and the strategy.
     static func seatLimit(_ db: Database, workspace: Int64, catalog: Catalog) throws -> (limit: Int64, subscription: SubscriptionRow?) {
-        guard let live = try SubscriptionRow.live(db, workspace: workspace), !live.status.isFinal else {
+        guard let live = try SubscriptionRow.live(db.storage, workspace: workspace), !live.status.isFinal else {
             return (catalog.freePlan.maxSeats, nil)
         }
         guard live.assigned else {
@@ -77,7 +77,7 @@ enum TeamRules {
 
     /// The credit period containing `now` (R4a): the subscription's, else monthly from the workspace's creation.
     static func creditPeriod(_ db: Database, workspace: Int64, now: Timestamp) throws -> (start: Timestamp, end: Timestamp) {
-        try creditPeriod(db, workspace: workspace, now: now, live: SubscriptionRow.live(db, workspace: workspace))
+        try creditPeriod(db, workspace: workspace, now: now, live: SubscriptionRow.live(db.storage, workspace: workspace))
     }
 
     /// The same, when the caller already holds the live subscription.
@@ -100,7 +100,7 @@ enum TeamRules {
 
     /// Gives a new seat under PER_SEAT its allotment for the current period (R27).
     static func grantSeatAllotment(_ tx: WriteContext, workspace: Int64, seat: Int64, multiplier: Int64) throws {
-        guard let s = try SubscriptionRow.live(tx.db, workspace: workspace), s.strategy == "per_seat", s.assigned,
+        guard let s = try SubscriptionRow.live(tx.sql, workspace: workspace), s.strategy == "per_seat", s.assigned,
               CreditPolicy.of(s.status).periodGrants, s.endedAt == nil else { return }
         try Settlement(tx).grantSeat(s, seat: seat, multiplier: multiplier)
     }

@@ -108,7 +108,7 @@ public struct Balances: Sendable {
             wallets += personal.map { row in
                 WalletBalance(kind: .personal, holder: actor.email, asset: Asset(code: row[0]), balance: row[1], unlimited: false)
             }
-            let live = try SubscriptionRow.live(db, workspace: actor.workspaceID)
+            let live = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID)
             // Unlimited allowances have no balance to keep (R33); they are listed as unlimited.
             if let live, !live.status.isFinal, live.assigned {
                 for item in live.terms.allowances where item.amount == nil && (item.team || actor.role == .primaryOwner) {

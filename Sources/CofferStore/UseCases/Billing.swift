@@ -25,7 +25,7 @@ public struct Billing: Sendable {
     public func setCard(actor: Actor, number: String) throws -> String {
         try Permissions.require(actor.role, .billingPortal)
         return try store.write { tx in
-            try Self.saveCard(tx, user: actor.userID, number: number, retrying: SubscriptionRow.live(tx.db, workspace: actor.workspaceID))
+            try Self.saveCard(tx, user: actor.userID, number: number, retrying: SubscriptionRow.live(tx.sql, workspace: actor.workspaceID))
         }
     }
 
@@ -34,7 +34,7 @@ public struct Billing: Sendable {
         let email = try Email.normalize(email)
         return try store.write { tx in
             let user = try Users.findOrCreate(email: email, in: tx)
-            return try Self.saveCard(tx, user: user, number: number, retrying: SubscriptionRow.live(tx.db, user: user))
+            return try Self.saveCard(tx, user: user, number: number, retrying: SubscriptionRow.live(tx.sql, user: user))
         }
     }
 

@@ -11,7 +11,7 @@ public struct CreditPacks: Sendable {
     /// The pack buttons' state and message for the acting user (R23); the CLI and the dashboard use it.
     public func state(actor: Actor) throws -> PackPurchaseState {
         try store.read { db in
-            let live = try SubscriptionRow.live(db, workspace: actor.workspaceID)
+            let live = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID)
             let paid = live.map { $0.terms.monthlyCents > 0 || $0.terms.yearlyCents > 0 } ?? false
             return PackPurchaseState.of(paidPlan: paid, status: live?.status, role: actor.role)
         }
@@ -40,7 +40,7 @@ public struct CreditPacks: Sendable {
         }
         return try store.write { tx in
             if !personal {
-                let live = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID)
+                let live = try SubscriptionRow.live(tx.sql, workspace: actor.workspaceID)
                 guard let live, CreditPolicy.of(live.status).buyPacks else {
                     throw CofferError(PackPurchaseState.of(paidPlan: live != nil, status: live?.status, role: actor.role).message)
                 }

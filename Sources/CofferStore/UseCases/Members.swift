@@ -38,7 +38,7 @@ public struct Members: Sendable {
     public func list(actor: Actor) throws -> [MemberView] {
         try store.read { db in
             let period = try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: store.now)
-            let team = try SubscriptionRow.live(db, workspace: actor.workspaceID)
+            let team = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID)
             let teamPlan = team.flatMap { $0.status.isFinal ? nil : $0.terms.name } ?? store.catalog.freePlan.name
             return try MemberRow.all(db, workspace: actor.workspaceID).map { m in
                 let used = try Int64.fetchOne(db, sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
@@ -56,7 +56,7 @@ public struct Members: Sendable {
 
     /// The plan a user pays for themself (Free when none).
     static func personalPlan(_ db: Database, user: Int64, catalog: Catalog) throws -> (tier: String, name: String) {
-        if let s = try SubscriptionRow.live(db, user: user), s.status.isActive { return (s.plan, s.terms.name) }
+        if let s = try SubscriptionRow.live(db.storage, user: user), s.status.isActive { return (s.plan, s.terms.name) }
         return (catalog.freePlan.tier, catalog.freePlan.name)
     }
 
@@ -141,7 +141,7 @@ public struct Members: Sendable {
                 try TeamRules.grantSeatAllotment(tx, workspace: workspace, seat: tx.db.lastInsertedRowID, multiplier: 1)
             }
         case .credits:
-            let team = try SubscriptionRow.live(tx.db, workspace: workspace)
+            let team = try SubscriptionRow.live(tx.sql, workspace: workspace)
             let teamTier = team.flatMap { $0.status.isFinal ? nil : ($0.plan, $0.terms.name) }
                 ?? (store.catalog.freePlan.tier, store.catalog.freePlan.name)
             let mine = try Self.personalPlan(tx.db, user: member.userID, catalog: store.catalog)
@@ -207,7 +207,7 @@ public struct Members: Sendable {
     public func unassign(actor: Actor) throws {
         try Permissions.require(actor.role, .assignSubscription)
         try store.write { tx in
-            var s = try SubscriptionRow.running(tx.db, workspace: actor.workspaceID, or: "There is no subscription to unassign")
+            var s = try SubscriptionRow.running(tx.sql, workspace: actor.workspaceID, or: "There is no subscription to unassign")
             guard s.assigned else { throw CofferError("The subscription is already unassigned") }
             for seat in try Int64.fetchAll(tx.db, sql: "SELECT id FROM seats WHERE workspace_id = ? AND removed_at IS NULL", arguments: [actor.workspaceID]) {
                 try TeamRules.closeSeatWallet(tx, workspace: actor.workspaceID, seat: seat, actor: actor.email, role: actor.role.rawValue)
@@ -217,7 +217,7 @@ public struct Members: Sendable {
             try tx.db.execute(sql: "DELETE FROM members WHERE workspace_id = ? AND pending = 1", arguments: [actor.workspaceID])
             try tx.db.execute(sql: "UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ?", arguments: [actor.workspaceID])
             s.assigned = false
-            try s.save(tx.db)
+            try s.save(tx.sql)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.unassign",
                          subject: actor.workspaceSlug, before: "assigned", after: "unassigned")
         }
@@ -228,7 +228,7 @@ public struct Members: Sendable {
     public func assign(actor: Actor) throws {
         try Permissions.require(actor.role, .assignSubscription)
         try store.write { tx in
-            var s = try SubscriptionRow.running(tx.db, workspace: actor.workspaceID, or: "There is no subscription to assign")
+            var s = try SubscriptionRow.running(tx.sql, workspace: actor.workspaceID, or: "There is no subscription to assign")
             guard !s.assigned else { throw CofferError("The subscription is already assigned to the team") }
             s.assigned = true
             try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
@@ -236,10 +236,10 @@ public struct Members: Sendable {
             let seat = tx.db.lastInsertedRowID
             try tx.db.execute(sql: "UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
                               arguments: [actor.workspaceID, actor.userID])
-            try s.save(tx.db)
+            try s.save(tx.sql)
             if s.grantWithheld {
                 try Settlement(tx).grantWithheldPeriod(&s)
-                try s.save(tx.db)
+                try s.save(tx.sql)
             } else {
                 try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: seat, multiplier: 1)
             }

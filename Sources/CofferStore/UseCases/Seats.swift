@@ -134,7 +134,7 @@ public struct Seats: Sendable {
         try Permissions.require(actor.role, .manageSubscription)
         guard (1...1_000).contains(count) else { throw CofferError("Buy 1 to 1,000 seats at a time") }
         return try store.write { tx in
-            var s = try SubscriptionRow.running(tx.db, workspace: actor.workspaceID, or: "Subscribe to a plan first to buy seats")
+            var s = try SubscriptionRow.running(tx.sql, workspace: actor.workspaceID, or: "Subscribe to a plan first to buy seats")
             guard s.terms.selfServeSeats else {
                 throw CofferError("Seat changes on the \(s.terms.name) plan are made by your account manager")
             }
@@ -143,7 +143,7 @@ public struct Seats: Sendable {
             guard s.seats + count <= maximum else { throw CofferError("The \(s.terms.name) plan has at most \(maximum) seats") }
             let cents = s.status == .trialing ? 0
                 : try Proration.cents(s.terms.seatPrice(s.interval) * count, remaining: s.billingEnd - tx.now, of: s.billingEnd - s.billingStart)
-            guard try Charges.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+            guard try Charges.charge(tx, payer: s.payer(tx.sql), workspace: s.workspace, subscription: s.id, cents: cents,
                                      description: "\(count) more seat\(count == 1 ? "" : "s") (prorated)",
                                      key: "sub\(s.id):seats:\(tx.now):\(s.seats)+\(count)") else {
                 throw CofferError("Your card was declined: no seats were added")
@@ -161,7 +161,7 @@ public struct Seats: Sendable {
                                      expiresAt: s.creditEnd, workspace: actor.workspaceID)
                 }
             }
-            try s.save(tx.db)
+            try s.save(tx.sql)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seats.buy",
                          subject: actor.workspaceSlug, before: String(before), after: "\(s.seats), charged \(Money.cents(cents))")
             return s.seats
@@ -173,12 +173,12 @@ public struct Seats: Sendable {
     public func operatorSet(workspace: WorkspaceRef, seats: Int64) throws -> Timestamp {
         guard (1...100_000).contains(seats) else { throw CofferError("Seats go from 1 to 100,000") }
         return try store.write { tx in
-            var s = try SubscriptionRow.running(tx.db, workspace: workspace.id, or: "\(workspace.slug) has no subscription")
+            var s = try SubscriptionRow.running(tx.sql, workspace: workspace.id, or: "\(workspace.slug) has no subscription")
             let taken = try TeamRules.seatsTaken(tx.db, workspace: workspace.id)
             guard seats >= taken else { throw CofferError("\(seats) seats is fewer than the \(taken) in use: remove seats first") }
             let before = s.seats
             s.scheduledSeats = seats
-            try s.save(tx.db)
+            try s.save(tx.sql)
             try tx.audit(workspace: workspace.id, actor: "operator", role: "operator", action: "seats.set",
                          subject: workspace.slug, before: String(before), after: "\(seats) from \(UTC.iso(s.creditEnd))")
             return s.creditEnd

@@ -66,7 +66,7 @@ public struct Subscriptions: Sendable {
         let (plan, chosen) = try validate(tier: tier, interval: interval, seats: seats)
         guard ["per_team", "per_seat"].contains(strategy) else { throw CofferError("Strategies are per-team or per-seat") }
         try store.write { tx in
-            if let live = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID) {
+            if let live = try SubscriptionRow.live(tx.sql, workspace: actor.workspaceID) {
                 try endOrRefuse(live, tx)
             }
             if let card { _ = try Charges.saveCard(tx, user: actor.userID, number: card) }
@@ -87,7 +87,7 @@ public struct Subscriptions: Sendable {
             if !Permissions.allows(actor.role, .manageSubscription) {
                 return CheckoutOffer(trial: trial, refusal: Permissions.refusal(for: .manageSubscription))
             }
-            if let live = try SubscriptionRow.live(db, workspace: actor.workspaceID), live.status != .unpaid {
+            if let live = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID), live.status != .unpaid {
                 return CheckoutOffer(trial: trial, refusal: "There is already a \(live.terms.name) subscription (\(live.status.title))")
             }
             return CheckoutOffer(trial: trial, refusal: nil)
@@ -109,7 +109,7 @@ public struct Subscriptions: Sendable {
         let (plan, chosen) = try validate(tier: tier, interval: interval, seats: 1)
         let user = try store.write { tx in
             let user = try Users.findOrCreate(email: email, in: tx)
-            if let live = try SubscriptionRow.live(tx.db, user: user) { try endOrRefuse(live, tx) }
+            if let live = try SubscriptionRow.live(tx.sql, user: user) { try endOrRefuse(live, tx) }
             if let card { _ = try Charges.saveCard(tx, user: user, number: card) }
             let history = try Bool.fetchOne(tx.db, sql: "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = ?) OR EXISTS (SELECT 1 FROM invoices WHERE user_id = ? AND workspace_id IS NULL)",
                                             arguments: [user, user]) ?? false
@@ -117,17 +117,14 @@ public struct Subscriptions: Sendable {
                       strategy: "per_team", trial: !history)
             return user
         }
-        return try store.read { try view($0, live: SubscriptionRow.live($0, user: user), walletUser: user, workspace: nil) }
+        return try store.read { try view($0, live: SubscriptionRow.live($0.storage, user: user), walletUser: user, workspace: nil) }
     }
 
     /// The workspace's plan and subscription: the live one, else the last one that ended (so
     /// its final status shows), else the Free plan.
     public func show(actor: Actor) throws -> SubscriptionView {
         try store.read { db in
-            let latest = try SubscriptionRow.live(db, workspace: actor.workspaceID) ?? Row.fetchOne(db, sql: """
-                SELECT * FROM subscriptions WHERE workspace_id = ? ORDER BY id DESC LIMIT 1
-                """, arguments: [actor.workspaceID]).map(SubscriptionRow.init)
-            return try view(db, live: latest, walletUser: nil, workspace: actor.workspaceID)
+            return try view(db, live: SubscriptionRow.latest(db.storage, workspace: actor.workspaceID), walletUser: nil, workspace: actor.workspaceID)
         }
     }
 
@@ -139,7 +136,7 @@ public struct Subscriptions: Sendable {
         try Permissions.require(actor.role, .manageSubscription)
         let catalog = store.catalog
         return try store.write { tx in
-            var s = try SubscriptionRow.running(tx.db, workspace: actor.workspaceID, or: "There is no subscription to change: subscribe first")
+            var s = try SubscriptionRow.running(tx.sql, workspace: actor.workspaceID, or: "There is no subscription to change: subscribe first")
             guard let target = catalog.plan(tier) else { throw CofferError("No plan \(CofferError.quote(tier)) (see coffer plans)") }
             let newInterval = interval ?? (target.intervals.contains(s.interval) ? s.interval : target.intervals[0])
             guard target.isFree || target.intervals.contains(newInterval) else {
@@ -166,7 +163,7 @@ public struct Subscriptions: Sendable {
                 }
                 s.scheduledPlan = target.tier
                 s.scheduledInterval = target.isFree ? nil : newInterval
-                try s.save(tx.db)
+                try s.save(tx.sql)
                 try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue,
                              action: "subscription.downgrade", subject: subject, after: at.map { "at \(UTC.iso($0))" } ?? "at resume")
                 return .scheduled(at: at)
@@ -182,7 +179,7 @@ public struct Subscriptions: Sendable {
                 throw CofferError("Changing from \(s.label) to \(target.name), \(newInterval.rawValue) takes effect now and charges "
                                   + "\(Money.cents(cents)) (prorated): run again with --yes to confirm")
             }
-            guard try Charges.charge(tx, payer: s.payer(tx.db), workspace: s.workspace, subscription: s.id, cents: cents,
+            guard try Charges.charge(tx, payer: s.payer(tx.sql), workspace: s.workspace, subscription: s.id, cents: cents,
                                      description: "Upgrade to \(target.name), \(newInterval.rawValue) (prorated)",
                                      key: "sub\(s.id):upgrade:\(tx.now):\(target.tier):\(newInterval.rawValue)") else {
                 throw CofferError("Your card was declined: the plan was not changed")
@@ -198,7 +195,7 @@ public struct Subscriptions: Sendable {
             if s.status != .trialing { s.billingAnchor = tx.now; s.billingIndex = 0 }
             let settlement = Settlement(tx)
             if s.assigned { try settlement.grantPeriod(s) }
-            try s.save(tx.db)
+            try s.save(tx.sql)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.upgrade",
                          subject: subject, after: "charged \(Money.cents(cents)), compensation \(compensation)")
             return .upgraded(chargedCents: cents, compensation: compensation)
@@ -247,7 +244,7 @@ public struct Subscriptions: Sendable {
     public func retry(actor: Actor) throws -> SubscriptionView {
         try Permissions.require(actor.role, .manageSubscription)
         let failure = try store.write { tx -> String? in
-            guard let s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID) else {
+            guard let s = try SubscriptionRow.live(tx.sql, workspace: actor.workspaceID) else {
                 throw CofferError("There is no subscription to retry")
             }
             let paid = try Settlement(tx).retryNow(s)
@@ -262,12 +259,12 @@ public struct Subscriptions: Sendable {
     private func lifecycle(actor: Actor, action: String, _ change: (inout SubscriptionRow, WriteContext) throws -> Void) throws -> SubscriptionView {
         try Permissions.require(actor.role, .manageSubscription)
         try store.write { tx in
-            guard var s = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID) else {
+            guard var s = try SubscriptionRow.live(tx.sql, workspace: actor.workspaceID) else {
                 throw CofferError("There is no subscription to change: subscribe first")
             }
             let before = s.status
             try change(&s, tx)
-            try s.save(tx.db)
+            try s.save(tx.sql)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: action,
                          subject: actor.workspaceSlug, before: before.rawValue,
                          after: s.cancelAtPeriodEnd && s.endedAt == nil ? "cancels at \(UTC.iso(s.billingEnd))" : s.status.rawValue)
@@ -296,7 +293,7 @@ public struct Subscriptions: Sendable {
         }
         var ended = live
         ended.endedAt = tx.now
-        try ended.save(tx.db)
+        try ended.save(tx.sql)
     }
 
     /// Creates the subscription row and starts it: a trial, or the first charge (R10, R12).
@@ -313,7 +310,7 @@ public struct Subscriptions: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?, ?)
             """, arguments: [workspace, user, plan.tier, interval.rawValue, seats, strategy, PlanTerms(plan).json,
                              tx.now, tx.now, tx.now])
-        var s = try SubscriptionRow.load(tx.db, id: tx.db.lastInsertedRowID)
+        var s = try SubscriptionRow.load(tx.sql, id: tx.db.lastInsertedRowID)
         if trialing {
             s.status = try Lifecycle.next(nil, on: .trialStarted)
             s.trialEnd = tx.now + plan.trialDays * UTC.day
@@ -324,7 +321,7 @@ public struct Subscriptions: Sendable {
             s.incompleteSince = paid ? nil : tx.now
         }
         if CreditPolicy.of(s.status).periodGrants { try Settlement(tx).grantPeriod(s) } else { s.grantWithheld = true }
-        try s.save(tx.db)
+        try s.save(tx.sql)
     }
 
     /// On upgrade, the old plan's period grants end; the unused part of its period credits comes
@@ -377,7 +374,7 @@ public struct Subscriptions: Sendable {
                                     cardLast4: nil, assigned: true, ended: false)
         }
         let plan = catalog.plan(s.plan)
-        let payer = try s.payer(db)
+        let payer = try s.payer(db.storage)
         let live = s.endedAt == nil && !s.status.isFinal
         return SubscriptionView(
             tier: s.plan, name: s.terms.name, description: plan?.description ?? "", features: plan?.features ?? [],

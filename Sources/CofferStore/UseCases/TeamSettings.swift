@@ -84,7 +84,7 @@ public struct TeamSettings: Sendable {
             if let value, value.millicredits < 0 { throw CofferError("Amount must not be negative: \(value.plain)") }
         }
         return try store.write { tx in
-            let live = try SubscriptionRow.live(tx.db, workspace: actor.workspaceID)
+            let live = try SubscriptionRow.live(tx.sql, workspace: actor.workspaceID)
             var seat: Int64 = 0
             if let seatEmail {
                 guard live?.strategy == "per_seat" else { throw CofferError("Per-seat auto-recharge applies only to per-seat plans") }

@@ -1,24 +1,14 @@
 import GRDB
 import GRDBSQLite
 
-/// A value to bind through SQLite's C API on the hot paths (debits, imports): no boxing.
-enum Bind {
-    case int(Int64)
-    case text(String)
-    case blob([UInt8])
-    case null
-
-    /// An optional integer, or NULL.
-    static func int(_ value: Int64?) -> Bind { value.map { .int($0) } ?? .null }
-    /// An optional text, or NULL.
-    static func text(_ value: String?) -> Bind { value.map { .text($0) } ?? .null }
-}
-
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 extension Statement {
     /// Binds `values` in order, runs the statement to completion and resets it.
-    func run(_ values: Bind...) throws {
+    func run(_ values: Bind...) throws { try run(values) }
+
+    /// Binds `values` in order, runs the statement to completion and resets it.
+    func run(_ values: [Bind]) throws {
         try bind(values)
         defer { reset() }
         let code = sqlite3_step(sqliteStatement)
@@ -26,7 +16,10 @@ extension Statement {
     }
 
     /// Binds `values`, and calls `row` for each result row until it returns false; then resets.
-    func each(_ values: Bind..., row: (RawRow) throws -> Bool) throws {
+    func each(_ values: Bind..., row: (RawRow) throws -> Bool) throws { try each(values, row: row) }
+
+    /// Binds `values`, and calls `row` for each result row until it returns false; then resets.
+    func each(_ values: [Bind], row: (RawRow) throws -> Bool) throws {
         try bind(values)
         defer { reset() }
         while true {

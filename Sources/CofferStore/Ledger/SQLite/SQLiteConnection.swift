@@ -1,0 +1,29 @@
+import GRDB
+import GRDBSQLite
+
+/// The storage seam over a GRDB connection (the embedded default): every statement is prepared
+/// once per connection and cached; rows are read through SQLite's C API by column index.
+final class SQLiteConnection: StorageConnection {
+    let db: Database
+
+    /// The seam over `db`, inside a transaction or read GRDB opened.
+    init(_ db: Database) { self.db = db }
+
+    func run(_ sql: String, _ values: [Bind]) throws {
+        try db.cachedStatement(sql: sql).run(values)
+    }
+
+    func each(_ sql: String, _ values: [Bind], _ row: (any StorageRow) throws -> Bool) throws {
+        try db.cachedStatement(sql: sql).each(values, row: row)
+    }
+
+    var lastInsertedID: Int64 { db.lastInsertedRowID }
+    var changedRows: Int { db.changesCount }
+}
+
+extension RawRow: StorageRow {}
+
+extension Database {
+    /// The storage seam over this connection (for reads GRDB opened).
+    var storage: any StorageConnection { SQLiteConnection(self) }
+}

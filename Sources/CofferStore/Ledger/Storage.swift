@@ -1,0 +1,99 @@
+import CofferCore
+
+/// The storage seam (ENGINEERING.md): a statement and its bindings in, rows out, inside a
+/// transaction the backend opened. Services and the ledger writer reach storage only through it,
+/// so a second backend (PostgreSQL, SPEC §13) implements this — with its own DDL, search and
+/// locking — without touching them. Statements use `?` placeholders and SQL both backends speak.
+protocol StorageConnection: AnyObject {
+    /// Runs a statement to completion.
+    func run(_ sql: String, _ values: [Bind]) throws
+    /// Calls `row` for each result row until it returns false. A row is valid only inside the call.
+    func each(_ sql: String, _ values: [Bind], _ row: (any StorageRow) throws -> Bool) throws
+    /// The id of the row the last INSERT created.
+    var lastInsertedID: Int64 { get }
+    /// How many rows the last INSERT, UPDATE or DELETE changed.
+    var changedRows: Int { get }
+}
+
+/// The current row of a statement: columns by index (0-based), as the hot paths read them.
+protocol StorageRow {
+    func int(_ column: Int32) -> Int64
+    func optionalInt(_ column: Int32) -> Int64?
+    func text(_ column: Int32) -> String
+    func optionalText(_ column: Int32) -> String?
+    func bytes(_ column: Int32) -> [UInt8]
+}
+
+extension StorageRow {
+    /// An integer column read as a flag.
+    func bool(_ column: Int32) -> Bool { int(column) != 0 }
+}
+
+extension StorageConnection {
+    /// Runs a statement to completion.
+    func run(_ sql: String, _ values: Bind...) throws { try run(sql, values) }
+
+    /// Each row mapped by `map`.
+    func all<T>(_ sql: String, _ values: Bind..., map: (any StorageRow) throws -> T) throws -> [T] {
+        try all(sql, values, map: map)
+    }
+
+    /// Each row mapped by `map`.
+    func all<T>(_ sql: String, _ values: [Bind], map: (any StorageRow) throws -> T) throws -> [T] {
+        var result: [T] = []
+        try each(sql, values) { row in result.append(try map(row)); return true }
+        return result
+    }
+
+    /// The first row mapped by `map`, or nil when there is none.
+    func one<T>(_ sql: String, _ values: Bind..., map: (any StorageRow) throws -> T) throws -> T? {
+        try first(sql, values, map: map)
+    }
+
+    /// The first row mapped by `map`, or nil when there is none.
+    func first<T>(_ sql: String, _ values: [Bind], map: (any StorageRow) throws -> T) throws -> T? {
+        var result: T?
+        try each(sql, values) { row in result = try map(row); return false }
+        return result
+    }
+
+    /// The first column of the first row as an integer; nil for no row or NULL.
+    func int(_ sql: String, _ values: Bind...) throws -> Int64? {
+        try first(sql, values) { $0.optionalInt(0) } ?? nil
+    }
+
+    /// The first column of every row as integers.
+    func ints(_ sql: String, _ values: Bind...) throws -> [Int64] {
+        var result: [Int64] = []
+        try each(sql, values) { row in result.append(row.int(0)); return true }
+        return result
+    }
+
+    /// The first column of the first row as text; nil for no row or NULL.
+    func text(_ sql: String, _ values: Bind...) throws -> String? {
+        try first(sql, values) { $0.optionalText(0) } ?? nil
+    }
+
+    /// Whether the statement returns a row.
+    func exists(_ sql: String, _ values: Bind...) throws -> Bool {
+        try first(sql, values) { _ in true } ?? false
+    }
+}
+
+/// A value bound to a statement through the seam: no boxing on the hot paths (debits, imports).
+enum Bind {
+    case int(Int64)
+    case text(String)
+    case blob([UInt8])
+    case null
+
+    /// An optional integer, or NULL.
+    static func int(_ value: Int64?) -> Bind { value.map { .int($0) } ?? .null }
+    /// An optional text, or NULL.
+    static func text(_ value: String?) -> Bind { value.map { .text($0) } ?? .null }
+    /// A flag, stored as 0 or 1.
+    static func bool(_ value: Bool) -> Bind { .int(value ? 1 : 0) }
+    /// A machine integer.
+    static func int(_ value: Int) -> Bind { .int(Int64(value)) }
+}
+
