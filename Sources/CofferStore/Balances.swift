@@ -138,7 +138,7 @@ public struct Balances: Sendable {
             return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
                                  rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts,
                                  runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(db, workspace: actor.workspaceID), now: store.now),
-                                 expiringSoon: try expiringSoon(db, workspace: actor.workspaceID))
+                                 expiringSoon: try expiringSoon(db, workspace: actor.workspaceID, live: live))
         }
     }
 
@@ -150,14 +150,58 @@ public struct Balances: Sendable {
             """), arguments: [workspace, today - 30, today]) ?? 0)
     }
 
-    /// Team pool credits whose grants expire within 7 days of now, and the first such expiry (R21).
-    private func expiringSoon(_ db: Database, workspace: Int64) throws -> (credits: Credits, first: Timestamp?) {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT ifnull(sum(g.remaining), 0), min(g.expires_at) FROM grants g JOIN accounts a ON a.id = g.account_id
+    /// Team pool credits that will expire within 7 days of now, and the first such expiry (R21, SPEC §9).
+    ///
+    /// A grant the subscription's next credit refresh closes loses only what that refresh expires
+    /// (`Rollover.atRefresh`: what exceeds the plan's rollover cap, or everything on a plan without
+    /// rollover; rolled-over credits whole). Any other grant that falls due in the window — one
+    /// expiring before the refresh, or after the subscription ends — expires whole.
+    private func expiringSoon(_ db: Database, workspace: Int64, live: SubscriptionRow?) throws -> (credits: Credits, first: Timestamp?) {
+        let refresh = refreshClosing(live)
+        var total: Int64 = 0
+        var first: Timestamp?
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT g.source, g.amount, g.remaining, g.expires_at FROM grants g JOIN accounts a ON a.id = g.account_id
             WHERE a.kind = 'team_pool' AND a.workspace_id = ? AND a.asset = 'credits'
               AND g.remaining > 0 AND g.expires_at > ? AND g.expires_at <= ?
-            """), arguments: [workspace, store.now, store.now + 7 * UTC.day])
-        return (Credits(millicredits: row?[0] ?? 0), row?[1])
+            """), arguments: [workspace, store.now, store.now + 7 * UTC.day]) {
+            let remaining: Int64 = row[2], expiresAt: Timestamp = row[3]
+            // Settlement takes a subscription's refresh before grants due at the same moment, and a
+            // grant due earlier expires on its own, whole.
+            let expires = if let refresh, expiresAt == refresh.at {
+                try Rollover.atRefresh(asset: .credits, source: row[0], amount: row[1], remaining: remaining,
+                                       capPercent: refresh.capPercent).expires
+            } else {
+                remaining
+            }
+            guard expires > 0 else { continue }
+            total += expires
+            first = min(first ?? expiresAt, expiresAt)
+        }
+        return (Credits(millicredits: total), first)
+    }
+
+    /// When the live subscription's next credit refresh will close the period (R21), and under
+    /// which plan's rollover cap; nil when no refresh will (no subscription, a final or Incomplete
+    /// status, or the subscription ends first). Mirrors what `Settlement.advance` does up to the
+    /// refresh: a trial that ends canceled ends the subscription; a billing period that ends
+    /// before or at the refresh ends it when it was canceled, moved to Free or bought one-time,
+    /// and otherwise switches to a scheduled downgrade, whose cap then applies.
+    private func refreshClosing(_ live: SubscriptionRow?) -> (at: Timestamp, capPercent: Int64)? {
+        guard let s = live, s.endedAt == nil, !s.status.isFinal, s.status != .incomplete else { return nil }
+        let refresh = s.creditEnd
+        var cap = s.terms.rolloverCapPercent
+        let scheduledCap = s.scheduledPlan.flatMap { store.catalog.plan($0) }?.rolloverCapPercent
+        if s.status == .trialing {
+            if let trialEnd = s.trialEnd, trialEnd <= refresh {
+                if s.cancelAtPeriodEnd { return nil }
+                cap = scheduledCap ?? cap
+            }
+        } else if s.billingEnd <= refresh {
+            if s.cancelAtPeriodEnd || s.scheduledPlan == "free" || s.interval == .oneTime { return nil }
+            cap = scheduledCap ?? cap
+        }
+        return (refresh, cap)
     }
 
     /// The team pool's credit balance of a workspace.
