@@ -109,12 +109,22 @@ public struct Balances: Sendable {
                 WalletBalance(kind: .personal, holder: actor.email, asset: Asset(code: row[0]), balance: row[1], unlimited: false)
             }
             let live = try SubscriptionRow.live(db, workspace: actor.workspaceID)
-            // Unlimited allowances have no balance to keep (R33); they are listed as unlimited.
+            // Unlimited allowances have no balance to keep (R33); they are listed as unlimited, once:
+            // an empty wallet of the same kind and service left by an earlier plan gives way to that row
+            // (a leftover that still holds units stays listed until it is used or expires).
             if let live, !live.status.isFinal, live.assigned {
                 for item in live.terms.allowances where item.amount == nil && (item.team || actor.role == .primaryOwner) {
-                    wallets.append(WalletBalance(kind: item.team ? (live.strategy == "per_seat" ? .seat : .teamPool) : .personal,
-                                                 holder: item.team ? (live.strategy == "per_seat" ? "every seat" : actor.workspaceName) : actor.email,
-                                                 asset: .service(item.service), balance: 0, unlimited: true))
+                    let unlimited = WalletBalance(kind: item.team ? (live.strategy == "per_seat" ? .seat : .teamPool) : .personal,
+                                                  holder: item.team ? (live.strategy == "per_seat" ? "every seat" : actor.workspaceName) : actor.email,
+                                                  asset: .service(item.service), balance: 0, unlimited: true)
+                    guard !wallets.contains(where: { $0.unlimited && $0.kind == unlimited.kind && $0.asset == unlimited.asset }) else { continue }
+                    let empty = { (w: WalletBalance) in w.kind == unlimited.kind && w.asset == unlimited.asset && !w.unlimited && w.balance == 0 }
+                    if let index = wallets.firstIndex(where: empty) {
+                        wallets[index] = unlimited
+                        wallets.removeAll { empty($0) }
+                    } else {
+                        wallets.append(unlimited)
+                    }
                 }
             }
             let refresh = live.flatMap { $0.status.isFinal || $0.status == .incomplete ? nil : $0.creditEnd }
