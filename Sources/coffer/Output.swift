@@ -14,6 +14,11 @@ enum Output {
         FileHandle.standardError.write(Data("coffer: warning: \(message)\n".utf8))
     }
 
+    /// Writes a hint for the person at the terminal to stderr (stdout stays the command's data).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
     /// Prints a value as JSON (snake_case keys chosen by the value's type; sorted keys).
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()

@@ -56,7 +56,7 @@ struct SubscriptionCommand: ParsableCommand {
             let status = view.status?.title ?? "Active (Free plan)"
             var lines = [
                 ("Plan", "\(view.name) (\(view.tier))" + (view.ended ? " — ended; the workspace is on the Free plan" : "")),
-                ("Status", status + (view.cancelAtPeriodEnd ? ", cancels at period end" : "")),
+                ("Status", status + (view.cancelsAtPeriodEnd ? ", cancels at period end" : "")),
                 ("Description", view.description),
                 ("Price", view.interval.map { "\(Money.cents(view.pricePerSeatCents)) per seat, \($0.rawValue) — \(Money.cents(view.periodPriceCents)) for \(view.seats) seat\(view.seats == 1 ? "" : "s")" } ?? "free"),
                 ("Features", view.features.joined(separator: ", ")),
@@ -177,8 +177,14 @@ struct SubscriptionJSON: Encodable {
         period_end = v.periodEnd.map(UTC.iso); next_refresh = v.nextRefresh.map(UTC.iso); trial_end = v.trialEnd.map(UTC.iso)
         scheduled_plan = v.scheduledPlan; card_last4 = v.cardLast4
         seats = v.seats; price_per_seat_cents = v.pricePerSeatCents; period_price_cents = v.periodPriceCents
-        cancel_at_period_end = v.cancelAtPeriodEnd
+        cancel_at_period_end = v.cancelsAtPeriodEnd
     }
+}
+
+extension SubscriptionView {
+    /// Whether a cancellation is still to come at the period end: never once the subscription has
+    /// ended or reached a final status (R12) — a canceled plan does not also "cancel at period end".
+    var cancelsAtPeriodEnd: Bool { cancelAtPeriodEnd && !ended && !(status?.isFinal ?? false) }
 }
 
 /// `coffer billing card NUMBER | invoices`: the billing portal (primary owner).

@@ -45,6 +45,12 @@ struct ConsumeCommand: ParsableCommand {
             print("Recorded \(result.service) for \(result.member): covered by an unlimited allowance, nothing charged")
             return
         }
+        if result.units == 0, result.credits == 0 {
+            // A quantity whose price rounds to less than half a millicredit (R4): recorded, nothing drawn.
+            print("Charged $0.000 (nothing drawn): this use of \(Output.clean(result.service)) rounds to $0.000")
+            print("Balance: \(Credits(millicredits: result.balance))")
+            return
+        }
         var charged: [String] = []
         if result.units > 0 { charged.append("\(Quantity(milliunits: result.units)) \(result.service) from the allowance") }
         if result.credits > 0 { charged.append(Credits(millicredits: result.credits).description) }

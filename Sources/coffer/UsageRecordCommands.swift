@@ -16,8 +16,15 @@ struct UsageFilterOptions: ParsableArguments {
     @Option(name: .customLong("api-key"), help: "An API key's name (calls).") var apiKey: String?
     @Option(help: "FIELD[:asc|desc].") var sort: String?
 
+    /// Usage errors (exit 64, SPEC §8), before anything is opened: a bad quick pick or sort names what is valid.
     func validate() throws {
         if last != nil, from != nil || to != nil { throw ValidationError("Use --last or --from/--to, not both") }
+        do {
+            _ = try last.map { try UsageFilter.quickPick($0, now: 0) }
+            _ = try sortOrder()
+        } catch let error as CofferError {
+            throw ValidationError(error.message)
+        }
     }
 
     /// The filter, with `now` for quick picks.
@@ -50,12 +57,13 @@ extension UsageCommand {
         @Option(help: "The cursor printed after the previous page.") var after: String?
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
+        func validate() throws {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit takes 1 to 10,000") }
-            let cursor = try after.map { text in
-                guard let cursor = UsageCursor(text: text) else { throw ValidationError("--after takes a cursor printed by a previous page") }
-                return cursor
-            }
+            if let after, UsageCursor(text: after) == nil { throw ValidationError("--after takes a cursor printed by a previous page") }
+        }
+
+        func run() throws {
+            let cursor = after.flatMap(UsageCursor.init(text:))
             let store = try global.openStore()
             let actor = try global.actor(in: store)
             let page = try UsageQueries(store).page(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(),
@@ -66,7 +74,8 @@ extension UsageCommand {
             }
             let (headers, right) = UsageTable.columns(filters.tab, showUsers: showUsers)
             Output.table(headers, page.rows.map { UsageTable.cells($0, tab: filters.tab, showUsers: showUsers) }, rightAligned: right)
-            if let next = page.next { print("More: --after \(next.text)") }
+            // On stderr, so a pipe of the table gets rows only.
+            if let next = page.next { Output.note("More rows: add --after \(next.text) to see the next page") }
         }
     }
 

@@ -64,8 +64,10 @@ struct UsageAcceptanceTests {
         #expect(try cli.run("usage", "summary", "--from", "2026-02-01", "--to", "2026-02-02").stdout == "Messages 3  Credits $0.060  Conversations 2\n")
         let show = try cli.run("usage", "show", "daily-1")
         #expect(show.stdout.split(separator: "\n").count == 5, "header + days 1, 4, 7, 10")
-        #expect(try cli.run("usage", "list", "--last", "1y").stderr == "coffer: Quick picks are 7d, 30d or 3m (not 1y)\n")
-        #expect(try cli.run("usage", "list", "--sort", "title").status == 1)
+        // Usage errors (exit 64, issue #14 point 8): the first line names the valid values.
+        let lastYear = try cli.run("usage", "list", "--last", "1y")
+        #expect(lastYear.status == 64 && lastYear.stderr.hasPrefix("Error: Quick picks are 7d, 30d or 3m (not 1y)\n"))
+        #expect(try cli.run("usage", "list", "--sort", "title").status == 64)
         #expect(try cli.run("usage", "list", "--last", "7d", "--from", "2026-01-01").status == 64)
         #expect(try cli.run("seats", "add", "max@acme.test").status == 1, "Free plan: one seat")
     }

@@ -109,12 +109,22 @@ public struct Balances: Sendable {
                 WalletBalance(kind: .personal, holder: actor.email, asset: Asset(code: row[0]), balance: row[1], unlimited: false)
             }
             let live = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID)
-            // Unlimited allowances have no balance to keep (R33); they are listed as unlimited.
+            // Unlimited allowances have no balance to keep (R33); they are listed as unlimited, once:
+            // an empty wallet of the same kind and service left by an earlier plan gives way to that row
+            // (a leftover that still holds units stays listed until it is used or expires).
             if let live, !live.status.isFinal, live.assigned {
                 for item in live.terms.allowances where item.amount == nil && (item.team || actor.role == .primaryOwner) {
-                    wallets.append(WalletBalance(kind: item.team ? (live.strategy == "per_seat" ? .seat : .teamPool) : .personal,
-                                                 holder: item.team ? (live.strategy == "per_seat" ? "every seat" : actor.workspaceName) : actor.email,
-                                                 asset: .service(item.service), balance: 0, unlimited: true))
+                    let unlimited = WalletBalance(kind: item.team ? (live.strategy == "per_seat" ? .seat : .teamPool) : .personal,
+                                                  holder: item.team ? (live.strategy == "per_seat" ? "every seat" : actor.workspaceName) : actor.email,
+                                                  asset: .service(item.service), balance: 0, unlimited: true)
+                    guard !wallets.contains(where: { $0.unlimited && $0.kind == unlimited.kind && $0.asset == unlimited.asset }) else { continue }
+                    let empty = { (w: WalletBalance) in w.kind == unlimited.kind && w.asset == unlimited.asset && !w.unlimited && w.balance == 0 }
+                    if let index = wallets.firstIndex(where: empty) {
+                        wallets[index] = unlimited
+                        wallets.removeAll { empty($0) }
+                    } else {
+                        wallets.append(unlimited)
+                    }
                 }
             }
             let refresh = live.flatMap { $0.status.isFinal || $0.status == .incomplete ? nil : $0.creditEnd }
@@ -138,7 +148,7 @@ public struct Balances: Sendable {
             return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
                                  rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts,
                                  runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(db, workspace: actor.workspaceID), now: store.now),
-                                 expiringSoon: try expiringSoon(db, workspace: actor.workspaceID))
+                                 expiringSoon: try expiringSoon(db, workspace: actor.workspaceID, live: live))
         }
     }
 
@@ -150,14 +160,58 @@ public struct Balances: Sendable {
             """), arguments: [workspace, today - 30, today]) ?? 0)
     }
 
-    /// Team pool credits whose grants expire within 7 days of now, and the first such expiry (R21).
-    private func expiringSoon(_ db: Database, workspace: Int64) throws -> (credits: Credits, first: Timestamp?) {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT ifnull(sum(g.remaining), 0), min(g.expires_at) FROM grants g JOIN accounts a ON a.id = g.account_id
+    /// Team pool credits that will expire within 7 days of now, and the first such expiry (R21, SPEC §9).
+    ///
+    /// A grant the subscription's next credit refresh closes loses only what that refresh expires
+    /// (`Rollover.atRefresh`: what exceeds the plan's rollover cap, or everything on a plan without
+    /// rollover; rolled-over credits whole). Any other grant that falls due in the window — one
+    /// expiring before the refresh, or after the subscription ends — expires whole.
+    private func expiringSoon(_ db: Database, workspace: Int64, live: SubscriptionRow?) throws -> (credits: Credits, first: Timestamp?) {
+        let refresh = refreshClosing(live)
+        var total: Int64 = 0
+        var first: Timestamp?
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT g.source, g.amount, g.remaining, g.expires_at FROM grants g JOIN accounts a ON a.id = g.account_id
             WHERE a.kind = 'team_pool' AND a.workspace_id = ? AND a.asset = 'credits'
               AND g.remaining > 0 AND g.expires_at > ? AND g.expires_at <= ?
-            """), arguments: [workspace, store.now, store.now + 7 * UTC.day])
-        return (Credits(millicredits: row?[0] ?? 0), row?[1])
+            """), arguments: [workspace, store.now, store.now + 7 * UTC.day]) {
+            let remaining: Int64 = row[2], expiresAt: Timestamp = row[3]
+            // Settlement takes a subscription's refresh before grants due at the same moment, and a
+            // grant due earlier expires on its own, whole.
+            let expires = if let refresh, expiresAt == refresh.at {
+                try Rollover.atRefresh(asset: .credits, source: row[0], amount: row[1], remaining: remaining,
+                                       capPercent: refresh.capPercent).expires
+            } else {
+                remaining
+            }
+            guard expires > 0 else { continue }
+            total += expires
+            first = min(first ?? expiresAt, expiresAt)
+        }
+        return (Credits(millicredits: total), first)
+    }
+
+    /// When the live subscription's next credit refresh will close the period (R21), and under
+    /// which plan's rollover cap; nil when no refresh will (no subscription, a final or Incomplete
+    /// status, or the subscription ends first). Mirrors what `Settlement.advance` does up to the
+    /// refresh: a trial that ends canceled ends the subscription; a billing period that ends
+    /// before or at the refresh ends it when it was canceled, moved to Free or bought one-time,
+    /// and otherwise switches to a scheduled downgrade, whose cap then applies.
+    private func refreshClosing(_ live: SubscriptionRow?) -> (at: Timestamp, capPercent: Int64)? {
+        guard let s = live, s.endedAt == nil, !s.status.isFinal, s.status != .incomplete else { return nil }
+        let refresh = s.creditEnd
+        var cap = s.terms.rolloverCapPercent
+        let scheduledCap = s.scheduledPlan.flatMap { store.catalog.plan($0) }?.rolloverCapPercent
+        if s.status == .trialing {
+            if let trialEnd = s.trialEnd, trialEnd <= refresh {
+                if s.cancelAtPeriodEnd { return nil }
+                cap = scheduledCap ?? cap
+            }
+        } else if s.billingEnd <= refresh {
+            if s.cancelAtPeriodEnd || s.scheduledPlan == "free" || s.interval == .oneTime { return nil }
+            cap = scheduledCap ?? cap
+        }
+        return (refresh, cap)
     }
 
     /// The team pool's credit balance of a workspace.
