@@ -285,24 +285,21 @@ struct Settlement {
         let cap = s.terms.rolloverCapPercent
         let nextEnd = UTC.addingMonths(s.creditIndex + 2, to: s.creditAnchor)
         for grant in try dueGrants(in: walletAccounts(s), by: time) {
-            if grant.asset == .credits, grant.source == AdjustmentType.subscriptionRenewal.rawValue, cap > 0 {
-                let roll = min(grant.remaining, try Rounding.mulDivHalfUp(grant.amount, cap, 100))
-                if grant.remaining > roll {
-                    try expire(grant, amount: grant.remaining - roll, type: .creditExpiration,
-                               reason: "Beyond the \(cap)% rollover cap of \(s.terms.name)")
-                }
-                if roll > 0 {
-                    // Under PER_SEAT a seat's unused credits roll over into the team pool (R27).
-                    let target = grant.kind == .seat && s.workspace != nil
-                        ? try ledger.account(.teamPool, workspace: s.workspace!, asset: .credits) : grant.account
-                    try ledger.move(grant: grant.id, from: grant.account, to: target, asset: .credits, amount: roll,
-                                    expiresAt: nextEnd, detail: "Rolled over from \(UTC.dateString(s.creditStart))")
-                }
-            } else {
-                let reset = grant.source == AdjustmentType.subscriptionRenewal.rawValue && cap == 0
-                try expire(grant, amount: grant.remaining, type: reset ? .packageReset : .creditExpiration,
-                           reason: reset ? "\(s.terms.name) has no rollover: period credits reset"
-                                         : grant.source == "rollover" ? "Rolled-over credits expire after one period" : "Period ended")
+            let split = try Rollover.atRefresh(asset: grant.asset, source: grant.source, amount: grant.amount,
+                                               remaining: grant.remaining, capPercent: cap)
+            if split.expires > 0 {
+                let reason = split.expiryType == .packageReset ? "\(s.terms.name) has no rollover: period credits reset"
+                    : split.rollsOver > 0 || (grant.source == AdjustmentType.subscriptionRenewal.rawValue && grant.asset == .credits)
+                    ? "Beyond the \(cap)% rollover cap of \(s.terms.name)"
+                    : grant.source == "rollover" ? "Rolled-over credits expire after one period" : "Period ended"
+                try expire(grant, amount: split.expires, type: split.expiryType, reason: reason)
+            }
+            if split.rollsOver > 0 {
+                // Under PER_SEAT a seat's unused credits roll over into the team pool (R27).
+                let target = grant.kind == .seat && s.workspace != nil
+                    ? try ledger.account(.teamPool, workspace: s.workspace!, asset: .credits) : grant.account
+                try ledger.move(grant: grant.id, from: grant.account, to: target, asset: .credits, amount: split.rollsOver,
+                                expiresAt: nextEnd, detail: "Rolled over from \(UTC.dateString(s.creditStart))")
             }
         }
     }

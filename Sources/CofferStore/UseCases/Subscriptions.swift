@@ -382,7 +382,7 @@ public struct Subscriptions: Sendable {
             pricePerSeatCents: s.terms.seatPrice(s.interval), periodPriceCents: s.periodPrice,
             periodEnd: live ? (s.status == .trialing ? s.trialEnd : s.billingEnd) : nil,
             nextRefresh: live && s.status != .incomplete ? s.creditEnd : nil,
-            cancelAtPeriodEnd: s.cancelAtPeriodEnd, scheduledPlan: s.scheduledPlan,
+            cancelAtPeriodEnd: s.cancelAtPeriodEnd && live, scheduledPlan: s.scheduledPlan,
             trialEnd: s.status == .trialing ? s.trialEnd : nil, remainingCredits: Credits(millicredits: remaining),
             cardLast4: try String.fetchOne(db, sql: "SELECT last4 FROM cards WHERE user_id = ?", arguments: [payer]),
             assigned: s.assigned, ended: s.endedAt != nil)
