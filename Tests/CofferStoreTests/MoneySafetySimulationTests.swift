@@ -160,10 +160,9 @@ struct MoneySafetySimulationTests {
     /// R13's standing, read here from the rows themselves: the latest subscription decides unless
     /// it ended by a move to Free; no subscription at all is the Free plan.
     static func standing(_ db: Database) throws -> (TeamStanding, SubscriptionRow?) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1") else {
-            return (.freePlan, nil)
-        }
-        let latest = try SubscriptionRow(row)
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriptions ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1")
+        guard let id else { return (.freePlan, nil) }
+        let latest = try SubscriptionRow.load(db.storage, id: id)
         if latest.endedAt != nil { return (latest.scheduledPlan == "free" ? .freePlan : .subscription(latest.status), nil) }
         return (.subscription(latest.status), latest)
     }

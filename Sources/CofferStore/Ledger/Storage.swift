@@ -13,6 +13,14 @@ protocol StorageConnection: AnyObject {
     var lastInsertedID: Int64 { get }
     /// How many rows the last INSERT, UPDATE or DELETE changed.
     var changedRows: Int { get }
+    /// Runs `body` in a savepoint: released when it returns, rolled back (and the error rethrown) when it throws.
+    func inSavepoint(_ body: () throws -> Void) throws
+}
+
+/// A statement the store refused inside a savepoint (a constraint it enforces), as opposed to a
+/// failure of the store itself: the caller may treat it as that one event's refusal.
+struct StorageRefusal: Error {
+    let message: String
 }
 
 /// The current row of a statement: columns by index (0-based), as the hot paths read them.

@@ -92,7 +92,7 @@ public struct UsageResult: Sendable, Equatable {
     public let value: Int64
     /// The wallets that paid, in order (`team_pool`, `seat`, `personal`, `owner_allowance`).
     public let wallets: [String]
-    public let draws: [Draw]
+    public internal(set) var draws: [Draw]
     /// The credit balance left in the first paying wallet.
     public let balance: Int64
     /// True when an unlimited allowance covered it at no charge.

@@ -1,6 +1,5 @@
 import CofferCore
 import Foundation
-import GRDB
 
 /// Records one usage event inside a write transaction: exactly once (R33), paid by the right
 /// wallets (R29), after every check of R30, with auto-recharge before the debit (R35–R36) and
@@ -51,17 +50,21 @@ struct ConsumptionEngine {
     func record(actor: Actor, request: UsageRequest) throws -> UsageResult {
         try request.validate()
         let hash = request.payloadHash
-        var seen = false
-        try tx.db.cachedStatement(sql: "SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?")
-            .each(.int(actor.workspaceID), .text(request.eventID)) { _ in seen = true; return false }
-        if seen, let row = try Row.fetchOne(tx.db.cachedStatement(sql: """
+        let seen = try tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
+                                     .int(actor.workspaceID), .text(request.eventID))
+        if seen, let first = try tx.sql.one("""
             SELECT u.payload_hash, u.id, u.service, usr.email, u.credits, u.units, u.value, u.wallets, u.balance, u.unlimited, u.recharge
             FROM usage_events u JOIN users usr ON usr.id = u.user_id WHERE u.workspace_id = ? AND u.event_key = ?
-            """), arguments: [actor.workspaceID, request.eventID]) {
-            guard (row[0] as String) == hash else {
+            """, .int(actor.workspaceID), .text(request.eventID), map: { row in
+            (hash: row.text(0), result: UsageResult(
+                eventID: request.eventID, service: row.text(2), member: row.text(3), credits: row.int(4), units: row.int(5),
+                value: row.int(6), wallets: row.text(7).split(separator: ",").map(String.init), draws: [], balance: row.int(8),
+                unlimited: row.bool(9), recharge: row.optionalText(10), duplicate: true), usage: row.int(1))
+        }) {
+            guard first.hash == hash else {
                 throw CofferError("Usage event \(CofferError.quote(request.eventID)) was already recorded with a different payload")
             }
-            return try firstResult(row, eventID: request.eventID)
+            return try firstResult(first.result, usage: first.usage)
         }
         let context = try prepare(actor: actor, request: request)
         if try unlimited(context) { return try finish(context, plan: [], recharge: nil, unlimited: true, hash: hash) }
@@ -98,18 +101,13 @@ struct ConsumptionEngine {
         let nextUsageID = cache.nextUsageID
         var result: T?
         do {
-            try tx.db.inSavepoint {
-                result = try body()
-                return .commit
-            }
+            try tx.sql.inSavepoint { result = try body() }
         } catch {
             ledger.restore(state)
             cache.nextUsageID = nextUsageID
             cache.recharge.removeAll()
             // A constraint the database enforces refuses this event alone, like any other refusal.
-            if let refused = error as? DatabaseError, refused.resultCode.primaryResultCode == .SQLITE_CONSTRAINT {
-                throw CofferError("Refused by the database: \(refused.message ?? "a constraint failed")")
-            }
+            if let refused = error as? StorageRefusal { throw CofferError("Refused by the database: \(refused.message)") }
             throw error
         }
         return result!
@@ -123,32 +121,31 @@ struct ConsumptionEngine {
     /// Resolves the member, service, subscription and route, and runs the checks that come
     /// before any money moves: permission, API key, status (R13), whitelist.
     func prepare(actor: Actor, request: UsageRequest) throws -> Context {
-        let db = tx.db
+        let sql = tx.sql
         guard let service = tx.catalog.service(request.service) else {
             throw CofferError("Unknown service \(CofferError.quote(request.service)) (see coffer plans)")
         }
         let member: MemberRow
         if let other = request.forEmail, try Email.normalize(other) != actor.email {
             try Permissions.require(actor.role, .recordUsageForOthers)
-            member = try MemberRow.require(db, workspace: actor.workspaceID, email: other)
+            member = try MemberRow.require(sql, workspace: actor.workspaceID, email: other)
         } else if let known = cache.members[actor.email] {
             member = known
         } else {
-            member = try MemberRow.require(db, workspace: actor.workspaceID, email: actor.email, normalized: true)
+            member = try MemberRow.require(sql, workspace: actor.workspaceID, email: actor.email, normalized: true)
             cache.members[actor.email] = member
         }
         if service.kind == .mcpHTTPCall || request.apiKey != nil {
             guard let key = request.apiKey else { throw CofferError("MCP-HTTP calls name their API key (--api-key NAME)") }
             if cache.keys[actor.workspaceID] == nil {
-                cache.keys[actor.workspaceID] = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM api_keys WHERE workspace_id = ?"),
-                                                                        arguments: [actor.workspaceID]))
+                cache.keys[actor.workspaceID] = Set(try sql.all("SELECT name FROM api_keys WHERE workspace_id = ?", .int(actor.workspaceID)) { $0.text(0) })
             }
             guard cache.keys[actor.workspaceID]!.contains(key) else {
                 throw CofferError("No API key named \(CofferError.quote(key)): create it with coffer keys create")
             }
         }
         if cache.standings[actor.workspaceID] == nil {
-            cache.standings[actor.workspaceID] = try SubscriptionRow.standing(db.storage, workspace: actor.workspaceID)
+            cache.standings[actor.workspaceID] = try SubscriptionRow.standing(sql, workspace: actor.workspaceID)
         }
         let (standing, current) = cache.standings[actor.workspaceID]!
         let live = current.flatMap { $0.status.isFinal ? nil : $0 }
@@ -162,15 +159,15 @@ struct ConsumptionEngine {
         let needed = try request.credits ?? Credits.cost(of: quantity!, at: service.unitPrice)
         let context = Context(actor: actor, request: request, service: service, member: member, subscription: live,
                               standing: standing, items: items, route: route,
-                              period: try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: tx.now, live: current),
+                              period: try TeamRules.creditPeriod(sql, workspace: actor.workspaceID, now: tx.now, live: current),
                               quantity: quantity, needed: needed)
         if context.usesTeam {
             guard standing.policy.teamSpending else { throw CofferError(standing.teamSpendingRefusal) }
             let model = [ServiceKind.conversationMessage, .imageGeneration, .videoGeneration].contains(service.kind)
             if member.access == .seat, model {
                 if cache.whitelists[actor.workspaceID] == nil {
-                    cache.whitelists[actor.workspaceID] = Set(try String.fetchAll(
-                        db.cachedStatement(sql: "SELECT service FROM whitelist WHERE workspace_id = ?"), arguments: [actor.workspaceID]))
+                    cache.whitelists[actor.workspaceID] = Set(try sql.all("SELECT service FROM whitelist WHERE workspace_id = ?",
+                                                                          .int(actor.workspaceID)) { $0.text(0) })
                 }
                 let whitelist = cache.whitelists[actor.workspaceID]!
                 if !whitelist.isEmpty, !whitelist.contains(service.slug) { throw CofferError("This model is not on your team's whitelist") }
@@ -206,9 +203,8 @@ struct ConsumptionEngine {
     private func checkLimit(_ c: Context, teamValue: Credits) throws {
         guard c.usesTeam, let limit = c.member.creditLimit else { return }
         let key = PendingRollups.SpendKey(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start)
-        var used = tx.rollups.pendingSpend(key)
-        try tx.db.cachedStatement(sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?")
-            .each(.int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start)) { row in used += row.int(0); return false }
+        let used = try tx.rollups.pendingSpend(key) + (tx.sql.int("SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
+                                                                 .int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start)) ?? 0)
         guard used + teamValue.millicredits <= limit else {
             throw CofferError("Credit limit reached: you have used \(Credits(millicredits: used)) of your \(Credits(millicredits: limit)) limit this period")
         }
@@ -260,8 +256,8 @@ struct ConsumptionEngine {
     /// Draws the plan, books the member's spending, raises alerts and stores the event.
     private func finish(_ c: Context, plan: [PlannedDraw], recharge: String?, unlimited: Bool, hash: String) throws -> UsageResult {
         let ledger = try tx.ledger()
-        let db = tx.db
-        let usageID = try cache.nextUsageID ?? ((Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM usage_events")) ?? 0) + 1)
+        let sql = tx.sql
+        let usageID = try cache.nextUsageID ?? ((sql.int("SELECT max(id) FROM usage_events") ?? 0) + 1)
         var draws: [UsageResult.Draw] = []
         var before: [Int64: Int64] = [:]
         for planned in plan {
@@ -277,8 +273,8 @@ struct ConsumptionEngine {
             sum + (draw.asset == .credits ? draw.amount : try Credits.cost(of: Quantity(milliunits: draw.amount), at: c.service.unitPrice).millicredits)
         }
         if cache.thresholds[c.actor.workspaceID] == nil {
-            cache.thresholds[c.actor.workspaceID] = .some(try Int64.fetchOne(db.cachedStatement(sql: "SELECT alert_threshold FROM workspaces WHERE id = ?"),
-                                                                              arguments: [c.actor.workspaceID]).map(Credits.init))
+            cache.thresholds[c.actor.workspaceID] = .some(try sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?",
+                                                                      .int(c.actor.workspaceID)).map(Credits.init))
         }
         let threshold = cache.thresholds[c.actor.workspaceID]!
         for (account, old) in before.sorted(by: { $0.key < $1.key }) {
@@ -299,12 +295,12 @@ struct ConsumptionEngine {
             recharge: recharge, duplicate: false)
         let r = c.request
         let shape = UsageRecordShape(r, service: c.service, quantity: c.quantity)
-        try db.cachedStatement(sql: """
+        try sql.run("""
             INSERT INTO usage_events(id, workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
               credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
               wallets, balance, unlimited, recharge, created_at, tab, messages, period_start)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run(.int(usageID), .int(c.actor.workspaceID), .text(r.eventID), .text(hash), .int(c.member.userID), .int(c.actor.userID),
+            """, .int(usageID), .int(c.actor.workspaceID), .text(r.eventID), .text(hash), .int(c.member.userID), .int(c.actor.userID),
                      .text(c.service.slug), .text(c.service.kind.rawValue), .int(c.quantity?.milliunits), .int(credits), .int(units),
                      .int(value), .text(shape.conversationID), .text(r.title), .text(shape.billingType), .text(r.apiKey), .text(shape.callID),
                      .text(shape.taskID), .text(shape.importType), .text(r.url), .text(result.wallets.joined(separator: ",")),
@@ -337,18 +333,17 @@ struct ConsumptionEngine {
     }
 
     /// The first result of an id recorded before (R33), rebuilt from its row and its entries.
-    private func firstResult(_ row: Row, eventID: String) throws -> UsageResult {
-        let wallets = (row[7] as String).split(separator: ",").map(String.init)
-        let draws = try Row.fetchAll(tx.db.cachedStatement(sql: """
+    private func firstResult(_ stored: UsageResult, usage: Int64) throws -> UsageResult {
+        var result = stored
+        result.draws = try tx.sql.all("""
             SELECT e.grant_id, e.asset, e.amount, a.kind FROM entries e JOIN accounts a ON a.id = e.from_account
             WHERE e.usage_id = ? AND e.kind = 'spend' ORDER BY e.id
-            """), arguments: [row[1]]).map { draw -> UsageResult.Draw in
-            var wallet: String = draw[3]
-            if wallet == "personal", (draw[1] as String) != "credits", wallets.contains("owner_allowance") { wallet = "owner_allowance" }
-            return UsageResult.Draw(wallet: wallet, asset: draw[1], grant: draw[0], amount: draw[2])
+            """, .int(usage)) { draw -> UsageResult.Draw in
+            var wallet = draw.text(3)
+            if wallet == "personal", draw.text(1) != "credits", stored.wallets.contains("owner_allowance") { wallet = "owner_allowance" }
+            return UsageResult.Draw(wallet: wallet, asset: draw.text(1), grant: draw.int(0), amount: draw.int(2))
         }
-        return UsageResult(eventID: eventID, service: row[2], member: row[3], credits: row[4], units: row[5], value: row[6],
-                           wallets: wallets, draws: draws, balance: row[8], unlimited: row[9], recharge: row[10], duplicate: true)
+        return result
     }
 
     func balance(wallet: PayingWallet, asset: Asset, _ c: Context) throws -> Int64 {
@@ -370,11 +365,11 @@ extension ConsumptionEngine {
     func rechargeSettings(workspace: Int64, seat: Int64) throws -> RechargeSettings? {
         let key = "\(workspace)/\(seat)"
         if let known = cache.recharge[key] { return known }
-        let settings = try Row.fetchOne(tx.db.cachedStatement(sql: """
+        let settings = try tx.sql.one("""
             SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?
-            """), arguments: [workspace, seat]).map {
-            RechargeSettings(enabled: $0[0], threshold: Credits(millicredits: $0[1]), amount: Credits(millicredits: $0[2]),
-                             maxPeriodSpend: ($0[3] as Int64?).map(Credits.init))
+            """, .int(workspace), .int(seat)) {
+            RechargeSettings(enabled: $0.bool(0), threshold: Credits(millicredits: $0.int(1)), amount: Credits(millicredits: $0.int(2)),
+                             maxPeriodSpend: $0.optionalInt(3).map(Credits.init))
         }
         cache.recharge[key] = .some(settings)
         return settings

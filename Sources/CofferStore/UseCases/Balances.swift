@@ -128,7 +128,7 @@ public struct Balances: Sendable {
                 }
             }
             let refresh = live.flatMap { $0.status.isFinal || $0.status == .incomplete ? nil : $0.creditEnd }
-            let period = try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: store.now)
+            let period = try TeamRules.creditPeriod(db.storage, workspace: actor.workspaceID, now: store.now)
             let recharge = try Row.fetchAll(db, sql: """
                 SELECT r.enabled, r.threshold, r.amount, r.max_period_spend, u.email,
                        (SELECT spent FROM recharge_spend p WHERE p.workspace_id = r.workspace_id AND p.seat_id = r.seat_id AND p.period_start = ?)

@@ -37,10 +37,10 @@ public struct Members: Sendable {
     /// Every member of the actor's workspace.
     public func list(actor: Actor) throws -> [MemberView] {
         try store.read { db in
-            let period = try TeamRules.creditPeriod(db, workspace: actor.workspaceID, now: store.now)
+            let period = try TeamRules.creditPeriod(db.storage, workspace: actor.workspaceID, now: store.now)
             let team = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID)
             let teamPlan = team.flatMap { $0.status.isFinal ? nil : $0.terms.name } ?? store.catalog.freePlan.name
-            return try MemberRow.all(db, workspace: actor.workspaceID).map { m in
+            return try MemberRow.all(db.storage, workspace: actor.workspaceID).map { m in
                 let used = try Int64.fetchOne(db, sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
                                               arguments: [actor.workspaceID, m.userID, period.start]) ?? 0
                 let name = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [m.userID]) ?? ""
@@ -102,7 +102,7 @@ public struct Members: Sendable {
     public func switchSelf(actor: Actor, toPersonal: Bool) throws -> AccessType {
         try Permissions.require(actor.role, .recordOwnUsage)
         return try store.write { tx in
-            let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: actor.email)
+            let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: actor.email)
             let target: AccessType
             if toPersonal {
                 guard member.access != .personal else { throw CofferError("You are already on Personal access") }
@@ -135,7 +135,7 @@ public struct Members: Sendable {
         switch access {
         case .seat:
             if member.seatID == nil {
-                try TeamRules.requireRoom(tx.db, workspace: workspace, extra: 1, catalog: store.catalog)
+                try TeamRules.requireRoom(tx.sql, workspace: workspace, extra: 1, catalog: store.catalog)
                 try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
                                   arguments: [workspace, member.userID, tx.now])
                 try TeamRules.grantSeatAllotment(tx, workspace: workspace, seat: tx.db.lastInsertedRowID, multiplier: 1)
@@ -178,10 +178,10 @@ public struct Members: Sendable {
         try Permissions.require(actor.role, .setMemberAccess)
         guard (1...10).contains(multiplier) else { throw CofferError("Seat multipliers go from 1 to 10") }
         try change(actor: actor, email: email, action: "seat.multiplier") { member, tx in
-            let (_, subscription) = try TeamRules.seatLimit(tx.db, workspace: actor.workspaceID, catalog: store.catalog)
+            let (_, subscription) = try TeamRules.seatLimit(tx.sql, workspace: actor.workspaceID, catalog: store.catalog)
             guard subscription?.strategy == "per_seat" else { throw CofferError("Seat multipliers apply only to per-seat plans") }
             guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
-            try TeamRules.requireRoom(tx.db, workspace: actor.workspaceID, extra: multiplier - member.multiplier, catalog: store.catalog)
+            try TeamRules.requireRoom(tx.sql, workspace: actor.workspaceID, extra: multiplier - member.multiplier, catalog: store.catalog)
             try tx.db.execute(sql: "UPDATE seats SET multiplier = ? WHERE id = ?", arguments: [multiplier, seat])
             if multiplier > member.multiplier {
                 try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: seat, multiplier: multiplier - member.multiplier)
@@ -193,7 +193,7 @@ public struct Members: Sendable {
     /// The acting user accepts their pending seat (`coffer invite accept`, or by first acting).
     public func acceptInvite(actor: Actor) throws {
         try store.write { tx in
-            let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: actor.email)
+            let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: actor.email)
             guard member.pending else { throw CofferError("You have no pending invitation in \(actor.workspaceSlug)") }
             try tx.db.execute(sql: "UPDATE members SET pending = 0, joined_at = ? WHERE workspace_id = ? AND user_id = ?",
                               arguments: [tx.now, actor.workspaceID, member.userID])
@@ -252,7 +252,7 @@ public struct Members: Sendable {
     private func change(actor: Actor, email: String, action: String,
                         _ body: (MemberRow, WriteContext) throws -> (before: String, after: String)) throws {
         try store.write { tx in
-            let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: email)
+            let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: email)
             let (before, after) = try body(member, tx)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: action,
                          subject: member.email, before: before, after: after)

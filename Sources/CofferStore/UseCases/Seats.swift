@@ -58,9 +58,9 @@ public struct Seats: Sendable {
 
     private func addOne(_ tx: WriteContext, actor: Actor, raw: String) throws {
         let email = try Email.normalize(raw)
-        let existing = try MemberRow.find(tx.db, workspace: actor.workspaceID, email: email)
+        let existing = try MemberRow.find(tx.sql, workspace: actor.workspaceID, email: email)
         if existing?.seatID != nil { throw CofferError("User already has a seat for this team") }
-        try TeamRules.requireRoom(tx.db, workspace: actor.workspaceID, extra: 1, catalog: store.catalog)
+        try TeamRules.requireRoom(tx.sql, workspace: actor.workspaceID, extra: 1, catalog: store.catalog)
         let user = try Users.findOrCreate(email: email, in: tx)
         if let existing {
             try tx.db.execute(sql: "UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
@@ -81,11 +81,11 @@ public struct Seats: Sendable {
     public func replace(actor: Actor, from rawFrom: String, to rawTo: String) throws {
         try Permissions.require(actor.role, .manageSeats)
         try store.write { tx in
-            let from = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: rawFrom)
+            let from = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: rawFrom)
             guard from.role != .primaryOwner else { throw CofferError("The owner's seat cannot be replaced") }
             guard let seat = from.seatID else { throw CofferError("\(from.email) has no seat in this team") }
             let to = try Email.normalize(rawTo)
-            guard try MemberRow.find(tx.db, workspace: actor.workspaceID, email: to) == nil else {
+            guard try MemberRow.find(tx.sql, workspace: actor.workspaceID, email: to) == nil else {
                 throw CofferError("There is already a seat with this email \(to)")
             }
             let user = try Users.findOrCreate(email: to, in: tx)
@@ -104,7 +104,7 @@ public struct Seats: Sendable {
     public func remove(actor: Actor, email rawEmail: String) throws {
         try Permissions.require(actor.role, .manageSeats)
         try store.write { tx in
-            let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: rawEmail)
+            let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: rawEmail)
             guard member.role != .primaryOwner else { throw CofferError("The owner's seat cannot be removed") }
             guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
             try tx.db.execute(sql: "UPDATE seats SET removed_at = ? WHERE id = ?", arguments: [tx.now, seat])
@@ -174,7 +174,7 @@ public struct Seats: Sendable {
         guard (1...100_000).contains(seats) else { throw CofferError("Seats go from 1 to 100,000") }
         return try store.write { tx in
             var s = try SubscriptionRow.running(tx.sql, workspace: workspace.id, or: "\(workspace.slug) has no subscription")
-            let taken = try TeamRules.seatsTaken(tx.db, workspace: workspace.id)
+            let taken = try TeamRules.seatsTaken(tx.sql, workspace: workspace.id)
             guard seats >= taken else { throw CofferError("\(seats) seats is fewer than the \(taken) in use: remove seats first") }
             let before = s.seats
             s.scheduledSeats = seats

@@ -88,7 +88,7 @@ public struct TeamSettings: Sendable {
             var seat: Int64 = 0
             if let seatEmail {
                 guard live?.strategy == "per_seat" else { throw CofferError("Per-seat auto-recharge applies only to per-seat plans") }
-                let member = try MemberRow.require(tx.db, workspace: actor.workspaceID, email: seatEmail)
+                let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: seatEmail)
                 guard let id = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
                 seat = id
             } else if live?.strategy == "per_seat" {

@@ -19,6 +19,17 @@ final class SQLiteConnection: StorageConnection {
 
     var lastInsertedID: Int64 { db.lastInsertedRowID }
     var changedRows: Int { db.changesCount }
+
+    func inSavepoint(_ body: () throws -> Void) throws {
+        do {
+            try db.inSavepoint {
+                try body()
+                return .commit
+            }
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_CONSTRAINT {
+            throw StorageRefusal(message: error.message ?? "a constraint failed")
+        }
+    }
 }
 
 extension RawRow: StorageRow {}
