@@ -112,7 +112,7 @@ public struct SettlementPass: Sendable {
             return .expireIncomplete
         case .trialEnd:
             guard s.status == .trialing, let trialEnd = s.trialEnd, trialEnd <= time else { return nil }
-            return s.cancelAtPeriodEnd ? .endTrialCanceled : .endTrial
+            return s.cancelAtPeriodEnd || s.movesToFree ? .endTrialCanceled : .endTrial
         case .trialSwitch, .renewalSwitch:
             guard last == (step == .trialSwitch ? .endTrial : .startNextBillingPeriod), let plan = s.scheduledPlan else { return nil }
             return .switchToScheduledPlan(plan: plan, interval: s.scheduledInterval ?? s.interval)

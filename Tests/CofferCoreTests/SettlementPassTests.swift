@@ -62,10 +62,9 @@ struct SettlementPassTests {
             schedule: trial(14) { $0.scheduledPlan = "pro"; $0.scheduledInterval = .yearly }, due: "2026-01-15T00:00:00Z",
             work: [.endTrial, .switchToScheduledPlan(plan: "pro", interval: .yearly), .chargeFirstPeriodAfterTrial],
             status: .active, nextDue: "2026-02-01T00:00:00Z"),
-        Row(name: "R15 Trialing moving to Free: as the store does today, the trial ends onto the Free plan at $0 (not an end)",
+        Row(name: "R15 Trialing moving to Free: the trial's end is the subscription's end; the workspace is back on Free",
             schedule: trial(14) { $0.scheduledPlan = "free" }, due: "2026-01-15T00:00:00Z",
-            work: [.endTrial, .switchToScheduledPlan(plan: "free", interval: .monthly), .chargeFirstPeriodAfterTrial],
-            status: .active, nextDue: "2026-02-01T00:00:00Z"),
+            work: [.endTrialCanceled], status: .canceled, nextDue: nil),
         Row(name: "R14 Trialing longer than a month: the credits refresh during the trial", schedule: trial(45),
             due: "2026-02-01T00:00:00Z", work: [.refreshCredits, .grantPeriod], status: .trialing, nextDue: "2026-02-15T00:00:00Z"),
         // R12: renewals.

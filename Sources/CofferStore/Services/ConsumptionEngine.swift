@@ -74,6 +74,8 @@ struct ConsumptionEngine {
         let plan: [PlannedDraw]
         do {
             plan = try drawPlan(context)
+            // R30 again on what the draws really take, valued draw by draw as the member's use records them.
+            try checkLimit(context, teamValue: Credits(millicredits: teamValue(of: plan, context)))
         } catch let error as CofferError where recharge != nil {
             throw FailedAfterRecharge(error: error)
         }
@@ -253,6 +255,18 @@ struct ConsumptionEngine {
         return plan
     }
 
+    /// What a plan draws from team wallets, valued draw by draw (credits, and allowance units at the price): the
+    /// member's use this period grows by it (R30).
+    private func teamValue(of plan: [PlannedDraw], _ c: Context) throws -> Int64 {
+        try plan.filter { $0.wallet == .teamPool || $0.wallet == .seat }.reduce(Int64(0)) { sum, draw in
+            let value = draw.asset == .credits ? draw.amount
+                : try Credits.cost(of: Quantity(milliunits: draw.amount), at: c.service.unitPrice).millicredits
+            let (total, overflow) = sum.addingReportingOverflow(value)
+            guard !overflow else { throw CofferError("Amount out of range") }
+            return total
+        }
+    }
+
     /// Draws the plan, books the member's spending, raises alerts and stores the event.
     private func finish(_ c: Context, plan: [PlannedDraw], recharge: String?, unlimited: Bool, hash: String) throws -> UsageResult {
         let ledger = try tx.ledger()
@@ -269,9 +283,7 @@ struct ConsumptionEngine {
         let credits = plan.filter { $0.asset == .credits }.reduce(0) { $0 + $1.amount }
         let units = plan.filter { $0.asset != .credits }.reduce(0) { $0 + $1.amount }
         let value = unlimited ? 0 : c.needed.millicredits
-        let teamValue = try plan.filter { $0.wallet == .teamPool || $0.wallet == .seat }.reduce(Int64(0)) { sum, draw in
-            sum + (draw.asset == .credits ? draw.amount : try Credits.cost(of: Quantity(milliunits: draw.amount), at: c.service.unitPrice).millicredits)
-        }
+        let teamSpend = try teamValue(of: plan, c)
         if cache.thresholds[c.actor.workspaceID] == nil {
             cache.thresholds[c.actor.workspaceID] = .some(try sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?",
                                                                       .int(c.actor.workspaceID)).map(Credits.init))
@@ -310,8 +322,8 @@ struct ConsumptionEngine {
         tx.recordedUsage = true
         // In-memory rollups come last, after every statement that could fail (a savepoint rollback
         // cannot take them back).
-        if teamValue > 0 {
-            tx.rollups.addSpend(.init(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start), teamValue)
+        if teamSpend > 0 {
+            tx.rollups.addSpend(.init(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start), teamSpend)
         }
         shape.record(into: tx.rollups, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
                      credits: credits, at: tx.now)

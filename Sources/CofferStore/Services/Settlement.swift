@@ -62,7 +62,7 @@ struct Settlement {
             return s
         }
         if s.status == .trialing, let trialEnd = s.trialEnd, trialEnd <= time {
-            if s.cancelAtPeriodEnd { return try end(&s, on: .periodEndedCanceled, at: time) }
+            if s.cancelAtPeriodEnd || s.scheduledPlan == "free" { return try end(&s, on: .periodEndedCanceled, at: time) }
             s.billingAnchor = trialEnd
             s.billingIndex = 0
             try switchToScheduledPlan(&s, at: time)

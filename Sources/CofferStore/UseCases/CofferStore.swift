@@ -135,20 +135,20 @@ public final class CofferStore: Sendable {
     func write<T>(_ body: (WriteContext) throws -> T) throws -> T {
         guard !isReadOnly else { throw CofferError("The database is read-only: \(path)") }
         // Writers are serialised, so "is anything due?" is asked inside the command's own
-        // transaction; only when something is, settlement runs first in its own (R15a).
-        do {
-            return try transaction { tx in
-                guard try !Self.somethingDue(tx.db, at: tx.now) else { throw SettleFirst() }
+        // transaction; only when something is, settlement runs first in its own (R15a) and the
+        // command starts again after it.
+        while true {
+            let done = try transaction { tx -> T? in
+                guard try !Self.somethingDue(tx.db, at: tx.now) else { return nil }
                 return try body(tx)
             }
-        } catch is SettleFirst {
-            try settle()
-            return try transaction(body)
+            if let done { return done }
+            guard try settle() > 0 else {
+                // Nothing could be settled (the clock is behind the last settled time): go on, as R15a says.
+                return try transaction(body)
+            }
         }
     }
-
-    /// Thrown out of a write that found time-based work due before it.
-    private struct SettleFirst: Error {}
 
     /// Whether a subscription event or a grant expiry has fallen due by `time`, or the clock is
     /// behind the last settled time (so that `settle` can say so).

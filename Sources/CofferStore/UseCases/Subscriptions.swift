@@ -352,7 +352,9 @@ public struct Subscriptions: Sendable {
         let compensation = Credits(millicredits: min(remainingCredits, prorated.millicredits))
         if compensation.millicredits > 0, let pool {
             let newEnd = UTC.addingMonths(1, to: tx.now)
-            try ledger.grant(to: pool, asset: .credits, amount: compensation.millicredits, from: .grants,
+            // A team's compensation goes to its pool, also under PER_SEAT where the old credits sat in seat wallets.
+            let target = try s.workspace.map { try ledger.account(.teamPool, workspace: $0, asset: .credits) } ?? pool
+            try ledger.grant(to: target, asset: .credits, amount: compensation.millicredits, from: .grants,
                              type: .subscriptionSwitchCompensation, detail: "Unused \(s.terms.name) credits (prorated)",
                              expiresAt: newEnd, workspace: s.workspace)
         }

@@ -20,15 +20,17 @@ public struct Usage: Sendable {
     /// The usage use case over a store.
     public init(_ store: CofferStore) { self.store = store }
 
-    /// Records one usage event in one transaction. When the debit fails after auto-recharge
-    /// acted, what the recharge did is committed on its own before the error is thrown (R36).
+    /// Records one usage event in one write transaction (R33). When the debit fails after
+    /// auto-recharge acted, the event's savepoint is rolled back, what the recharge did is applied
+    /// again on its own and committed, and then the debit's error is thrown (R36).
     public func consume(actor: Actor, request: UsageRequest) throws -> UsageResult {
-        do {
-            return try store.write { tx in try ConsumptionEngine(tx: tx).record(actor: actor, request: request) }
-        } catch let failure as ConsumptionEngine.FailedAfterRecharge {
-            try store.write { tx in try ConsumptionEngine(tx: tx).rechargeOnly(actor: actor, request: request) }
-            throw failure.error
-        }
+        try store.write { tx -> Result<UsageResult, CofferError> in
+            do {
+                return .success(try ConsumptionEngine(tx: tx).recordInBatch(actor: actor, request: request, at: tx.now))
+            } catch let failure as ConsumptionEngine.FailedAfterRecharge {
+                return .failure(failure.error)
+            }
+        }.get()
     }
 
     /// Imports a JSONL file: each valid line applied exactly once, many per transaction; a bad
