@@ -38,7 +38,7 @@ struct MoneySafetySimulationTests {
         _ = try Seats(store).add(actor: ada, emails: ["bob@acme.test"])
         try Members(store).acceptInvite(actor: try actor("bob@acme.test"))
         try OperatorActions(store).adjust(workspace: workspace, amount: .whole(5_000), reason: "Float")
-        try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(4_000), amount: .whole(10),
+        _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(4_000), amount: .whole(10),
                                             maxPeriodSpend: nil)
         var seen = Seen()
         var counts: [String: Int] = [:]

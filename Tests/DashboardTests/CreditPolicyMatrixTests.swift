@@ -55,7 +55,7 @@ final class PolicyLadder: @unchecked Sendable {
         _ = try Billing(store).setPersonalCard(email: "bob@acme.test", number: Self.good)
         _ = try CreditPacks(store).buy(actor: bob, amount: .whole(10), personal: true)
         try OperatorActions(store).adjust(workspace: workspace, amount: .whole(100), reason: "Goodwill")
-        try TeamSettings(store).setRecharge(actor: owner, seatEmail: nil, enabled: true, threshold: .whole(1_000), amount: .whole(10),
+        _ = try TeamSettings(store).setRecharge(actor: owner, seatEmail: nil, enabled: true, threshold: .whole(1_000), amount: .whole(10),
                                             maxPeriodSpend: nil)
         switch status {
         case .trialing, .incomplete: break

@@ -52,92 +52,40 @@ struct Settlement {
         return .settled(events: events)
     }
 
-    /// Takes one subscription through everything due at `time`, in R12's order.
+    /// Takes one subscription through everything due at `time`, in R12's order as CofferCore's
+    /// `SettlementPass` decides it; this does each item's side effects: charges, grants, rollover.
     private func advance(_ original: SubscriptionRow, at time: Timestamp) throws -> SubscriptionRow {
         var s = original
-        if s.status == .incomplete, let since = s.incompleteSince, since + Lifecycle.incompleteWindow <= time {
-            s.status = try Lifecycle.next(s.status, on: .incompleteTimedOut)
-            s.endedAt = time
-            try s.save(tx.sql)
-            return s
-        }
-        if s.status == .trialing, let trialEnd = s.trialEnd, trialEnd <= time {
-            if s.cancelAtPeriodEnd || s.scheduledPlan == "free" { return try end(&s, on: .periodEndedCanceled, at: time) }
-            s.billingAnchor = trialEnd
-            s.billingIndex = 0
-            try switchToScheduledPlan(&s, at: time)
-            let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): first period after the trial", key: "trial-end")
-            s.status = try Lifecycle.next(s.status, on: paid ? .trialEndPaid : .trialEndFailed)
-            if !paid { s.failedAt = time; s.retries = 0 }
-        }
-        // An operator's seat change applies from the next credit period; when the billing period
-        // renews at the same moment, its invoice charges the new count (R9).
-        if !s.status.isFinal, s.creditEnd <= time, s.billingEnd == s.creditEnd, let seats = s.scheduledSeats {
-            s.seats = seats
-            s.scheduledSeats = nil
-        }
-        let billingRuns = s.status == .active || s.status == .pastDue
-        let pausedEnds = s.status == .paused && s.pausedFrom != .trialing
-            && (s.cancelAtPeriodEnd || s.scheduledPlan == "free" || s.interval == .oneTime)
-        if billingRuns || pausedEnds, s.billingEnd <= time {
-            if s.cancelAtPeriodEnd || s.scheduledPlan == "free" { return try end(&s, on: .periodEndedCanceled, at: time) }
-            if s.interval == .oneTime { return try end(&s, on: .oneTimePeriodEnded, at: time) }
-            s.billingIndex += 1
-            try switchToScheduledPlan(&s, at: time)
-            let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): renewal",
-                                  key: "renewal:\(s.billingAnchor):\(s.billingIndex)")
-            s.status = try Lifecycle.next(s.status, on: paid ? .renewalPaid : .renewalFailed)
-            s.failedAt = paid ? nil : time
-            s.retries = 0
-            if paid { try grantWithheldPeriod(&s) }
-        }
-        if s.status == .pastDue, let failedAt = s.failedAt, s.retries < Lifecycle.retryDays.count,
-           failedAt + Lifecycle.retryDays[Int(s.retries)] * UTC.day <= time {
-            let paid = try charge(s, cents: s.periodPrice, what: "\(s.label): retry \(s.retries + 1)",
-                                  key: "retry:\(failedAt):\(s.retries)")
-            if paid {
-                s.status = try Lifecycle.next(s.status, on: .retryPaid)
-                s.failedAt = nil
-                s.retries = 0
-                try grantWithheldPeriod(&s)
-            } else {
-                s.retries += 1
-                if s.retries == Int64(Lifecycle.retryDays.count) {
-                    s.status = try Lifecycle.next(s.status, on: .finalRetryFailed)
-                }
-            }
-        }
-        if !s.status.isFinal, s.creditEnd <= time {
-            try closeCreditPeriod(s, at: time)
-            s.creditIndex += 1
-            try applyScheduledSeats(&s)
-            if CreditPolicy.of(s.status).periodGrants && s.assigned {
+        var pass = SettlementPass(s.schedule, at: time)
+        while let work = pass.next() {
+            var paid = true
+            switch work {
+            case .switchToScheduledPlan(let tier, _):
+                // The terms a subscription keeps until it changes plan (R9) are the new plan's from now.
+                if let plan = tx.catalog.plan(tier) { s.terms = PlanTerms(plan) }
+            case .chargeFirstPeriodAfterTrial:
+                paid = try charge(s, cents: s.periodPrice, what: "\(s.label): first period after the trial", key: "trial-end")
+            case .chargeRenewal:
+                paid = try charge(s, cents: s.periodPrice, what: "\(s.label): renewal", key: "renewal:\(s.billingAnchor):\(s.billingIndex)")
+            case .retry(let attempt):
+                paid = try charge(s, cents: s.periodPrice, what: "\(s.label): retry \(attempt)",
+                                  key: "retry:\(s.failedAt ?? time):\(s.retries)")
+            case .deliverWithheldGrant, .grantPeriod:
                 try grantPeriod(s)
-                s.grantWithheld = false
-            } else {
-                s.grantWithheld = true
+            case .refreshCredits:
+                try closeCreditPeriod(s, at: time)
+            case .applySeatsAtRefresh(let seats, let chargedFirst) where chargedFirst:
+                let cents = try s.schedule.operatorSeatsCharge(seatsTo: seats, seatPriceCents: s.terms.seatPrice(s.interval), at: time)
+                paid = try charge(s, cents: cents, what: "\(seats - s.seats) more seat\(seats - s.seats == 1 ? "" : "s") set by your account manager (prorated)",
+                                  key: "operator-seats:\(time):\(s.seats)+\(seats - s.seats)")
+            default:
+                break
             }
+            try pass.complete(work, paid: paid)
+            s.schedule = pass.schedule
         }
         try s.save(tx.sql)
         return s
-    }
-
-    /// An operator's seat change at a credit refresh that is not also a renewal (R9): fewer seats
-    /// apply at once; more seats are charged for what is left of the billing period first (nothing
-    /// during a trial), and a declined charge leaves the change waiting for the next refresh, so
-    /// no seat is ever used unbilled.
-    private func applyScheduledSeats(_ s: inout SubscriptionRow) throws {
-        guard let seats = s.scheduledSeats else { return }
-        let added = seats - s.seats
-        if added > 0, s.status != .trialing {
-            let cents = try Proration.cents(s.terms.seatPrice(s.interval) * added, remaining: s.billingEnd - tx.now,
-                                            of: s.billingEnd - s.billingStart)
-            let paid = try charge(s, cents: cents, what: "\(added) more seat\(added == 1 ? "" : "s") set by your account manager (prorated)",
-                                  key: "operator-seats:\(tx.now):\(s.seats)+\(added)")
-            guard paid else { return }
-        }
-        s.seats = seats
-        s.scheduledSeats = nil
     }
 
     /// Resumes a paused subscription (R12a): a trial goes on with the days it had left; a paid

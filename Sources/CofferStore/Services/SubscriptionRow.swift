@@ -163,33 +163,41 @@ struct SubscriptionRow {
         return row
     }
 
+    /// The fields that decide what falls due and when (R12, R12a, R15a), as CofferCore's pure value.
+    var schedule: SubscriptionSchedule {
+        get {
+            SubscriptionSchedule(status: status, plan: plan, interval: interval, seats: seats, creditAnchor: creditAnchor,
+                                 creditIndex: creditIndex, billingAnchor: billingAnchor, billingIndex: billingIndex, trialEnd: trialEnd,
+                                 cancelAtPeriodEnd: cancelAtPeriodEnd, scheduledPlan: scheduledPlan, scheduledInterval: scheduledInterval,
+                                 scheduledSeats: scheduledSeats, incompleteSince: incompleteSince, failedAt: failedAt, retries: retries,
+                                 pausedAt: pausedAt, pausedFrom: pausedFrom, grantWithheld: grantWithheld, assigned: assigned,
+                                 endedAt: endedAt)
+        }
+        set {
+            (status, plan, interval, seats) = (newValue.status, newValue.plan, newValue.interval, newValue.seats)
+            (creditAnchor, creditIndex, billingAnchor, billingIndex) = (newValue.creditAnchor, newValue.creditIndex,
+                                                                        newValue.billingAnchor, newValue.billingIndex)
+            (trialEnd, cancelAtPeriodEnd) = (newValue.trialEnd, newValue.cancelAtPeriodEnd)
+            (scheduledPlan, scheduledInterval, scheduledSeats) = (newValue.scheduledPlan, newValue.scheduledInterval, newValue.scheduledSeats)
+            (incompleteSince, failedAt, retries) = (newValue.incompleteSince, newValue.failedAt, newValue.retries)
+            (pausedAt, pausedFrom) = (newValue.pausedAt, newValue.pausedFrom)
+            (grantWithheld, assigned, endedAt) = (newValue.grantWithheld, newValue.assigned, newValue.endedAt)
+        }
+    }
+
     /// Months in one billing period.
-    var billingMonths: Int64 { interval == .yearly ? 12 : 1 }
-    var billingStart: Timestamp { UTC.addingMonths(billingIndex * billingMonths, to: billingAnchor) }
-    var billingEnd: Timestamp { UTC.addingMonths((billingIndex + 1) * billingMonths, to: billingAnchor) }
-    var creditStart: Timestamp { UTC.addingMonths(creditIndex, to: creditAnchor) }
-    var creditEnd: Timestamp { UTC.addingMonths(creditIndex + 1, to: creditAnchor) }
+    var billingMonths: Int64 { schedule.billingMonths }
+    var billingStart: Timestamp { schedule.billingStart }
+    var billingEnd: Timestamp { schedule.billingEnd }
+    var creditStart: Timestamp { schedule.creditStart }
+    var creditEnd: Timestamp { schedule.creditEnd }
     /// What one billing period costs, in cents (R20: per paid seat).
     var periodPrice: Int64 { terms.seatPrice(interval) * seats }
     /// A short `Pro, monthly` for invoices and adjustment details (R22).
     var label: String { "\(terms.name), \(interval.rawValue)" }
 
     /// The next moment something falls due for this subscription (R15a), if any.
-    var nextDue: Timestamp? {
-        switch status {
-        case .incomplete: return incompleteSince.map { $0 + Lifecycle.incompleteWindow }
-        case .trialing: return [trialEnd ?? creditEnd, creditEnd].min()
-        case .active: return min(billingEnd, creditEnd)
-        case .paused:
-            // A paused subscription's billing stands still (R12a); only an end it was set for falls due.
-            let ends = cancelAtPeriodEnd || scheduledPlan == "free" || interval == .oneTime
-            return ends && pausedFrom != .trialing ? min(billingEnd, creditEnd) : creditEnd
-        case .pastDue:
-            let retry = retries < Lifecycle.retryDays.count ? failedAt.map { $0 + Lifecycle.retryDays[Int(retries)] * UTC.day } : nil
-            return [billingEnd, creditEnd, retry].compactMap { $0 }.min()
-        case .unpaid, .canceled, .incompleteExpired: return nil
-        }
-    }
+    var nextDue: Timestamp? { schedule.nextDue }
 
     /// Writes the mutable fields back, with the recomputed due time.
     func save(_ sql: any StorageConnection) throws {
