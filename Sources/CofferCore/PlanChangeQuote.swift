@@ -91,7 +91,7 @@ public struct PlanChangeQuote: Equatable, Sendable {
         func quote(_ effect: Effect) -> PlanChangeQuote {
             PlanChangeQuote(fromLabel: label, tier: target.tier, name: target.name, interval: chosen, toFree: target.isFree, effect: effect)
         }
-        guard upgrade, !target.isFree else { return quote(downgradeEffect(of: schedule, at: now)) }
+        guard upgrade, !target.isFree else { return quote(downgradeEffect(of: schedule, toFree: target.isFree, at: now)) }
         guard schedule.status.isActive else {
             throw CofferError("Your subscription is \(schedule.status.title): pay the open invoice first (coffer subscription retry)")
         }
@@ -100,10 +100,11 @@ public struct PlanChangeQuote: Equatable, Sendable {
     }
 
     /// When a downgrade of `schedule` takes effect (R15, R12a): at the trial's end during a trial,
-    /// at the billing period's end otherwise, and at the resume for a paused subscription whose
-    /// billing stands still (a paused trial, or a paid period that ended while paused).
-    public static func downgradeEffect(of schedule: SubscriptionSchedule, at now: Timestamp) -> Effect {
-        if schedule.status == .paused && (schedule.pausedFrom == .trialing || schedule.billingEnd <= now) { return .atResume }
+    /// at the billing period's end otherwise, and at the resume for a paused subscription.
+    /// A paused subscription's billing stands still: a downgrade waits for the resume, while a move
+    /// to Free ends it with its paid period if one is still running.
+    public static func downgradeEffect(of schedule: SubscriptionSchedule, toFree: Bool = false, at now: Timestamp) -> Effect {
+        if schedule.status == .paused && (schedule.pausedFrom == .trialing || schedule.billingEnd <= now || !toFree) { return .atResume }
         return .atPeriodEnd(schedule.status == .trialing ? (schedule.trialEnd ?? schedule.billingEnd) : schedule.billingEnd)
     }
 

@@ -75,8 +75,8 @@ struct PlanChangeQuoteTests {
          "2026-02-01T00:00:00Z"),
         ("Past due: at the period's end", subscription("scale", status: .pastDue) { $0.failedAt = at("2026-01-01T00:00:00Z") }, "pro", nil,
          "2026-01-02T00:00:00Z", "2026-02-01T00:00:00Z"),
-        ("paused with its paid period still running: at its end", subscription("scale", status: .paused) { $0.pausedFrom = .active }, "pro", nil,
-         "2026-01-20T00:00:00Z", "2026-02-01T00:00:00Z"),
+        ("paused with its paid period still running: at the resume (billing stands still while paused)",
+         subscription("scale", status: .paused) { $0.pausedFrom = .active }, "pro", nil, "2026-01-20T00:00:00Z", nil),
         ("paused after its paid period ended: at the resume", subscription("scale", status: .paused) { $0.pausedFrom = .active }, "pro", nil,
          "2026-02-01T00:00:00Z", nil),
         ("a paused trial: at the resume", subscription("scale", status: .paused) { $0.pausedFrom = .trialing; $0.trialEnd = at("2026-01-15T00:00:00Z") },
@@ -87,6 +87,14 @@ struct PlanChangeQuoteTests {
         #expect(quote.effect == (effective.map { .atPeriodEnd(at($0)) } ?? .atResume), "\(name)")
         #expect(!quote.isUpgrade && quote.needsConfirmation && quote.takesEffectAt == effective.map(at))
         #expect(quote.scheduledInterval == quote.interval)
+    }
+
+    @Test("R15 + R12a: a paused subscription moving to Free ends with the paid period still running; no confirmation needed")
+    func pausedToFree() throws {
+        let paused = Self.subscription("scale", status: .paused) { $0.pausedFrom = .active }
+        let quote = try Self.quote(paused, to: "free", at: "2026-01-20T00:00:00Z")
+        #expect(quote.effect == .atPeriodEnd(at("2026-02-01T00:00:00Z")))
+        #expect(!quote.needsConfirmation && quote.scheduledInterval == nil)
     }
 
     @Test("R15: what an unconfirmed downgrade says, with its date or at the resume")

@@ -137,48 +137,24 @@ public struct Subscriptions: Sendable {
         let catalog = store.catalog
         return try store.write { tx in
             var s = try SubscriptionRow.running(tx.sql, workspace: actor.workspaceID, or: "There is no subscription to change: subscribe first")
-            guard let target = catalog.plan(tier) else { throw CofferError("No plan \(CofferError.quote(tier)) (see coffer plans)") }
-            let newInterval = interval ?? (target.intervals.contains(s.interval) ? s.interval : target.intervals[0])
-            guard target.isFree || target.intervals.contains(newInterval) else {
-                throw CofferError("The \(target.name) plan is sold \(target.intervals.map(\.rawValue).joined(separator: " or "))")
-            }
-            guard target.isFree || s.seats <= target.maxSeats else {
-                throw CofferError("The \(target.name) plan has at most \(target.maxSeats) seat\(target.maxSeats == 1 ? "" : "s")")
-            }
-            guard target.tier != s.plan || newInterval != s.interval else {
-                throw CofferError("The subscription is already on \(target.name), \(newInterval.rawValue)")
-            }
-            let rank = { (tier: String) in catalog.plans.firstIndex { $0.tier == tier } ?? 0 }
-            let upgrade = rank(target.tier) > rank(s.plan)
-                || (target.tier == s.plan && newInterval == .yearly && s.interval != .yearly)
+            let quote = try PlanChangeQuote.quote(
+                from: s.schedule, terms: .init(name: s.terms.name, seatPriceCents: s.terms.seatPrice(s.interval),
+                                               creditsPerSeat: Credits(millicredits: s.terms.creditsPerSeat)),
+                to: tier, interval: interval, in: catalog, at: tx.now)
+            guard !quote.needsConfirmation || confirmed else { throw CofferError(quote.confirmationRequest) }
+            let target = catalog.plan(quote.tier)!
+            let newInterval = quote.interval
             let subject = "\(s.plan) \(s.interval.rawValue) → \(target.tier) \(newInterval.rawValue)"
-            guard upgrade, !target.isFree else {
-                // A paused subscription's billing stands still: its change waits for the resume (R12a).
-                let frozen = s.status == .paused && (s.pausedFrom == .trialing || s.billingEnd <= tx.now)
-                let at: Timestamp? = frozen ? nil : s.status == .trialing ? (s.trialEnd ?? s.billingEnd) : s.billingEnd
-                let when = at.map { "at the end of the current period, on \(UTC.dateString($0))" } ?? "when the subscription is resumed"
-                guard target.isFree || confirmed else {
-                    throw CofferError("Changing from \(s.label) to \(target.name), \(newInterval.rawValue) takes effect \(when); "
-                                      + "nothing is charged now: run again with --yes to confirm")
-                }
+            guard case .now(let cents) = quote.effect else {
                 s.scheduledPlan = target.tier
-                s.scheduledInterval = target.isFree ? nil : newInterval
+                s.scheduledInterval = quote.scheduledInterval
                 try s.save(tx.sql)
+                let at = quote.takesEffectAt
                 try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue,
                              action: "subscription.downgrade", subject: subject, after: at.map { "at \(UTC.iso($0))" } ?? "at resume")
                 return .scheduled(at: at)
             }
-            guard s.status.isActive else {
-                throw CofferError("Your subscription is \(s.status.title): pay the open invoice first (coffer subscription retry)")
-            }
             let newTerms = PlanTerms(target)
-            let unusedOld = s.status == .trialing ? 0
-                : try Proration.cents(s.periodPrice, remaining: s.billingEnd - tx.now, of: s.billingEnd - s.billingStart)
-            let cents = s.status == .trialing ? 0 : max(0, newTerms.seatPrice(newInterval) * s.seats - unusedOld)
-            guard confirmed else {
-                throw CofferError("Changing from \(s.label) to \(target.name), \(newInterval.rawValue) takes effect now and charges "
-                                  + "\(Money.cents(cents)) (prorated): run again with --yes to confirm")
-            }
             guard try Charges.charge(tx, payer: s.payer(tx.sql), workspace: s.workspace, subscription: s.id, cents: cents,
                                      description: "Upgrade to \(target.name), \(newInterval.rawValue) (prorated)",
                                      key: "sub\(s.id):upgrade:\(tx.now):\(target.tier):\(newInterval.rawValue)") else {
@@ -347,9 +323,8 @@ public struct Subscriptions: Sendable {
                 }
             }
         }
-        let prorated = try Proration.credits(Credits(millicredits: s.terms.creditsPerSeat * s.seats),
-                                             remaining: s.creditEnd - tx.now, of: s.creditEnd - s.creditStart)
-        let compensation = Credits(millicredits: min(remainingCredits, prorated.millicredits))
+        let compensation = try PlanChangeQuote.compensation(of: s.schedule, creditsPerSeat: Credits(millicredits: s.terms.creditsPerSeat),
+                                                            remaining: Credits(millicredits: remainingCredits), at: tx.now)
         if compensation.millicredits > 0, let pool {
             let newEnd = UTC.addingMonths(1, to: tx.now)
             // A team's compensation goes to its pool, also under PER_SEAT where the old credits sat in seat wallets.
