@@ -67,6 +67,10 @@ struct LedgerInvariants {
                 LEFT JOIN grants g ON g.account_id = a.id WHERE a.kind != 'system'
                 GROUP BY a.id HAVING a.balance != held
                 """)) { "account \($0["id"] as Int64) (\($0["kind"] as String)) balance \($0["balance"] as Int64) != its grants' remaining \($0["held"] as Int64)" }
+            add(try Row.fetchAll(db, sql: """
+                SELECT e.id, e.usage_id FROM entries e WHERE e.usage_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM usage_events u WHERE u.id = e.usage_id)
+                """)) { "entry \($0["id"] as Int64) spends for usage event \($0["usage_id"] as Int64), which was never recorded" }
             add(try Row.fetchAll(db, sql: "SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0")) {
                 "wallet \($0["id"] as Int64) (\($0["kind"] as String)) is below zero: \($0["balance"] as Int64)"
             }

@@ -38,6 +38,8 @@ struct ConsumptionEngine {
         /// The quantity in quantity mode (nil when metered in credits).
         let quantity: Quantity?
         let needed: Credits
+        /// What the event asks for: units metered by quantity, or an amount of credits.
+        var amount: DebitAmount { quantity.map { .units($0) } ?? .credits(needed) }
         var usesTeam: Bool { route.contains(.teamPool) || route.contains(.seat) }
     }
 
@@ -68,14 +70,15 @@ struct ConsumptionEngine {
         }
         let context = try prepare(actor: actor, request: request)
         if try unlimited(context) { return try finish(context, plan: [], recharge: nil, unlimited: true, hash: hash) }
-        let ownerCovered = try ownerAllowanceValue(context)
-        try checkLimit(context, teamValue: Credits(millicredits: context.needed.millicredits - ownerCovered))
+        // R30 before any money moves, on what the event needs less the owner's own allowance (R9a).
+        try checkLimit(context, adding: CreditLimit.valueCountedBeforeDraw(of: context.amount, along: wallets(context),
+                                                                            unitPrice: context.service.unitPrice))
         let recharge = try rechargeStep(context)
         let plan: [PlannedDraw]
         do {
             plan = try drawPlan(context)
             // R30 again on what the draws really take, valued draw by draw as the member's use records them.
-            try checkLimit(context, teamValue: Credits(millicredits: teamValue(of: plan, context)))
+            try checkLimit(context, adding: Credits(millicredits: teamValue(of: plan, context)))
         } catch let error as CofferError where recharge != nil {
             throw FailedAfterRecharge(error: error)
         }
@@ -178,37 +181,36 @@ struct ConsumptionEngine {
         return context
     }
 
-    /// Whether the first wallet with an allowance item for the service has it unlimited (R33).
+    /// Whether an unlimited allowance covers the event (R33), as CofferCore decides it.
     private func unlimited(_ c: Context) throws -> Bool {
-        for wallet in c.route {
-            let item: PlanTerms.Item?
-            switch wallet {
-            case .ownerAllowance: item = c.items.first { !$0.team && $0.service == c.service.slug }
-            case .teamPool, .seat: item = c.items.first { $0.team && $0.service == c.service.slug }
-            case .personal:
-                item = try SubscriptionRow.live(tx.sql, user: c.member.userID).flatMap { $0.status.isActive ? $0 : nil }?
-                    .terms.allowances.first { $0.service == c.service.slug }
-            }
-            if let item { return item.amount == nil }
+        let items = c.items.map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: $0.team) }
+        var personal: [AllowanceItem] = []
+        if c.route.contains(.personal), let own = try SubscriptionRow.live(tx.sql, user: c.member.userID), own.status.isActive {
+            personal = own.terms.allowances.map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: $0.team) }
         }
-        return false
+        return DrawPlan.isUnlimited(service: c.service.slug, route: c.route, planItems: items, personalItems: personal)
     }
 
-    /// The value the primary owner's own allowance covers before the team pays (R9a, R29).
-    private func ownerAllowanceValue(_ c: Context) throws -> Int64 {
-        guard c.route.first == .ownerAllowance, let quantity = c.quantity else { return 0 }
-        let units = try balance(wallet: .ownerAllowance, asset: .service(c.service.slug), c)
-        return try Credits.cost(of: Quantity(milliunits: min(units, quantity.milliunits)), at: c.service.unitPrice).millicredits
-    }
-
-    /// R30: the member's limit for the current period, on credits and allowance value drawn from team wallets.
-    private func checkLimit(_ c: Context, teamValue: Credits) throws {
-        guard c.usesTeam, let limit = c.member.creditLimit else { return }
+    /// R30: refuses an event that would take the member past their limit this period, counting
+    /// what this transaction has already added (CofferCore's `CreditLimit`).
+    private func checkLimit(_ c: Context, adding value: Credits) throws {
+        guard CreditLimit.drawsOnTeam(c.route), let limit = c.member.creditLimit else { return }
         let key = PendingRollups.SpendKey(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start)
-        let used = try tx.rollups.pendingSpend(key) + (tx.sql.int("SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
-                                                                 .int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start)) ?? 0)
-        guard used + teamValue.millicredits <= limit else {
-            throw CofferError("Credit limit reached: you have used \(Credits(millicredits: used)) of your \(Credits(millicredits: limit)) limit this period")
+        let stored = try tx.sql.int("SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
+                                    .int(c.actor.workspaceID), .int(c.member.userID), .int(c.period.start)) ?? 0
+        try CreditLimit.check(route: c.route, limit: Credits(millicredits: limit),
+                              used: Credits(millicredits: tx.rollups.pendingSpend(key) + stored), adding: value)
+    }
+
+    /// Each wallet on the route with its balances: allowance units of the service (metered by
+    /// quantity only) and credits (never the owner allowance's), nil where there is no account.
+    private func wallets(_ c: Context) throws -> [DrawPlan.Wallet] {
+        let ledger = try tx.ledger()
+        return try c.route.map { wallet in
+            let units = c.quantity == nil ? nil : try account(wallet, asset: .service(c.service.slug), c, create: false)
+            let credits = wallet == .ownerAllowance ? nil : try account(wallet, asset: .credits, c, create: false)
+            return DrawPlan.Wallet(wallet, allowance: try units.map { Quantity(milliunits: try ledger.balance(of: $0)) },
+                                   credits: try credits.map { Credits(millicredits: try ledger.balance(of: $0)) })
         }
     }
 
@@ -220,39 +222,19 @@ struct ConsumptionEngine {
         let amount: Int64
     }
 
-    /// Allowance units first, then credits at the unit price, wallet by wallet (R29); refuses
-    /// unless everything needed can be drawn (R30: no overdraft, no partial debit).
+    /// Allowance units first, then credits at the unit price, wallet by wallet (R29), as CofferCore's
+    /// `DrawPlan` decides; refuses unless everything needed can be drawn (R30: no overdraft, no
+    /// partial debit). Each draw is then tied to its wallet's account.
     private func drawPlan(_ c: Context) throws -> [PlannedDraw] {
-        let ledger = try tx.ledger()
-        let serviceAsset = Asset.service(c.service.slug)
-        var unitsLeft = c.quantity?.milliunits ?? 0
-        var creditsLeft = c.quantity == nil ? c.needed.millicredits : 0
-        var plan: [PlannedDraw] = []
-        var available: Int64 = 0
-        for wallet in c.route {
-            if unitsLeft > 0, let account = try account(wallet, asset: serviceAsset, c, create: false) {
-                let units = min(unitsLeft, try ledger.balance(of: account))
-                available += try Credits.cost(of: Quantity(milliunits: try ledger.balance(of: account)), at: c.service.unitPrice).millicredits
-                if units > 0 { plan.append(PlannedDraw(wallet: wallet, account: account, asset: serviceAsset, amount: units)) }
-                unitsLeft -= units
+        let plan = try DrawPlan.plan(for: c.amount, along: wallets(c), unitPrice: c.service.unitPrice)
+        return try plan.draws.map { draw in
+            let (asset, amount): (Asset, Int64) = switch draw.amount {
+            case .allowance(let units): (.service(c.service.slug), units.milliunits)
+            case .credits(let credits): (.credits, credits.millicredits)
             }
-            guard wallet != .ownerAllowance else { continue } // the owner's credits never pay for the team
-            if unitsLeft > 0 {
-                creditsLeft += try Credits.cost(of: Quantity(milliunits: unitsLeft), at: c.service.unitPrice).millicredits
-                unitsLeft = 0
-            }
-            guard let account = try account(wallet, asset: .credits, c, create: false) else { continue }
-            let balance = try ledger.balance(of: account)
-            available += balance
-            let take = min(creditsLeft, balance)
-            if take > 0 { plan.append(PlannedDraw(wallet: wallet, account: account, asset: .credits, amount: take)) }
-            creditsLeft -= take
+            guard let account = try account(draw.wallet, asset: asset, c, create: false) else { throw LedgerInconsistency(account: 0) }
+            return PlannedDraw(wallet: draw.wallet, account: account, asset: asset, amount: amount)
         }
-        if unitsLeft > 0 { creditsLeft += try Credits.cost(of: Quantity(milliunits: unitsLeft), at: c.service.unitPrice).millicredits }
-        guard creditsLeft == 0 else {
-            throw CofferError("Insufficient credits: balance \(Credits(millicredits: available)), needed \(c.needed)")
-        }
-        return plan
     }
 
     /// What a plan draws from team wallets, valued draw by draw (credits, and allowance units at the price): the
