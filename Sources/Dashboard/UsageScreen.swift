@@ -9,10 +9,12 @@ extension DashboardView {
         let view = state.usage.view
         Tabs(UsageTab.allCases.map(\.title)).render(in: layout.usageTabs, buffer: &buffer,
                                                     selected: UsageTab.allCases.firstIndex(of: view.tab)!, theme: theme)
-        var filters = ["\(theme.glyphs.previous) \(view.window.title(now: state.now)) \(theme.glyphs.next)"]
+        var filters: [String] = []
         if !view.search.isEmpty { filters.append("/ \(view.search)") }
         if let type = view.type { filters.append("\(view.typeFilterName): \(AdjustmentType(rawValue: type)?.title ?? type)") }
-        buffer.write(" " + filters.joined(separator: "  ·  ") + (filters.count > 1 ? "  (Esc clears)" : ""), in: layout.usageRange, style: theme.accent)
+        DateRangeBar(quickPicks: QuickRange.allCases.map(\.title))
+            .render(in: layout.usageRange.inset(left: 1), buffer: &buffer, state: view.window.bar(now: state.now), theme: theme, focused: false,
+                    note: filters.isEmpty ? "" : "·  " + filters.joined(separator: "  ·  ") + "  (Esc clears)")
         if let summary = state.usage.summary, view.isFiltered {
             buffer.fill(layout.usageSummary, style: theme.panel)
             buffer.write(" " + UsageTable.summaryLine(summary, tab: view.tab, separator: "  ·  "), in: layout.usageSummary, style: theme.panel)
