@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// Coffer: team subscriptions, seats and shared credit pools (see SPEC.md and ENGINEERING.md).
-/// Dependencies point one way: coffer → (Dashboard) → CofferStore → CofferCore; CursesTerminal → TerminalUI.
+/// Dependencies point one way: coffer → (Dashboard) → CofferPresentation → CofferStore → CofferCore;
+/// CofferPresentation → TerminalUI; CursesTerminal → TerminalUI.
 let package = Package(
     name: "Coffer",
     platforms: [.macOS(.v15)],
@@ -23,9 +24,10 @@ let package = Package(
             ]
         ),
         .target(name: "TerminalUI"),
+        .target(name: "CofferPresentation", dependencies: ["CofferStore", "CofferCore", "TerminalUI"]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
-        .target(name: "Dashboard", dependencies: ["CofferStore", "CofferCore", "TerminalUI"]),
+        .target(name: "Dashboard", dependencies: ["CofferStore", "CofferCore", "CofferPresentation", "TerminalUI"]),
         .executableTarget(
             name: "coffer-ui-gallery",
             dependencies: ["TerminalUI", "CursesTerminal"],
@@ -35,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "coffer",
             dependencies: [
-                "CofferCore", "CofferStore", "Dashboard", "CursesTerminal", "TerminalUI", "TmuxHarness",
+                "CofferCore", "CofferStore", "CofferPresentation", "Dashboard", "CursesTerminal", "TerminalUI", "TmuxHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -44,8 +46,9 @@ let package = Package(
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore"]),
         .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "CofferCore", "TmuxHarness"]),
+        .testTarget(name: "CofferPresentationTests", dependencies: ["CofferPresentation", "CofferStore", "CofferCore", "TerminalUI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CofferStore", "CofferCore", "TerminalUI"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CofferStore", "CofferCore", "CofferPresentation", "TerminalUI"]),
         .testTarget(
             name: "CursesTerminalTests",
             dependencies: ["CursesTerminal", "TerminalUI", "TmuxHarness", "coffer-ui-gallery"]

@@ -71,8 +71,8 @@ private func usageClick(_ point: Point, _ state: inout DashboardState) -> [Dashb
         state.usage.view = UsageView(tab: UsageTab.allCases[index], window: state.usage.view.window)
         return state.reloadUsage()
     }
-    let columns = UsageColumns(tab: state.usage.view.tab, showsUsers: state.showsUsers)
-    let table = Table(columns: columns.columns)
+    let columns = state.usageTable
+    let table = Table(columns: columns.columns.map(\.tableColumn))
     if point.y == layout.usageTable.y, layout.usageTable.contains(point) {
         // A header: sort by that column (again: reverse).
         guard let column = table.column(at: point, in: layout.usageTable), let field = columns.sortField(forColumn: column) else { return [] }

@@ -64,7 +64,17 @@ public enum DateWindow: Sendable, Equatable {
         }
     }
 
-    /// The quick pick shown as current in the bar (nil for custom days).
+    /// What the range bar shows: the first and last day covered (or "All time"), and the quick
+    /// pick it is when it runs up to now.
+    public func bar(now: Timestamp) -> DateRangeBarState {
+        var active: Int?
+        if case .quick(let range, 0) = self { active = QuickRange.allCases.firstIndex(of: range) }
+        let f = filter(now: now)
+        guard let from = f.from, let to = f.to else { return DateRangeBarState(from: "", to: "", name: QuickRange.all.title, activePick: active) }
+        return DateRangeBarState(from: UTC.dateString(from), to: UTC.dateString(to - 1), activePick: active)
+    }
+
+    /// The quick pick this range comes from, up to now or stepped back (nil for custom days).
     public var pick: QuickRange? {
         if case .quick(let range, _) = self { return range }
         return nil

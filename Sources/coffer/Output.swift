@@ -1,5 +1,7 @@
 import CofferCore
+import CofferPresentation
 import Foundation
+import TerminalUI
 
 /// Printing for the command line: aligned tables, JSON, and one-line errors.
 enum Output {
@@ -28,21 +30,12 @@ enum Output {
 
     /// Prints an aligned table; columns listed in `rightAligned` (by index) are right-aligned.
     static func table(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = []) {
-        let cells = rows.map { $0.map(Self.clean) }
-        var widths = headers.map(\.count)
-        for row in cells {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
-            }
-        }
-        func line(_ row: [String]) -> String {
-            row.enumerated().map { index, cell in
-                let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
-                return rightAligned.contains(index) ? padding + cell : cell + padding
-            }.joined(separator: "  ").trimmingTrailingSpaces
-        }
-        print(line(headers))
-        for row in cells { print(line(row)) }
+        print(TextTable(headers: headers, rows: rows, rightAligned: rightAligned).text, terminator: "")
+    }
+
+    /// Prints a table of the shared presentation's columns (usage tabs, the billing detail sheet).
+    static func table(_ table: TextTable) {
+        print(table.text, terminator: "")
     }
 
     /// Multi-line text made safe for a terminal: line breaks stay, other control characters and
@@ -52,16 +45,11 @@ enum Output {
             .map { CofferError.quote(String($0), limit: .max) }.joined(separator: "\n")
     }
 
-    /// Text from the database made safe for a terminal: no control characters or bidi overrides.
+    /// A name or value from the database or the command line, made safe for a one-line message:
+    /// control characters show as `?` (as in error messages, so a reader sees something was
+    /// there), then the one ``Sanitizer`` drops what is never shown (bidi controls, zero-width
+    /// and other invisible characters).
     static func clean(_ text: String) -> String {
-        CofferError.quote(text, limit: 200)
-    }
-}
-
-extension String {
-    var trimmingTrailingSpaces: String {
-        var text = self
-        while text.hasSuffix(" ") { text.removeLast() }
-        return text
+        Sanitizer.clean(CofferError.quote(text, limit: 200))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CofferCore
+import CofferPresentation
 import CofferStore
 import Foundation
 
@@ -68,12 +69,10 @@ extension UsageCommand {
             let actor = try global.actor(in: store)
             let page = try UsageQueries(store).page(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(),
                                                    after: cursor, limit: limit, actor: actor)
-            let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
             if json {
                 return try Output.json(UsagePageJSON(rows: page.rows.map { UsageRowJSON($0, tab: filters.tab) }, next: page.next?.text))
             }
-            let (headers, right) = UsageTable.columns(filters.tab, showUsers: showUsers)
-            Output.table(headers, page.rows.map { UsageTable.cells($0, tab: filters.tab, showUsers: showUsers) }, rightAligned: right)
+            Output.table(TextTable(UsageTable(tab: filters.tab, role: actor.role), rows: page.rows))
             // On stderr, so a pipe of the table gets rows only.
             if let next = page.next { Output.note("More rows: add --after \(next.text) to see the next page") }
         }
@@ -108,12 +107,7 @@ extension UsageCommand {
             let store = try global.openStore()
             let lines = try UsageQueries(store).detail(conversation: conversation, actor: global.actor(in: store))
             if json { return try Output.json(lines.map(ChargeLineJSON.init)) }
-            Output.table(["Time", "Service", "Type", "Quantity", "Credits", "Grants"], lines.map { line in
-                [UTC.iso(line.time), line.service, line.billingType, line.quantity.map { Quantity(milliunits: $0).description } ?? "—",
-                 Credits(millicredits: line.credits).description,
-                 line.grants.map { "#\($0.grant) \(AdjustmentType(rawValue: $0.source)?.title ?? $0.source) \($0.asset == "credits" ? Credits(millicredits: $0.amount).description : Quantity(milliunits: $0.amount).description)" }
-                    .joined(separator: "; ")]
-            }, rightAligned: [3, 4])
+            Output.table(TextTable(columns: BillingDetailSheet.columns, rows: lines.map(BillingDetailSheet.texts)))
         }
     }
 
@@ -130,9 +124,9 @@ extension UsageCommand {
             let actor = try global.actor(in: store)
             let rows = try UsageQueries(store).all(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(), actor: actor)
             if format == .json { return try Output.json(rows.map { UsageRowJSON($0, tab: filters.tab) }) }
-            let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
-            var out = CSV.line(UsageTable.columns(filters.tab, showUsers: showUsers).0)
-            for row in rows { out += CSV.line(UsageTable.exportCells(row, tab: filters.tab, showUsers: showUsers)) }
+            let table = UsageTable(tab: filters.tab, role: actor.role)
+            var out = CSV.line(table.columns.map(\.title))
+            for row in rows { out += CSV.line(table.texts(row, format: .export)) }
             FileHandle.standardOutput.write(Data(out.utf8))
         }
     }

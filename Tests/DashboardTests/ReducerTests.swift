@@ -1,6 +1,7 @@
 @testable import Dashboard
 @testable import CofferStore
 import CofferCore
+import CofferPresentation
 import Testing
 import TerminalUI
 
@@ -289,8 +290,8 @@ struct ReducerTests {
         #expect(state.team.table.selected == 4)
         _ = reduce(&state, .key(.char("3")))
         _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: 0, credits: 0)))
-        let credits = UsageColumns(tab: .conversations, showsUsers: true)
-        let table = Table(columns: credits.columns)
+        let credits = UsageTable(tab: .conversations, showsUsers: true)
+        let table = Table(columns: credits.columns.map(\.tableColumn))
         let x = (0..<120).first { table.column(at: Point(x: $0, y: layout.usageTable.y), in: layout.usageTable) == 3 }!
         var view = UsageView()
         view.sortField = 2

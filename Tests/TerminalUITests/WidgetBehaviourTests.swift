@@ -87,6 +87,33 @@ import Testing
         #expect(actions == [.previous, .next, nil, nil, nil, .pick(2)])
     }
 
+    @Test("A range without ends shows its name instead of the dates; the active pick is marked, the others dimmed")
+    func nameAndActivePick() {
+        let theme = Theme(depth: .full, glyphs: .unicode)
+        var buffer = Buffer(width: 60, height: 1)
+        DateRangeBar(quickPicks: ["Week", "All time"])
+            .render(in: buffer.area, buffer: &buffer, state: DateRangeBarState(from: "", to: "", name: "All time", activePick: 1),
+                    theme: theme, focused: false)
+        #expect(buffer.line(0).hasPrefix("◀ All time ▶  Week  All time "))
+        let x = Array(buffer.line(0)).indices.filter { buffer.line(0).dropFirst($0).hasPrefix("All time") }.last!
+        #expect(buffer[x, 0].style == theme.accent && buffer[14, 0].style == theme.disabled)
+    }
+
+    @Test("A note follows the picks; when space is short the picks give way first, then the note is cut")
+    func noteBeforePicks() {
+        let theme = Theme(depth: .none, glyphs: .unicode)
+        let state = DateRangeBarState(from: "2026-11-01", to: "2026-11-30", activePick: 0)
+        func draw(width: Int) -> String {
+            var buffer = Buffer(width: width, height: 1)
+            DateRangeBar(quickPicks: ["Week", "Month"]).render(in: buffer.area, buffer: &buffer, state: state, theme: theme, focused: false,
+                                                              note: "/ invoices")
+            return buffer.line(0)
+        }
+        #expect(draw(width: 60) == "◀ 2026-11-01 → 2026-11-30 ▶  Week  Month  / invoices".padding(toLength: 60, withPad: " ", startingAt: 0))
+        #expect(draw(width: 45) == "◀ 2026-11-01 → 2026-11-30 ▶  Week  / invoices".padding(toLength: 45, withPad: " ", startingAt: 0))
+        #expect(draw(width: 34) == "◀ 2026-11-01 → 2026-11-30 ▶  / inv")
+    }
+
     @Test func customRangeIsEditedInTwoFields() {
         var state = DateRangeBarState(from: "2026-01-01", to: "2026-01-31")
         _ = state.handle(.char("c"), pickCount: 2)

@@ -16,6 +16,8 @@ public struct DateRangeBarState: Sendable, Hashable {
     public var from: String
     /// Label of the range end.
     public var to: String
+    /// Shown instead of the two labels when set: a range without ends, such as "All time".
+    public var name: String?
     /// The quick pick the current range came from, or nil for a custom range.
     public var activePick: Int?
     /// The quick pick the cursor is on.
@@ -33,10 +35,11 @@ public struct DateRangeBarState: Sendable, Hashable {
         public var editingTo: Bool
     }
 
-    /// Creates a state showing `from`–`to`.
-    public init(from: String, to: String, activePick: Int? = nil) {
+    /// Creates a state showing `from`–`to`, or `name` in their place.
+    public init(from: String, to: String, name: String? = nil, activePick: Int? = nil) {
         self.from = from
         self.to = to
+        self.name = name
         self.activePick = activePick
         self.focusedPick = activePick ?? 0
     }
@@ -82,8 +85,10 @@ public struct DateRangeBar: Sendable, Hashable {
     /// Creates a bar.
     public init(quickPicks: [String]) { self.quickPicks = quickPicks }
 
-    /// Draws the range and the quick picks (which give way first when space is short).
-    public func render(in rect: Rect, buffer: inout Buffer, state: DateRangeBarState, theme: Theme, focused: Bool) {
+    /// Draws the range, the quick picks and a `note` after them (what else filters the view, say);
+    /// when space is short the quick picks give way first, then the note is cut.
+    public func render(in rect: Rect, buffer: inout Buffer, state: DateRangeBarState, theme: Theme, focused: Bool,
+                       note: String = "") {
         guard !rect.isEmpty else { return }
         let line = rect.row(0)
         buffer.fill(line, style: theme.normal)
@@ -100,14 +105,16 @@ public struct DateRangeBar: Sendable, Hashable {
         }
         let arrow = g.isUnicode ? " → " : " - "
         var x = buffer.write(g.previous + " ", x: line.x, y: line.y, style: theme.accent, clip: line)
-        x = buffer.write(state.from + arrow + state.to, x: x, y: line.y, style: theme.header, clip: line)
+        x = buffer.write(state.name ?? (state.from + arrow + state.to), x: x, y: line.y, style: theme.header, clip: line)
         x = buffer.write(" " + g.next, x: x, y: line.y, style: theme.accent, clip: line) + 1
+        let note = note.isEmpty ? "" : " " + note
         for (i, name) in quickPicks.enumerated() {
             let label = " " + name + " "
-            guard x + DisplayWidth.of(label) <= line.maxX else { break }
+            guard x + DisplayWidth.of(label) + DisplayWidth.of(note) <= line.maxX else { break }
             let style: Style = focused && i == state.focusedPick ? theme.selected
                 : (i == state.activePick ? theme.accent : theme.disabled)
             x = buffer.write(label, x: x, y: line.y, style: style, clip: line)
         }
+        buffer.write(note, x: x, y: line.y, style: theme.accent, clip: line)
     }
 }

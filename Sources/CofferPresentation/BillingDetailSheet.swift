@@ -1,0 +1,30 @@
+import CofferCore
+import CofferStore
+import TerminalUI
+
+/// A conversation's billing detail sheet (SPEC §7): every charge line with its time, service,
+/// quantity, credits and the grants it drew from — on the command line and the dashboard alike.
+public enum BillingDetailSheet {
+    /// The sheet's title.
+    public static func title(_ conversation: String) -> String { "Billing detail · \(conversation)" }
+
+    /// The sheet's columns, in order.
+    public static let columns: [UsageColumn] = [
+        UsageColumn("Time", width: .fixed(16)), UsageColumn("Service", width: .flex(min: 8), priority: 2),
+        UsageColumn("Billing Type", width: .fixed(12), priority: 3),
+        UsageColumn("Quantity", width: .fixed(8), alignment: .right), UsageColumn("Credits", width: .fixed(10), alignment: .right),
+        UsageColumn("Grants", width: .flex(min: 10), priority: 1),
+    ]
+
+    /// A charge line's cells, matching `columns`.
+    public static func texts(_ line: ChargeLine) -> [String] {
+        [UTC.short(line.time), line.service, line.billingType, line.quantity.map { Quantity(milliunits: $0).description } ?? "—",
+         Credits(millicredits: line.credits).description, line.grants.map(grant).joined(separator: "; ")]
+    }
+
+    /// `#12 Subscription renewal $1.500`, or `#3 Rolled-over credits 2 gpt-4o` for a service allowance.
+    static func grant(_ draw: ChargeLine.GrantDraw) -> String {
+        let source = AdjustmentType(rawValue: draw.source)?.title ?? (draw.source == "rollover" ? "Rolled-over credits" : draw.source)
+        return "#\(draw.grant) \(source) \(UsageTextFormat.screen.drawn(draw.amount, asset: draw.asset))"
+    }
+}
