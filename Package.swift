@@ -33,19 +33,29 @@ let package = Package(
             dependencies: ["TerminalUI", "CursesTerminal"],
             path: "Sources/UIGallery"
         ),
+        /// Drives a program under tmux: for tests and the bench only, never the product.
         .target(name: "TmuxHarness", path: "Tests/TmuxHarness"),
         .executableTarget(
             name: "coffer",
             dependencies: [
-                "CofferCore", "CofferStore", "CofferPresentation", "Dashboard", "CursesTerminal", "TerminalUI", "TmuxHarness",
+                "CofferCore", "CofferStore", "CofferPresentation", "Dashboard", "CursesTerminal", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             resources: [.copy("Resources/plans.json")]
         ),
+        /// The performance harness (SPEC §11): measures the `coffer` built beside it; `coffer bench` runs it.
+        .executableTarget(
+            name: "coffer-bench",
+            dependencies: [
+                "CofferCore", "CofferStore", "Dashboard", "TerminalUI", "TmuxHarness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            path: "Sources/CofferBench"
+        ),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore"]),
-        .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "CofferCore", "TmuxHarness"]),
+        .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "coffer-bench", "CofferCore", "TmuxHarness"]),
         .testTarget(name: "CofferPresentationTests", dependencies: ["CofferPresentation", "CofferStore", "CofferCore", "TerminalUI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CofferStore", "CofferCore", "CofferPresentation", "TerminalUI"]),

@@ -91,7 +91,8 @@ public final class CursesTerminal {
         delscreen(screen)
     }
 
-    /// Waits up to `timeout` for input and returns it; `.tick` when nothing arrived.
+    /// Waits up to `timeout` for input and returns it; `.tick` when nothing arrived. After Ctrl-L
+    /// the next ``present(_:)`` repaints every cell.
     public func nextEvent(timeout: Duration) -> Event {
         let (seconds, attoseconds) = timeout.components
         let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
@@ -111,6 +112,7 @@ public final class CursesTerminal {
                     if let key = KeyDecoder.key(forKeyCode: Int32(code)) { return .key(key) }
                 }
             } else if let key = KeyDecoder.key(forCharacter: UInt32(code)) {
+                if key == .ctrl("l") { clearok(window, true) } // repaint every cell on the next refresh
                 return .key(key)
             }
         }
@@ -155,8 +157,7 @@ public final class CursesTerminal {
         var shown: Buffer?
         while true {
             var buffer = Buffer(width: terminal.width, height: terminal.height)
-            let repaint = event == .key(.ctrl("l"))
-            if repaint { clearok(terminal.window, true) } // Ctrl-L: repaint every cell on the next refresh
+            let repaint = event == .key(.ctrl("l")) // nextEvent asked ncurses for a whole repaint
             guard handler(event, &buffer, terminal.theme) else { return }
             if repaint || buffer != shown {
                 terminal.present(buffer)

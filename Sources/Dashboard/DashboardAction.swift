@@ -19,13 +19,21 @@ public enum DashboardAction: Sendable {
     case usageMoreLoaded(UsageView, UsagePage)
     case detailLoaded(String, [ChargeLine])
     case invoicesLoaded([Invoice])
-    /// The choices of a list the user asked for (workspaces, type filters) arrived.
+    /// A list to choose from, ready to show (the two answers below become one).
     case choicesLoaded(Choice)
+    /// The viewer's workspaces, for the workspace switcher.
+    case workspacesLoaded([WorkspaceSummary])
+    /// The values the type filter of a records tab offers.
+    case typeFilterLoaded(UsageTab, [String])
     /// The workspace switcher moved the viewer to another workspace.
     case viewerChanged(Actor)
     case changed
-    case done(String)
+    /// A change the viewer asked for went through.
+    case done(DashboardOutcome)
+    /// The store refused, in its own words.
     case failed(String)
+    /// A bulk change went through for some members only.
+    case bulkRefused(BulkRefusal)
 }
 
 /// Work the reducer asks for; the engine runs it off the UI loop and answers with actions.

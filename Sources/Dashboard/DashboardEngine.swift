@@ -3,8 +3,10 @@ import CofferStore
 import Foundation
 
 /// Runs the reducer's effects against the store off the UI loop, and hands their results back
-/// as actions (a slow query never freezes input). Polls a change token so that what another
-/// process writes shows within a tick or two (SPEC §9 "Live").
+/// as actions (a slow query never freezes input). Its answers are facts — pages, lists, a
+/// ``DashboardOutcome`` — never words: the reducer and the view word them. `.pollChanges`
+/// compares the store's change token with the last one seen, so that what another process writes
+/// shows within a poll or two (SPEC §9 "Live"); ``DashboardProgram`` says when to poll.
 public final class DashboardEngine: @unchecked Sendable {
     private let store: CofferStore
     private var viewer: Actor
@@ -95,41 +97,37 @@ public final class DashboardEngine: @unchecked Sendable {
         case .loadInvoices:
             return .invoicesLoaded(try Billing(store).invoices(actor: viewer))
         case .loadWorkspaces:
-            let mine = try Workspaces(store).list(for: viewer.email)
-            return .choicesLoaded(Choice(purpose: .workspace, title: "Switch workspace",
-                                         labels: mine.map { "\($0.name) (\($0.slug)) · \($0.role?.title ?? "")" }, values: mine.map(\.slug)))
+            return .workspacesLoaded(try Workspaces(store).list(for: viewer.email))
         case .loadTypeFilter(let tab):
-            return .choicesLoaded(try typeFilter(tab, viewer))
+            return .typeFilterLoaded(tab, try typeValues(tab, viewer))
         case .switchWorkspace(let slug):
             let next = try Workspaces(store).actor(email: viewer.email, workspace: slug)
             lock.withLock { self.viewer = next }
             return .viewerChanged(next)
         case .switchAccess(let toPersonal):
-            let access = try Members(store).switchSelf(actor: viewer, toPersonal: toPersonal)
-            return .done("You are on \(access.title) access")
+            return .done(.accessSwitched(try Members(store).switchSelf(actor: viewer, toPersonal: toPersonal)))
         case .buyPack(let amount, let count):
             let balance = try CreditPacks(store).buy(actor: viewer, amount: amount, count: count)
-            return .done("Bought \(count == 1 ? "a" : "\(count) ×") \(amount) credit pack: the team pool holds \(balance)")
+            return .done(.packBought(count: count, amount: amount, balance: balance))
         case .subscribe(let tier, let interval, let seats):
             let view = try Subscriptions(store).subscribe(actor: viewer, plan: tier, interval: interval, seats: seats)
-            return .done("\(view.name): \(view.status?.title ?? "Active")")
+            return .done(.subscribed(plan: view.name, status: view.status))
         case .setCard(let number):
-            return .done("Card ending \(try Billing(store).setCard(actor: viewer, number: number)) saved")
+            return .done(.cardSaved(last4: try Billing(store).setCard(actor: viewer, number: number)))
         case .retryPayment:
-            let view = try Subscriptions(store).retry(actor: viewer)
-            return .done("Payment retried: \(view.status?.title ?? "Active")")
+            return .done(.paymentRetried(try Subscriptions(store).retry(actor: viewer).status))
         case .invite(let email):
-            return try batch(Seats(store).add(actor: viewer, emails: [email]), done: "Invited \(email): their seat is pending until they accept")
+            return try batch(Seats(store).add(actor: viewer, emails: [email]), done: .invited(email))
         case .replaceSeat(let from, let to):
             try Seats(store).replace(actor: viewer, from: from, to: to)
-            return .done("Moved \(from)'s seat to \(to)")
+            return .done(.seatMoved(from: from, to: to))
         case .removeSeat(let email):
             try Seats(store).remove(actor: viewer, email: email)
-            return .done("Removed \(email)'s seat")
+            return .done(.seatRemoved(email))
         case .setAccess(let emails, let access):
-            return bulk(emails, done: "\(access.title) access") { try Members(store).setAccess(actor: viewer, email: $0, access: access) }
+            return bulk(emails, .access(access)) { try Members(store).setAccess(actor: viewer, email: $0, access: access) }
         case .setLimit(let emails, let limit):
-            return bulk(emails, done: "limit \(limit?.description ?? "none")") { try Members(store).setLimit(actor: viewer, email: $0, limit: limit) }
+            return bulk(emails, .limit(limit)) { try Members(store).setLimit(actor: viewer, email: $0, limit: limit) }
         case .pollChanges:
             try store.settle() // before a refresh, whatever has fallen due (R15a)
             let now = try store.changeToken()
@@ -138,36 +136,28 @@ public final class DashboardEngine: @unchecked Sendable {
         }
     }
 
-    /// A bulk action, member by member: what was applied stands; the first refusal is named (R26's batch rule).
-    private func bulk(_ emails: [String], done: String, _ apply: (String) throws -> Void) -> DashboardAction {
-        var refusals: [String] = []
+    /// A bulk change, member by member: what was applied stands; the first refusal is named (R26's batch rule).
+    private func bulk(_ emails: [String], _ change: MemberChange, _ apply: (String) throws -> Void) -> DashboardAction {
+        var refusals: [(email: String, reason: String)] = []
         for email in emails {
-            do { try apply(email) } catch let error as CofferError { refusals.append("\(email): \(error.message)") } catch { refusals.append("\(email): \(error)") }
+            do { try apply(email) } catch let error as CofferError { refusals.append((email, error.message)) } catch { refusals.append((email, "\(error)")) }
         }
-        let applied = emails.count - refusals.count
-        guard let first = refusals.first else { return .done("\(emails.count == 1 ? emails[0] : "\(emails.count) members"): \(done)") }
-        return .failed(applied == 0 ? first : "\(applied) of \(emails.count) changed; \(first)")
+        guard let first = refusals.first else { return .done(.membersChanged(emails, change)) }
+        return .bulkRefused(BulkRefusal(applied: emails.count - refusals.count, total: emails.count, email: first.email, reason: first.reason))
     }
 
     /// A seat batch's answer: done, or the first item's refusal.
-    private func batch(_ results: [SeatItemResult], done: String) -> DashboardAction {
+    private func batch(_ results: [SeatItemResult], done: DashboardOutcome) -> DashboardAction {
         results.first { $0.error != nil }.map { .failed($0.error!) } ?? .done(done)
     }
 
     /// The values the type filter of `tab` offers: billing types, API keys, import types or adjustment types.
-    private func typeFilter(_ tab: UsageTab, _ viewer: Actor) throws -> Choice {
-        let values: [String]
-        var labels: [String]? = nil
+    private func typeValues(_ tab: UsageTab, _ viewer: Actor) throws -> [String] {
         switch tab {
-        case .conversations: values = ["message", "image", "video"]
-        case .calls: values = try UsageQueries(store).apiKeyNames(actor: viewer)
-        case .imports: values = ["brand", "product"]
-        case .adjustments:
-            values = AdjustmentType.allCases.map(\.rawValue)
-            labels = AdjustmentType.allCases.map(\.title)
+        case .conversations: ["message", "image", "video"]
+        case .calls: try UsageQueries(store).apiKeyNames(actor: viewer)
+        case .imports: ["brand", "product"]
+        case .adjustments: AdjustmentType.allCases.map(\.rawValue)
         }
-        let name = UsageView(tab: tab).typeFilterName
-        return Choice(purpose: .typeFilter(tab), title: "Filter by \(tab == .calls ? name : name.lowercased())",
-                      labels: ["All"] + (labels ?? values), values: [nil] + values)
     }
 }

@@ -156,7 +156,7 @@ private func team(_ command: DashboardCommand, _ state: inout DashboardState) ->
 }
 
 /// "ada@x.test" or "3 members".
-private func describe(_ emails: [String]) -> String { emails.count == 1 ? emails[0] : "\(emails.count) members" }
+func describe(_ emails: [String]) -> String { emails.count == 1 ? emails[0] : "\(emails.count) members" }
 
 private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
     var view = state.usage.view

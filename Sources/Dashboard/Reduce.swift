@@ -59,6 +59,10 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
     case .choicesLoaded(let choice):
         let current: String? = if case .typeFilter = choice.purpose { state.usage.view.type } else { state.viewer.workspaceSlug }
         state.modal = .choose(choice, selected: choice.values.firstIndex(of: current) ?? 0)
+    case .workspacesLoaded(let workspaces):
+        return arrived(.choicesLoaded(.workspaces(workspaces)), &state)
+    case .typeFilterLoaded(let tab, let values):
+        return arrived(.choicesLoaded(.typeFilter(tab, values: values)), &state)
     case .viewerChanged(let viewer):
         let size = state.size, tab = state.tab
         state = DashboardState(viewer: viewer) // filters, marks and figures of the old workspace go (SPEC §7)
@@ -66,17 +70,24 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
         state.tab = tab
         state.status = StatusLine("Now in \(viewer.workspaceName) as \(viewer.role.title)", level: .success)
         return state.reload()
-    case .done(let message):
-        state.status = StatusLine(message, level: .success)
+    case .done(let outcome):
+        state.status = StatusLine(outcome.message, level: .success)
         state.team.table.marked = []
         return state.reload() + (state.tab == .billing ? [] : state.start([.loadBilling]))
     case .failed(let message):
-        state.status = StatusLine(message, level: .error)
-        if case .portal(nil) = state.modal { state.modal = nil }
-        state.usage.fetchingMore = false
+        failed(message, &state)
+    case .bulkRefused(let refusal):
+        failed(refusal.message, &state)
     default: break
     }
     return []
+}
+
+/// An effect failed: its message on the status line, and nothing left waiting for it.
+private func failed(_ message: String, _ state: inout DashboardState) {
+    state.status = StatusLine(message, level: .error)
+    if case .portal(nil) = state.modal { state.modal = nil }
+    state.usage.fetchingMore = false
 }
 
 /// A key while a modal is open: the modal takes it.

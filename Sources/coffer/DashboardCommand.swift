@@ -3,8 +3,6 @@ import CofferCore
 import CofferStore
 import CursesTerminal
 import Dashboard
-import Foundation
-import TerminalUI
 
 /// `coffer` with no subcommand: the dashboard, as the acting user (SPEC §9).
 struct OpenDashboard: ParsableCommand {
@@ -18,40 +16,17 @@ struct OpenDashboard: ParsableCommand {
     }
 }
 
-/// The dashboard's loop: events → reducer → effects → engine → actions → reducer → render.
+/// The dashboard on the real terminal: `DashboardProgram`'s loop over ncurses.
 enum DashboardRunner {
     static func run(store: CofferStore, viewer: Actor, mouse: Bool) throws {
-        var state = DashboardState(viewer: viewer)
-        let engine = DashboardEngine(store: store, viewer: viewer)
-        engine.perform(reduce(&state, .tick(store.now)) + reduce(&state, .changed))
-        var frame: Buffer? // the last frame drawn: an idle tick (nothing arrived) reuses it instead of rendering
-        var polled = ContinuousClock.now
-        // While effects are under way the loop looks every 5 ms, so an answer is on screen at once;
-        // otherwise it sleeps until a key or the next poll for changes (every 250 ms).
-        try CursesTerminal.run(options: .init(mouse: mouse), wait: { engine.isBusy ? .milliseconds(5) : .milliseconds(250) }) { event, buffer, theme in
-            var effects: [DashboardEffect] = []
-            if event == .tick, ContinuousClock.now - polled >= .milliseconds(250) {
-                polled = ContinuousClock.now
-                effects += reduce(&state, .tick(store.now))
-            }
-            let arrived = engine.drain()
-            if event == .tick, arrived.isEmpty, let frame, frame.width == buffer.width, frame.height == buffer.height {
-                engine.perform(effects)
-                buffer = frame
-                return true
-            }
-            switch event {
-            case .key(let key): effects += reduce(&state, .key(key))
-            case .mouse(let mouse): effects += reduce(&state, .mouse(mouse))
-            case .resize(let width, let height): effects += reduce(&state, .resize(Size(width: width, height: height)))
-            case .tick: break
-            }
-            for action in arrived + engine.drain() { effects += reduce(&state, action) }
-            engine.perform(effects)
-            if state.quit { return false }
-            DashboardView.render(state, into: &buffer, theme: theme)
-            frame = buffer
-            return true
-        }
+        let program = DashboardProgram(store: store, viewer: viewer)
+        let terminal = try CursesTerminal(options: .init(mouse: mouse))
+        defer { terminal.stop() }
+        program.run(on: terminal)
     }
+}
+
+/// ncurses as the dashboard's terminal (it already reads events, presents buffers and has a theme).
+extension CursesTerminal: DashboardTerminal {
+    public var size: Size { Size(width: width, height: height) }
 }

@@ -122,7 +122,7 @@ struct ReducerTests {
         _ = reduce(&state, .key(.char("L")))
         for c in "none" { _ = reduce(&state, .key(.char(c))) }
         #expect(reduce(&state, .key(.enter)) == [.setLimit(["grace@acme.test", "max@acme.test"], nil)])
-        #expect(reduce(&state, .done("2 members: limit none")) == [.loadMembers, .loadBilling])
+        #expect(reduce(&state, .done(.membersChanged(["grace@acme.test", "max@acme.test"], .limit(nil)))) == [.loadMembers, .loadBilling])
         #expect(state.team.table.marked.isEmpty && state.status.level == .success)
         _ = reduce(&state, .key(.char(" ")))
         _ = reduce(&state, .key(.escape))

@@ -1,31 +1,6 @@
-import ArgumentParser
 import CofferCore
 import CofferStore
 import Foundation
-
-/// `coffer bench`: the performance harness of SPEC §11. Every figure is printed beside a baseline
-/// measured in the same run: raw SQLite through the C API doing the same work with no domain code.
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure Coffer against raw SQLite on this machine (SPEC §11).",
-        discussion: "Build with `swift build -c release` first; a debug build measures the debugger's speed, not Coffer's.")
-    @OptionGroup var global: GlobalOptions
-    @Flag(help: "A small reference database and few runs: a smoke test, not a measurement.") var quick = false
-    @Flag(help: "Print JSON.") var json = false
-    @Option(help: "Usage records in the reference database (default 1,000,000; 20,000 with --quick).") var records: Int?
-    @Option(help: "Where to build the databases (default: a temporary folder, removed afterwards).") var folder: String?
-
-    func run() throws {
-        let count = records ?? (quick ? 20_000 : 1_000_000)
-        let work = URL(fileURLWithPath: folder ?? NSTemporaryDirectory()).appendingPathComponent("coffer-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { if folder == nil { try? FileManager.default.removeItem(at: work) } }
-        var bench = Bench(work: work, catalog: try global.loadCatalog(), quick: quick, log: json ? { _ in } : { print($0) })
-        let report = try bench.run(records: count)
-        if json { return try Output.json(report) }
-        report.printTable()
-    }
-}
 
 /// One benchmark figure: Coffer's number and the baseline's, and what SPEC §11 asks.
 struct BenchFigure: Encodable {
@@ -57,11 +32,20 @@ struct BenchReport: Encodable {
 
     func printTable() {
         print("")
-        print("coffer bench — \(date), \(cores) cores, \(records) usage records\(quick ? " (--quick: smoke test)" : "")")
-        Output.table(["Figure", "Coffer", "Baseline", "Against", "Ratio", "Target", "Met"], figures.map { f in
+        print("coffer-bench — \(date), \(cores) cores, \(records) usage records\(quick ? " (--quick: smoke test)" : "")")
+        let rows = [["Figure", "Coffer", "Baseline", "Against", "Ratio", "Target", "Met"]] + figures.map { f in
             [f.name, f.median.map { "median \(Self.format($0, f.unit)), worst \(Self.format(f.coffer, f.unit))" } ?? Self.format(f.coffer, f.unit), f.baseline.map { Self.format($0, f.unit) } ?? "—", f.baseline == nil ? "" : f.against,
              f.ratio.map { String(format: "%.2f×", $0) } ?? "—", f.target, f.meets.map { $0 ? "yes" : "NO" } ?? "—"]
-        }, rightAligned: [1, 2, 4])
+        }
+        // Columns padded to their widest cell (the bench's own text: no terminal sanitising needed); numbers right-aligned.
+        let widths = (0..<7).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            let cells = row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return [1, 2, 4].contains(column) ? padding + cell : cell + padding
+            }
+            print(cells.joined(separator: "  ").replacingOccurrences(of: " +$", with: "", options: .regularExpression))
+        }
     }
 
     static func format(_ value: Double, _ unit: String) -> String {

@@ -125,7 +125,7 @@ extension Bench {
     mutating func measureConcurrency(end: Timestamp) throws {
         log("Concurrent debits…")
         let perProcess = quick ? 100 : 1_500
-        let binary = Self.executable
+        let binary = Measured.coffer
         var single: Double?
         for processes in [1, 2, 4] {
             let path = work.appendingPathComponent("concurrent-\(processes).sqlite").path

@@ -5,7 +5,7 @@ import TmuxHarness
 extension Bench {
     /// SPEC §11's dashboard figures on the reference database: the first frame, each kind of
     /// keystroke's frame, and resident memory — measured in processes of their own (the headless
-    /// probe, `coffer bench-dashboard-probe`, and the real ncurses dashboard under tmux), never in
+    /// probe, `coffer-bench dashboard-probe`, and the real ncurses dashboard under tmux), never in
     /// this process, which has just generated the records.
     mutating func measureDashboard(reference: String, owner: String, end: Timestamp) throws {
         let runs = quick ? 1 : 3
@@ -44,11 +44,11 @@ extension Bench {
             baseline: limit, against: "target", higherIsBetter: false, target: "≤ \(Int(limit)) ms", meets: sorted[sorted.count - 1] <= limit)
     }
 
-    /// Runs `coffer bench-dashboard-probe` on `reference` as `owner` and decodes its report.
+    /// Runs `coffer-bench dashboard-probe` on `reference` as `owner` and decodes its report.
     private func probe(reference: String, owner: String, end: Timestamp) throws -> DashboardProbeReport {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["bench-dashboard-probe", "--db", reference, "--as", owner] + (quick ? ["--scrolls", "10", "--pages", "3"] : [])
+        process.executableURL = URL(fileURLWithPath: Measured.bench)
+        process.arguments = ["dashboard-probe", "--db", reference, "--as", owner] + (quick ? ["--scrolls", "10", "--pages", "3"] : [])
         process.environment = ProcessInfo.processInfo.environment.merging(["COFFER_NOW": UTC.iso(end)]) { _, new in new }
         let output = Pipe()
         process.standardOutput = output
@@ -58,9 +58,6 @@ extension Bench {
         guard process.terminationStatus == 0 else { throw CofferError("The dashboard probe failed (exit \(process.terminationStatus))") }
         return try JSONDecoder().decode(DashboardProbeReport.self, from: data)
     }
-
-    /// This executable's path (the probe and the CLI processes are this same binary).
-    static var executable: String { Bundle.main.executablePath ?? CommandLine.arguments[0] }
 
     /// The real dashboard, `coffer --db REFERENCE --as OWNER`, in a tmux pane of 120×40: waits for
     /// the Billing figures, presses the same kinds of keys as the probe, and reads the process's
@@ -73,7 +70,7 @@ extension Bench {
         log("Dashboard: the real one (ncurses) under tmux at 120×40…")
         do {
             let begin = DispatchTime.now().uptimeNanoseconds
-            let session = try TmuxSession(command: [Self.executable, "--db", reference, "--as", owner], width: 120, height: 40,
+            let session = try TmuxSession(command: [Measured.coffer, "--db", reference, "--as", owner], width: 120, height: 40,
                                           environment: ["COFFER_NOW": UTC.iso(end)])
             defer { session.kill() }
             try session.waitUntil(timeout: .seconds(60), interval: .milliseconds(2), "the Billing figures") { $0.contains("Credit balance") }
