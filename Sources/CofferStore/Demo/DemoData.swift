@@ -1,19 +1,19 @@
 import CofferCore
 import GRDB
 import Foundation
+import Synchronization
 
 /// A settable clock for building data over simulated months.
-public final class SimulatedClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Timestamp
+public final class SimulatedClock: Sendable {
+    private let value: Mutex<Timestamp>
 
     /// A clock standing at `start`.
-    public init(_ start: Timestamp) { value = start }
+    public init(_ start: Timestamp) { value = Mutex(start) }
 
     /// The time now.
     public var now: Timestamp {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }
 

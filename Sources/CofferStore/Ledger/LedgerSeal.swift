@@ -24,7 +24,7 @@ public struct LedgerSeal: Sendable {
 
     /// What the database stores to recognise the key without revealing it.
     var keyCheck: String? {
-        key.map { SHA256.hmac(key: $0, message: Array("coffer-ledger-key-check".utf8)).hex }
+        key.map { Digest.hmac(key: $0, message: Array("coffer-ledger-key-check".utf8)).hex }
     }
 
     /// Refuses to use a seal that does not match the one the database was created with.
@@ -44,8 +44,8 @@ public struct LedgerSeal: Sendable {
     /// The hash of one entry, chained to the previous one.
     func hash(previous: [UInt8], entry: EntryFields) -> [UInt8] {
         var canonical = entry.canonical
-        if let key { return SHA256.hmac(key: key, message: previous + Array(canonical.utf8)) }
-        var hasher = SHA256()
+        if let key { return Digest.hmac(key: key, message: previous + Array(canonical.utf8)) }
+        var hasher = Digest.Hasher()
         hasher.update(previous)
         canonical.withUTF8 { hasher.update($0) }
         return hasher.finalize()

@@ -1,5 +1,6 @@
 import CofferCore
 import GRDB
+import OrderedCollections
 
 /// Where a usage event shows (SPEC §7) and the rollups kept in step with each charge, in the
 /// charge's own transaction: the all-time conversations table (and its search index) and the
@@ -69,8 +70,8 @@ final class PendingRollups {
     }
 
     private var days: [DayKey: DayTotals] = [:]
-    private var conversations: [ConversationKey: ConversationTotals] = [:]
-    private var order: [ConversationKey] = []
+    /// In first-seen order, so new conversations get ids in order.
+    private var conversations: OrderedDictionary<ConversationKey, ConversationTotals> = [:]
     private var spend: [SpendKey: Int64] = [:]
 
     func day(_ key: DayKey, messages: Int64, credits: Int64) {
@@ -83,7 +84,6 @@ final class PendingRollups {
                       at time: Timestamp, day: Int64) {
         if conversations[key] == nil {
             conversations[key] = ConversationTotals(user: user, creator: creator)
-            order.append(key)
         }
         if let title, !title.isEmpty { conversations[key]!.title = title }
         conversations[key]!.messages += messages
@@ -113,7 +113,7 @@ final class PendingRollups {
             }
             days.removeAll(keepingCapacity: true)
         }
-        if !order.isEmpty {
+        if !conversations.isEmpty {
             let upsert = """
                 INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -124,8 +124,7 @@ final class PendingRollups {
                 RETURNING id
                 """
             let days = ConversationDays(sql)
-            for key in order {
-                let c = conversations[key]!
+            for (key, c) in conversations {
                 var id: Int64 = 0
                 try sql.each(upsert, [.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
                                    .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated)]) { row in id = row.int(0); return false }
@@ -135,7 +134,6 @@ final class PendingRollups {
                 }
             }
             conversations.removeAll(keepingCapacity: true)
-            order.removeAll(keepingCapacity: true)
         }
         if !spend.isEmpty {
             let upsert = """

@@ -54,7 +54,7 @@ public struct UsageRequest: Sendable, Equatable {
 
     /// The payload's fingerprint: the same id with a different payload is an error (R33).
     var payloadHash: String {
-        var hasher = SHA256()
+        var hasher = Digest.Hasher()
         let fields: [String?] = [service, quantity?.plain, credits?.plain, forEmail.flatMap { try? Email.normalize($0) },
                                  conversationID, title, billingType, apiKey, callID, taskID, importType, url]
         for field in fields {

@@ -1,5 +1,6 @@
 import CofferCore
 import Foundation
+import Synchronization
 
 /// The terms a subscription was bought under (R9: kept until it changes plan).
 struct PlanTerms: Codable, Equatable {
@@ -34,21 +35,14 @@ struct PlanTerms: Codable, Equatable {
 
     /// Decodes stored terms; the few distinct texts a database holds are decoded once per process.
     static func decode(_ text: String) throws -> PlanTerms {
-        if let cached = cache.lookup(text) { return cached }
+        if let cached = cache.withLock({ $0[text] }) { return cached }
         let terms = try JSONDecoder().decode(PlanTerms.self, from: Data(text.utf8))
-        cache.store(text, terms)
+        cache.withLock { if $0.count < 1_000 { $0[text] = terms } }
         return terms
     }
 
-    private static let cache = TermsCache()
-
-    /// A small, locked memo of decoded terms (a hot path reads them for every debit).
-    private final class TermsCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var decoded: [String: PlanTerms] = [:]
-        func lookup(_ text: String) -> PlanTerms? { lock.withLock { decoded[text] } }
-        func store(_ text: String, _ terms: PlanTerms) { lock.withLock { if decoded.count < 1_000 { decoded[text] = terms } } }
-    }
+    /// A small memo of decoded terms (a hot path reads them for every debit).
+    private static let cache = Mutex<[String: PlanTerms]>([:])
 }
 
 /// One row of `subscriptions`, with the calendar it implies (R4a, R14).

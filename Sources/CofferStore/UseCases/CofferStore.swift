@@ -1,6 +1,7 @@
 import CofferCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// A Coffer database: one SQLite file in WAL mode with `synchronous = FULL` (SPEC §10).
 ///
@@ -118,11 +119,11 @@ public final class CofferStore: Sendable {
             guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID else {
                 throw CofferError("\(path) is not a Coffer database")
             }
-            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            let unknown = applied.filter { !Schema.knownMigrations.contains($0) }
-            guard unknown.isEmpty else {
-                throw CofferError("\(path) was written by a newer Coffer (schema \(unknown.joined(separator: ", "))): upgrade Coffer to open it")
-            }
+            let migrator = Schema.migrator(seal: LedgerSeal(key: nil))
+            guard try migrator.hasBeenSuperseded(db) else { return }
+            let unknown = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                .filter { !migrator.migrations.contains($0) }
+            throw CofferError("\(path) was written by a newer Coffer (schema \(unknown.joined(separator: ", "))): upgrade Coffer to open it")
         }
         try queue.close()
     }
@@ -221,12 +222,11 @@ public final class CofferStore: Sendable {
 }
 
 /// The warnings a store has already given.
-private final class WarningsGiven: @unchecked Sendable {
-    private let lock = NSLock()
-    private var given: Set<String> = []
+private final class WarningsGiven: Sendable {
+    private let given = Mutex<Set<String>>([])
 
     /// True the first time `key` is asked for.
-    func first(_ key: String) -> Bool { lock.withLock { given.insert(key).inserted } }
+    func first(_ key: String) -> Bool { given.withLock { $0.insert(key).inserted } }
 }
 
 extension CofferStore {

@@ -33,9 +33,11 @@ public struct TeamSettings: Sendable {
             guard try Bool.fetchOne(tx.db, sql: "SELECT 1 FROM api_keys WHERE workspace_id = ? AND name = ?", arguments: [actor.workspaceID, name]) == nil else {
                 throw CofferError("There is already an API key named \(CofferError.quote(name))")
             }
-            let secret = "cfr_" + SHA256.hash(Array("\(actor.workspaceID)|\(name)|\(tx.now)|\(UInt64.random(in: 0...UInt64.max))".utf8)).hex.prefix(32)
-            try tx.db.execute(sql: "INSERT INTO api_keys(workspace_id, name, prefix, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                              arguments: [actor.workspaceID, name, String(secret.prefix(12)), actor.email, tx.now])
+            // 256 bits from the system's secure generator (R38); only its SHA-256 is kept.
+            let secret = "cfr_" + Digest.randomBytes(32).hex
+            try tx.db.execute(sql: """
+                INSERT INTO api_keys(workspace_id, name, prefix, secret_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [actor.workspaceID, name, String(secret.prefix(12)), Digest.sha256(Array(secret.utf8)).hex, actor.email, tx.now])
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "key.create", subject: name)
             return String(secret)
         }

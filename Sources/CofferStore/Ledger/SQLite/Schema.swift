@@ -1,14 +1,11 @@
 import GRDB
 
 /// The database schema, as forward-only migrations (SPEC §10). Never edit a released migration:
-/// add a new one. `knownMigrations` lets `CofferStore` refuse a database from a newer Coffer.
+/// add a new one. A database with a migration this build does not know came from a newer Coffer
+/// and is refused (GRDB's `hasBeenSuperseded`).
 enum Schema {
     /// Marks a SQLite file as Coffer's (`PRAGMA application_id`, "CoFR").
     static let applicationID: Int32 = 0x436F_4652
-
-    /// Every migration this build knows, in order.
-    static let knownMigrations = ["v1-ledger", "v2-subscriptions", "v3-team", "v4-consumption", "v5-usage-records", "v6-credit-order",
-                                  "v7-money-safety"]
 
     /// The migrator; `seal` is recorded in the new database on first creation.
     static func migrator(seal: LedgerSeal) -> DatabaseMigrator {
@@ -32,6 +29,10 @@ enum Schema {
                 """)
         }
         migrator.registerMigration("v7-money-safety", migrate: createMoneySafety)
+        migrator.registerMigration("v8-key-hashes") { db in
+            // An API key's secret is kept only as its SHA-256 (R38); keys made before have none.
+            try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN secret_hash TEXT")
+        }
         return migrator
     }
 
