@@ -199,8 +199,14 @@ public struct UsageQueries: Sendable {
             if search.count >= 3 {
                 // The trigram index; members cannot search by creator (R7).
                 let phrase = "\"" + search.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                conditions.append("v.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)")
+                // Conversations newer than the index (it catches up in batches) are matched by scanning them.
+                conditions.append("""
+                    (v.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)
+                     OR (v.id > coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'), 0)
+                         AND (v.conversation_id LIKE ? ESCAPE '\\' OR v.title LIKE ? ESCAPE '\\'\(owners ? " OR v.creator LIKE ? ESCAPE '\\'" : ""))))
+                    """)
                 tail.append(owners ? phrase : "{conversation_id title} : \(phrase)")
+                tail += Array(repeating: Self.like(search), count: owners ? 3 : 2)
             } else {
                 conditions.append("(v.conversation_id LIKE ? ESCAPE '\\' OR v.title LIKE ? ESCAPE '\\'\(owners ? " OR v.creator LIKE ? ESCAPE '\\'" : ""))")
                 tail += Array(repeating: Self.like(search), count: owners ? 3 : 2)
