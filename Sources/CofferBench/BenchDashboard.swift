@@ -100,7 +100,7 @@ extension Bench {
 
     /// Keys that load data, each with a text only its answer shows (the range or the records tab).
     static let loadingKeys = [("3", "Conversation ID"), ("[", " → "), ("]", "Last 30 days"), ("Right", "Call ID"), ("Right", "Task ID"),
-                              ("Right", "Amount"), ("Right", "Conversation ID"), ("s", "Messages ▼"), ("S", "Messages ▲")]
+                              ("Right", "Amount"), ("Right", "Conversation ID"), ("s", "Message Count ▼"), ("S", "Message Count ▲")]
 
     /// From sending each key to its text on screen with nothing loading; tmux's own round trips
     /// (a few ms each: the keys that load nothing measure them) are included.

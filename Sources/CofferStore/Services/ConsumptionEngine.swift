@@ -71,8 +71,10 @@ struct ConsumptionEngine {
         let context = try prepare(actor: actor, request: request)
         if try unlimited(context) { return try finish(context, plan: [], recharge: nil, unlimited: true, hash: hash) }
         // R30 before any money moves, on what the event needs less the owner's own allowance (R9a).
-        try checkLimit(context, adding: CreditLimit.valueCountedBeforeDraw(of: context.amount, along: wallets(context),
-                                                                            unitPrice: context.service.unitPrice))
+        if context.member.creditLimit != nil {
+            try checkLimit(context, adding: CreditLimit.valueCountedBeforeDraw(of: context.amount, along: wallets(context),
+                                                                                unitPrice: context.service.unitPrice))
+        }
         let recharge = try rechargeStep(context)
         let plan: [PlannedDraw]
         do {
