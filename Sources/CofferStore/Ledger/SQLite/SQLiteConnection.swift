@@ -20,15 +20,23 @@ final class SQLiteConnection: StorageConnection {
     var lastInsertedID: Int64 { db.lastInsertedRowID }
     var changedRows: Int { db.changesCount }
 
+    /// Savepoints through cached statements: a batch opens one per event, so preparing SAVEPOINT
+    /// and RELEASE anew each time would cost more than many of the event's own statements.
     func inSavepoint(_ body: () throws -> Void) throws {
+        try run("SAVEPOINT coffer_event", [])
         do {
-            try db.inSavepoint {
-                try body()
-                return .commit
+            try body()
+        } catch {
+            // Undo the event and close its savepoint; if the transaction itself is gone (a fault
+            // SQLite rolled back whole), the original error is what matters.
+            try? run("ROLLBACK TO SAVEPOINT coffer_event", [])
+            try? run("RELEASE SAVEPOINT coffer_event", [])
+            if let error = error as? DatabaseError, error.resultCode.primaryResultCode == .SQLITE_CONSTRAINT {
+                throw StorageRefusal(message: error.message ?? "a constraint failed")
             }
-        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_CONSTRAINT {
-            throw StorageRefusal(message: error.message ?? "a constraint failed")
+            throw error
         }
+        try run("RELEASE SAVEPOINT coffer_event", [])
     }
 }
 
