@@ -1,6 +1,7 @@
 import CofferCore
 import CofferStore
 import Foundation
+import Synchronization
 
 /// Runs the reducer's effects against the store off the UI loop, and hands their results back
 /// as actions (a slow query never freezes input). Its answers are facts — pages, lists, a
@@ -9,50 +10,58 @@ import Foundation
 /// shows within a poll or two (SPEC §9 "Live"); ``DashboardProgram`` says when to poll.
 public final class DashboardEngine: @unchecked Sendable {
     private let store: CofferStore
-    private var viewer: Actor
     private let queue = DispatchQueue(label: "coffer.dashboard.effects")
-    private let lock = NSLock()
-    private var inbox: [DashboardAction] = []
+    /// What the UI loop and the effects' queue share: the viewer, the answers waiting, whether a poll
+    /// is under way and how many effects are.
+    private struct Shared {
+        var viewer: Actor
+        var inbox: [DashboardAction] = []
+        var polling = false
+        var underWay = 0
+    }
+    private let shared: Mutex<Shared>
+    /// The last change token seen; read and written on the effects' queue only.
     private var token: String?
-    private var polling = false
-    private var underWay = 0
 
     /// An engine over `store`, acting as `viewer`.
     public init(store: CofferStore, viewer: Actor) {
         self.store = store
-        self.viewer = viewer
+        shared = Mutex(Shared(viewer: viewer))
     }
 
     /// Starts the effects; their results arrive through `drain()`.
     public func perform(_ effects: [DashboardEffect]) {
         for effect in effects {
             if effect == .pollChanges {
-                guard lock.withLock({ !polling }) else { continue } // one poll at a time
-                lock.withLock { polling = true }
+                // One poll at a time.
+                guard shared.withLock({ state in
+                    defer { state.polling = true }
+                    return !state.polling
+                }) else { continue }
             }
-            lock.withLock { underWay += 1 }
+            shared.withLock { $0.underWay += 1 }
             queue.async { [self] in
                 let action = run(effect)
-                lock.withLock {
-                    if effect == .pollChanges { polling = false }
-                    if let action { inbox.append(action) }
-                    underWay -= 1
+                shared.withLock { state in
+                    if effect == .pollChanges { state.polling = false }
+                    if let action { state.inbox.append(action) }
+                    state.underWay -= 1
                 }
             }
         }
     }
 
     /// True while effects are under way or answers wait to be drained: the UI loop should look again soon.
-    public var isBusy: Bool { lock.withLock { underWay > 0 || !inbox.isEmpty } }
+    public var isBusy: Bool { shared.withLock { $0.underWay > 0 || !$0.inbox.isEmpty } }
 
     /// Hands an answer over before its effect has finished (a page before its totals).
-    private func deliver(_ action: DashboardAction) { lock.withLock { inbox.append(action) } }
+    private func deliver(_ action: DashboardAction) { shared.withLock { $0.inbox.append(action) } }
 
     /// The actions that arrived since the last call.
     public func drain() -> [DashboardAction] {
-        lock.withLock {
-            defer { inbox.removeAll() }
-            return inbox
+        shared.withLock { state in
+            defer { state.inbox.removeAll() }
+            return state.inbox
         }
     }
 
@@ -71,7 +80,7 @@ public final class DashboardEngine: @unchecked Sendable {
 
     /// Runs one effect against the store (on the effects queue) and says what came of it.
     private func answer(_ effect: DashboardEffect) throws -> DashboardAction? {
-        let viewer = lock.withLock { self.viewer }
+        let viewer = shared.withLock { $0.viewer }
         switch effect {
         case .loadBilling:
             return .billingLoaded(BillingSnapshot(subscription: try Subscriptions(store).show(actor: viewer),
@@ -102,7 +111,7 @@ public final class DashboardEngine: @unchecked Sendable {
             return .typeFilterLoaded(tab, try typeValues(tab, viewer))
         case .switchWorkspace(let slug):
             let next = try Workspaces(store).actor(email: viewer.email, workspace: slug)
-            lock.withLock { self.viewer = next }
+            shared.withLock { $0.viewer = next }
             return .viewerChanged(next)
         case .switchAccess(let toPersonal):
             return .done(.accessSwitched(try Members(store).switchSelf(actor: viewer, toPersonal: toPersonal)))
