@@ -104,7 +104,7 @@ public struct PlanChangeQuote: Equatable, Sendable {
     /// A paused subscription's billing stands still: a downgrade waits for the resume, while a move
     /// to Free ends it with its paid period if one is still running.
     public static func downgradeEffect(of schedule: SubscriptionSchedule, toFree: Bool = false, at now: Timestamp) -> Effect {
-        if schedule.status == .paused && (schedule.pausedFrom == .trialing || schedule.billingEnd <= now || !toFree) { return .atResume }
+        if schedule.pausedWithNothingPaid(at: now) || (schedule.status == .paused && !toFree) { return .atResume }
         return .atPeriodEnd(schedule.status == .trialing ? (schedule.trialEnd ?? schedule.billingEnd) : schedule.billingEnd)
     }
 

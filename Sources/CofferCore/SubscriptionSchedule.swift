@@ -83,6 +83,12 @@ public struct SubscriptionSchedule: Equatable, Sendable {
     /// period end, moving to Free, or a one-time plan (R12, R15).
     public var endsWithBillingPeriod: Bool { cancelAtPeriodEnd || movesToFree || interval == .oneTime }
 
+    /// A paused subscription with no paid period left to run (a paused trial, or a paid period that
+    /// ended while paused): its billing stands still until it resumes (R12a).
+    public func pausedWithNothingPaid(at now: Timestamp) -> Bool {
+        status == .paused && (pausedFrom == .trialing || billingEnd <= now)
+    }
+
     /// Whether billing runs while paused (R12a): a paused subscription's billing stands still,
     /// unless it was set to end with its paid period (never for a paused trial).
     public var pausedBillingEnds: Bool { status == .paused && pausedFrom != .trialing && endsWithBillingPeriod }

@@ -69,18 +69,18 @@ struct ConsumptionEngine {
             return try firstResult(first.result, usage: first.usage)
         }
         let context = try prepare(actor: actor, request: request)
-        if try unlimited(context) { return try finish(context, plan: [], recharge: nil, unlimited: true, hash: hash) }
+        if try unlimited(context) { return try finish(context, plan: .nothing, recharge: nil, unlimited: true, hash: hash) }
         // R30 before any money moves, on what the event needs less the owner's own allowance (R9a).
         if context.member.creditLimit != nil {
             try checkLimit(context, adding: CreditLimit.valueCountedBeforeDraw(of: context.amount, along: wallets(context),
                                                                                 unitPrice: context.service.unitPrice))
         }
         let recharge = try rechargeStep(context)
-        let plan: [PlannedDraw]
+        let plan: AccountedPlan
         do {
             plan = try drawPlan(context)
             // R30 again on what the draws really take, valued draw by draw as the member's use records them.
-            try checkLimit(context, adding: Credits(millicredits: teamValue(of: plan, context)))
+            try checkLimit(context, adding: plan.decided.teamValue(unitPrice: context.service.unitPrice))
         } catch let error as CofferError where recharge != nil {
             throw FailedAfterRecharge(error: error)
         }
@@ -227,54 +227,50 @@ struct ConsumptionEngine {
     /// Allowance units first, then credits at the unit price, wallet by wallet (R29), as CofferCore's
     /// `DrawPlan` decides; refuses unless everything needed can be drawn (R30: no overdraft, no
     /// partial debit). Each draw is then tied to its wallet's account.
-    private func drawPlan(_ c: Context) throws -> [PlannedDraw] {
+    private func drawPlan(_ c: Context) throws -> AccountedPlan {
         let plan = try DrawPlan.plan(for: c.amount, along: wallets(c), unitPrice: c.service.unitPrice)
-        return try plan.draws.map { draw in
+        return AccountedPlan(decided: plan, draws: try plan.draws.map { draw in
             let (asset, amount): (Asset, Int64) = switch draw.amount {
             case .allowance(let units): (.service(c.service.slug), units.milliunits)
             case .credits(let credits): (.credits, credits.millicredits)
             }
             guard let account = try account(draw.wallet, asset: asset, c, create: false) else { throw LedgerInconsistency(account: 0) }
             return PlannedDraw(wallet: draw.wallet, account: account, asset: asset, amount: amount)
-        }
+        })
     }
 
-    /// What a plan draws from team wallets, valued draw by draw (credits, and allowance units at the price): the
-    /// member's use this period grows by it (R30).
-    private func teamValue(of plan: [PlannedDraw], _ c: Context) throws -> Int64 {
-        try plan.filter { $0.wallet == .teamPool || $0.wallet == .seat }.reduce(Int64(0)) { sum, draw in
-            let value = draw.asset == .credits ? draw.amount
-                : try Credits.cost(of: Quantity(milliunits: draw.amount), at: c.service.unitPrice).millicredits
-            let (total, overflow) = sum.addingReportingOverflow(value)
-            guard !overflow else { throw CofferError("Amount out of range") }
-            return total
-        }
+    /// CofferCore's plan, and each of its draws tied to the account it draws from.
+    struct AccountedPlan {
+        let decided: DrawPlan
+        let draws: [PlannedDraw]
+        /// Nothing to draw (an unlimited allowance, R33).
+        static let nothing = AccountedPlan(decided: DrawPlan(draws: []), draws: [])
     }
 
     /// Draws the plan, books the member's spending, raises alerts and stores the event.
-    private func finish(_ c: Context, plan: [PlannedDraw], recharge: String?, unlimited: Bool, hash: String) throws -> UsageResult {
+    private func finish(_ c: Context, plan: AccountedPlan, recharge: String?, unlimited: Bool, hash: String) throws -> UsageResult {
         let ledger = try tx.ledger()
         let sql = tx.sql
         let usageID = try cache.nextUsageID ?? ((sql.int("SELECT max(id) FROM usage_events") ?? 0) + 1)
         var draws: [UsageResult.Draw] = []
         var before: [Int64: Int64] = [:]
-        for planned in plan {
+        for planned in plan.draws {
             if planned.asset == .credits, before[planned.account] == nil { before[planned.account] = try ledger.balance(of: planned.account) }
             for draw in try ledger.draw(from: planned.account, asset: planned.asset, amount: planned.amount, to: .usage, kind: "spend", usage: usageID) {
                 draws.append(.init(wallet: Self.name(planned.wallet), asset: planned.asset.code, grant: draw.grant, amount: draw.amount))
             }
         }
-        let credits = plan.filter { $0.asset == .credits }.reduce(0) { $0 + $1.amount }
-        let units = plan.filter { $0.asset != .credits }.reduce(0) { $0 + $1.amount }
+        let credits = try plan.decided.creditsDrawn().millicredits
+        let units = try plan.decided.unitsDrawn().milliunits
         let value = unlimited ? 0 : c.needed.millicredits
-        let teamSpend = try teamValue(of: plan, c)
+        let teamSpend = try plan.decided.teamValue(unitPrice: c.service.unitPrice).millicredits
         if cache.thresholds[c.actor.workspaceID] == nil {
             cache.thresholds[c.actor.workspaceID] = .some(try sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?",
                                                                       .int(c.actor.workspaceID)).map(Credits.init))
         }
         let threshold = cache.thresholds[c.actor.workspaceID]!
         for (account, old) in before.sorted(by: { $0.key < $1.key }) {
-            let planned = plan.first { $0.account == account }!
+            let planned = plan.draws.first { $0.account == account }!
             guard planned.wallet == .teamPool || planned.wallet == .seat else { continue }
             let now = try ledger.balance(of: account)
             if LowBalanceAlert.crossed(before: Credits(millicredits: old), after: Credits(millicredits: now), threshold: threshold) {
@@ -286,7 +282,7 @@ struct ConsumptionEngine {
         let balanceAccount = try account(first, asset: .credits, c, create: false)
         let result = UsageResult(
             eventID: c.request.eventID, service: c.service.slug, member: c.member.email, credits: credits, units: units,
-            value: value, wallets: plan.map { Self.name($0.wallet) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } },
+            value: value, wallets: plan.decided.payingWallets.map(Self.name),
             draws: draws, balance: try balanceAccount.map { try ledger.balance(of: $0) } ?? 0, unlimited: unlimited,
             recharge: recharge, duplicate: false)
         let r = c.request

@@ -182,7 +182,7 @@ public struct Subscriptions: Sendable {
     /// over (or a paused trial) has no period left to run, so it ends now.
     public func cancel(actor: Actor, now immediately: Bool) throws -> SubscriptionView {
         try lifecycle(actor: actor, action: immediately ? "subscription.cancel-now" : "subscription.cancel") { s, tx in
-            let nothingLeft = s.status == .paused && (s.pausedFrom == .trialing || s.billingEnd <= tx.now)
+            let nothingLeft = s.schedule.pausedWithNothingPaid(at: tx.now)
             if immediately || nothingLeft {
                 s.status = try Lifecycle.next(s.status, on: .cancelNow)
                 s.endedAt = tx.now
