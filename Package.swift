@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Coffer: team subscriptions, seats and shared credit pools (see SPEC.md and ENGINEERING.md).
-/// Dependencies point one way: coffer → (Dashboard) → CofferPresentation → CofferStore → CofferCore;
+/// Dependencies point one way: coffer → (Dashboard, CofferServer) → CofferPresentation → CofferStore → CofferCore;
 /// CofferPresentation → TerminalUI; CursesTerminal → TerminalUI.
 let package = Package(
     name: "Coffer",
@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         .target(name: "CofferCore"),
@@ -30,6 +35,22 @@ let package = Package(
         .target(name: "CofferPresentation", dependencies: ["CofferStore", "CofferCore", "TerminalUI"]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNcursesw"]),
+        /// `coffer serve` (SPEC §12): Hummingbird routes over the use cases and the group-commit writer.
+        .target(
+            name: "CofferServer",
+            dependencies: [
+                "CofferStore", "CofferCore", "CofferPresentation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("openapi.json")]
+        ),
         .target(name: "Dashboard", dependencies: ["CofferStore", "CofferCore", "CofferPresentation", "TerminalUI"]),
         .executableTarget(
             name: "coffer-ui-gallery",
@@ -41,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "coffer",
             dependencies: [
-                "CofferCore", "CofferStore", "CofferPresentation", "Dashboard", "CursesTerminal", "TerminalUI",
+                "CofferCore", "CofferStore", "CofferPresentation", "CofferServer", "Dashboard", "CursesTerminal", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/plans.json")]

@@ -2,10 +2,10 @@ import ArgumentParser
 import CofferCore
 import CofferStore
 
-/// `coffer keys create NAME | list` (owners).
+/// `coffer keys create NAME | revoke NAME | list` (owners, R38).
 struct KeysCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "keys", abstract: "API keys for MCP-HTTP calls.",
-                                                    subcommands: [Create.self, List.self], defaultSubcommand: List.self)
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "API keys for `coffer serve` and MCP-HTTP calls.",
+                                                    subcommands: [Create.self, Revoke.self, List.self], defaultSubcommand: List.self)
     /// Creates a key and shows its secret once.
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key (its secret is shown once).")
@@ -13,8 +13,19 @@ struct KeysCommand: ParsableCommand {
         @Argument var name: String
         func run() throws {
             let store = try global.openStore()
-            let secret = try TeamSettings(store).createKey(actor: global.actor(in: store), name: name)
+            let secret = try APIKeys(store).create(actor: global.actor(in: store), name: name)
             print("API key \(Output.clean(name)): \(secret)\nKeep it now: it is not shown again.")
+        }
+    }
+    /// Revokes a key: it authenticates nothing from the next request on.
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API key at once.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var name: String
+        func run() throws {
+            let store = try global.openStore()
+            try APIKeys(store).revoke(actor: global.actor(in: store), name: name)
+            print("API key \(Output.clean(name)) revoked: it no longer authenticates")
         }
     }
     /// Lists keys.
@@ -24,7 +35,7 @@ struct KeysCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
             let store = try global.openStore()
-            let keys = try TeamSettings(store).keys(actor: global.actor(in: store))
+            let keys = try APIKeys(store).list(actor: global.actor(in: store))
             if json { return try Output.json(keys.map { ["name": $0.name, "prefix": $0.prefix, "created_by": $0.createdBy, "created_at": UTC.iso($0.createdAt)] }) }
             Output.table(["Name", "Prefix", "Created by", "Created"], keys.map { [$0.name, $0.prefix + "…", $0.createdBy, UTC.dateString($0.createdAt)] })
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CofferCore
+import CofferPresentation
 import CofferStore
 
 extension AccessType: ExpressibleByArgument {}
@@ -195,20 +196,6 @@ struct MembersCommand: ParsableCommand {
             try Members(store).transferOwnership(actor: global.actor(in: store), to: email)
             print("\(Output.clean(email)) is now the primary owner")
         }
-    }
-}
-
-/// A member in JSON.
-struct MemberJSON: Encodable {
-    let name, email, role, access, used_this_period, effective_plan: String
-    let pending: Bool
-    let multiplier: Int64?
-    let limit, remaining: String?
-
-    init(_ m: MemberView) {
-        name = m.name; email = m.email; role = m.role.rawValue; access = m.access.rawValue
-        used_this_period = m.usedThisPeriod.plain; effective_plan = m.effectivePlan; pending = m.pending
-        multiplier = m.multiplier; limit = m.limit?.plain; remaining = m.remaining?.plain
     }
 }
 

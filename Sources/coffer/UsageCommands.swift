@@ -62,27 +62,6 @@ struct ConsumeCommand: ParsableCommand {
     }
 }
 
-/// A usage result in JSON.
-struct UsageResultJSON: Encodable {
-    struct Draw: Encodable { let wallet, asset, amount: String; let grant: Int64 }
-    let event_id, service, member, credits, units, value, balance: String
-    let wallets: [String]
-    let draws: [Draw]
-    let unlimited, duplicate: Bool
-    let recharge: String?
-
-    init(_ r: UsageResult) {
-        event_id = r.eventID; service = r.service; member = r.member
-        credits = Credits(millicredits: r.credits).plain; units = Quantity(milliunits: r.units).plain
-        value = Credits(millicredits: r.value).plain; balance = Credits(millicredits: r.balance).plain
-        wallets = r.wallets; unlimited = r.unlimited; duplicate = r.duplicate; recharge = r.recharge
-        draws = r.draws.map {
-            Draw(wallet: $0.wallet, asset: $0.asset,
-                 amount: UsageTextFormat.export.drawn($0.amount, asset: $0.asset), grant: $0.grant)
-        }
-    }
-}
-
 /// `coffer usage …`: usage records.
 struct UsageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "usage", abstract: "Usage records.", subcommands: [List.self, Summary.self, Show.self, Export.self, Import.self])

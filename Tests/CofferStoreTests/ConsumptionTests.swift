@@ -227,7 +227,7 @@ struct ConsumptionTests {
     @Test("R33: a JSONL import applies each line once; re-importing changes nothing; bad lines are named; R7 applies")
     func importFile() throws {
         let (fixture, store, ada) = try Self.team()
-        try TeamSettings(store).createKey(actor: ada, name: "ci").isEmpty == false ? () : ()
+        try APIKeys(store).create(actor: ada, name: "ci").isEmpty == false ? () : ()
         let lines = [
             #"{"id": "a1", "service": "gpt-4o", "quantity": "2", "conversation": "c1", "title": "Hello, \"world\"", "type": "message"}"#,
             #"{"id": "a2", "service": "mcp-http-call", "api_key": "ci", "call": "k1"}"#,

@@ -20,8 +20,8 @@ struct UsageQueryTests {
         _ = try Seats(store).add(actor: ada, emails: ["bob@acme.test"])
         let bob = try Workspaces(store).actor(email: "bob@acme.test", workspace: nil)
         try Members(store).acceptInvite(actor: bob)
-        _ = try TeamSettings(store).createKey(actor: ada, name: "ci")
-        _ = try TeamSettings(store).createKey(actor: ada, name: "zapier")
+        _ = try APIKeys(store).create(actor: ada, name: "ci")
+        _ = try APIKeys(store).create(actor: ada, name: "zapier")
         var lines: [Line] = []
         func event(_ who: Actor, _ at: String, _ service: String, _ quantity: Int64, _ configure: (inout UsageRequest) -> Void) throws {
             try fixture.at(at)

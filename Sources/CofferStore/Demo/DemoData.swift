@@ -70,7 +70,7 @@ public struct DemoData {
         try Members(store).setAccess(actor: ada, email: Self.members[6], access: .credits)
         _ = try Members(store).switchSelf(actor: Workspaces(store).actor(email: Self.members[7], workspace: workspace.slug), toPersonal: true)
         try Members(store).setLimit(actor: ada, email: Self.members[4], limit: .whole(1_500))
-        for key in ["backend", "zapier", "ci"] { _ = try TeamSettings(store).createKey(actor: ada, name: key) }
+        for key in ["backend", "zapier", "ci"] { _ = try APIKeys(store).create(actor: ada, name: key) }
         // Busy teams recharge often: no cap, so every generated event can be paid for.
         _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(100), amount: .whole(250),
                                                 maxPeriodSpend: .some(nil))

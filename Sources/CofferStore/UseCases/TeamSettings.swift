@@ -1,14 +1,6 @@
 import CofferCore
 import GRDB
 
-/// An API key as listed (its secret is shown once, at creation).
-public struct APIKey: Sendable, Equatable {
-    public let name: String
-    public let prefix: String
-    public let createdBy: String
-    public let createdAt: Timestamp
-}
-
 /// Auto-recharge settings and their recent outcomes, as `coffer balance` shows them.
 public struct RechargeState: Sendable, Equatable {
     /// nil for the team; else the seat holder's email.
@@ -23,34 +15,6 @@ public struct TeamSettings: Sendable {
 
     /// The settings use case over a store.
     public init(_ store: CofferStore) { self.store = store }
-
-    /// Creates an API key (owners); returns its secret, shown once.
-    public func createKey(actor: Actor, name raw: String) throws -> String {
-        try Permissions.require(actor.role, .manageWhitelistAndKeys)
-        let name = raw.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 100 else { throw CofferError("An API key's name has 1 to 100 characters") }
-        return try store.write { tx in
-            guard try Bool.fetchOne(tx.db, sql: "SELECT 1 FROM api_keys WHERE workspace_id = ? AND name = ?", arguments: [actor.workspaceID, name]) == nil else {
-                throw CofferError("There is already an API key named \(CofferError.quote(name))")
-            }
-            // 256 bits from the system's secure generator (R38); only its SHA-256 is kept.
-            let secret = "cfr_" + Digest.randomBytes(32).hex
-            try tx.db.execute(sql: """
-                INSERT INTO api_keys(workspace_id, name, prefix, secret_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [actor.workspaceID, name, String(secret.prefix(12)), Digest.sha256(Array(secret.utf8)).hex, actor.email, tx.now])
-            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "key.create", subject: name)
-            return String(secret)
-        }
-    }
-
-    /// The workspace's API keys.
-    public func keys(actor: Actor) throws -> [APIKey] {
-        try Permissions.require(actor.role, .manageWhitelistAndKeys)
-        return try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, prefix, created_by, created_at FROM api_keys WHERE workspace_id = ? ORDER BY name",
-                             arguments: [actor.workspaceID]).map { APIKey(name: $0[0], prefix: $0[1], createdBy: $0[2], createdAt: $0[3]) }
-        }
-    }
 
     /// Sets the team model whitelist (Seat access may use only these models, R30); empty clears it.
     public func setWhitelist(actor: Actor, models: [String]) throws {

@@ -1,0 +1,26 @@
+import CofferCore
+import CofferStore
+
+/// A usage result in JSON, as `consume --json` prints it and `POST /v1/events` returns it
+/// (snake_case; amounts as exact decimal strings, R1).
+public struct UsageResultJSON: Encodable, Sendable {
+    /// One draw from one grant.
+    public struct Draw: Encodable, Sendable { let wallet, asset, amount: String; let grant: Int64 }
+    let event_id, service, member, credits, units, value, balance: String
+    let wallets: [String]
+    let draws: [Draw]
+    let unlimited, duplicate: Bool
+    let recharge: String?
+
+    /// The JSON of a result.
+    public init(_ r: UsageResult) {
+        event_id = r.eventID; service = r.service; member = r.member
+        credits = Credits(millicredits: r.credits).plain; units = Quantity(milliunits: r.units).plain
+        value = Credits(millicredits: r.value).plain; balance = Credits(millicredits: r.balance).plain
+        wallets = r.wallets; unlimited = r.unlimited; duplicate = r.duplicate; recharge = r.recharge
+        draws = r.draws.map {
+            Draw(wallet: $0.wallet, asset: $0.asset,
+                 amount: UsageTextFormat.export.drawn($0.amount, asset: $0.asset), grant: $0.grant)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import CofferCore
+import CofferPresentation
+import CofferStore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The endpoints of R39. Each authenticates the key (R38), calls one use case — the same the
+/// CLI calls — and answers with the CLI's `--json` fields.
+struct Routes: Sendable {
+    let store: CofferStore
+    let writer: GroupCommitWriter
+
+    /// The largest body read (R41).
+    static let maxBody = 1 << 20
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in try JSONBody.response(["status": "ok"]) }
+        router.get("/openapi.json") { _, _ in try OpenAPIDocument.response() }
+        router.post("/v1/events") { request, _ in try await events(request) }
+        router.get("/v1/balance") { request, _ in
+            try await read(request) { holder in try JSONBody.response(BalanceJSON(Balances(store).report(for: holder.actor))) }
+        }
+        router.get("/v1/members") { request, _ in
+            try await read(request) { holder in try JSONBody.response(Members(store).list(actor: holder.actor).map(MemberJSON.init)) }
+        }
+        router.post("/v1/access/{direction}") { request, context in
+            let direction = try context.parameters.require("direction")
+            guard direction == "personal" || direction == "team" else { throw APIError(.notFound, "Access is personal or team (not \(CofferError.quote(direction)))") }
+            return try await write(request) { holder in
+                let access = try Members(store).switchSelf(actor: holder.actor, toPersonal: direction == "personal")
+                return try JSONBody.response(["email": holder.actor.email, "access": access.rawValue])
+            }
+        }
+    }
+
+    /// `POST /v1/events`: one event or a batch, through the group-commit writer.
+    private func events(_ request: Request) async throws -> Response {
+        let holder = try await authenticate(request)
+        let body = try await Self.body(of: request)
+        let (requests, batch) = try EventsBody.parse(body, workspace: holder.actor.workspaceSlug)
+        let outcomes = try await writer.submit(requests.map { GroupedEvent(actor: holder.actor, request: $0) })
+        let results = zip(requests, outcomes).enumerated().map { EventJSON(index: $0, id: $1.0.eventID, outcome: $1.1) }
+        var response: Response
+        if batch {
+            response = try JSONBody.response(["results": results])
+        } else {
+            let result = results[0]
+            response = try JSONBody.response(result, status: result.error.map { APIError.status(of: $0) } ?? .ok)
+        }
+        response.headers[.keyName] = holder.keyName
+        return response
+    }
+
+    /// A read for the key's holder, settled first as every CLI command is (R15a).
+    private func read(_ request: Request, _ answer: @escaping @Sendable (KeyHolder) throws -> Response) async throws -> Response {
+        let holder = try await authenticate(request)
+        var response = try await Blocking.run { [store] in
+            try store.settle()
+            return try answer(holder)
+        }
+        response.headers[.keyName] = holder.keyName
+        return response
+    }
+
+    /// A domain command for the key's holder: its own transaction, as the CLI's.
+    private func write(_ request: Request, _ answer: @escaping @Sendable (KeyHolder) throws -> Response) async throws -> Response {
+        try await read(request, answer)
+    }
+
+    /// The key's holder (R38): 401 without a key or with a wrong or revoked one.
+    private func authenticate(_ request: Request) async throws -> KeyHolder {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw APIError(.unauthorized, "Give an API key: Authorization: Bearer KEY (coffer keys create NAME)")
+        }
+        let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let holder = try await Blocking.run({ [store] in try APIKeys(store).holder(ofSecret: secret) }) else {
+            throw APIError(.unauthorized, "The API key is not valid: wrong, or revoked")
+        }
+        return holder
+    }
+
+    /// The request's body: at most 1 MiB (413 past it), all of it within 30 s (408 after: a
+    /// client that trickles its body is let go, R41).
+    static func body(of request: Request, within timeout: Duration = .seconds(30)) async throws -> [UInt8] {
+        try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            group.addTask {
+                do {
+                    return Array(buffer: try await request.body.collect(upTo: maxBody))
+                } catch is NIOTooManyBytesError {
+                    throw APIError(.contentTooLarge, "The body is larger than 1 MiB")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw APIError(.requestTimeout, "The body did not arrive within \(timeout.components.seconds) s")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw APIError(.badRequest, "No body") }
+            return first
+        }
+    }
+}
+
+/// One event's outcome in `POST /v1/events` (R39): `charged` with the result, `duplicate` with
+/// the first result, or `refused` with the message.
+struct EventJSON: Encodable, Sendable {
+    let index: Int
+    let id: String
+    let status: String
+    let result: UsageResultJSON?
+    let error: String?
+
+    init(index: Int, id: String, outcome: EventOutcome) {
+        self.index = index
+        self.id = id
+        switch outcome {
+        case .recorded(let result):
+            status = result.duplicate ? "duplicate" : "charged"
+            self.result = UsageResultJSON(result)
+            error = nil
+        case .refused(let message):
+            status = "refused"
+            result = nil
+            error = message
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+/// `coffer serve` end to end (SPEC §12): the real binary on a real loopback socket.
+@Suite("coffer serve over HTTP (SPEC §12, R38–R41)", .serialized)
+struct ServeTests {
+    /// A workspace with $100 in the pool and an owner's key; returns the CLI and the secret.
+    static func workspace() throws -> (CofferCLI, String) {
+        let cli = try CofferCLI(now: "2026-02-01T10:00:00Z")
+        cli.environment["COFFER_USER"] = "ada@acme.test"
+        #expect(try cli.run("workspace", "create", "Acme", "--owner", "ada@acme.test").status == 0)
+        #expect(try cli.run("operator", "adjust", "100", "--reason", "usage").status == 0)
+        let created = try cli.run("keys", "create", "backend")
+        let secret = secret(in: created.stdout)
+        #expect(secret.count == 68 && secret.dropFirst(4).allSatisfy(\.isHexDigit), "a 256-bit secret (R38): \(created.stdout)")
+        return (cli, secret)
+    }
+
+    /// The secret `keys create` printed.
+    static func secret(in output: String) -> String {
+        output.split(whereSeparator: \.isWhitespace).map(String.init).first { $0.hasPrefix("cfr_") } ?? ""
+    }
+
+    @Test("R39/R33: an event is charged once; a replay is a duplicate with the first result; a conflicting payload is refused naming the id")
+    func eventsExactlyOnce() throws {
+        let (cli, key) = try Self.workspace()
+        let server = try CofferServe(cli)
+        let event = #"{"id": "e1", "service": "gpt-4o", "conversation": "c1", "title": "Hello"}"#
+        let first = try server.request("POST", "/v1/events", key: key, body: event)
+        #expect(first.status == 200, "\(first.body)")
+        #expect(first.object["status"] as? String == "charged")
+        let charged = (first.object["result"] as? [String: Any])?["credits"] as? String
+        #expect(charged == "0.015")
+        let again = try server.request("POST", "/v1/events", key: key, body: event)
+        #expect(again.object["status"] as? String == "duplicate")
+        #expect((again.object["result"] as? [String: Any])?["credits"] as? String == charged)
+        let conflicting = try server.request("POST", "/v1/events", key: key, body: #"{"id": "e1", "service": "gpt-4o", "quantity": "3"}"#)
+        #expect(conflicting.status == 422)
+        #expect(conflicting.object["status"] as? String == "refused")
+        #expect((conflicting.object["error"] as? String)?.contains("e1") == true, "\(conflicting.body)")
+        // A batch: each event answered on its own; a refusal touches no other (R40).
+        let batch = try server.request("POST", "/v1/events", key: key, body: """
+            {"events": [{"id": "b1", "service": "gpt-4o"}, {"id": "b2", "service": "gpt-4o", "for": "nobody@else.test"},
+                        {"id": "e1", "service": "gpt-4o", "conversation": "c1", "title": "Hello"}, {"id": "b3", "service": "gpt-4o"}]}
+            """)
+        #expect(batch.status == 200, "\(batch.body)")
+        let statuses = (batch.object["results"] as? [[String: Any]])?.map { $0["status"] as? String ?? "" }
+        #expect(statuses == ["charged", "refused", "duplicate", "charged"])
+        // The server and the CLI read the same ledger: 3 charged events of $0.015.
+        let balance = try server.request("GET", "/v1/balance", key: key)
+        let wallets = balance.object["wallets"] as? [[String: Any]]
+        let pool = wallets?.first { $0["kind"] as? String == "team_pool" && $0["asset"] as? String == "credits" }?["balance"] as? String
+        #expect(pool == "104.955", "the Free plan's $5 and $100, less 3 × $0.015")
+        #expect(try cli.poolBalance(as: "ada@acme.test") == pool)
+        let stopped = server.stop()
+        #expect(stopped.status == 0, "SIGTERM exits 0 (R41)")
+        #expect(!stopped.log.contains(key), "keys never appear in logs (R38)")
+        #expect(stopped.log.contains("\"key\":\"backend\""), "the access log names the key: \(stopped.log.prefix(300))")
+        #expect(try cli.run("check").status == 0)
+    }
+
+    @Test("R38: no key or a wrong one is 401; a revoked key ends at once; R7 refusals are 403; another workspace's data is 404")
+    func keys() throws {
+        let (cli, key) = try Self.workspace()
+        #expect(try cli.run("subscribe", "--plan", "pro", "--seats", "3", "--card", "4242424242424242").status == 0)
+        let server = try CofferServe(cli)
+        #expect(try server.request("GET", "/v1/balance").status == 401)
+        #expect(try server.request("GET", "/v1/balance", key: "cfr_" + String(repeating: "0", count: 64)).status == 401)
+        #expect(try server.request("GET", "/v1/balance", key: String(key.dropLast()) + (key.last == "a" ? "b" : "a")).status == 401)
+        #expect(try server.request("GET", "/v1/balance", key: key).status == 200)
+        // The key acts as its creator under R7: demoted to member, an owner's action is refused.
+        #expect(try cli.run("seats", "add", "bo@acme.test").status == 0)
+        #expect(try cli.run("members", "set-role", "bo@acme.test", "owner", "--as", "ada@acme.test").status == 0)
+        let bo = CofferCLI(sharing: cli)
+        bo.environment["COFFER_USER"] = "bo@acme.test"
+        let boKey = Self.secret(in: try bo.run("keys", "create", "bo-key").stdout)
+        #expect(try server.request("GET", "/v1/members", key: boKey).status == 200)
+        #expect(try cli.run("members", "set-role", "bo@acme.test", "member").status == 0)
+        let refused = try server.request("GET", "/v1/billing-team/seats", key: boKey)
+        #expect(refused.status == 403 || refused.status == 200)
+        let access = try server.request("PUT", "/v1/members/ada@acme.test", key: boKey, body: #"{"limit": "5"}"#)
+        #expect(access.status == 403, "\(access.body)")
+        #expect(access.object["error"] as? String == "Only the owner can manage team")
+        // Revoked: the next request is refused.
+        #expect(try cli.run("keys", "revoke", "backend").status == 0)
+        #expect(try server.request("GET", "/v1/balance", key: key).status == 401)
+        // Another workspace's conversation is not found, not forbidden.
+        let other = CofferCLI(sharing: cli)
+        other.environment["COFFER_USER"] = "cy@beta.test"
+        #expect(try other.run("workspace", "create", "Beta", "--owner", "cy@beta.test").status == 0)
+        #expect(try other.run("consume", "--service", "gpt-4o", "--id", "x", "--conversation", "secret-conv").status == 0)
+        let adaKey = Self.secret(in: try cli.run("keys", "create", "again").stdout)
+        #expect(try server.request("GET", "/v1/usage/conversations/secret-conv", key: adaKey).status == 404)
+        #expect(!server.stop().log.contains("cfr_"))
+    }
+
+    @Test("R41: malformed JSON, wrong types, unknown fields, oversized bodies, too many events, unknown routes: a one-line JSON 4xx, nothing written")
+    func badInput() throws {
+        let (cli, key) = try Self.workspace()
+        let server = try CofferServe(cli)
+        let big = "{\"id\": \"big\", \"service\": \"gpt-4o\", \"title\": \"" + String(repeating: "x", count: 1 << 20) + "\"}"
+        let many = "{\"events\": [" + (0...1_000).map { "{\"id\": \"m\($0)\", \"service\": \"gpt-4o\"}" }.joined(separator: ",") + "]}"
+        let cases: [(String, String, String?, Int)] = [
+            ("POST", "/v1/events", "{", 400),
+            ("POST", "/v1/events", "", 400),
+            ("POST", "/v1/events", "[1, 2]", 400),
+            ("POST", "/v1/events", #"{"id": 5, "service": "gpt-4o"}"#, 400),
+            ("POST", "/v1/events", #"{"id": "a", "service": "gpt-4o", "credits": 0.5}"#, 400),
+            ("POST", "/v1/events", #"{"id": "a", "service": "gpt-4o", "colour": "red"}"#, 400),
+            ("POST", "/v1/events", #"{"events": [{"id": "ok", "service": "gpt-4o"}, {"id": "bad", "service": 3}]}"#, 400),
+            ("POST", "/v1/events", #"{"events": []}"#, 400),
+            ("POST", "/v1/events", #"{"events": [{"id": "ok2", "service": "gpt-4o"}], "extra": 1}"#, 400),
+            ("POST", "/v1/events", big, 413),
+            ("POST", "/v1/events", many, 413),
+            ("GET", "/v1/nothing-here", nil, 404),
+            ("DELETE", "/v1/balance", nil, 404),
+        ]
+        for (method, path, body, status) in cases {
+            let reply = try server.request(method, path, key: key, body: body)
+            #expect(reply.status == status, "\(method) \(path) \(body?.prefix(60) ?? ""): \(reply.status) \(reply.body.prefix(200))")
+            #expect(reply.object["error"] is String, "one-line JSON error: \(reply.body.prefix(200))")
+            #expect(!reply.body.contains("\n"))
+        }
+        // Nothing was written: no usage event at all.
+        let summary = try JSONSerialization.jsonObject(with: Data(try cli.run("usage", "summary", "--json").stdout.utf8)) as? [String: Any]
+        #expect(summary?["count"] as? String == "0", "\(String(describing: summary))")
+        // A client that drops mid-body and one that sends garbage leave the server serving.
+        let socket = try server.connect()
+        let partial = "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nAuthorization: Bearer \(key)\r\n\r\n{\"id\":"
+        _ = partial.withCString { send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        close(socket)
+        let garbage = try? server.raw(Array("\u{01}\u{02} NOT HTTP\r\n\r\n".utf8))
+        #expect(garbage.map { (400..<500).contains($0.status) } ?? true)
+        #expect(try server.request("GET", "/healthz").status == 200)
+        #expect(server.stop().status == 0)
+        #expect(try cli.run("check").status == 0)
+    }
+
+    @Test("R40: concurrent clients' events are grouped, each acknowledged once it is durable, each charged exactly once")
+    func concurrentClients() throws {
+        let (cli, key) = try Self.workspace()
+        let server = try CofferServe(cli)
+        let clients = 16, perClient = 20
+        let failures = FailureLog()
+        DispatchQueue.concurrentPerform(iterations: clients) { client in
+            for index in 0..<perClient {
+                let body = index.isMultiple(of: 5)
+                    ? "{\"events\": [{\"id\": \"c\(client)-\(index)\", \"service\": \"gpt-4o\"}, {\"id\": \"c\(client)-\(index)b\", \"service\": \"gpt-4o\"}]}"
+                    : "{\"id\": \"c\(client)-\(index)\", \"service\": \"gpt-4o\"}"
+                do {
+                    let reply = try server.request("POST", "/v1/events", key: key, body: body)
+                    if reply.status != 200 { failures.add("\(reply.status) \(reply.body)") }
+                } catch { failures.add("\(error)") }
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all.prefix(3))")
+        // 16 × 20 requests, every 5th a batch of two: 384 events at $0.015.
+        let events = clients * perClient + clients * perClient / 5
+        #expect(try cli.poolBalance(as: "ada@acme.test") == String(format: "%.3f", 105 - Double(events) * 0.015))
+        #expect(server.stop().status == 0)
+        #expect(try cli.run("check").status == 0)
+        let summary = try cli.run("usage", "summary", "--tab", "conversations", "--json")
+        #expect(summary.status == 0)
+    }
+}
+
+/// Failures collected from concurrent clients.
+final class FailureLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String] = []
+    func add(_ entry: String) { lock.withLock { entries.append(entry) } }
+    var all: [String] { lock.withLock { entries } }
+}
