@@ -79,6 +79,7 @@ let package = Package(
         ),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore"]),
+        .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferStore", "CofferCore"]),
         .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "coffer-bench", "CofferCore", "TmuxHarness"]),
         .testTarget(name: "CofferPresentationTests", dependencies: ["CofferPresentation", "CofferStore", "CofferCore", "TerminalUI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),

@@ -1,3 +1,4 @@
+import CofferCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,7 +13,7 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
         let entry: [String: String] = [
-            "time": ISO8601DateFormatter().string(from: Date()),
+            "time": UTC.iso(Timestamp(Date().timeIntervalSince1970)),
             "method": request.method.rawValue,
             "path": request.uri.path,
             "status": String(response.status.code),

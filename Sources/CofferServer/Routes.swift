@@ -14,22 +14,42 @@ struct Routes: Sendable {
     /// The largest body read (R41).
     static let maxBody = 1 << 20
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/healthz") { _, _ in try JSONBody.response(["status": "ok"]) }
-        router.get("/openapi.json") { _, _ in try OpenAPIDocument.response() }
-        router.post("/v1/events") { request, _ in try await events(request) }
-        router.get("/v1/balance") { request, _ in
-            try await read(request) { holder in try JSONBody.response(BalanceJSON(Balances(store).report(for: holder.actor))) }
-        }
-        router.get("/v1/members") { request, _ in
-            try await read(request) { holder in try JSONBody.response(Members(store).list(actor: holder.actor).map(MemberJSON.init)) }
-        }
-        router.post("/v1/access/{direction}") { request, context in
+    /// One endpoint: its method, its path (with `{name}` parameters, as in the OpenAPI document)
+    /// and what answers it.
+    struct Endpoint: Sendable {
+        let method: HTTPRequest.Method
+        let path: String
+        let answer: @Sendable (Routes, Request, BasicRequestContext) async throws -> Response
+    }
+
+    /// Every endpoint of R39; `/openapi.json` documents exactly these (a test checks it).
+    static let endpoints: [Endpoint] = [
+        Endpoint(method: .get, path: "/healthz") { _, _, _ in try JSONBody.response(["status": "ok"]) },
+        Endpoint(method: .get, path: "/openapi.json") { _, _, _ in try OpenAPIDocument.response() },
+        Endpoint(method: .post, path: "/v1/events") { routes, request, _ in try await routes.events(request) },
+        Endpoint(method: .get, path: "/v1/balance") { routes, request, _ in
+            try await routes.read(request) { holder in try JSONBody.response(BalanceJSON(Balances(routes.store).report(for: holder.actor))) }
+        },
+        Endpoint(method: .get, path: "/v1/members") { routes, request, _ in
+            try await routes.read(request) { holder in try JSONBody.response(Members(routes.store).list(actor: holder.actor).map(MemberJSON.init)) }
+        },
+        Endpoint(method: .post, path: "/v1/access/{direction}") { routes, request, context in
             let direction = try context.parameters.require("direction")
-            guard direction == "personal" || direction == "team" else { throw APIError(.notFound, "Access is personal or team (not \(CofferError.quote(direction)))") }
-            return try await write(request) { holder in
-                let access = try Members(store).switchSelf(actor: holder.actor, toPersonal: direction == "personal")
+            guard direction == "personal" || direction == "team" else {
+                throw APIError(.notFound, "Access is personal or team (not \(CofferError.quote(direction)))")
+            }
+            return try await routes.read(request) { holder in
+                let access = try Members(routes.store).switchSelf(actor: holder.actor, toPersonal: direction == "personal")
                 return try JSONBody.response(["email": holder.actor.email, "access": access.rawValue])
+            }
+        },
+    ]
+
+    /// Registers every endpoint on `router`.
+    func register(on router: Router<BasicRequestContext>) {
+        for endpoint in Self.endpoints {
+            router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+                try await endpoint.answer(self, request, context)
             }
         }
     }
@@ -52,7 +72,8 @@ struct Routes: Sendable {
         return response
     }
 
-    /// A read for the key's holder, settled first as every CLI command is (R15a).
+    /// A use case for the key's holder, off the event loops, after settling what time has made
+    /// due, as every CLI command does (R15a).
     private func read(_ request: Request, _ answer: @escaping @Sendable (KeyHolder) throws -> Response) async throws -> Response {
         let holder = try await authenticate(request)
         var response = try await Blocking.run { [store] in
@@ -61,11 +82,6 @@ struct Routes: Sendable {
         }
         response.headers[.keyName] = holder.keyName
         return response
-    }
-
-    /// A domain command for the key's holder: its own transaction, as the CLI's.
-    private func write(_ request: Request, _ answer: @escaping @Sendable (KeyHolder) throws -> Response) async throws -> Response {
-        try await read(request, answer)
     }
 
     /// The key's holder (R38): 401 without a key or with a wrong or revoked one.
