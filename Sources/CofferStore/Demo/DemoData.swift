@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 import Foundation
 import Synchronization
 
@@ -62,7 +61,7 @@ public struct DemoData {
         ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug)
         try store.write { tx in
             for (email, name) in zip(Self.members, Self.names) {
-                try tx.db.execute(sql: "UPDATE users SET name = ? WHERE email = ?", arguments: [name, email])
+                try tx.sql.run("UPDATE users SET name = ? WHERE email = ?", .text(name), .text(email))
             }
         }
         try Members(store).setRole(actor: ada, email: Self.members[1], role: .owner)
@@ -158,15 +157,14 @@ extension CofferStore {
     /// Row ids a benchmark's raw baseline writes against: the first workspace, its primary owner,
     /// its team pool, the usage sink and the pool's largest grant.
     public func benchmarkIDs() throws -> (workspace: Int64, user: Int64, pool: Int64, sink: Int64, grant: Int64) {
-        try read { db in
-            let row = try Row.fetchOne(db, sql: """
+        try snapshot { sql in
+            try sql.one("""
                 SELECT w.id, m.user_id, p.id, (SELECT id FROM accounts WHERE kind = 'system' AND name = 'usage' AND asset = 'credits'),
                        (SELECT id FROM grants WHERE account_id = p.id ORDER BY remaining DESC LIMIT 1)
                 FROM workspaces w JOIN members m ON m.workspace_id = w.id AND m.role = 'primary_owner'
                 JOIN accounts p ON p.kind = 'team_pool' AND p.workspace_id = w.id AND p.asset = 'credits'
                 ORDER BY w.id LIMIT 1
-                """)!
-            return (row[0], row[1], row[2], row[3], row[4])
+                """) { (workspace: $0.int(0), user: $0.int(1), pool: $0.int(2), sink: $0.int(3), grant: $0.int(4)) }!
         }
     }
 }
@@ -174,14 +172,14 @@ extension CofferStore {
 extension CofferStore {
     /// Every usage event as a ledger-cli journal (for `coffer bench`'s text-ledger comparison).
     public func usageJournal() throws -> String {
-        try read { db in
+        try snapshot { sql in
             var out = ""
             out.reserveCapacity(64 << 20)
-            let cursor = try Row.fetchCursor(db, sql: "SELECT created_at, service, credits FROM usage_events ORDER BY created_at, id")
-            while let row = try cursor.next() {
-                let credits: Int64 = row[2]
-                guard credits > 0 else { continue }
-                out += "\(UTC.dateString(row[0])) usage\n    Expenses:Usage:\(row[1] as String)  $\(Credits(millicredits: credits).plain)\n    Assets:TeamPool\n\n"
+            try sql.each("SELECT created_at, service, credits FROM usage_events ORDER BY created_at, id", []) { row in
+                let credits = row.int(2)
+                guard credits > 0 else { return true }
+                out += "\(UTC.dateString(row.int(0))) usage\n    Expenses:Usage:\(row.text(1))  $\(Credits(millicredits: credits).plain)\n    Assets:TeamPool\n\n"
+                return true
             }
             return out
         }

@@ -1,6 +1,4 @@
 import CofferCore
-import Foundation
-import GRDB
 
 /// The outcome of `coffer check`: what was verified and every violation found.
 public struct CheckReport: Sendable {
@@ -18,91 +16,91 @@ public struct CheckReport: Sendable {
 
 /// Every ledger invariant of SPEC §10, verified over one read snapshot. Never writes, never settles.
 struct LedgerInvariants {
-    let db: Database
+    let sql: any StorageConnection
     let seal: LedgerSeal
     let catalog: Catalog
 
     /// Runs every check and reports each violation (at most `limit` per kind). `chain: false`
     /// skips walking the hash chain.
     func verify(limit: Int, chain: Bool) throws -> CheckReport {
-        do {
-            var violations: [String] = []
-            func add(_ rows: [Row], _ describe: (Row) -> String) {
-                violations += rows.prefix(limit).map(describe)
-                if rows.count > limit { violations.append("… and \(rows.count - limit) more like the above") }
-            }
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            if integrity != ["ok"] {
-                // A damaged file: the other invariants cannot be read from it safely.
-                violations += integrity.prefix(limit).map { "integrity_check: \($0)" }
-                violations.append("the file is corrupt: restore it from a backup")
-                return CheckReport(violations: violations, entries: 0, accounts: 0, grants: 0, head: "")
-            }
-            add(try Row.fetchAll(db, sql: """
-                SELECT e.id, e.asset, f.asset AS from_asset, t.asset AS to_asset FROM entries e
-                JOIN accounts f ON f.id = e.from_account JOIN accounts t ON t.id = e.to_account
-                WHERE f.asset != e.asset OR t.asset != e.asset
-                """)) { "entry \($0["id"] as Int64) moves \($0["asset"] as String) between accounts of \($0["from_asset"] as String) and \($0["to_asset"] as String)" }
-            add(try Row.fetchAll(db, sql: """
-                SELECT asset, sum(balance) AS total FROM accounts GROUP BY asset HAVING total != 0
-                """)) { "asset \($0["asset"] as String) does not balance: accounts sum to \($0["total"] as Int64)" }
-            add(try Row.fetchAll(db, sql: """
-                SELECT a.id, a.kind, a.asset, a.balance, ifnull(i.s, 0) - ifnull(o.s, 0) AS computed FROM accounts a
-                LEFT JOIN (SELECT to_account AS id, sum(amount) AS s FROM entries GROUP BY to_account) i ON i.id = a.id
-                LEFT JOIN (SELECT from_account AS id, sum(amount) AS s FROM entries GROUP BY from_account) o ON o.id = a.id
-                WHERE a.balance != computed
-                """)) { "account \($0["id"] as Int64) (\($0["kind"] as String) \($0["asset"] as String)) balance \($0["balance"] as Int64) != its entries \($0["computed"] as Int64)" }
-            add(try Row.fetchAll(db, sql: """
-                WITH flows AS (
-                    SELECT e.grant_id AS id,
-                           sum(CASE WHEN e.to_account = g.account_id THEN e.amount ELSE 0 END) AS granted,
-                           sum(CASE WHEN e.from_account = g.account_id THEN e.amount ELSE 0 END) AS drawn
-                    FROM entries e JOIN grants g ON g.id = e.grant_id GROUP BY e.grant_id)
-                SELECT g.id, g.amount, g.remaining, ifnull(f.granted, 0) AS granted, ifnull(f.drawn, 0) AS drawn
-                FROM grants g LEFT JOIN flows f ON f.id = g.id
-                WHERE g.amount != ifnull(f.granted, 0) OR g.remaining != ifnull(f.granted, 0) - ifnull(f.drawn, 0)
-                """)) { "grant \($0["id"] as Int64): remaining \($0["remaining"] as Int64) of \($0["amount"] as Int64) != its entries (granted \($0["granted"] as Int64), drawn \($0["drawn"] as Int64))" }
-            add(try Row.fetchAll(db, sql: """
-                SELECT a.id, a.kind, a.balance, ifnull(sum(g.remaining), 0) AS held FROM accounts a
-                LEFT JOIN grants g ON g.account_id = a.id WHERE a.kind != 'system'
-                GROUP BY a.id HAVING a.balance != held
-                """)) { "account \($0["id"] as Int64) (\($0["kind"] as String)) balance \($0["balance"] as Int64) != its grants' remaining \($0["held"] as Int64)" }
-            add(try Row.fetchAll(db, sql: """
-                SELECT e.id, e.usage_id FROM entries e WHERE e.usage_id IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM usage_events u WHERE u.id = e.usage_id)
-                """)) { "entry \($0["id"] as Int64) spends for usage event \($0["usage_id"] as Int64), which was never recorded" }
-            add(try Row.fetchAll(db, sql: "SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0")) {
-                "wallet \($0["id"] as Int64) (\($0["kind"] as String)) is below zero: \($0["balance"] as Int64)"
-            }
-            violations += try MemberSpendCheck(db: db, catalog: catalog).violations(limit: limit)
-            let head = chain ? try verifyChain(db, limit: limit, violations: &violations) : ""
-
-            return CheckReport(
-                violations: violations,
-                entries: try Int.fetchOne(db, sql: "SELECT count(*) FROM entries") ?? 0,
-                accounts: try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts") ?? 0,
-                grants: try Int.fetchOne(db, sql: "SELECT count(*) FROM grants") ?? 0,
-                head: head)
+        var violations: [String] = []
+        /// Each row `query` finds, described; at most `limit` of them, and a line for the rest.
+        func add(_ query: String, _ describe: (any StorageRow) -> String) throws {
+            let found = try sql.all(query, []) { describe($0) }
+            violations += found.prefix(limit)
+            if found.count > limit { violations.append("… and \(found.count - limit) more like the above") }
         }
+        let integrity = try sql.integrityProblems()
+        if !integrity.isEmpty {
+            // A damaged file: the other invariants cannot be read from it safely.
+            violations += integrity.prefix(limit).map { "integrity_check: \($0)" }
+            violations.append("the file is corrupt: restore it from a backup")
+            return CheckReport(violations: violations, entries: 0, accounts: 0, grants: 0, head: "")
+        }
+        try add("""
+            SELECT e.id, e.asset, f.asset, t.asset FROM entries e
+            JOIN accounts f ON f.id = e.from_account JOIN accounts t ON t.id = e.to_account
+            WHERE f.asset != e.asset OR t.asset != e.asset
+            """) { "entry \($0.int(0)) moves \($0.text(1)) between accounts of \($0.text(2)) and \($0.text(3))" }
+        try add("SELECT asset, sum(balance) FROM accounts GROUP BY asset HAVING sum(balance) != 0") {
+            "asset \($0.text(0)) does not balance: accounts sum to \($0.int(1))"
+        }
+        try add("""
+            SELECT a.id, a.kind, a.asset, a.balance, coalesce(i.s, 0) - coalesce(o.s, 0) FROM accounts a
+            LEFT JOIN (SELECT to_account AS id, sum(amount) AS s FROM entries GROUP BY to_account) i ON i.id = a.id
+            LEFT JOIN (SELECT from_account AS id, sum(amount) AS s FROM entries GROUP BY from_account) o ON o.id = a.id
+            WHERE a.balance != coalesce(i.s, 0) - coalesce(o.s, 0)
+            """) { "account \($0.int(0)) (\($0.text(1)) \($0.text(2))) balance \($0.int(3)) != its entries \($0.int(4))" }
+        try add("""
+            WITH flows AS (
+                SELECT e.grant_id AS id,
+                       sum(CASE WHEN e.to_account = g.account_id THEN e.amount ELSE 0 END) AS granted,
+                       sum(CASE WHEN e.from_account = g.account_id THEN e.amount ELSE 0 END) AS drawn
+                FROM entries e JOIN grants g ON g.id = e.grant_id GROUP BY e.grant_id)
+            SELECT g.id, g.amount, g.remaining, coalesce(f.granted, 0), coalesce(f.drawn, 0)
+            FROM grants g LEFT JOIN flows f ON f.id = g.id
+            WHERE g.amount != coalesce(f.granted, 0) OR g.remaining != coalesce(f.granted, 0) - coalesce(f.drawn, 0)
+            """) { "grant \($0.int(0)): remaining \($0.int(2)) of \($0.int(1)) != its entries (granted \($0.int(3)), drawn \($0.int(4)))" }
+        try add("""
+            SELECT a.id, a.kind, a.balance, coalesce(sum(g.remaining), 0) FROM accounts a
+            LEFT JOIN grants g ON g.account_id = a.id WHERE a.kind != 'system'
+            GROUP BY a.id, a.kind, a.balance HAVING a.balance != coalesce(sum(g.remaining), 0)
+            """) { "account \($0.int(0)) (\($0.text(1))) balance \($0.int(2)) != its grants' remaining \($0.int(3))" }
+        try add("""
+            SELECT e.id, e.usage_id FROM entries e WHERE e.usage_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM usage_events u WHERE u.id = e.usage_id)
+            """) { "entry \($0.int(0)) spends for usage event \($0.int(1)), which was never recorded" }
+        try add("SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0") {
+            "wallet \($0.int(0)) (\($0.text(1))) is below zero: \($0.int(2))"
+        }
+        violations += try MemberSpendCheck(sql: sql, catalog: catalog).violations(limit: limit)
+        let head = chain ? try verifyChain(limit: limit, violations: &violations) : ""
+
+        return CheckReport(
+            violations: violations,
+            entries: Int(try sql.int("SELECT count(*) FROM entries") ?? 0),
+            accounts: Int(try sql.int("SELECT count(*) FROM accounts") ?? 0),
+            grants: Int(try sql.int("SELECT count(*) FROM grants") ?? 0),
+            head: head)
     }
 
     /// Walks the hash chain from the genesis to the stored head.
-    private func verifyChain(_ db: Database, limit: Int, violations: inout [String]) throws -> String {
+    private func verifyChain(limit: Int, violations: inout [String]) throws -> String {
         var previous = LedgerSeal.genesis
         var expectedID: Int64 = 1
-        var broken = 0
-        let cursor = try Row.fetchCursor(db, sql: """
+        var breaks = 0
+        var reported: [String] = []
+        func report(_ text: String) {
+            breaks += 1
+            if breaks <= limit { reported.append(text) }
+        }
+        try sql.each("""
             SELECT id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at, prev_hash, hash
             FROM entries ORDER BY id
-            """)
-        while let row = try cursor.next() {
-            func report(_ text: String) {
-                broken += 1
-                if broken <= limit { violations.append(text) }
-            }
-            guard let fields = EntryFields(row: row), let storedPrevious = row.bytes(10), let stored = row.bytes(11) else {
-                report("hash chain: entry \(row.int(0).map(String.init) ?? "?") (after \(expectedID - 1)) has a missing or mistyped field")
-                continue
+            """, []) { row in
+            guard let fields = EntryFields(row: row), let storedPrevious = row.storedBytes(10), let stored = row.storedBytes(11) else {
+                report("hash chain: entry \(row.storedInt(0).map(String.init) ?? "?") (after \(expectedID - 1)) has a missing or mistyped field")
+                return true
             }
             if fields.id != expectedID { report("hash chain: entry \(expectedID) is missing (next is \(fields.id))") }
             if storedPrevious != previous { report("hash chain: entry \(fields.id) does not follow the entry before it") }
@@ -111,11 +109,13 @@ struct LedgerInvariants {
             }
             previous = stored
             expectedID = fields.id + 1
+            return true
         }
-        if broken > limit { violations.append("… and \(broken - limit) more hash chain breaks") }
-        let head = try Row.fetchOne(db, sql: "SELECT last_entry_id, hash FROM ledger_head WHERE id = 1")
-        let headID: Int64 = head?[0] ?? 0
-        let headHash = head.map { [UInt8]($0[1] as Data) } ?? LedgerSeal.genesis
+        violations += reported
+        if breaks > limit { violations.append("… and \(breaks - limit) more hash chain breaks") }
+        let head = try sql.one("SELECT last_entry_id, hash FROM ledger_head WHERE id = 1") { (id: $0.int(0), hash: $0.bytes(1)) }
+        let headID = head?.id ?? 0
+        let headHash = head?.hash ?? LedgerSeal.genesis
         if headID != expectedID - 1 || headHash != previous {
             violations.append("hash chain: the stored head (entry \(headID)) is not the last entry (\(expectedID - 1))")
         }
@@ -126,22 +126,11 @@ struct LedgerInvariants {
 extension EntryFields {
     /// The fields of an `entries` row, or nil when one is NULL or of the wrong type (a file
     /// edited behind Coffer's back must be reported by `check`, never trap it).
-    init?(row: Row) {
-        guard let id = row.int(0), let batch = row.int(1), let asset = row.text(2), let from = row.int(3),
-              let to = row.int(4), let amount = row.int(5), let kind = row.text(7), let createdAt = row.int(9),
-              row.hasNull(6) || row.int(6) != nil, row.hasNull(8) || row.int(8) != nil else { return nil }
-        self.init(id: id, batch: batch, asset: asset, from: from, to: to, amount: amount, grant: row.int(6), kind: kind,
-                  usage: row.int(8), createdAt: createdAt)
+    init?(row: any StorageRow) {
+        guard let id = row.storedInt(0), let batch = row.storedInt(1), let asset = row.storedText(2), let from = row.storedInt(3),
+              let to = row.storedInt(4), let amount = row.storedInt(5), let kind = row.storedText(7), let createdAt = row.storedInt(9),
+              row.storedType(6) == .null || row.storedInt(6) != nil, row.storedType(8) == .null || row.storedInt(8) != nil else { return nil }
+        self.init(id: id, batch: batch, asset: asset, from: from, to: to, amount: amount, grant: row.storedInt(6), kind: kind,
+                  usage: row.storedInt(8), createdAt: createdAt)
     }
-}
-
-extension Row {
-    /// The column's value if it is stored as an integer.
-    func int(_ index: Int) -> Int64? { self[index] as (any DatabaseValueConvertible)? as? Int64 }
-    /// The column's value if it is stored as text.
-    func text(_ index: Int) -> String? { self[index] as (any DatabaseValueConvertible)? as? String }
-    /// The column's bytes if it is stored as a blob.
-    func bytes(_ index: Int) -> [UInt8]? { (self[index] as (any DatabaseValueConvertible)? as? Data).map { [UInt8]($0) } }
-    /// Whether the column is NULL.
-    func hasNull(_ index: Int) -> Bool { (self[index] as DatabaseValue).isNull }
 }

@@ -1,12 +1,11 @@
 import CofferCore
-import GRDB
 
 /// SPEC §10 and R30, proved from the ledger: each member's cached use per credit period equals
 /// what the ledger drew from team wallets for that member and period, and no debit took a member
 /// past the limit in force when it was made. A limit lowered below what was already used is not a
 /// violation (R30): only the debit that crosses a limit is.
 struct MemberSpendCheck {
-    let db: Database
+    let sql: any StorageConnection
     let catalog: Catalog
 
     /// One usage event's value drawn from team wallets (credits, and allowance units at the price).
@@ -26,10 +25,11 @@ struct MemberSpendCheck {
         var computed: [SpendKey: Int64] = [:]
         for draw in draws { computed[draw.key, default: 0] += draw.value }
         var cached: [SpendKey: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT workspace_id, user_id, period_start, used FROM member_spend") {
-            cached[SpendKey(workspace: row[0], user: row[1], period: row[2])] = row[3]
+        try sql.each("SELECT workspace_id, user_id, period_start, used FROM member_spend", []) { row in
+            cached[SpendKey(workspace: row.int(0), user: row.int(1), period: row.optionalInt(2))] = row.int(3)
+            return true
         }
-        let emails = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, email FROM users").map { ($0[0] as Int64, $0[1] as String) })
+        let emails = Dictionary(uniqueKeysWithValues: try sql.all("SELECT id, email FROM users", []) { ($0.int(0), $0.text(1)) })
         func name(_ key: SpendKey) -> String {
             let period = key.period.map { UTC.dateString($0) } ?? "an unknown period"
             return "\(emails[key.user] ?? "user \(key.user)") in workspace \(key.workspace), period from \(period)"
@@ -50,29 +50,30 @@ struct MemberSpendCheck {
     /// The team-wallet value of every usage event, in event order.
     private func teamDraws() throws -> [TeamDraw] {
         var draws: [TeamDraw] = []
-        let cursor = try Row.fetchCursor(db, sql: """
+        try sql.each("""
             SELECT u.id, u.workspace_id, u.user_id, u.period_start, u.service, e.asset, sum(e.amount)
             FROM entries e JOIN accounts a ON a.id = e.from_account JOIN usage_events u ON u.id = e.usage_id
             WHERE e.usage_id IS NOT NULL AND e.kind = 'spend' AND a.kind IN ('team_pool', 'seat')
             GROUP BY u.id, e.from_account, e.asset ORDER BY u.id
-            """)
-        while let row = try cursor.next() {
-            let asset: String = row[5]
-            let amount: Int64 = row[6]
+            """, []) { row in
+            let asset = row.text(5)
+            let amount = row.int(6)
             let value: Int64
             if asset == Asset.credits.code {
                 value = amount
-            } else if let service = catalog.service(row[4]) {
+            } else if let service = catalog.service(row.text(4)) {
                 value = try Credits.cost(of: Quantity(milliunits: amount), at: service.unitPrice).millicredits
             } else {
-                throw CofferError("usage event \(row[0] as Int64) drew \(asset) for a service the catalog does not price: \(row[4] as String)")
+                throw CofferError("usage event \(row.int(0)) drew \(asset) for a service the catalog does not price: \(row.text(4))")
             }
-            let usage: Int64 = row[0]
+            let usage = row.int(0)
             if let last = draws.last, last.usage == usage {
                 draws[draws.count - 1].value += value
             } else {
-                draws.append(TeamDraw(usage: usage, key: SpendKey(workspace: row[1], user: row[2], period: row[3]), value: value))
+                draws.append(TeamDraw(usage: usage, key: SpendKey(workspace: row.int(1), user: row.int(2), period: row.optionalInt(3)),
+                                      value: value))
             }
+            return true
         }
         return draws
     }
@@ -81,10 +82,9 @@ struct MemberSpendCheck {
     private func limitCrossings(_ draws: [TeamDraw], describe: (SpendKey) -> String) throws -> [String] {
         struct Member: Hashable { let workspace: Int64, user: Int64 }
         var history: [Member: [(afterUsage: Int64, limit: Int64?)]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT workspace_id, user_id, after_usage, credit_limit FROM member_limits ORDER BY after_usage, id
-            """) {
-            history[Member(workspace: row[0], user: row[1]), default: []].append((row[2], row[3]))
+        try sql.each("SELECT workspace_id, user_id, after_usage, credit_limit FROM member_limits ORDER BY after_usage, id", []) { row in
+            history[Member(workspace: row.int(0), user: row.int(1)), default: []].append((row.int(2), row.optionalInt(3)))
+            return true
         }
         var used: [SpendKey: Int64] = [:]
         var crossings: [String] = []

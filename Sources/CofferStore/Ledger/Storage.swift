@@ -15,6 +15,9 @@ protocol StorageConnection: AnyObject {
     var changedRows: Int { get }
     /// Runs `body` in a savepoint: released when it returns, rolled back (and the error rethrown) when it throws.
     func inSavepoint(_ body: () throws -> Void) throws
+    /// What the backend's own check of its storage finds (SQLite: `PRAGMA integrity_check`), one
+    /// line each; empty when it is sound. `coffer check` reads nothing else when this finds damage.
+    func integrityProblems() throws -> [String]
 }
 
 /// A statement the store refused inside a savepoint (a constraint it enforces), as opposed to a
@@ -30,11 +33,24 @@ protocol StorageRow {
     func text(_ column: Int32) -> String
     func optionalText(_ column: Int32) -> String?
     func bytes(_ column: Int32) -> [UInt8]
+    /// How the column's value is stored (for `check`, which must tell a retyped field from a good one).
+    func storedType(_ column: Int32) -> StoredType
+}
+
+/// How a value is stored in a column.
+enum StoredType {
+    case integer, real, text, blob, null
 }
 
 extension StorageRow {
     /// An integer column read as a flag.
     func bool(_ column: Int32) -> Bool { int(column) != 0 }
+    /// The column's value if it is stored as an integer; nil for NULL or any other type.
+    func storedInt(_ column: Int32) -> Int64? { storedType(column) == .integer ? int(column) : nil }
+    /// The column's value if it is stored as text; nil for NULL or any other type.
+    func storedText(_ column: Int32) -> String? { storedType(column) == .text ? text(column) : nil }
+    /// The column's bytes if it is stored as a blob; nil for NULL or any other type.
+    func storedBytes(_ column: Int32) -> [UInt8]? { storedType(column) == .blob ? bytes(column) : nil }
 }
 
 extension StorageConnection {

@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 import OrderedCollections
 
 /// Where a usage event shows (SPEC §7) and the rollups kept in step with each charge, in the

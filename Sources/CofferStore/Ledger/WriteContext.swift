@@ -4,6 +4,7 @@ import Foundation
 
 /// What a write transaction can use: the connection, the clock, the ledger and the audit log.
 final class WriteContext {
+    /// GRDB's connection, for the code not yet on the storage seam (creating API keys).
     let db: Database
     /// The storage seam services write through (ENGINEERING.md).
     let sql: any StorageConnection
@@ -16,9 +17,10 @@ final class WriteContext {
     private(set) var now: Timestamp
     private var ledgerWriter: LedgerWriter?
 
-    init(db: Database, catalog: Catalog, gateway: any PaymentGateway, seal: LedgerSeal, now: Timestamp) {
-        self.db = db
-        self.sql = SQLiteConnection(db)
+    /// A transaction's context over the connection the backend opened it on.
+    init(_ connection: SQLiteConnection, catalog: Catalog, gateway: any PaymentGateway, seal: LedgerSeal, now: Timestamp) {
+        self.db = connection.db
+        self.sql = connection
         self.catalog = catalog
         self.gateway = gateway
         self.seal = seal

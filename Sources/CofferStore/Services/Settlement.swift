@@ -19,7 +19,7 @@ struct Settlement {
     /// Settles everything due up to the transaction's time.
     func settleDue() throws -> Outcome {
         let now = tx.now
-        let settledUntil = try tx.sql.int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'")
+        let settledUntil = try tx.sql.metaInt("settled_until")
         if let settledUntil, now < settledUntil { return .clockBehind(settledUntil: settledUntil) }
         var events = 0
         while true {
@@ -47,8 +47,7 @@ struct Settlement {
             events += 1
         }
         tx.setTime(now)
-        try tx.sql.run("INSERT INTO meta(key, value) VALUES ('settled_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                       .text(String(now)))
+        try tx.sql.setMeta("settled_until", String(now))
         return .settled(events: events)
     }
 

@@ -16,7 +16,7 @@ struct MemberRow {
 
     static let select = """
         SELECT m.user_id, u.email, m.role, m.access, m.previous_access, m.credit_limit, m.pending,
-               s.id AS seat_id, ifnull(s.multiplier, 1) AS multiplier
+               s.id AS seat_id, coalesce(s.multiplier, 1) AS multiplier
         FROM members m JOIN users u ON u.id = m.user_id
         LEFT JOIN seats s ON s.workspace_id = m.workspace_id AND s.user_id = m.user_id AND s.removed_at IS NULL
         """

@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// An audit log row (SPEC §10).
 public struct AuditEntry: Sendable, Equatable {
@@ -22,12 +21,13 @@ public struct AuditLog: Sendable {
     /// The workspace's audit log, newest first.
     public func list(actor: Actor, limit: Int = 500) throws -> [AuditEntry] {
         try Permissions.require(actor.role, .manageSeats)
-        return try store.read { db in
-            try Row.fetchAll(db, sql: """
+        return try store.snapshot { sql in
+            try sql.all("""
                 SELECT created_at, actor, actor_role, action, subject, before, after FROM audit_log
                 WHERE workspace_id = ? ORDER BY id DESC LIMIT ?
-                """, arguments: [actor.workspaceID, limit]).map {
-                AuditEntry(time: $0[0], actor: $0[1], role: $0[2], action: $0[3], subject: $0[4], before: $0[5], after: $0[6])
+                """, .int(actor.workspaceID), .int(limit)) {
+                AuditEntry(time: $0.int(0), actor: $0.text(1), role: $0.text(2), action: $0.text(3), subject: $0.text(4),
+                           before: $0.optionalText(5), after: $0.optionalText(6))
             }
         }
     }

@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// One wallet's balance in one asset, as shown by `coffer balance`.
 public struct WalletBalance: Sendable, Equatable {
@@ -81,34 +80,34 @@ public struct Balances: Sendable {
 
     /// The wallets visible to `actor`: the team pool (every asset) and the actor's personal credits.
     public func report(for actor: Actor) throws -> BalanceReport {
-        try store.read { db in
-            var wallets = try Row.fetchAll(db.cachedStatement(sql: """
+        try store.snapshot { sql in
+            var wallets = try sql.all("""
                 SELECT asset, balance FROM accounts WHERE kind = 'team_pool' AND workspace_id = ?
                 ORDER BY asset != 'credits', asset
-                """), arguments: [actor.workspaceID]).map { row in
-                WalletBalance(kind: .teamPool, holder: actor.workspaceName, asset: Asset(code: row[0]),
-                              balance: row[1], unlimited: false)
+                """, .int(actor.workspaceID)) { row in
+                WalletBalance(kind: .teamPool, holder: actor.workspaceName, asset: Asset(code: row.text(0)),
+                              balance: row.int(1), unlimited: false)
             }
             // Seat wallets (PER_SEAT, R27): one's own; owners see every seat's.
             let seeAll = Permissions.allows(actor.role, .manageSeats)
-            wallets += try Row.fetchAll(db.cachedStatement(sql: """
+            wallets += try sql.all("""
                 SELECT a.asset, a.balance, u.email FROM accounts a JOIN seats s ON s.id = a.seat_id JOIN users u ON u.id = s.user_id
-                WHERE a.kind = 'seat' AND a.workspace_id = ? AND s.removed_at IS NULL AND (? OR s.user_id = ?)
+                WHERE a.kind = 'seat' AND a.workspace_id = ? AND s.removed_at IS NULL AND (? = 1 OR s.user_id = ?)
                 ORDER BY u.email, a.asset != 'credits', a.asset
-                """), arguments: [actor.workspaceID, seeAll, actor.userID]).map { row in
-                WalletBalance(kind: .seat, holder: row[2], asset: Asset(code: row[0]), balance: row[1], unlimited: false)
+                """, .int(actor.workspaceID), .bool(seeAll), .int(actor.userID)) { row in
+                WalletBalance(kind: .seat, holder: row.text(2), asset: Asset(code: row.text(0)), balance: row.int(1), unlimited: false)
             }
-            let personal = try Row.fetchAll(db.cachedStatement(sql: """
+            let personal = try sql.all("""
                 SELECT asset, balance FROM accounts WHERE kind = 'personal' AND user_id = ?
                 ORDER BY asset != 'credits', asset
-                """), arguments: [actor.userID])
+                """, .int(actor.userID)) { row in
+                WalletBalance(kind: .personal, holder: actor.email, asset: Asset(code: row.text(0)), balance: row.int(1), unlimited: false)
+            }
             if personal.isEmpty {
                 wallets.append(WalletBalance(kind: .personal, holder: actor.email, asset: .credits, balance: 0, unlimited: false))
             }
-            wallets += personal.map { row in
-                WalletBalance(kind: .personal, holder: actor.email, asset: Asset(code: row[0]), balance: row[1], unlimited: false)
-            }
-            let live = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID)
+            wallets += personal
+            let live = try SubscriptionRow.live(sql, workspace: actor.workspaceID)
             // Unlimited allowances have no balance to keep (R33); they are listed as unlimited, once:
             // an empty wallet of the same kind and service left by an earlier plan gives way to that row
             // (a leftover that still holds units stays listed until it is used or expires).
@@ -128,36 +127,36 @@ public struct Balances: Sendable {
                 }
             }
             let refresh = live.flatMap { $0.status.isFinal || $0.status == .incomplete ? nil : $0.creditEnd }
-            let period = try TeamRules.creditPeriod(db.storage, workspace: actor.workspaceID, now: store.now)
-            let recharge = try Row.fetchAll(db, sql: """
+            let period = try TeamRules.creditPeriod(sql, workspace: actor.workspaceID, now: store.now)
+            let recharge = try sql.all("""
                 SELECT r.enabled, r.threshold, r.amount, r.max_period_spend, u.email,
                        (SELECT spent FROM recharge_spend p WHERE p.workspace_id = r.workspace_id AND p.seat_id = r.seat_id AND p.period_start = ?)
                 FROM recharge_settings r LEFT JOIN seats s ON s.id = r.seat_id LEFT JOIN users u ON u.id = s.user_id
                 WHERE r.workspace_id = ? ORDER BY r.seat_id
-                """, arguments: [period.start, actor.workspaceID]).map { row in
-                RechargeState(seat: row[4], settings: RechargeSettings(enabled: row[0], threshold: Credits(millicredits: row[1]),
-                              amount: Credits(millicredits: row[2]), maxPeriodSpend: (row[3] as Int64?).map(Credits.init)),
-                              spentThisPeriod: Credits(millicredits: row[5] ?? 0))
+                """, .int(period.start), .int(actor.workspaceID)) { row in
+                RechargeState(seat: row.optionalText(4), settings: RechargeSettings(enabled: row.bool(0), threshold: Credits(millicredits: row.int(1)),
+                              amount: Credits(millicredits: row.int(2)), maxPeriodSpend: row.optionalInt(3).map(Credits.init)),
+                              spentThisPeriod: Credits(millicredits: row.optionalInt(5) ?? 0))
             }
-            let log = try Row.fetchAll(db, sql: "SELECT outcome, message, created_at FROM recharge_log WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
-                                       arguments: [actor.workspaceID]).map { (outcome: $0[0] as String, message: $0[1] as String, time: $0[2] as Int64) }
-            let alerts = try Row.fetchAll(db, sql: "SELECT kind, message, created_at FROM alerts WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
-                                          arguments: [actor.workspaceID]).map { (kind: $0[0] as String, message: $0[1] as String, time: $0[2] as Int64) }
-            let threshold = try Int64.fetchOne(db, sql: "SELECT alert_threshold FROM workspaces WHERE id = ?", arguments: [actor.workspaceID])
+            let log = try sql.all("SELECT outcome, message, created_at FROM recharge_log WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
+                                  .int(actor.workspaceID)) { (outcome: $0.text(0), message: $0.text(1), time: $0.int(2)) }
+            let alerts = try sql.all("SELECT kind, message, created_at FROM alerts WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
+                                     .int(actor.workspaceID)) { (kind: $0.text(0), message: $0.text(1), time: $0.int(2)) }
+            let threshold = try sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?", .int(actor.workspaceID))
             let pool = BalanceReport.poolCredits(in: wallets)
             return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
                                  rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts,
-                                 runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(db, workspace: actor.workspaceID), now: store.now),
-                                 expiringSoon: try expiringSoon(db, workspace: actor.workspaceID, live: live))
+                                 runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(sql, workspace: actor.workspaceID), now: store.now),
+                                 expiringSoon: try expiringSoon(sql, workspace: actor.workspaceID, live: live))
         }
     }
 
     /// Credits charged by the workspace's usage records over the last 30 whole days and today (the daily rollup).
-    private func spentLast30Days(_ db: Database, workspace: Int64) throws -> Credits {
+    private func spentLast30Days(_ sql: any StorageConnection, workspace: Int64) throws -> Credits {
         let today = UsageFilter.dayStart(store.now) / UTC.day
-        return Credits(millicredits: try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT ifnull(sum(credits), 0) FROM usage_daily WHERE workspace_id = ? AND day >= ? AND day <= ?
-            """), arguments: [workspace, today - 30, today]) ?? 0)
+        return Credits(millicredits: try sql.int("""
+            SELECT coalesce(sum(credits), 0) FROM usage_daily WHERE workspace_id = ? AND day >= ? AND day <= ?
+            """, .int(workspace), .int(today - 30), .int(today)) ?? 0)
     }
 
     /// Team pool credits that will expire within 7 days of now, and the first such expiry (R21, SPEC §9).
@@ -166,60 +165,64 @@ public struct Balances: Sendable {
     /// (`Rollover.atRefresh`: what exceeds the plan's rollover cap, or everything on a plan without
     /// rollover; rolled-over credits whole). Any other grant that falls due in the window — one
     /// expiring before the refresh, or after the subscription ends — expires whole.
-    private func expiringSoon(_ db: Database, workspace: Int64, live: SubscriptionRow?) throws -> (credits: Credits, first: Timestamp?) {
-        let refresh = refreshClosing(live)
+    private func expiringSoon(_ sql: any StorageConnection, workspace: Int64, live: SubscriptionRow?) throws -> (credits: Credits, first: Timestamp?) {
+        let refresh = try refreshClosing(live)
         var total: Int64 = 0
         var first: Timestamp?
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
+        let grants = try sql.all("""
             SELECT g.source, g.amount, g.remaining, g.expires_at FROM grants g JOIN accounts a ON a.id = g.account_id
             WHERE a.kind = 'team_pool' AND a.workspace_id = ? AND a.asset = 'credits'
               AND g.remaining > 0 AND g.expires_at > ? AND g.expires_at <= ?
-            """), arguments: [workspace, store.now, store.now + 7 * UTC.day]) {
-            let remaining: Int64 = row[2], expiresAt: Timestamp = row[3]
+            """, .int(workspace), .int(store.now), .int(store.now + 7 * UTC.day)) {
+            (source: $0.text(0), amount: $0.int(1), remaining: $0.int(2), expiresAt: $0.int(3))
+        }
+        for grant in grants {
             // Settlement takes a subscription's refresh before grants due at the same moment, and a
             // grant due earlier expires on its own, whole.
-            let expires = if let refresh, expiresAt == refresh.at {
-                try Rollover.atRefresh(asset: .credits, source: row[0], amount: row[1], remaining: remaining,
+            let expires = if let refresh, grant.expiresAt == refresh.at {
+                try Rollover.atRefresh(asset: .credits, source: grant.source, amount: grant.amount, remaining: grant.remaining,
                                        capPercent: refresh.capPercent).expires
             } else {
-                remaining
+                grant.remaining
             }
             guard expires > 0 else { continue }
             total += expires
-            first = min(first ?? expiresAt, expiresAt)
+            first = min(first ?? grant.expiresAt, grant.expiresAt)
         }
         return (Credits(millicredits: total), first)
     }
 
     /// When the live subscription's next credit refresh will close the period (R21), and under
     /// which plan's rollover cap; nil when no refresh will (no subscription, a final or Incomplete
-    /// status, or the subscription ends first). Mirrors what `Settlement.advance` does up to the
-    /// refresh: a trial that ends canceled ends the subscription; a billing period that ends
-    /// before or at the refresh ends it when it was canceled, moved to Free or bought one-time,
-    /// and otherwise switches to a scheduled downgrade, whose cap then applies.
-    private func refreshClosing(_ live: SubscriptionRow?) -> (at: Timestamp, capPercent: Int64)? {
+    /// status, or the subscription ends first). What falls due up to the refresh is CofferCore's
+    /// `SettlementPass` at the refresh's time, as `Settlement` runs it (every charge taken as
+    /// paid): the subscription may end first (a trial or billing period that ends it), or switch
+    /// to a scheduled downgrade, whose plan's cap then applies.
+    private func refreshClosing(_ live: SubscriptionRow?) throws -> (at: Timestamp, capPercent: Int64)? {
         guard let s = live, s.endedAt == nil, !s.status.isFinal, s.status != .incomplete else { return nil }
-        let refresh = s.creditEnd
         var cap = s.terms.rolloverCapPercent
-        let scheduledCap = s.scheduledPlan.flatMap { store.catalog.plan($0) }?.rolloverCapPercent
-        if s.status == .trialing {
-            if let trialEnd = s.trialEnd, trialEnd <= refresh {
-                if s.cancelAtPeriodEnd { return nil }
-                cap = scheduledCap ?? cap
+        var pass = SettlementPass(s.schedule, at: s.creditEnd)
+        while let work = pass.next() {
+            switch work {
+            case .refreshCredits:
+                return (s.creditEnd, cap)
+            case .switchToScheduledPlan(let tier, _):
+                // The terms a subscription keeps (R9) become the new plan's, as `Settlement` switches them.
+                cap = store.catalog.plan(tier)?.rolloverCapPercent ?? cap
+            default:
+                break
             }
-        } else if s.billingEnd <= refresh {
-            if s.cancelAtPeriodEnd || s.scheduledPlan == "free" || s.interval == .oneTime { return nil }
-            cap = scheduledCap ?? cap
+            try pass.complete(work)
         }
-        return (refresh, cap)
+        return nil
     }
 
     /// The team pool's credit balance of a workspace.
     public func teamPoolCredits(workspace: Int64) throws -> Credits {
-        try store.read { db in
-            Credits(millicredits: try Int64.fetchOne(db, sql: """
+        try store.snapshot { sql in
+            Credits(millicredits: try sql.int("""
                 SELECT balance FROM accounts WHERE kind = 'team_pool' AND workspace_id = ? AND asset = 'credits'
-                """, arguments: [workspace]) ?? 0)
+                """, .int(workspace)) ?? 0)
         }
     }
 }

@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// An invoice as the billing portal lists it (R10).
 public struct Invoice: Sendable, Equatable {
@@ -41,22 +40,23 @@ public struct Billing: Sendable {
     /// The workspace's invoices, newest first (primary owner only).
     public func invoices(actor: Actor) throws -> [Invoice] {
         try Permissions.require(actor.role, .billingPortal)
-        return try store.read { db in
-            try Row.fetchAll(db, sql: """
+        return try store.snapshot { sql in
+            try sql.all("""
                 SELECT id, created_at, description, amount_cents, status, failure FROM invoices
                 WHERE workspace_id = ? ORDER BY created_at DESC, id DESC
-                """, arguments: [actor.workspaceID]).map(Self.invoice)
+                """, .int(actor.workspaceID), map: Self.invoice)
         }
     }
 
     /// The last four digits of the card on file for a user, if any.
     public func cardLast4(user: Int64) throws -> String? {
-        try store.read { try String.fetchOne($0, sql: "SELECT last4 FROM cards WHERE user_id = ?", arguments: [user]) }
+        try store.snapshot { try $0.text("SELECT last4 FROM cards WHERE user_id = ?", .int(user)) }
     }
 
-    static func invoice(_ row: Row) -> Invoice {
-        Invoice(id: row["id"], createdAt: row["created_at"], description: row["description"],
-                amountCents: row["amount_cents"], status: row["status"], failure: row["failure"])
+    /// An invoice from a row of `id, created_at, description, amount_cents, status, failure`.
+    static func invoice(_ row: any StorageRow) -> Invoice {
+        Invoice(id: row.int(0), createdAt: row.int(1), description: row.text(2),
+                amountCents: row.int(3), status: row.text(4), failure: row.optionalText(5))
     }
 
     /// Saves a card; a subscription with a payment outstanding is retried with it (R12: a new

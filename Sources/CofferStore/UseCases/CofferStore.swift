@@ -1,12 +1,12 @@
 import CofferCore
 import Foundation
-import GRDB
 import Synchronization
 
 /// A Coffer database: one SQLite file in WAL mode with `synchronous = FULL` (SPEC §10).
 ///
 /// Use cases (`Workspaces`, `Balances`, `Operator`, `LedgerCheck`, …) run each domain command
-/// as one IMMEDIATE transaction through `write`, or read through `read`.
+/// as one IMMEDIATE transaction through `write`, or read in one snapshot through `snapshot`; both
+/// hand them the storage seam (`StorageConnection`), so the backend under it (`SQLiteStore`) can change.
 public final class CofferStore: Sendable {
     /// The file's path.
     public let path: String
@@ -14,7 +14,8 @@ public final class CofferStore: Sendable {
     public let catalog: Catalog
     /// True when the file or its folder is read-only: reads work, writes are refused.
     public let isReadOnly: Bool
-    let database: any DatabaseWriter
+    /// The backend every read and write goes through.
+    let backend: SQLiteStore
     let seal: LedgerSeal
     let clock: @Sendable () -> Timestamp
     /// Where card payments go (the in-process sandbox unless another gateway is given).
@@ -44,88 +45,13 @@ public final class CofferStore: Sendable {
         self.catalog = catalog
         self.clock = clock
         seal = LedgerSeal(key: ledgerKey)
-        let files = FileManager.default
-        let exists = files.fileExists(atPath: path)
-        let folder = (path as NSString).deletingLastPathComponent
-        let folderPath = folder.isEmpty ? "." : folder
-        if !exists {
-            guard create else {
-                throw CofferError("No database at \(path): create a workspace first (coffer workspace create NAME --owner EMAIL)")
-            }
-            guard files.fileExists(atPath: folderPath) else { throw CofferError("No such folder: \(folderPath)") }
-            guard FilePermissions.isWritable(folderPath) else {
-                throw CofferError("Cannot create \(path): the folder \(folderPath) is read-only")
-            }
+        backend = try SQLiteStore(path: path, seal: seal, create: create, readOnly: readOnly, maxPages: maxPages, trace: trace)
+        isReadOnly = backend.isReadOnly
+        try backend.read { sql in
+            var stored: [String: String?] = [:]
+            try sql.each("SELECT key, value FROM meta", []) { row in stored[row.text(0)] = row.optionalText(1); return true }
+            try seal.verify(storedMode: stored["ledger_seal"] ?? nil, storedKeyCheck: stored["ledger_key_check"] ?? nil)
         }
-        isReadOnly = exists && (readOnly || !FilePermissions.isWritable(path) || !FilePermissions.isWritable(folderPath))
-        do {
-            if exists { try Self.preflight(path: path) }
-            var config = Configuration()
-            config.busyMode = .timeout(Self.busyTimeout)
-            config.readonly = isReadOnly
-            config.label = "coffer"
-            // Check each page's cells as it is read, so a corrupt page is an error, not garbage (SPEC §10).
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA cell_size_check = ON") }
-            if let maxPages {
-                config.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(maxPages)") }
-            }
-            if let trace {
-                // For `coffer bench`: every statement, with its arguments, so a baseline can replay it.
-                config.publicStatementArguments = true
-                config.prepareDatabase { db in
-                    db.trace { event in
-                        if case .statement(let statement) = event { trace(statement.expandedSQL) }
-                    }
-                }
-            }
-            if isReadOnly {
-                database = try DatabaseQueue(path: path, configuration: config)
-            } else {
-                database = try DatabasePool(path: path, configuration: config)
-                try database.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA synchronous = FULL")
-                    guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
-                        throw CofferError("Could not set synchronous = FULL on \(path)")
-                    }
-                }
-            }
-            let migrator = Schema.migrator(seal: seal)
-            if isReadOnly {
-                guard try database.read({ try migrator.hasCompletedMigrations($0) }) else {
-                    throw CofferError("\(path) needs an upgrade, but it is read-only")
-                }
-            } else {
-                try migrator.migrate(database)
-            }
-            try database.read { db in
-                let stored = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta")
-                    .map { ($0[0] as String, $0[1] as String?) })
-                try seal.verify(storedMode: stored["ledger_seal"] ?? nil, storedKeyCheck: stored["ledger_key_check"] ?? nil)
-            }
-        } catch {
-            throw StoreErrors.describe(error, path: path)
-        }
-    }
-
-    /// Checks an existing file before anything may write to it.
-    private static func preflight(path: String) throws {
-        var config = Configuration()
-        config.readonly = true
-        config.busyMode = .timeout(busyTimeout)
-        let queue = try DatabaseQueue(path: path, configuration: config)
-        try queue.read { db in
-            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-            guard tables > 0 else { return }
-            guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID else {
-                throw CofferError("\(path) is not a Coffer database")
-            }
-            let migrator = Schema.migrator(seal: LedgerSeal(key: nil))
-            guard try migrator.hasBeenSuperseded(db) else { return }
-            let unknown = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-                .filter { !migrator.migrations.contains($0) }
-            throw CofferError("\(path) was written by a newer Coffer (schema \(unknown.joined(separator: ", "))): upgrade Coffer to open it")
-        }
-        try queue.close()
     }
 
     /// The current time (the real clock, or `COFFER_NOW`).
@@ -140,7 +66,7 @@ public final class CofferStore: Sendable {
         // command starts again after it.
         while true {
             let done = try transaction { tx -> T? in
-                guard try !Self.somethingDue(tx.db, at: tx.now) else { return nil }
+                guard try !Self.somethingDue(tx.sql, at: tx.now) else { return nil }
                 return try body(tx)
             }
             if let done { return done }
@@ -153,14 +79,13 @@ public final class CofferStore: Sendable {
 
     /// Whether a subscription event or a grant expiry has fallen due by `time`, or the clock is
     /// behind the last settled time (so that `settle` can say so).
-    static func somethingDue(_ db: Database, at time: Timestamp) throws -> Bool {
-        var due = false
-        try db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= ?1)
-                OR EXISTS (SELECT 1 FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?1)
-                OR ?1 < ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'), ?1)
-            """).each(.int(time)) { row in due = row.int(0) != 0; return false }
-        return due
+    static func somethingDue(_ sql: any StorageConnection, at time: Timestamp) throws -> Bool {
+        try sql.int("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= ?)
+                OR EXISTS (SELECT 1 FROM grants WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?)
+                OR ? < coalesce((SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'settled_until'), ?)
+            THEN 1 ELSE 0 END
+            """, .int(time), .int(time), .int(time), .int(time)) == 1
     }
 
     /// Settles everything that has fallen due (R15a), if anything has; never on a read-only
@@ -169,9 +94,8 @@ public final class CofferStore: Sendable {
     public func settle() throws -> Int {
         guard !isReadOnly else { return 0 }
         let time = now
-        let (due, settledUntil) = try read { db -> (Bool, Timestamp?) in
-            let settledUntil = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'")
-            return (try Self.somethingDue(db, at: time), settledUntil)
+        let (due, settledUntil) = try snapshot { sql -> (Bool, Timestamp?) in
+            (try Self.somethingDue(sql, at: time), try sql.metaInt("settled_until"))
         }
         if let settledUntil, time < settledUntil {
             if warned.first("clock-behind") {
@@ -190,34 +114,23 @@ public final class CofferStore: Sendable {
 
     /// One IMMEDIATE write transaction with a ledger writer; errors become one-line messages.
     private func transaction<T>(_ body: (WriteContext) throws -> T) throws -> T {
-        do {
-            return try database.write { db in
-                let context = WriteContext(db: db, catalog: catalog, gateway: gateway, seal: seal, now: now)
-                let result = try body(context)
-                try context.finish()
-                return result
-            }
-        } catch {
-            throw StoreErrors.describe(error, path: path)
+        try backend.write { connection in
+            let context = WriteContext(connection, catalog: catalog, gateway: gateway, seal: seal, now: now)
+            let result = try body(context)
+            try context.finish()
+            return result
         }
     }
 
-    /// Runs a read in a consistent snapshot.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.read(body)
-        } catch {
-            throw StoreErrors.describe(error, path: path)
-        }
+    /// Runs a read in a consistent snapshot, through the storage seam (the read path beside `write`'s
+    /// `WriteContext.sql`); errors become one-line messages.
+    func snapshot<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
+        try backend.read(body)
     }
 
     /// Closes the database (checkpointing the WAL when this is the last connection).
     public func close() throws {
-        if let pool = database as? DatabasePool {
-            try? pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
-            try pool.close()
-        }
-        if let queue = database as? DatabaseQueue { try queue.close() }
+        try backend.close()
     }
 }
 
@@ -233,12 +146,12 @@ extension CofferStore {
     /// A token that changes whenever anything the dashboard shows changes, in this process or
     /// another: the ledger head, the latest usage event, audit entry and member count.
     public func changeToken() throws -> String {
-        try read { db in
-            try String.fetchOne(db, sql: """
-                SELECT ifnull((SELECT last_entry_id FROM ledger_head), 0) || ':' || ifnull((SELECT max(id) FROM usage_events), 0)
-                    || ':' || ifnull((SELECT max(id) FROM audit_log), 0) || ':' || (SELECT count(*) FROM members)
-                    || ':' || (SELECT count(*) FROM subscriptions WHERE ended_at IS NULL)
-                """) ?? ""
+        try snapshot { sql in
+            try sql.one("""
+                SELECT coalesce((SELECT last_entry_id FROM ledger_head), 0), coalesce((SELECT max(id) FROM usage_events), 0),
+                       coalesce((SELECT max(id) FROM audit_log), 0), (SELECT count(*) FROM members),
+                       (SELECT count(*) FROM subscriptions WHERE ended_at IS NULL)
+                """) { row in (Int32(0)..<5).map { String(row.int($0)) }.joined(separator: ":") } ?? ""
         }
     }
 }

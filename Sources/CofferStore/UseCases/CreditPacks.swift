@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// Credit packs (R23): $10 to $1,000 of never-expiring credits, charged through the gateway.
 public struct CreditPacks: Sendable {
@@ -10,8 +9,8 @@ public struct CreditPacks: Sendable {
 
     /// The pack buttons' state and message for the acting user (R23); the CLI and the dashboard use it.
     public func state(actor: Actor) throws -> PackPurchaseState {
-        try store.read { db in
-            let live = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID)
+        try store.snapshot { sql in
+            let live = try SubscriptionRow.live(sql, workspace: actor.workspaceID)
             let paid = live.map { $0.terms.monthlyCents > 0 || $0.terms.yearlyCents > 0 } ?? false
             return PackPurchaseState.of(paidPlan: paid, status: live?.status, role: actor.role)
         }
@@ -53,13 +52,13 @@ public struct CreditPacks: Sendable {
             let key: String
             if let id {
                 key = "packs:\(actor.userID):id:\(id)"
-                if let prior = try String.fetchOne(tx.db, sql: "SELECT description FROM invoices WHERE idempotency_key = ? AND status = 'paid'",
-                                                   arguments: [key]) {
+                if let prior = try tx.sql.text("SELECT description FROM invoices WHERE idempotency_key = ? AND status = 'paid'",
+                                               .text(key)) {
                     guard prior == what else { throw CofferError("Purchase \(CofferError.quote(id)) was \(prior), not \(what)") }
                     return Credits(millicredits: try ledger.balance(of: wallet)) // bought already: nothing charged again
                 }
             } else {
-                let invoiceCount = try Int.fetchOne(tx.db, sql: "SELECT count(*) FROM invoices WHERE user_id = ?", arguments: [actor.userID]) ?? 0
+                let invoiceCount = try tx.sql.int("SELECT count(*) FROM invoices WHERE user_id = ?", .int(actor.userID)) ?? 0
                 key = "packs:\(actor.userID):\(tx.now):\(invoiceCount)"
             }
             guard try Charges.charge(tx, payer: actor.userID, workspace: personal ? nil : actor.workspaceID, subscription: nil,

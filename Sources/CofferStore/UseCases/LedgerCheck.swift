@@ -10,8 +10,8 @@ public struct LedgerCheck: Sendable {
     /// Runs every check and reports each violation (at most `limit` per kind). `chain: false`
     /// skips walking the hash chain (for tests that check after every step).
     public func run(limit: Int = 20, chain: Bool = true) throws -> CheckReport {
-        try store.read { db in
-            try LedgerInvariants(db: db, seal: store.seal, catalog: store.catalog).verify(limit: limit, chain: chain)
+        try store.snapshot { sql in
+            try LedgerInvariants(sql: sql, seal: store.seal, catalog: store.catalog).verify(limit: limit, chain: chain)
         }
     }
 }

@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// A row of the members table (SPEC §9 Team tab, `coffer members list`).
 public struct MemberView: Sendable, Equatable {
@@ -18,7 +17,6 @@ public struct MemberView: Sendable, Equatable {
     public let effectivePlan: String
 }
 
-/// Roles, access types, limits and multipliers (R6–R7, R25–R26, R31–R32), every change audited.
 extension MemberView {
     /// Name, email, role, access (Pending for an invitation), multiplier, limit, used, remaining and
     /// plan as `members list` and the Team tab show them (SPEC §9).
@@ -28,6 +26,7 @@ extension MemberView {
     }
 }
 
+/// Roles, access types, limits and multipliers (R6–R7, R25–R26, R31–R32), every change audited.
 public struct Members: Sendable {
     let store: CofferStore
 
@@ -36,27 +35,27 @@ public struct Members: Sendable {
 
     /// Every member of the actor's workspace.
     public func list(actor: Actor) throws -> [MemberView] {
-        try store.read { db in
-            let period = try TeamRules.creditPeriod(db.storage, workspace: actor.workspaceID, now: store.now)
-            let team = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID)
+        try store.snapshot { sql in
+            let period = try TeamRules.creditPeriod(sql, workspace: actor.workspaceID, now: store.now)
+            let team = try SubscriptionRow.live(sql, workspace: actor.workspaceID)
             let teamPlan = team.flatMap { $0.status.isFinal ? nil : $0.terms.name } ?? store.catalog.freePlan.name
-            return try MemberRow.all(db.storage, workspace: actor.workspaceID).map { m in
-                let used = try Int64.fetchOne(db, sql: "SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
-                                              arguments: [actor.workspaceID, m.userID, period.start]) ?? 0
-                let name = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [m.userID]) ?? ""
+            return try MemberRow.all(sql, workspace: actor.workspaceID).map { m in
+                let used = try sql.int("SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
+                                       .int(actor.workspaceID), .int(m.userID), .int(period.start)) ?? 0
+                let name = try sql.text("SELECT name FROM users WHERE id = ?", .int(m.userID)) ?? ""
                 return MemberView(
                     name: name, email: m.email, role: m.role, access: m.access, pending: m.pending,
                     multiplier: m.seatID == nil ? nil : m.multiplier, limit: m.creditLimit.map(Credits.init),
                     usedThisPeriod: Credits(millicredits: used),
                     remaining: m.creditLimit.map { Credits(millicredits: max(0, $0 - used)) },
-                    effectivePlan: m.access == .seat ? teamPlan : try Self.personalPlan(db, user: m.userID, catalog: store.catalog).name)
+                    effectivePlan: m.access == .seat ? teamPlan : try Self.personalPlan(sql, user: m.userID, catalog: store.catalog).name)
             }
         }
     }
 
     /// The plan a user pays for themself (Free when none).
-    static func personalPlan(_ db: Database, user: Int64, catalog: Catalog) throws -> (tier: String, name: String) {
-        if let s = try SubscriptionRow.live(db.storage, user: user), s.status.isActive { return (s.plan, s.terms.name) }
+    static func personalPlan(_ sql: any StorageConnection, user: Int64, catalog: Catalog) throws -> (tier: String, name: String) {
+        if let s = try SubscriptionRow.live(sql, user: user), s.status.isActive { return (s.plan, s.terms.name) }
         return (catalog.freePlan.tier, catalog.freePlan.name)
     }
 
@@ -68,8 +67,8 @@ public struct Members: Sendable {
             guard member.role != .primaryOwner else {
                 throw CofferError("The primary owner's role changes only by transfer-ownership")
             }
-            try tx.db.execute(sql: "UPDATE members SET role = ? WHERE workspace_id = ? AND user_id = ?",
-                              arguments: [role.rawValue, actor.workspaceID, member.userID])
+            try tx.sql.run("UPDATE members SET role = ? WHERE workspace_id = ? AND user_id = ?",
+                           .text(role.rawValue), .int(actor.workspaceID), .int(member.userID))
             return (member.role.rawValue, role.rawValue)
         }
     }
@@ -81,10 +80,10 @@ public struct Members: Sendable {
             guard member.role == .owner, !member.pending else {
                 throw CofferError("The primary owner role can go only to an owner: make \(member.email) an owner first")
             }
-            try tx.db.execute(sql: "UPDATE members SET role = 'owner' WHERE workspace_id = ? AND user_id = ?",
-                              arguments: [actor.workspaceID, actor.userID])
-            try tx.db.execute(sql: "UPDATE members SET role = 'primary_owner' WHERE workspace_id = ? AND user_id = ?",
-                              arguments: [actor.workspaceID, member.userID])
+            try tx.sql.run("UPDATE members SET role = 'owner' WHERE workspace_id = ? AND user_id = ?",
+                           .int(actor.workspaceID), .int(actor.userID))
+            try tx.sql.run("UPDATE members SET role = 'primary_owner' WHERE workspace_id = ? AND user_id = ?",
+                           .int(actor.workspaceID), .int(member.userID))
             return (actor.email, member.email)
         }
     }
@@ -136,28 +135,28 @@ public struct Members: Sendable {
         case .seat:
             if member.seatID == nil {
                 try TeamRules.requireRoom(tx.sql, workspace: workspace, extra: 1, catalog: store.catalog)
-                try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
-                                  arguments: [workspace, member.userID, tx.now])
-                try TeamRules.grantSeatAllotment(tx, workspace: workspace, seat: tx.db.lastInsertedRowID, multiplier: 1)
+                try tx.sql.run("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                               .int(workspace), .int(member.userID), .int(tx.now))
+                try TeamRules.grantSeatAllotment(tx, workspace: workspace, seat: tx.sql.lastInsertedID, multiplier: 1)
             }
         case .credits:
             let team = try SubscriptionRow.live(tx.sql, workspace: workspace)
             let teamTier = team.flatMap { $0.status.isFinal ? nil : ($0.plan, $0.terms.name) }
                 ?? (store.catalog.freePlan.tier, store.catalog.freePlan.name)
-            let mine = try Self.personalPlan(tx.db, user: member.userID, catalog: store.catalog)
+            let mine = try Self.personalPlan(tx.sql, user: member.userID, catalog: store.catalog)
             guard mine.tier == teamTier.0 else {
                 throw CofferError("All members of a shared credit pool must be on the same plan tier (team: \(teamTier.1), yours: \(mine.name))")
             }
             if let seat = member.seatID {
-                try tx.db.execute(sql: "UPDATE seats SET removed_at = ? WHERE id = ?", arguments: [tx.now, seat])
+                try tx.sql.run("UPDATE seats SET removed_at = ? WHERE id = ?", .int(tx.now), .int(seat))
                 try TeamRules.closeSeatWallet(tx, workspace: workspace, seat: seat, actor: actor.email, role: actor.role.rawValue)
             }
         case .personal:
             break
         }
-        try tx.db.execute(sql: "UPDATE members SET access = ?, previous_access = ? WHERE workspace_id = ? AND user_id = ?",
-                          arguments: [access.rawValue, access == .personal && remember ? member.access.rawValue : nil,
-                                      workspace, member.userID])
+        try tx.sql.run("UPDATE members SET access = ?, previous_access = ? WHERE workspace_id = ? AND user_id = ?",
+                       .text(access.rawValue), .text(access == .personal && remember ? member.access.rawValue : nil),
+                       .int(workspace), .int(member.userID))
     }
 
     /// Sets a member's credit limit per credit period on draws from team wallets, or none (R30).
@@ -165,8 +164,8 @@ public struct Members: Sendable {
         try Permissions.require(actor.role, .setMemberAccess)
         if let limit, limit.millicredits < 0 { throw CofferError("Amount must not be negative: \(limit.plain)") }
         try change(actor: actor, email: email, action: "member.limit") { member, tx in
-            try tx.db.execute(sql: "UPDATE members SET credit_limit = ? WHERE workspace_id = ? AND user_id = ?",
-                              arguments: [limit?.millicredits, actor.workspaceID, member.userID])
+            try tx.sql.run("UPDATE members SET credit_limit = ? WHERE workspace_id = ? AND user_id = ?",
+                           .int(limit?.millicredits), .int(actor.workspaceID), .int(member.userID))
             try TeamRules.recordLimit(tx, workspace: actor.workspaceID, where: "user_id = \(member.userID)", limit: limit?.millicredits)
             return (member.creditLimit.map { Credits(millicredits: $0).plain } ?? "none", limit?.plain ?? "none")
         }
@@ -182,7 +181,7 @@ public struct Members: Sendable {
             guard subscription?.strategy == "per_seat" else { throw CofferError("Seat multipliers apply only to per-seat plans") }
             guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
             try TeamRules.requireRoom(tx.sql, workspace: actor.workspaceID, extra: multiplier - member.multiplier, catalog: store.catalog)
-            try tx.db.execute(sql: "UPDATE seats SET multiplier = ? WHERE id = ?", arguments: [multiplier, seat])
+            try tx.sql.run("UPDATE seats SET multiplier = ? WHERE id = ?", .int(multiplier), .int(seat))
             if multiplier > member.multiplier {
                 try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: seat, multiplier: multiplier - member.multiplier)
             }
@@ -195,8 +194,8 @@ public struct Members: Sendable {
         try store.write { tx in
             let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: actor.email)
             guard member.pending else { throw CofferError("You have no pending invitation in \(actor.workspaceSlug)") }
-            try tx.db.execute(sql: "UPDATE members SET pending = 0, joined_at = ? WHERE workspace_id = ? AND user_id = ?",
-                              arguments: [tx.now, actor.workspaceID, member.userID])
+            try tx.sql.run("UPDATE members SET pending = 0, joined_at = ? WHERE workspace_id = ? AND user_id = ?",
+                           .int(tx.now), .int(actor.workspaceID), .int(member.userID))
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "invite.accept",
                          subject: actor.email, before: "pending", after: "seat")
         }
@@ -209,13 +208,13 @@ public struct Members: Sendable {
         try store.write { tx in
             var s = try SubscriptionRow.running(tx.sql, workspace: actor.workspaceID, or: "There is no subscription to unassign")
             guard s.assigned else { throw CofferError("The subscription is already unassigned") }
-            for seat in try Int64.fetchAll(tx.db, sql: "SELECT id FROM seats WHERE workspace_id = ? AND removed_at IS NULL", arguments: [actor.workspaceID]) {
+            for seat in try tx.sql.ints("SELECT id FROM seats WHERE workspace_id = ? AND removed_at IS NULL", .int(actor.workspaceID)) {
                 try TeamRules.closeSeatWallet(tx, workspace: actor.workspaceID, seat: seat, actor: actor.email, role: actor.role.rawValue)
             }
-            try tx.db.execute(sql: "UPDATE seats SET removed_at = ? WHERE workspace_id = ? AND removed_at IS NULL", arguments: [tx.now, actor.workspaceID])
+            try tx.sql.run("UPDATE seats SET removed_at = ? WHERE workspace_id = ? AND removed_at IS NULL", .int(tx.now), .int(actor.workspaceID))
             try TeamRules.recordLimit(tx, workspace: actor.workspaceID, where: "pending = 1 AND credit_limit IS NOT NULL", limit: nil)
-            try tx.db.execute(sql: "DELETE FROM members WHERE workspace_id = ? AND pending = 1", arguments: [actor.workspaceID])
-            try tx.db.execute(sql: "UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ?", arguments: [actor.workspaceID])
+            try tx.sql.run("DELETE FROM members WHERE workspace_id = ? AND pending = 1", .int(actor.workspaceID))
+            try tx.sql.run("UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ?", .int(actor.workspaceID))
             s.assigned = false
             try s.save(tx.sql)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.unassign",
@@ -231,11 +230,11 @@ public struct Members: Sendable {
             var s = try SubscriptionRow.running(tx.sql, workspace: actor.workspaceID, or: "There is no subscription to assign")
             guard !s.assigned else { throw CofferError("The subscription is already assigned to the team") }
             s.assigned = true
-            try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
-                              arguments: [actor.workspaceID, actor.userID, tx.now])
-            let seat = tx.db.lastInsertedRowID
-            try tx.db.execute(sql: "UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
-                              arguments: [actor.workspaceID, actor.userID])
+            try tx.sql.run("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                           .int(actor.workspaceID), .int(actor.userID), .int(tx.now))
+            let seat = tx.sql.lastInsertedID
+            try tx.sql.run("UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
+                           .int(actor.workspaceID), .int(actor.userID))
             try s.save(tx.sql)
             if s.grantWithheld {
                 try Settlement(tx).grantWithheldPeriod(&s)

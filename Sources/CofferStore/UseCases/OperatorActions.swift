@@ -1,6 +1,5 @@
 import CofferCore
 import Foundation
-import GRDB
 
 /// Commands for the service operator who holds the database (R8); each is audited as `operator`.
 public struct OperatorActions: Sendable {
@@ -44,9 +43,9 @@ public struct OperatorActions: Sendable {
         guard amount.millicredits > 0 else { throw CofferError("Amount must be greater than zero: \(amount.plain)") }
         let type: AdjustmentType = firstPaid ? .referralFirstPaidPlanReward : .referralSignupReward
         return try store.write { tx in
-            guard try Bool.fetchOne(tx.db, sql: """
+            guard try tx.sql.exists("""
                 SELECT 1 FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? AND u.email = ?
-                """, arguments: [workspace.id, email]) != nil else {
+                """, .int(workspace.id), .text(email)) else {
                 throw CofferError("\(email) is not a member of \(workspace.slug)")
             }
             let ledger = try tx.ledger()

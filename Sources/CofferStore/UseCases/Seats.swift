@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// A seat as `coffer seats list` shows it.
 public struct SeatView: Sendable, Equatable {
@@ -26,16 +25,15 @@ public struct Seats: Sendable {
 
     /// Every live seat of the actor's workspace, the owner's first.
     public func list(actor: Actor) throws -> [SeatView] {
-        try store.read { db in
-            try Row.fetchAll(db, sql: """
+        try store.snapshot { sql in
+            try sql.all("""
                 SELECT u.email, m.role, m.access, m.pending, s.multiplier, s.added_at FROM seats s
                 JOIN users u ON u.id = s.user_id JOIN members m ON m.workspace_id = s.workspace_id AND m.user_id = s.user_id
                 WHERE s.workspace_id = ? AND s.removed_at IS NULL ORDER BY m.role != 'primary_owner', s.added_at, u.email
-                """, arguments: [actor.workspaceID]).map { row in
-                let pending: Bool = row[3]
-                return SeatView(email: row[0], role: Role(rawValue: row[1]) ?? .member,
-                                state: pending ? "pending" : (row[2] as String) == "personal" ? "reserved" : "held",
-                                multiplier: row[4], addedAt: row[5])
+                """, .int(actor.workspaceID)) { row in
+                SeatView(email: row.text(0), role: Role(rawValue: row.text(1)) ?? .member,
+                         state: row.bool(3) ? "pending" : row.text(2) == "personal" ? "reserved" : "held",
+                         multiplier: row.int(4), addedAt: row.int(5))
             }
         }
     }
@@ -63,16 +61,16 @@ public struct Seats: Sendable {
         try TeamRules.requireRoom(tx.sql, workspace: actor.workspaceID, extra: 1, catalog: store.catalog)
         let user = try Users.findOrCreate(email: email, in: tx)
         if let existing {
-            try tx.db.execute(sql: "UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
-                              arguments: [actor.workspaceID, existing.userID])
+            try tx.sql.run("UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
+                           .int(actor.workspaceID), .int(existing.userID))
         } else {
-            try tx.db.execute(sql: """
+            try tx.sql.run("""
                 INSERT INTO members(workspace_id, user_id, role, access, joined_at, pending) VALUES (?, ?, 'member', 'seat', ?, 1)
-                """, arguments: [actor.workspaceID, user, tx.now])
+                """, .int(actor.workspaceID), .int(user), .int(tx.now))
         }
-        try tx.db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
-                          arguments: [actor.workspaceID, user, tx.now])
-        try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: tx.db.lastInsertedRowID, multiplier: 1)
+        try tx.sql.run("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                       .int(actor.workspaceID), .int(user), .int(tx.now))
+        try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: tx.sql.lastInsertedID, multiplier: 1)
         try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.add",
                      subject: email, before: existing.map { $0.access.rawValue }, after: existing == nil ? "pending" : "seat")
     }
@@ -89,10 +87,10 @@ public struct Seats: Sendable {
                 throw CofferError("There is already a seat with this email \(to)")
             }
             let user = try Users.findOrCreate(email: to, in: tx)
-            try tx.db.execute(sql: "UPDATE seats SET user_id = ? WHERE id = ?", arguments: [user, seat])
-            try tx.db.execute(sql: """
+            try tx.sql.run("UPDATE seats SET user_id = ? WHERE id = ?", .int(user), .int(seat))
+            try tx.sql.run("""
                 INSERT INTO members(workspace_id, user_id, role, access, joined_at, pending) VALUES (?, ?, 'member', 'seat', ?, 1)
-                """, arguments: [actor.workspaceID, user, tx.now])
+                """, .int(actor.workspaceID), .int(user), .int(tx.now))
             try leaveSeat(tx, workspace: actor.workspaceID, member: from)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.replace",
                          subject: "seat \(seat)", before: from.email, after: to)
@@ -107,7 +105,7 @@ public struct Seats: Sendable {
             let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: rawEmail)
             guard member.role != .primaryOwner else { throw CofferError("The owner's seat cannot be removed") }
             guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
-            try tx.db.execute(sql: "UPDATE seats SET removed_at = ? WHERE id = ?", arguments: [tx.now, seat])
+            try tx.sql.run("UPDATE seats SET removed_at = ? WHERE id = ?", .int(tx.now), .int(seat))
             try TeamRules.closeSeatWallet(tx, workspace: actor.workspaceID, seat: seat, actor: actor.email, role: actor.role.rawValue)
             try leaveSeat(tx, workspace: actor.workspaceID, member: member)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.remove",
@@ -120,10 +118,10 @@ public struct Seats: Sendable {
     private func leaveSeat(_ tx: WriteContext, workspace: Int64, member: MemberRow) throws {
         if member.pending {
             if member.creditLimit != nil { try TeamRules.recordLimit(tx, workspace: workspace, where: "user_id = \(member.userID)", limit: nil) }
-            try tx.db.execute(sql: "DELETE FROM members WHERE workspace_id = ? AND user_id = ?", arguments: [workspace, member.userID])
+            try tx.sql.run("DELETE FROM members WHERE workspace_id = ? AND user_id = ?", .int(workspace), .int(member.userID))
         } else {
-            try tx.db.execute(sql: "UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
-                              arguments: [workspace, member.userID])
+            try tx.sql.run("UPDATE members SET access = 'personal', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
+                           .int(workspace), .int(member.userID))
         }
     }
 

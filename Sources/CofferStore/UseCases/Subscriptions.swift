@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// A subscription as `coffer subscription show` and the Billing tab present it (R11, R14).
 public struct SubscriptionView: Sendable, Equatable {
@@ -70,7 +69,7 @@ public struct Subscriptions: Sendable {
                 try endOrRefuse(live, tx)
             }
             if let card { _ = try Charges.saveCard(tx, user: actor.userID, number: card) }
-            let history = try Self.hasBillingHistory(tx.db, workspace: actor.workspaceID)
+            let history = try Self.hasBillingHistory(tx.sql, workspace: actor.workspaceID)
             try start(tx, workspace: actor.workspaceID, user: nil, payer: actor.userID, plan: plan, interval: chosen,
                       seats: seats, strategy: strategy, trial: !history)
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "subscription.subscribe",
@@ -82,12 +81,12 @@ public struct Subscriptions: Sendable {
     /// What checkout offers `actor`'s workspace now (R10): Start trial with no billing history, else
     /// Proceed to payment; disabled, with the reason, for anyone but the primary owner (R7) or while a plan runs.
     public func checkout(actor: Actor) throws -> CheckoutOffer {
-        try store.read { db in
-            let trial = !(try Self.hasBillingHistory(db, workspace: actor.workspaceID))
+        try store.snapshot { sql in
+            let trial = !(try Self.hasBillingHistory(sql, workspace: actor.workspaceID))
             if !Permissions.allows(actor.role, .manageSubscription) {
                 return CheckoutOffer(trial: trial, refusal: Permissions.refusal(for: .manageSubscription))
             }
-            if let live = try SubscriptionRow.live(db.storage, workspace: actor.workspaceID), live.status != .unpaid {
+            if let live = try SubscriptionRow.live(sql, workspace: actor.workspaceID), live.status != .unpaid {
                 return CheckoutOffer(trial: trial, refusal: "There is already a \(live.terms.name) subscription (\(live.status.title))")
             }
             return CheckoutOffer(trial: trial, refusal: nil)
@@ -95,10 +94,9 @@ public struct Subscriptions: Sendable {
     }
 
     /// Whether a workspace ever had a subscription (a trial included) or an invoice (R10).
-    static func hasBillingHistory(_ db: Database, workspace: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM subscriptions WHERE workspace_id = ?) OR EXISTS (SELECT 1 FROM invoices WHERE workspace_id = ?)
-            """, arguments: [workspace, workspace]) ?? false
+    static func hasBillingHistory(_ sql: any StorageConnection, workspace: Int64) throws -> Bool {
+        try sql.exists("SELECT 1 FROM subscriptions WHERE workspace_id = ?", .int(workspace))
+            || sql.exists("SELECT 1 FROM invoices WHERE workspace_id = ?", .int(workspace))
     }
 
     /// Gives a user a personal plan with monthly personal credits (`subscribe --personal`).
@@ -111,20 +109,20 @@ public struct Subscriptions: Sendable {
             let user = try Users.findOrCreate(email: email, in: tx)
             if let live = try SubscriptionRow.live(tx.sql, user: user) { try endOrRefuse(live, tx) }
             if let card { _ = try Charges.saveCard(tx, user: user, number: card) }
-            let history = try Bool.fetchOne(tx.db, sql: "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = ?) OR EXISTS (SELECT 1 FROM invoices WHERE user_id = ? AND workspace_id IS NULL)",
-                                            arguments: [user, user]) ?? false
+            let history = try tx.sql.exists("SELECT 1 FROM subscriptions WHERE user_id = ?", .int(user))
+                || tx.sql.exists("SELECT 1 FROM invoices WHERE user_id = ? AND workspace_id IS NULL", .int(user))
             try start(tx, workspace: nil, user: user, payer: user, plan: plan, interval: chosen, seats: 1,
                       strategy: "per_team", trial: !history)
             return user
         }
-        return try store.read { try view($0, live: SubscriptionRow.live($0.storage, user: user), walletUser: user, workspace: nil) }
+        return try store.snapshot { try view($0, live: SubscriptionRow.live($0, user: user), walletUser: user, workspace: nil) }
     }
 
     /// The workspace's plan and subscription: the live one, else the last one that ended (so
     /// its final status shows), else the Free plan.
     public func show(actor: Actor) throws -> SubscriptionView {
-        try store.read { db in
-            return try view(db, live: SubscriptionRow.latest(db.storage, workspace: actor.workspaceID), walletUser: nil, workspace: actor.workspaceID)
+        try store.snapshot { sql in
+            try view(sql, live: SubscriptionRow.latest(sql, workspace: actor.workspaceID), walletUser: nil, workspace: actor.workspaceID)
         }
     }
 
@@ -276,17 +274,17 @@ public struct Subscriptions: Sendable {
     private func start(_ tx: WriteContext, workspace: Int64?, user: Int64?, payer: Int64, plan: Plan,
                        interval: BillingInterval, seats: Int64, strategy: String, trial: Bool) throws {
         let trialing = trial && plan.trialDays > 0
-        let hasCard = try Bool.fetchOne(tx.db, sql: "SELECT 1 FROM cards WHERE user_id = ?", arguments: [payer]) ?? false
+        let hasCard = try tx.sql.exists("SELECT 1 FROM cards WHERE user_id = ?", .int(payer))
         guard trialing || hasCard else {
             throw CofferError("Add a card first: --card NUMBER (or coffer billing card NUMBER)")
         }
-        try tx.db.execute(sql: """
+        try tx.sql.run("""
             INSERT INTO subscriptions(workspace_id, user_id, plan, interval, seats, strategy, status, terms,
                                       credit_anchor, billing_anchor, created_at)
             VALUES (?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?, ?)
-            """, arguments: [workspace, user, plan.tier, interval.rawValue, seats, strategy, PlanTerms(plan).json,
-                             tx.now, tx.now, tx.now])
-        var s = try SubscriptionRow.load(tx.sql, id: tx.db.lastInsertedRowID)
+            """, .int(workspace), .int(user), .text(plan.tier), .text(interval.rawValue), .int(seats), .text(strategy),
+                       .text(PlanTerms(plan).json), .int(tx.now), .int(tx.now), .int(tx.now))
+        var s = try SubscriptionRow.load(tx.sql, id: tx.sql.lastInsertedID)
         if trialing {
             s.status = try Lifecycle.next(nil, on: .trialStarted)
             s.trialEnd = tx.now + plan.trialDays * UTC.day
@@ -307,19 +305,19 @@ public struct Subscriptions: Sendable {
         let accounts = try Settlement(tx).walletAccounts(s)
         var remainingCredits: Int64 = 0
         var pool: Int64?
-        for row in try Row.fetchAll(tx.db, sql: """
+        let grants = try tx.sql.all("""
             SELECT g.id, g.account_id, a.asset, g.remaining FROM grants g JOIN accounts a ON a.id = g.account_id
             WHERE g.account_id IN (\(accounts.map(String.init).joined(separator: ",")))
               AND g.remaining > 0 AND g.source = 'subscription_renewal' AND g.expires_at = ?
-            """, arguments: [s.creditEnd]) {
-            let asset = Asset(code: row[2])
-            try ledger.expire(grant: row[0], account: row[1], asset: asset, amount: row[3])
-            if asset == .credits {
-                remainingCredits += row[3] as Int64
-                pool = row[1]
+            """, .int(s.creditEnd)) { (id: $0.int(0), account: $0.int(1), asset: Asset(code: $0.text(2)), remaining: $0.int(3)) }
+        for grant in grants {
+            try ledger.expire(grant: grant.id, account: grant.account, asset: grant.asset, amount: grant.remaining)
+            if grant.asset == .credits {
+                remainingCredits += grant.remaining
+                pool = grant.account
                 if let workspace = s.workspace {
-                    try ledger.recordAdjustment(workspace: workspace, account: row[1], type: .creditExpiration,
-                                                amount: -(row[3] as Int64), detail: "Replaced on upgrade to \(target.name)")
+                    try ledger.recordAdjustment(workspace: workspace, account: grant.account, type: .creditExpiration,
+                                                amount: -grant.remaining, detail: "Replaced on upgrade to \(target.name)")
                 }
             }
         }
@@ -336,12 +334,12 @@ public struct Subscriptions: Sendable {
         return compensation
     }
 
-    private func view(_ db: Database, live: SubscriptionRow?, walletUser: Int64?, workspace: Int64?) throws -> SubscriptionView {
+    private func view(_ sql: any StorageConnection, live: SubscriptionRow?, walletUser: Int64?, workspace: Int64?) throws -> SubscriptionView {
         let catalog = store.catalog
-        let remaining = try Int64.fetchOne(db, sql: workspace != nil
+        let remaining = try sql.int(workspace != nil
             ? "SELECT balance FROM accounts WHERE kind = 'team_pool' AND workspace_id = ? AND asset = 'credits'"
             : "SELECT balance FROM accounts WHERE kind = 'personal' AND user_id = ? AND asset = 'credits'",
-            arguments: [workspace ?? walletUser]) ?? 0
+            .int(workspace ?? walletUser)) ?? 0
         guard let s = live else {
             let free = catalog.freePlan
             return SubscriptionView(tier: free.tier, name: free.name, description: free.description, features: free.features,
@@ -351,7 +349,7 @@ public struct Subscriptions: Sendable {
                                     cardLast4: nil, assigned: true, ended: false)
         }
         let plan = catalog.plan(s.plan)
-        let payer = try s.payer(db.storage)
+        let payer = try s.payer(sql)
         let live = s.endedAt == nil && !s.status.isFinal
         return SubscriptionView(
             tier: s.plan, name: s.terms.name, description: plan?.description ?? "", features: plan?.features ?? [],
@@ -361,7 +359,7 @@ public struct Subscriptions: Sendable {
             nextRefresh: live && s.status != .incomplete ? s.creditEnd : nil,
             cancelAtPeriodEnd: s.cancelAtPeriodEnd && live, scheduledPlan: s.scheduledPlan,
             trialEnd: s.status == .trialing ? s.trialEnd : nil, remainingCredits: Credits(millicredits: remaining),
-            cardLast4: try String.fetchOne(db, sql: "SELECT last4 FROM cards WHERE user_id = ?", arguments: [payer]),
+            cardLast4: try sql.text("SELECT last4 FROM cards WHERE user_id = ?", .int(payer)),
             assigned: s.assigned, ended: s.endedAt != nil)
     }
 }

@@ -26,10 +26,10 @@ public struct TeamSettings: Sendable {
             }
         }
         try store.write { tx in
-            let before = try String.fetchAll(tx.db, sql: "SELECT service FROM whitelist WHERE workspace_id = ? ORDER BY service", arguments: [actor.workspaceID])
-            try tx.db.execute(sql: "DELETE FROM whitelist WHERE workspace_id = ?", arguments: [actor.workspaceID])
+            let before = try tx.sql.all("SELECT service FROM whitelist WHERE workspace_id = ? ORDER BY service", .int(actor.workspaceID)) { $0.text(0) }
+            try tx.sql.run("DELETE FROM whitelist WHERE workspace_id = ?", .int(actor.workspaceID))
             for slug in Set(models) {
-                try tx.db.execute(sql: "INSERT INTO whitelist(workspace_id, service) VALUES (?, ?)", arguments: [actor.workspaceID, slug])
+                try tx.sql.run("INSERT INTO whitelist(workspace_id, service) VALUES (?, ?)", .int(actor.workspaceID), .text(slug))
             }
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "whitelist.set",
                          subject: actor.workspaceSlug, before: before.joined(separator: " "), after: models.sorted().joined(separator: " "))
@@ -38,7 +38,9 @@ public struct TeamSettings: Sendable {
 
     /// The whitelisted models (empty: every model).
     public func whitelist(actor: Actor) throws -> [String] {
-        try store.read { try String.fetchAll($0, sql: "SELECT service FROM whitelist WHERE workspace_id = ? ORDER BY service", arguments: [actor.workspaceID]) }
+        try store.snapshot { sql in
+            try sql.all("SELECT service FROM whitelist WHERE workspace_id = ? ORDER BY service", .int(actor.workspaceID)) { $0.text(0) }
+        }
     }
 
     /// Changes auto-recharge (R34) for the team, or for one seat under PER_SEAT; fields left
@@ -60,22 +62,24 @@ public struct TeamSettings: Sendable {
             } else if live?.strategy == "per_seat" {
                 throw CofferError("On a per-seat plan, auto-recharge is set per seat (--seat EMAIL)")
             }
-            let row = try Row.fetchOne(tx.db, sql: "SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?",
-                                       arguments: [actor.workspaceID, seat])
-            let old = RechargeSettings(enabled: row?[0] ?? false, threshold: Credits(millicredits: row?[1] ?? 0),
-                                       amount: Credits(millicredits: row?[2] ?? 0), maxPeriodSpend: (row?[3] as Int64?).map(Credits.init))
+            let old = try tx.sql.one("""
+                SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?
+                """, .int(actor.workspaceID), .int(seat)) { row in
+                RechargeSettings(enabled: row.bool(0), threshold: Credits(millicredits: row.int(1)),
+                                 amount: Credits(millicredits: row.int(2)), maxPeriodSpend: row.optionalInt(3).map(Credits.init))
+            } ?? RechargeSettings(enabled: false, threshold: Credits(millicredits: 0), amount: Credits(millicredits: 0), maxPeriodSpend: nil)
             var new = old
             if let enabled { new.enabled = enabled }
             if let threshold { new.threshold = threshold }
             if let amount { new.amount = amount }
             if let maxPeriodSpend { new.maxPeriodSpend = maxPeriodSpend }
             if new.enabled, new.amount.millicredits == 0 { throw CofferError("Set a recharge amount (--amount) before enabling auto-recharge") }
-            try tx.db.execute(sql: """
+            try tx.sql.run("""
                 INSERT INTO recharge_settings(workspace_id, seat_id, enabled, threshold, amount, max_period_spend) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold, amount = excluded.amount,
-                  max_period_spend = excluded.max_period_spend
-                """, arguments: [actor.workspaceID, seat, new.enabled, new.threshold.millicredits, new.amount.millicredits,
-                                 new.maxPeriodSpend?.millicredits])
+                ON CONFLICT (workspace_id, seat_id) DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold,
+                  amount = excluded.amount, max_period_spend = excluded.max_period_spend
+                """, .int(actor.workspaceID), .int(seat), .bool(new.enabled), .int(new.threshold.millicredits), .int(new.amount.millicredits),
+                           .int(new.maxPeriodSpend?.millicredits))
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "recharge.set",
                          subject: seatEmail ?? "team", before: Self.describe(old), after: Self.describe(new))
             return new
@@ -87,8 +91,8 @@ public struct TeamSettings: Sendable {
         try Permissions.require(actor.role, .buyPacksAlertsRecharge)
         if let threshold, threshold.millicredits < 0 { throw CofferError("Amount must not be negative: \(threshold.plain)") }
         try store.write { tx in
-            let before = try Int64.fetchOne(tx.db, sql: "SELECT alert_threshold FROM workspaces WHERE id = ?", arguments: [actor.workspaceID])
-            try tx.db.execute(sql: "UPDATE workspaces SET alert_threshold = ? WHERE id = ?", arguments: [threshold?.millicredits, actor.workspaceID])
+            let before = try tx.sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?", .int(actor.workspaceID))
+            try tx.sql.run("UPDATE workspaces SET alert_threshold = ? WHERE id = ?", .int(threshold?.millicredits), .int(actor.workspaceID))
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "alerts.set",
                          subject: actor.workspaceSlug, before: before.map { Credits(millicredits: $0).plain } ?? "none",
                          after: threshold?.plain ?? "none")

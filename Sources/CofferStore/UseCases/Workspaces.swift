@@ -1,6 +1,5 @@
 import CofferCore
 import Foundation
-import GRDB
 
 /// A workspace as listed (`coffer workspace list`).
 public struct WorkspaceSummary: Sendable, Equatable {
@@ -34,17 +33,16 @@ public struct Workspaces: Sendable {
         guard name.count <= 200 else { throw CofferError("Workspace names have at most 200 characters") }
         let email = try Email.normalize(rawEmail)
         return try store.write { tx in
-            let db = tx.db
+            let sql = tx.sql
             let userID = try Users.findOrCreate(email: email, in: tx)
-            let slug = try uniqueSlug(for: name, db: db)
-            try db.execute(sql: "INSERT INTO workspaces(slug, name, created_at) VALUES (?, ?, ?)",
-                           arguments: [slug, name, tx.now])
-            let workspaceID = db.lastInsertedRowID
-            try db.execute(sql: """
+            let slug = try uniqueSlug(for: name, sql)
+            try sql.run("INSERT INTO workspaces(slug, name, created_at) VALUES (?, ?, ?)", .text(slug), .text(name), .int(tx.now))
+            let workspaceID = sql.lastInsertedID
+            try sql.run("""
                 INSERT INTO members(workspace_id, user_id, role, access, joined_at) VALUES (?, ?, 'primary_owner', 'seat', ?)
-                """, arguments: [workspaceID, userID, tx.now])
-            try db.execute(sql: "INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
-                           arguments: [workspaceID, userID, tx.now])
+                """, .int(workspaceID), .int(userID), .int(tx.now))
+            try sql.run("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                        .int(workspaceID), .int(userID), .int(tx.now))
             let ledger = try tx.ledger()
             let pool = try ledger.account(.teamPool, workspace: workspaceID, asset: .credits)
             let free = store.catalog.freePlan
@@ -63,21 +61,25 @@ public struct Workspaces: Sendable {
     /// Every workspace (for an operator), or those `email` belongs to.
     public func list(for rawEmail: String? = nil) throws -> [WorkspaceSummary] {
         let email = try rawEmail.map(Email.normalize)
-        return try store.read { db in
-            try Row.fetchAll(db, sql: """
+        // Every workspace, with the listing user's role in each (none for an operator); for a user,
+        // only those with a role.
+        let role = email == nil ? "NULL" : """
+            (SELECT m.role FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = w.id AND u.email = ?)
+            """
+        return try store.snapshot { sql in
+            try sql.all("""
                 SELECT w.id, w.slug, w.name, w.created_at,
                        (SELECT u.email FROM members m JOIN users u ON u.id = m.user_id
-                         WHERE m.workspace_id = w.id AND m.role = 'primary_owner') AS owner,
-                       (SELECT count(*) FROM members m WHERE m.workspace_id = w.id) AS members,
-                       (SELECT m.role FROM members m JOIN users u ON u.id = m.user_id
-                         WHERE m.workspace_id = w.id AND u.email = ?) AS my_role
+                         WHERE m.workspace_id = w.id AND m.role = 'primary_owner'),
+                       (SELECT count(*) FROM members m WHERE m.workspace_id = w.id),
+                       \(role)
                 FROM workspaces w
-                WHERE ? IS NULL OR my_role IS NOT NULL
+                \(email == nil ? "" : "WHERE \(role) IS NOT NULL")
                 ORDER BY w.slug
-                """, arguments: [email, email]).map { row in
-                WorkspaceSummary(id: row["id"], slug: row["slug"], name: row["name"], primaryOwner: row["owner"] ?? "",
-                                 members: row["members"], createdAt: row["created_at"],
-                                 role: (row["my_role"] as String?).flatMap(Role.init(rawValue:)))
+                """, email.map { [.text($0), .text($0)] } ?? []) { row in
+                WorkspaceSummary(id: row.int(0), slug: row.text(1), name: row.text(2), primaryOwner: row.optionalText(4) ?? "",
+                                 members: Int(row.int(5)), createdAt: row.int(3),
+                                 role: row.optionalText(6).flatMap(Role.init(rawValue:)))
             }
         }
     }
@@ -85,16 +87,19 @@ public struct Workspaces: Sendable {
     /// The acting user in a workspace: `slug`, or the user's only workspace (SPEC §8).
     public func actor(email rawEmail: String, workspace slug: String?) throws -> Actor {
         let email = try Email.normalize(rawEmail)
-        return try store.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT u.id AS user_id, w.id AS workspace_id, w.slug, w.name, m.role, m.pending
+        return try store.snapshot { sql in
+            let rows = try sql.all("""
+                SELECT u.id, w.id, w.slug, w.name, m.role, m.pending
                 FROM users u JOIN members m ON m.user_id = u.id JOIN workspaces w ON w.id = m.workspace_id
-                WHERE u.email = ? AND (? IS NULL OR w.slug = ?)
+                WHERE u.email = ?\(slug == nil ? "" : " AND w.slug = ?")
                 ORDER BY w.slug
-                """, arguments: [email, slug, slug])
-            guard let row = rows.first else {
+                """, [.text(email)] + (slug.map { [.text($0)] } ?? [])) { row in
+                Actor(userID: row.int(0), email: email, workspaceID: row.int(1), workspaceSlug: row.text(2), workspaceName: row.text(3),
+                      role: Role(rawValue: row.text(4)) ?? .member, pending: row.bool(5))
+            }
+            guard let actor = rows.first else {
                 if let slug {
-                    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM workspaces WHERE slug = ?", arguments: [slug]) != nil else {
+                    guard try sql.exists("SELECT 1 FROM workspaces WHERE slug = ?", .text(slug)) else {
                         throw CofferError("No workspace \(CofferError.quote(slug))")
                     }
                     throw CofferError("\(email) is not a member of \(CofferError.quote(slug))")
@@ -102,30 +107,28 @@ public struct Workspaces: Sendable {
                 throw CofferError("\(email) is not a member of any workspace")
             }
             guard rows.count == 1 else {
-                throw CofferError("\(email) belongs to \(rows.count) workspaces: choose one with --workspace (\(rows.map { $0["slug"] as String }.joined(separator: ", ")))")
+                throw CofferError("\(email) belongs to \(rows.count) workspaces: choose one with --workspace (\(rows.map(\.workspaceSlug).joined(separator: ", ")))")
             }
-            return Actor(userID: row["user_id"], email: email, workspaceID: row["workspace_id"],
-                         workspaceSlug: row["slug"], workspaceName: row["name"],
-                         role: Role(rawValue: row["role"]) ?? .member, pending: row["pending"])
+            return actor
         }
     }
 
     /// The workspace named by `slug`, or the only one in the database (operator commands).
     public func workspace(_ slug: String?) throws -> WorkspaceRef {
-        try store.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, slug, name FROM workspaces WHERE ? IS NULL OR slug = ? ORDER BY slug",
-                                        arguments: [slug, slug])
-            guard let row = rows.first else {
+        try store.snapshot { sql in
+            let rows = try sql.all("SELECT id, slug, name FROM workspaces\(slug == nil ? "" : " WHERE slug = ?") ORDER BY slug",
+                                   slug.map { [.text($0)] } ?? []) { WorkspaceRef(id: $0.int(0), slug: $0.text(1), name: $0.text(2)) }
+            guard let workspace = rows.first else {
                 throw CofferError(slug.map { "No workspace \(CofferError.quote($0))" } ?? "There is no workspace yet: create one with coffer workspace create NAME --owner EMAIL")
             }
             guard rows.count == 1 else {
-                throw CofferError("There are \(rows.count) workspaces: choose one with --workspace (\(rows.map { $0["slug"] as String }.joined(separator: ", ")))")
+                throw CofferError("There are \(rows.count) workspaces: choose one with --workspace (\(rows.map(\.slug).joined(separator: ", ")))")
             }
-            return WorkspaceRef(id: row["id"], slug: row["slug"], name: row["name"])
+            return workspace
         }
     }
 
-    private func uniqueSlug(for name: String, db: Database) throws -> String {
+    private func uniqueSlug(for name: String, _ sql: any StorageConnection) throws -> String {
         var base = ""
         for scalar in name.lowercased().unicodeScalars {
             if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
@@ -138,7 +141,7 @@ public struct Workspaces: Sendable {
         if base.isEmpty { base = "workspace" }
         var candidate = base
         var n = 2
-        while try Bool.fetchOne(db, sql: "SELECT 1 FROM workspaces WHERE slug = ?", arguments: [candidate]) != nil {
+        while try sql.exists("SELECT 1 FROM workspaces WHERE slug = ?", .text(candidate)) {
             candidate = "\(base)-\(n)"
             n += 1
         }

@@ -38,6 +38,12 @@ final class SQLiteConnection: StorageConnection {
         }
         try run("RELEASE SAVEPOINT coffer_event", [])
     }
+
+    /// `PRAGMA integrity_check`'s findings; empty when it says `ok`.
+    func integrityProblems() throws -> [String] {
+        let found = try all("PRAGMA integrity_check", []) { $0.text(0) }
+        return found == ["ok"] ? [] : found
+    }
 }
 
 extension RawRow: StorageRow {}

@@ -9,14 +9,13 @@ enum SearchIndex {
 
     /// Indexes the conversations added since the last catch-up, once at least `atLeast` wait.
     static func catchUp(_ sql: any StorageConnection, atLeast: Int64 = batch) throws {
-        let indexed = try sql.int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'") ?? 0
+        let indexed = try sql.metaInt("search_indexed") ?? 0
         guard let newest = try sql.int("SELECT max(id) FROM conversations"), newest - indexed >= max(1, atLeast) else { return }
         try sql.run("""
             INSERT INTO conversation_search(rowid, conversation_id, title, creator)
             SELECT id, conversation_id, title, creator FROM conversations WHERE id > ? ORDER BY id
             """, .int(indexed))
-        try sql.run("INSERT INTO meta(key, value) VALUES ('search_indexed', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    .text(String(newest)))
+        try sql.setMeta("search_indexed", String(newest))
     }
 }
 

@@ -1,0 +1,149 @@
+import CofferCore
+import Foundation
+import GRDB
+
+/// The SQLite backend, the embedded default (SPEC §10): one file in WAL mode with
+/// `synchronous = FULL`, checked, opened and migrated through GRDB. The store above it reads and
+/// writes only through `SQLiteConnection` (the storage seam); SQLite and GRDB errors become
+/// one-line messages that name the file.
+final class SQLiteStore: Sendable {
+    /// The file's path.
+    let path: String
+    /// True when the file or its folder is read-only (or `readOnly` was asked): reads work, writes are refused.
+    let isReadOnly: Bool
+    /// GRDB's connections: a pool (one writer, concurrent readers), or a queue when read-only.
+    let database: any DatabaseWriter
+
+    /// Opens (or, with `create`, creates) the file at `path` and migrates it forward.
+    ///
+    /// Refuses, with a one-line error and without changing the file: a missing folder, a
+    /// read-only folder for a new file, a file that is not a database, another application's
+    /// database, a corrupt file or one written by a newer Coffer. `trace`, when given, sees every
+    /// statement with its arguments; `maxPages` caps the file (`PRAGMA max_page_count`).
+    init(path: String, seal: LedgerSeal, create: Bool, readOnly: Bool, maxPages: Int?,
+         trace: (@Sendable (String) -> Void)?) throws {
+        self.path = path
+        let files = FileManager.default
+        let exists = files.fileExists(atPath: path)
+        let folder = (path as NSString).deletingLastPathComponent
+        let folderPath = folder.isEmpty ? "." : folder
+        if !exists {
+            guard create else {
+                throw CofferError("No database at \(path): create a workspace first (coffer workspace create NAME --owner EMAIL)")
+            }
+            guard files.fileExists(atPath: folderPath) else { throw CofferError("No such folder: \(folderPath)") }
+            guard FilePermissions.isWritable(folderPath) else {
+                throw CofferError("Cannot create \(path): the folder \(folderPath) is read-only")
+            }
+        }
+        isReadOnly = exists && (readOnly || !FilePermissions.isWritable(path) || !FilePermissions.isWritable(folderPath))
+        do {
+            if exists { try Self.preflight(path: path) }
+            var config = Configuration()
+            config.busyMode = .timeout(StoreErrors.busyTimeout)
+            config.readonly = isReadOnly
+            config.label = "coffer"
+            // Check each page's cells as it is read, so a corrupt page is an error, not garbage (SPEC §10).
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA cell_size_check = ON") }
+            if let maxPages {
+                config.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(maxPages)") }
+            }
+            if let trace {
+                // For `coffer bench`: every statement, with its arguments, so a baseline can replay it.
+                config.publicStatementArguments = true
+                config.prepareDatabase { db in
+                    db.trace { event in
+                        if case .statement(let statement) = event { trace(statement.expandedSQL) }
+                    }
+                }
+            }
+            if isReadOnly {
+                database = try DatabaseQueue(path: path, configuration: config)
+            } else {
+                database = try DatabasePool(path: path, configuration: config)
+                try database.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                    guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                        throw CofferError("Could not set synchronous = FULL on \(path)")
+                    }
+                }
+            }
+            let migrator = Schema.migrator(seal: seal)
+            if isReadOnly {
+                guard try database.read({ try migrator.hasCompletedMigrations($0) }) else {
+                    throw CofferError("\(path) needs an upgrade, but it is read-only")
+                }
+            } else {
+                try migrator.migrate(database)
+            }
+        } catch {
+            throw StoreErrors.describe(error, path: path)
+        }
+    }
+
+    /// Checks an existing file before anything may write to it.
+    private static func preflight(path: String) throws {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(StoreErrors.busyTimeout)
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.read { db in
+            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            guard tables > 0 else { return }
+            guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID else {
+                throw CofferError("\(path) is not a Coffer database")
+            }
+            let migrator = Schema.migrator(seal: LedgerSeal(key: nil))
+            guard try migrator.hasBeenSuperseded(db) else { return }
+            let unknown = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                .filter { !migrator.migrations.contains($0) }
+            throw CofferError("\(path) was written by a newer Coffer (schema \(unknown.joined(separator: ", "))): upgrade Coffer to open it")
+        }
+        try queue.close()
+    }
+
+    /// Runs `body` in a read snapshot, through the storage seam.
+    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try readDatabase { try body(SQLiteConnection($0)) }
+    }
+
+    /// Runs `body` in a read snapshot on GRDB's own connection.
+    func readDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw StoreErrors.describe(error, path: path)
+        }
+    }
+
+    /// Runs `body` as one IMMEDIATE write transaction, through the storage seam: committed when it
+    /// returns, rolled back when it throws.
+    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        do {
+            return try database.write { try body(SQLiteConnection($0)) }
+        } catch {
+            throw StoreErrors.describe(error, path: path)
+        }
+    }
+
+    /// Closes the file (checkpointing the WAL when this is the last connection).
+    func close() throws {
+        if let pool = database as? DatabasePool {
+            try? pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
+            try pool.close()
+        }
+        if let queue = database as? DatabaseQueue { try queue.close() }
+    }
+}
+
+extension CofferStore {
+    /// GRDB's connections under the store (tests and tools that look beneath Coffer).
+    var database: any DatabaseWriter { backend.database }
+
+    /// Runs a read in a consistent snapshot on GRDB's own connection: for the usage queries and
+    /// API keys not yet on the storage seam, and for tests. Everything else reads through
+    /// `snapshot(_:)`, which hands a `StorageConnection`.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try backend.readDatabase(body)
+    }
+}
