@@ -23,25 +23,15 @@ struct Routes: Sendable {
     }
 
     /// Every endpoint of R39; `/openapi.json` documents exactly these (a test checks it).
-    static let endpoints: [Endpoint] = [
+    static let endpoints = recordingEndpoints + teamEndpoints + usageEndpoints
+
+    /// Health, the document, events, balance.
+    static let recordingEndpoints: [Endpoint] = [
         Endpoint(method: .get, path: "/healthz") { _, _, _ in try JSONBody.response(["status": "ok"]) },
         Endpoint(method: .get, path: "/openapi.json") { _, _, _ in try OpenAPIDocument.response() },
         Endpoint(method: .post, path: "/v1/events") { routes, request, _ in try await routes.events(request) },
         Endpoint(method: .get, path: "/v1/balance") { routes, request, _ in
             try await routes.read(request) { holder in try JSONBody.response(BalanceJSON(Balances(routes.store).report(for: holder.actor))) }
-        },
-        Endpoint(method: .get, path: "/v1/members") { routes, request, _ in
-            try await routes.read(request) { holder in try JSONBody.response(Members(routes.store).list(actor: holder.actor).map(MemberJSON.init)) }
-        },
-        Endpoint(method: .post, path: "/v1/access/{direction}") { routes, request, context in
-            let direction = try context.parameters.require("direction")
-            guard direction == "personal" || direction == "team" else {
-                throw APIError(.notFound, "Access is personal or team (not \(CofferError.quote(direction)))")
-            }
-            return try await routes.read(request) { holder in
-                let access = try Members(routes.store).switchSelf(actor: holder.actor, toPersonal: direction == "personal")
-                return try JSONBody.response(["email": holder.actor.email, "access": access.rawValue])
-            }
         },
     ]
 
@@ -74,7 +64,7 @@ struct Routes: Sendable {
 
     /// A use case for the key's holder, off the event loops, after settling what time has made
     /// due, as every CLI command does (R15a).
-    private func read(_ request: Request, _ answer: @escaping @Sendable (KeyHolder) throws -> Response) async throws -> Response {
+    func read(_ request: Request, _ answer: @escaping @Sendable (KeyHolder) throws -> Response) async throws -> Response {
         let holder = try await authenticate(request)
         var response = try await Blocking.run { [store] in
             try store.settle()
@@ -85,7 +75,7 @@ struct Routes: Sendable {
     }
 
     /// The key's holder (R38): 401 without a key or with a wrong or revoked one.
-    private func authenticate(_ request: Request) async throws -> KeyHolder {
+    func authenticate(_ request: Request) async throws -> KeyHolder {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw APIError(.unauthorized, "Give an API key: Authorization: Bearer KEY (coffer keys create NAME)")
         }

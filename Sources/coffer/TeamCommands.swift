@@ -20,21 +20,12 @@ struct SeatsCommand: ParsableCommand {
             let store = try global.openStore()
             let seats = try Seats(store).list(actor: global.actor(in: store))
             if json {
-                return try Output.json(seats.map {
-                    SeatJSON(email: $0.email, role: $0.role.rawValue, state: $0.state, multiplier: $0.multiplier, added_at: UTC.iso($0.addedAt))
-                })
+                return try Output.json(seats.map(SeatJSON.init))
             }
             Output.table(["Email", "Role", "State", "Multiplier", "Added"], seats.map {
                 [$0.email, $0.role.title, $0.state, "\($0.multiplier)×", UTC.dateString($0.addedAt)]
             }, rightAligned: [3])
         }
-    }
-
-    /// One seat in `seats list --json`; `multiplier` is a number, as in `members list --json`.
-    struct SeatJSON: Encodable {
-        let email, role, state: String
-        let multiplier: Int64
-        let added_at: String
     }
 
     /// Adds seats (invitations); reports each refused item, exit 1 if any was refused.

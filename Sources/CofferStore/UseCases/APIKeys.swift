@@ -60,8 +60,8 @@ public struct APIKeys: Sendable {
     /// The workspace's API keys.
     public func list(actor: Actor) throws -> [APIKey] {
         try Permissions.require(actor.role, .manageWhitelistAndKeys)
-        return try store.read { db in
-            try db.storage.all("SELECT name, prefix, created_by, created_at FROM api_keys WHERE workspace_id = ? ORDER BY name",
+        return try store.snapshot { sql in
+            try sql.all("SELECT name, prefix, created_by, created_at FROM api_keys WHERE workspace_id = ? ORDER BY name",
                                .int(actor.workspaceID)) { APIKey(name: $0.text(0), prefix: $0.text(1), createdBy: $0.text(2), createdAt: $0.int(3)) }
         }
     }
@@ -72,8 +72,7 @@ public struct APIKeys: Sendable {
     public func holder(ofSecret secret: String) throws -> KeyHolder? {
         guard secret.hasPrefix(Self.secretPrefix), secret.utf8.count == Self.secretPrefix.utf8.count + 64 else { return nil }
         let presented = Array(Digest.sha256(Array(secret.utf8)).hex.utf8)
-        return try store.read { db in
-            let sql = db.storage
+        return try store.snapshot { sql in
             let candidates = try sql.all("""
                 SELECT k.name, k.secret_hash, u.id, u.email, w.id, w.slug, w.name, m.role, m.pending
                 FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id

@@ -128,16 +128,7 @@ public struct Balances: Sendable {
             }
             let refresh = live.flatMap { $0.status.isFinal || $0.status == .incomplete ? nil : $0.creditEnd }
             let period = try TeamRules.creditPeriod(sql, workspace: actor.workspaceID, now: store.now)
-            let recharge = try sql.all("""
-                SELECT r.enabled, r.threshold, r.amount, r.max_period_spend, u.email,
-                       (SELECT spent FROM recharge_spend p WHERE p.workspace_id = r.workspace_id AND p.seat_id = r.seat_id AND p.period_start = ?)
-                FROM recharge_settings r LEFT JOIN seats s ON s.id = r.seat_id LEFT JOIN users u ON u.id = s.user_id
-                WHERE r.workspace_id = ? ORDER BY r.seat_id
-                """, .int(period.start), .int(actor.workspaceID)) { row in
-                RechargeState(seat: row.optionalText(4), settings: RechargeSettings(enabled: row.bool(0), threshold: Credits(millicredits: row.int(1)),
-                              amount: Credits(millicredits: row.int(2)), maxPeriodSpend: row.optionalInt(3).map(Credits.init)),
-                              spentThisPeriod: Credits(millicredits: row.optionalInt(5) ?? 0))
-            }
+            let recharge = try Self.rechargeStates(sql, workspace: actor.workspaceID, periodStart: period.start)
             let log = try sql.all("SELECT outcome, message, created_at FROM recharge_log WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
                                   .int(actor.workspaceID)) { (outcome: $0.text(0), message: $0.text(1), time: $0.int(2)) }
             let alerts = try sql.all("SELECT kind, message, created_at FROM alerts WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
@@ -215,6 +206,21 @@ public struct Balances: Sendable {
             try pass.complete(work)
         }
         return nil
+    }
+
+    /// Auto-recharge settings (the team's, then each seat's) with what each spent in the credit
+    /// period starting at `periodStart` (R34).
+    static func rechargeStates(_ sql: any StorageConnection, workspace: Int64, periodStart: Timestamp) throws -> [RechargeState] {
+        try sql.all("""
+            SELECT r.enabled, r.threshold, r.amount, r.max_period_spend, u.email,
+                   (SELECT spent FROM recharge_spend p WHERE p.workspace_id = r.workspace_id AND p.seat_id = r.seat_id AND p.period_start = ?)
+            FROM recharge_settings r LEFT JOIN seats s ON s.id = r.seat_id LEFT JOIN users u ON u.id = s.user_id
+            WHERE r.workspace_id = ? ORDER BY r.seat_id
+            """, .int(periodStart), .int(workspace)) { row in
+            RechargeState(seat: row.optionalText(4), settings: RechargeSettings(enabled: row.bool(0), threshold: Credits(millicredits: row.int(1)),
+                          amount: Credits(millicredits: row.int(2)), maxPeriodSpend: row.optionalInt(3).map(Credits.init)),
+                          spentThisPeriod: Credits(millicredits: row.optionalInt(5) ?? 0))
+        }
     }
 
     /// The team pool's credit balance of a workspace.

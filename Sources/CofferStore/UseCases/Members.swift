@@ -35,21 +35,24 @@ public struct Members: Sendable {
 
     /// Every member of the actor's workspace.
     public func list(actor: Actor) throws -> [MemberView] {
-        try store.snapshot { sql in
-            let period = try TeamRules.creditPeriod(sql, workspace: actor.workspaceID, now: store.now)
-            let team = try SubscriptionRow.live(sql, workspace: actor.workspaceID)
-            let teamPlan = team.flatMap { $0.status.isFinal ? nil : $0.terms.name } ?? store.catalog.freePlan.name
-            return try MemberRow.all(sql, workspace: actor.workspaceID).map { m in
-                let used = try sql.int("SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
-                                       .int(actor.workspaceID), .int(m.userID), .int(period.start)) ?? 0
-                let name = try sql.text("SELECT name FROM users WHERE id = ?", .int(m.userID)) ?? ""
-                return MemberView(
-                    name: name, email: m.email, role: m.role, access: m.access, pending: m.pending,
-                    multiplier: m.seatID == nil ? nil : m.multiplier, limit: m.creditLimit.map(Credits.init),
-                    usedThisPeriod: Credits(millicredits: used),
-                    remaining: m.creditLimit.map { Credits(millicredits: max(0, $0 - used)) },
-                    effectivePlan: m.access == .seat ? teamPlan : try Self.personalPlan(sql, user: m.userID, catalog: store.catalog).name)
-            }
+        try store.snapshot { sql in try Self.views(sql, workspace: actor.workspaceID, now: store.now, catalog: store.catalog) }
+    }
+
+    /// The members of a workspace as `list` shows them (only `email`'s when given).
+    static func views(_ sql: any StorageConnection, workspace: Int64, now: Timestamp, catalog: Catalog, only email: String? = nil) throws -> [MemberView] {
+        let period = try TeamRules.creditPeriod(sql, workspace: workspace, now: now)
+        let team = try SubscriptionRow.live(sql, workspace: workspace)
+        let teamPlan = team.flatMap { $0.status.isFinal ? nil : $0.terms.name } ?? catalog.freePlan.name
+        return try MemberRow.all(sql, workspace: workspace).filter { email == nil || $0.email == email }.map { m in
+            let used = try sql.int("SELECT used FROM member_spend WHERE workspace_id = ? AND user_id = ? AND period_start = ?",
+                                   .int(workspace), .int(m.userID), .int(period.start)) ?? 0
+            let name = try sql.text("SELECT name FROM users WHERE id = ?", .int(m.userID)) ?? ""
+            return MemberView(
+                name: name, email: m.email, role: m.role, access: m.access, pending: m.pending,
+                multiplier: m.seatID == nil ? nil : m.multiplier, limit: m.creditLimit.map(Credits.init),
+                usedThisPeriod: Credits(millicredits: used),
+                remaining: m.creditLimit.map { Credits(millicredits: max(0, $0 - used)) },
+                effectivePlan: m.access == .seat ? teamPlan : try personalPlan(sql, user: m.userID, catalog: catalog).name)
         }
     }
 
@@ -91,10 +94,7 @@ public struct Members: Sendable {
     /// An owner sets a member's access type (R25–R26, R31).
     public func setAccess(actor: Actor, email: String, access: AccessType) throws {
         try Permissions.require(actor.role, .setMemberAccess)
-        try change(actor: actor, email: email, action: "member.access") { member, tx in
-            try apply(access, to: member, tx, actor: actor, remember: true)
-            return (member.access.rawValue, access.rawValue)
-        }
+        try change(actor: actor, email: email, action: "member.access") { member, tx in try changeAccess(member, to: access, tx, actor: actor) }
     }
 
     /// The acting user switches themself to Personal, or opts back in to their previous type (R31).
@@ -120,6 +120,12 @@ public struct Members: Sendable {
                          subject: actor.email, before: member.access.rawValue, after: target.rawValue)
             return target
         }
+    }
+
+    /// An owner's change of `member`'s access, for the audit log.
+    func changeAccess(_ member: MemberRow, to access: AccessType, _ tx: WriteContext, actor: Actor) throws -> (before: String, after: String) {
+        try apply(access, to: member, tx, actor: actor, remember: true)
+        return (member.access.rawValue, access.rawValue)
     }
 
     /// Moves a member to `access`: Seat needs a seat (a reserved one, or room for a new one);
@@ -162,31 +168,47 @@ public struct Members: Sendable {
     /// Sets a member's credit limit per credit period on draws from team wallets, or none (R30).
     public func setLimit(actor: Actor, email: String, limit: Credits?) throws {
         try Permissions.require(actor.role, .setMemberAccess)
+        try Self.validate(limit: limit)
+        try change(actor: actor, email: email, action: "member.limit") { member, tx in try changeLimit(member, to: limit, tx, actor: actor) }
+    }
+
+    static func validate(limit: Credits?) throws {
         if let limit, limit.millicredits < 0 { throw CofferError("Amount must not be negative: \(limit.plain)") }
-        try change(actor: actor, email: email, action: "member.limit") { member, tx in
-            try tx.sql.run("UPDATE members SET credit_limit = ? WHERE workspace_id = ? AND user_id = ?",
-                           .int(limit?.millicredits), .int(actor.workspaceID), .int(member.userID))
-            try TeamRules.recordLimit(tx, workspace: actor.workspaceID, where: "user_id = \(member.userID)", limit: limit?.millicredits)
-            return (member.creditLimit.map { Credits(millicredits: $0).plain } ?? "none", limit?.plain ?? "none")
-        }
+    }
+
+    /// Sets `member`'s limit; returns it before and after, for the audit log.
+    func changeLimit(_ member: MemberRow, to limit: Credits?, _ tx: WriteContext, actor: Actor) throws -> (before: String, after: String) {
+        try tx.sql.run("UPDATE members SET credit_limit = ? WHERE workspace_id = ? AND user_id = ?",
+                       .int(limit?.millicredits), .int(actor.workspaceID), .int(member.userID))
+        try TeamRules.recordLimit(tx, workspace: actor.workspaceID, where: "user_id = \(member.userID)", limit: limit?.millicredits)
+        return (member.creditLimit.map { Credits(millicredits: $0).plain } ?? "none", limit?.plain ?? "none")
     }
 
     /// Sets a seat's multiplier (R26): per-seat plans only, 1–10, within the paid seats; a
     /// higher multiplier brings the extra allotment for the current period at once (R27).
     public func setMultiplier(actor: Actor, email: String, multiplier: Int64) throws {
         try Permissions.require(actor.role, .setMemberAccess)
-        guard (1...10).contains(multiplier) else { throw CofferError("Seat multipliers go from 1 to 10") }
+        try Self.validate(multiplier: multiplier)
         try change(actor: actor, email: email, action: "seat.multiplier") { member, tx in
-            let (_, subscription) = try TeamRules.seatLimit(tx.sql, workspace: actor.workspaceID, catalog: store.catalog)
-            guard subscription?.strategy == "per_seat" else { throw CofferError("Seat multipliers apply only to per-seat plans") }
-            guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
-            try TeamRules.requireRoom(tx.sql, workspace: actor.workspaceID, extra: multiplier - member.multiplier, catalog: store.catalog)
-            try tx.sql.run("UPDATE seats SET multiplier = ? WHERE id = ?", .int(multiplier), .int(seat))
-            if multiplier > member.multiplier {
-                try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: seat, multiplier: multiplier - member.multiplier)
-            }
-            return (String(member.multiplier), String(multiplier))
+            try changeMultiplier(member, to: multiplier, tx, actor: actor)
         }
+    }
+
+    static func validate(multiplier: Int64) throws {
+        guard (1...10).contains(multiplier) else { throw CofferError("Seat multipliers go from 1 to 10") }
+    }
+
+    /// Sets `member`'s seat multiplier; returns it before and after, for the audit log.
+    func changeMultiplier(_ member: MemberRow, to multiplier: Int64, _ tx: WriteContext, actor: Actor) throws -> (before: String, after: String) {
+        let (_, subscription) = try TeamRules.seatLimit(tx.sql, workspace: actor.workspaceID, catalog: store.catalog)
+        guard subscription?.strategy == "per_seat" else { throw CofferError("Seat multipliers apply only to per-seat plans") }
+        guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
+        try TeamRules.requireRoom(tx.sql, workspace: actor.workspaceID, extra: multiplier - member.multiplier, catalog: store.catalog)
+        try tx.sql.run("UPDATE seats SET multiplier = ? WHERE id = ?", .int(multiplier), .int(seat))
+        if multiplier > member.multiplier {
+            try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: seat, multiplier: multiplier - member.multiplier)
+        }
+        return (String(member.multiplier), String(multiplier))
     }
 
     /// The acting user accepts their pending seat (`coffer invite accept`, or by first acting).
@@ -250,11 +272,15 @@ public struct Members: Sendable {
     /// One audited change to one member.
     private func change(actor: Actor, email: String, action: String,
                         _ body: (MemberRow, WriteContext) throws -> (before: String, after: String)) throws {
-        try store.write { tx in
-            let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: email)
-            let (before, after) = try body(member, tx)
-            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: action,
-                         subject: member.email, before: before, after: after)
-        }
+        try store.write { tx in try Self.audited(tx, actor: actor, email: email, action: action) { try body($0, tx) } }
+    }
+
+    /// Changes one member inside `tx` and writes the audit entry of `action` with what it was and is.
+    static func audited(_ tx: WriteContext, actor: Actor, email: String, action: String,
+                        _ body: (MemberRow) throws -> (before: String, after: String)) throws {
+        let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: email)
+        let (before, after) = try body(member)
+        try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: action,
+                     subject: member.email, before: before, after: after)
     }
 }

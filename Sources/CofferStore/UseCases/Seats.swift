@@ -14,6 +14,12 @@ public struct SeatView: Sendable, Equatable {
 public struct SeatItemResult: Sendable, Equatable {
     public let item: String
     public let error: String?
+
+    /// An item's outcome: nil `error` when it was applied.
+    public init(item: String, error: String?) {
+        self.item = item
+        self.error = error
+    }
 }
 
 /// Seats within the paid count (R26): add (invite), replace, remove, buy; PER_SEAT wallets (R27).
@@ -78,23 +84,43 @@ public struct Seats: Sendable {
     /// Moves a seat (and under PER_SEAT its wallet) to another email (R26).
     public func replace(actor: Actor, from rawFrom: String, to rawTo: String) throws {
         try Permissions.require(actor.role, .manageSeats)
-        try store.write { tx in
-            let from = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: rawFrom)
-            guard from.role != .primaryOwner else { throw CofferError("The owner's seat cannot be replaced") }
-            guard let seat = from.seatID else { throw CofferError("\(from.email) has no seat in this team") }
-            let to = try Email.normalize(rawTo)
-            guard try MemberRow.find(tx.sql, workspace: actor.workspaceID, email: to) == nil else {
-                throw CofferError("There is already a seat with this email \(to)")
+        try store.write { tx in try replaceOne(tx, actor: actor, from: rawFrom, to: rawTo) }
+    }
+
+    /// Moves several seats in one transaction, reporting each item as R26 does: the valid ones
+    /// are applied, each refused one says why (`from → to` names the item).
+    public func replace(actor: Actor, pairs: [(from: String, to: String)]) throws -> [SeatItemResult] {
+        try Permissions.require(actor.role, .manageSeats)
+        return try store.write { tx in
+            try pairs.map { pair in
+                let item = "\(pair.from) → \(pair.to)"
+                do {
+                    try replaceOne(tx, actor: actor, from: pair.from, to: pair.to)
+                    return SeatItemResult(item: item, error: nil)
+                } catch let error as CofferError {
+                    return SeatItemResult(item: item, error: error.message)
+                }
             }
-            let user = try Users.findOrCreate(email: to, in: tx)
-            try tx.sql.run("UPDATE seats SET user_id = ? WHERE id = ?", .int(user), .int(seat))
-            try tx.sql.run("""
-                INSERT INTO members(workspace_id, user_id, role, access, joined_at, pending) VALUES (?, ?, 'member', 'seat', ?, 1)
-                """, .int(actor.workspaceID), .int(user), .int(tx.now))
-            try leaveSeat(tx, workspace: actor.workspaceID, member: from)
-            try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.replace",
-                         subject: "seat \(seat)", before: from.email, after: to)
         }
+    }
+
+    /// One replacement; every check comes before the first write, so a refusal leaves nothing.
+    private func replaceOne(_ tx: WriteContext, actor: Actor, from rawFrom: String, to rawTo: String) throws {
+        let from = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: rawFrom)
+        guard from.role != .primaryOwner else { throw CofferError("The owner's seat cannot be replaced") }
+        guard let seat = from.seatID else { throw CofferError("\(from.email) has no seat in this team") }
+        let to = try Email.normalize(rawTo)
+        guard try MemberRow.find(tx.sql, workspace: actor.workspaceID, email: to) == nil else {
+            throw CofferError("There is already a seat with this email \(to)")
+        }
+        let user = try Users.findOrCreate(email: to, in: tx)
+        try tx.sql.run("UPDATE seats SET user_id = ? WHERE id = ?", .int(user), .int(seat))
+        try tx.sql.run("""
+            INSERT INTO members(workspace_id, user_id, role, access, joined_at, pending) VALUES (?, ?, 'member', 'seat', ?, 1)
+            """, .int(actor.workspaceID), .int(user), .int(tx.now))
+        try leaveSeat(tx, workspace: actor.workspaceID, member: from)
+        try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.replace",
+                     subject: "seat \(seat)", before: from.email, after: to)
     }
 
     /// Removes a seat: its slot is free again; a pending invitation is withdrawn; a member falls

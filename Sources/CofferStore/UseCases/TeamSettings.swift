@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// Auto-recharge settings and their recent outcomes, as `coffer balance` shows them.
 public struct RechargeState: Sendable, Equatable {
