@@ -136,6 +136,55 @@ struct ServeTests {
         #expect(try cli.run("check").status == 0)
     }
 
+    @Test("R39: seed 003's billing team — seats against the limit, auto-recharge settings, seats added and replaced per item (R26), removed; members updated all or nothing")
+    func billingTeam() throws {
+        let (cli, key) = try Self.workspace()
+        #expect(try cli.run("subscribe", "--plan", "pro", "--seats", "3", "--card", "4242424242424242").status == 0)
+        let server = try CofferServe(cli)
+        let team = try server.request("GET", "/v1/billing-team", key: key).object
+        #expect(team["seats_limit"] as? Int == 3 && team["seats_count"] as? Int == 1, "\(team)")
+        #expect(team["auto_recharge_enabled"] as? Bool == false && team["currency"] as? String == "USD")
+        #expect(team.keys.contains("max_period_spend") && team["max_period_spend"] is NSNull)
+        let set = try server.request("PUT", "/v1/billing-team", key: key, body: """
+            {"auto_recharge_enabled": true, "recharge_threshold_amount": "10", "recharge_amount": "50", "max_period_spend": "200.5"}
+            """)
+        #expect(set.status == 200, "\(set.body)")
+        #expect(set.object["recharge_amount"] as? String == "50.000" && set.object["max_period_spend"] as? String == "200.500")
+        // The CLI sees the same settings (R39: same use case).
+        #expect(try cli.run("balance").stdout.contains("Auto-recharge: on, below $10.000 buy $50.000, cap $200.500"))
+        #expect(try server.request("PUT", "/v1/billing-team", key: key, body: #"{"recharge_amount": 50}"#).status == 400)
+        let seats = try server.request("PUT", "/v1/billing-team/seats", key: key, body: """
+            {"add_seats": ["bo@acme.test", "not an email", "cy@acme.test", "dee@acme.test"]}
+            """)
+        let items = (seats.object["results"] as? [[String: Any]])?.map { "\($0["status"] ?? "")" }
+        #expect(items == ["done", "refused", "done", "refused"], "\(seats.body)")
+        let refusal = (seats.object["results"] as? [[String: Any]])?.last?["error"] as? String
+        #expect(refusal == "Seats limit exceeded: 4 > 3", "R26's message: \(String(describing: refusal))")
+        let replaced = try server.request("PUT", "/v1/billing-team/seats", key: key, body: """
+            {"replace_seats": [{"from": "cy@acme.test", "to": "cyd@acme.test"}, {"from": "zed@acme.test", "to": "z@acme.test"}]}
+            """)
+        #expect((replaced.object["results"] as? [[String: Any]])?.map { "\($0["status"] ?? "")" } == ["done", "refused"], "\(replaced.body)")
+        let listed = try server.request("GET", "/v1/billing-team/seats", key: key).json as? [[String: Any]]
+        #expect(Set(listed?.compactMap { $0["email"] as? String } ?? []) == ["ada@acme.test", "bo@acme.test", "cyd@acme.test"])
+        #expect(try server.request("DELETE", "/v1/billing-team/seats/bo%40acme.test", key: key).status == 200)
+        #expect(try server.request("DELETE", "/v1/billing-team/seats/bo@acme.test", key: key).status == 404, "an invitation removed is gone")
+        #expect(try server.request("GET", "/v1/billing-team", key: key).object["seats_count"] as? Int == 2)
+        // One update, several changes: a refused one leaves the others unapplied.
+        #expect(try cli.run("invite", "accept", "--as", "cyd@acme.test").status == 0)
+        let refused = try server.request("PUT", "/v1/members/cyd@acme.test", key: key, body: #"{"limit": "5", "multiplier": 2}"#)
+        #expect(refused.status == 422, "\(refused.body)")
+        #expect(refused.object["error"] as? String == "Seat multipliers apply only to per-seat plans")
+        let members = try JSONSerialization.jsonObject(with: Data(try cli.run("members", "list", "--json").stdout.utf8)) as? [[String: Any]]
+        let cyd = members?.first { $0["email"] as? String == "cyd@acme.test" }
+        #expect(cyd != nil && cyd?["limit"] as? String == nil, "nothing of a refused update applied")
+        let limited = try server.request("PUT", "/v1/members/cyd@acme.test", key: key, body: #"{"limit": "5"}"#)
+        #expect(limited.status == 200 && limited.object["limit"] as? String == "5.000", "\(limited.body)")
+        #expect(try server.request("PUT", "/v1/members/cyd@acme.test", key: key, body: #"{"limit": null, "colour": 1}"#).status == 400)
+        #expect(try server.request("PUT", "/v1/members/nobody@acme.test", key: key, body: #"{"limit": "1"}"#).status == 404)
+        #expect(server.stop().status == 0)
+        #expect(try cli.run("check").status == 0)
+    }
+
     @Test("R40: concurrent clients' events are grouped, each acknowledged once it is durable, each charged exactly once")
     func concurrentClients() throws {
         let (cli, key) = try Self.workspace()
