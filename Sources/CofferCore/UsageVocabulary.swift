@@ -11,6 +11,37 @@ extension BoundaryWord {
     }
 }
 
+/// The four tabs of usage records (SPEC §7).
+public enum UsageTab: String, BoundaryWord {
+    case conversations, calls, imports, adjustments
+
+    /// The fields the tab sorts by (SPEC §7); the first is the default, newest first.
+    public var sortFields: [SortField] {
+        switch self {
+        case .conversations: [.updated, .messages, .credits]
+        case .calls, .imports: [.created, .credits]
+        case .adjustments: [.created, .amount]
+        }
+    }
+
+    /// The sort field after `field` in `sortFields`, round to the first (the dashboard's `s` key).
+    public func sortField(after field: SortField) -> SortField {
+        let fields = sortFields
+        let next = (fields.firstIndex(of: field) ?? fields.count - 1) + 1
+        return fields[next % fields.count]
+    }
+
+    /// The tab's title as people read it.
+    public var title: String {
+        switch self {
+        case .conversations: "Conversations"
+        case .calls: "MCP-HTTP Calls"
+        case .imports: "Import Usage"
+        case .adjustments: "Credit Adjustments"
+        }
+    }
+}
+
 /// A column a usage tab sorts by (SPEC §7); its text is the field of `--sort FIELD[:asc|desc]` (SPEC §8).
 public enum SortField: String, BoundaryWord {
     /// Updated At (conversations).
@@ -23,6 +54,41 @@ public enum SortField: String, BoundaryWord {
     case created
     /// Amount (adjustments).
     case amount
+}
+
+/// A tab's sort: one of the tab's `sortFields`, ascending or descending.
+public struct UsageSort: Sendable, Equatable, Hashable {
+    /// The column sorted by.
+    public let field: SortField
+    /// Largest (or newest) first.
+    public let descending: Bool
+
+    /// A sort; `parse` validates text against a tab.
+    public init(field: SortField, descending: Bool) {
+        self.field = field
+        self.descending = descending
+    }
+
+    /// The tab's default: newest first.
+    public static func newest(_ tab: UsageTab) -> UsageSort { UsageSort(field: tab.sortFields[0], descending: true) }
+
+    /// `credits`, `credits:asc`, `updated:desc` (SPEC §8); a field the tab does not sort by is refused.
+    public static func parse(_ text: String, tab: UsageTab) throws -> UsageSort {
+        let parts = text.split(separator: ":").map(String.init)
+        guard let first = parts.first, let field = SortField(rawValue: first), tab.sortFields.contains(field), parts.count <= 2,
+              parts.count == 1 || ["asc", "desc"].contains(parts[1]) else {
+            throw refusal(text, tab: tab)
+        }
+        return UsageSort(field: field, descending: parts.count == 1 || parts[1] == "desc")
+    }
+
+    /// The error for a sort `tab` does not take, naming the fields it does.
+    public static func refusal(_ text: String, tab: UsageTab) -> CofferError {
+        CofferError("\(tab.title) sort by \(tab.sortFields.map(\.rawValue).joined(separator: ", ")) (optionally :asc or :desc), not \(CofferError.quote(text))")
+    }
+
+    /// `credits:desc`: the text `parse` reads back as this sort.
+    public var text: String { "\(field.rawValue):\(descending ? "desc" : "asc")" }
 }
 
 /// A conversation's billing type (SPEC §7, §8 `consume --type`).

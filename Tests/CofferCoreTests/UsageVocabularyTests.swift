@@ -5,12 +5,68 @@ import Testing
 /// back, and what is refused is refused with the messages SPEC's commands give.
 @Suite("Usage vocabulary (SPEC §7, §8)")
 struct UsageVocabularyTests {
+    @Test("SPEC §7: the four tabs, their titles and the fields each sorts by (the first is the default)")
+    func tabs() {
+        #expect(UsageTab.allCases.map(\.rawValue) == ["conversations", "calls", "imports", "adjustments"])
+        #expect(UsageTab.allCases.map(\.title) == ["Conversations", "MCP-HTTP Calls", "Import Usage", "Credit Adjustments"])
+        #expect(UsageTab.conversations.sortFields == [.updated, .messages, .credits])
+        #expect(UsageTab.calls.sortFields == [.created, .credits])
+        #expect(UsageTab.imports.sortFields == [.created, .credits])
+        #expect(UsageTab.adjustments.sortFields == [.created, .amount])
+        #expect(UsageTab.spokenList == "conversations, calls, imports or adjustments")
+        for tab in UsageTab.allCases {
+            #expect(UsageTab(rawValue: tab.rawValue) == tab)
+            #expect(UsageSort.newest(tab) == UsageSort(field: tab.sortFields[0], descending: true))
+        }
+    }
+
     @Test("Every sort field's text", arguments: [
         ("updated", SortField.updated), ("messages", .messages), ("credits", .credits), ("created", .created), ("amount", .amount),
     ])
     func sortFields(text: String, field: SortField) {
         #expect(SortField(rawValue: text) == field)
         #expect(field.rawValue == text)
+    }
+
+    @Test("The s key steps through a tab's sort fields and round to the first", arguments: UsageTab.allCases)
+    func nextSortField(tab: UsageTab) {
+        var field = tab.sortFields[0]
+        var seen: [SortField] = []
+        for _ in tab.sortFields {
+            seen.append(field)
+            field = tab.sortField(after: field)
+        }
+        #expect(seen == tab.sortFields && field == tab.sortFields[0])
+        #expect(UsageTab.calls.sortField(after: .messages) == .created, "a field the tab lacks starts again at the first")
+    }
+
+    @Test("SPEC §8 --sort FIELD[:asc|desc]: every field of every tab, both ways, and its text read back", arguments: UsageTab.allCases)
+    func sortParses(tab: UsageTab) throws {
+        for field in tab.sortFields {
+            #expect(try UsageSort.parse(field.rawValue, tab: tab) == UsageSort(field: field, descending: true))
+            #expect(try UsageSort.parse("\(field.rawValue):desc", tab: tab) == UsageSort(field: field, descending: true))
+            #expect(try UsageSort.parse("\(field.rawValue):asc", tab: tab) == UsageSort(field: field, descending: false))
+            for descending in [true, false] {
+                let sort = UsageSort(field: field, descending: descending)
+                #expect(try UsageSort.parse(sort.text, tab: tab) == sort)
+            }
+        }
+    }
+
+    @Test("SPEC §8: a sort the tab does not take names the fields it does", arguments: [
+        ("bogus", UsageTab.conversations, "Conversations sort by updated, messages, credits (optionally :asc or :desc), not bogus"),
+        ("title", .conversations, "Conversations sort by updated, messages, credits (optionally :asc or :desc), not title"),
+        ("amount:sideways", .adjustments, "Credit Adjustments sort by created, amount (optionally :asc or :desc), not amount:sideways"),
+        ("messages", .calls, "MCP-HTTP Calls sort by created, credits (optionally :asc or :desc), not messages"),
+        ("updated", .imports, "Import Usage sort by created, credits (optionally :asc or :desc), not updated"),
+        ("credits", .adjustments, "Credit Adjustments sort by created, amount (optionally :asc or :desc), not credits"),
+        ("Credits", .calls, "MCP-HTTP Calls sort by created, credits (optionally :asc or :desc), not Credits"),
+        ("credits:asc:desc", .calls, "MCP-HTTP Calls sort by created, credits (optionally :asc or :desc), not credits:asc:desc"),
+        ("", .calls, "MCP-HTTP Calls sort by created, credits (optionally :asc or :desc), not "),
+    ])
+    func sortRefusals(text: String, tab: UsageTab, message: String) {
+        #expect(throws: CofferError(message)) { try UsageSort.parse(text, tab: tab) }
+        #expect(UsageSort.refusal(text, tab: tab) == CofferError(message))
     }
 
     @Test("SPEC §7: billing types parse from their text and back; the default of each conversation service kind")

@@ -53,7 +53,7 @@ struct UsagePresentationTests {
         for (index, field) in tab.sortFields.enumerated() {
             let column = table.column(forSortField: field)
             #expect(column != nil, "\(field)")
-            #expect(column.flatMap(table.sortField(forColumn:)) == index, "\(field)")
+            #expect(column.flatMap(table.sortField(forColumn:)) == tab.sortFields[index], "\(field)")
         }
         #expect(table.sortField(forColumn: 0) == nil, "the first column does not sort")
         #expect(table.sortField(forColumn: 99) == nil)

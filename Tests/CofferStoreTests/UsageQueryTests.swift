@@ -136,7 +136,7 @@ struct UsageQueryTests {
     @Test("SPEC §7: adjustments filter by type and sort by amount; the net matches")
     func adjustments() throws {
         let (_, store, ada, _, _) = try Self.fixture()
-        let all = try UsageQueries(store).page(.adjustments, filter: UsageFilter(), sort: UsageSort(field: "amount", descending: true), actor: ada)
+        let all = try UsageQueries(store).page(.adjustments, filter: UsageFilter(), sort: UsageSort(field: .amount, descending: true), actor: ada)
         #expect(all.rows.map(\.key) == ["subscription_renewal", "free_workspace_grant"])
         #expect(try UsageQueries(store).summary(.adjustments, filter: UsageFilter(), actor: ada) == UsageSummary(count: 2, messages: 0, credits: 305_000))
         #expect(try UsageQueries(store).summary(.adjustments, filter: UsageFilter(type: "free_workspace_grant"), actor: ada).credits == 5_000)

@@ -222,7 +222,7 @@ struct ReducerTests {
         #expect(reduce(&state, .key(.escape)) == [.loadUsage(view)])
         view.type = nil
         #expect(reduce(&state, .key(.escape)) == [.loadUsage(view)])
-        view.sortField = 1
+        view.sortField = .messages
         #expect(reduce(&state, .key(.char("s"))) == [.loadUsage(view)])
         view.descending = false
         #expect(reduce(&state, .key(.char("S"))) == [.loadUsage(view)])
@@ -294,7 +294,7 @@ struct ReducerTests {
         let table = Table(columns: credits.columns.map(\.tableColumn))
         let x = (0..<120).first { table.column(at: Point(x: $0, y: layout.usageTable.y), in: layout.usageTable) == 3 }!
         var view = UsageView()
-        view.sortField = 2
+        view.sortField = .credits
         #expect(reduce(&state, .mouse(Mouse(.click, at: Point(x: x, y: layout.usageTable.y)))) == [.loadUsage(view)])
         _ = reduce(&state, .usageLoaded(view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: 0, credits: 0)))
         view.descending = false

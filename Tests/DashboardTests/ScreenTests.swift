@@ -89,7 +89,7 @@ struct ScreenTests {
     @Test("Sort: the sorted column's header carries the marker, for every sort of every records tab, at 120 and 80 columns")
     func sortMarker() {
         for tab in UsageTab.allCases {
-            for field in tab.sortFields.indices {
+            for field in tab.sortFields {
                 for descending in [true, false] {
                     var state = F.loaded(F.owner, tab: .usage)
                     state.usage.view = UsageView(tab: tab)
@@ -97,7 +97,7 @@ struct ScreenTests {
                     state.usage.view.descending = descending
                     for width in [120, 80] {
                         let header = F.render(state, width: width, height: 30).split(separator: "\n")[5]
-                        #expect(header.contains(descending ? "▼" : "▲"), "\(tab) \(tab.sortFields[field]) \(width): \(header)")
+                        #expect(header.contains(descending ? "▼" : "▲"), "\(tab) \(field) \(width): \(header)")
                     }
                 }
             }

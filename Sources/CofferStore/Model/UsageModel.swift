@@ -1,29 +1,5 @@
 import CofferCore
 
-/// The four tabs of usage records (SPEC §7).
-public enum UsageTab: String, CaseIterable, Sendable {
-    case conversations, calls, imports, adjustments
-
-    /// The fields each tab sorts by; the first is the default (newest first).
-    public var sortFields: [String] {
-        switch self {
-        case .conversations: ["updated", "messages", "credits"]
-        case .calls, .imports: ["created", "credits"]
-        case .adjustments: ["created", "amount"]
-        }
-    }
-
-    /// The tab's title as people read it.
-    public var title: String {
-        switch self {
-        case .conversations: "Conversations"
-        case .calls: "MCP-HTTP Calls"
-        case .imports: "Import Usage"
-        case .adjustments: "Credit Adjustments"
-        }
-    }
-}
-
 /// The filters of a tab (SPEC §7). Dates are `[from, to)`; `--from/--to` days are inclusive.
 public struct UsageFilter: Sendable, Equatable {
     public var from: Timestamp?
@@ -69,31 +45,6 @@ public struct UsageFilter: Sendable, Equatable {
 
     /// Midnight UTC of the day `t` falls in.
     public static func dayStart(_ t: Timestamp) -> Timestamp { (t >= 0 ? t / UTC.day : (t - UTC.day + 1) / UTC.day) * UTC.day }
-}
-
-/// A tab's sort: a field of `UsageTab.sortFields`, ascending or descending.
-public struct UsageSort: Sendable, Equatable {
-    public let field: String
-    public let descending: Bool
-
-    /// A sort; `parse` validates text.
-    public init(field: String, descending: Bool) {
-        self.field = field
-        self.descending = descending
-    }
-
-    /// The tab's default: newest first.
-    public static func newest(_ tab: UsageTab) -> UsageSort { UsageSort(field: tab.sortFields[0], descending: true) }
-
-    /// `credits`, `credits:asc`, `updated:desc`.
-    public static func parse(_ text: String, tab: UsageTab) throws -> UsageSort {
-        let parts = text.split(separator: ":").map(String.init)
-        guard let field = parts.first, tab.sortFields.contains(field), parts.count <= 2,
-              parts.count == 1 || ["asc", "desc"].contains(parts[1]) else {
-            throw CofferError("\(tab.title) sort by \(tab.sortFields.joined(separator: ", ")) (optionally :asc or :desc), not \(CofferError.quote(text))")
-        }
-        return UsageSort(field: field, descending: parts.count == 1 || parts[1] == "desc")
-    }
 }
 
 /// Where a page ends: the sort value and the row's id (keyset pagination, never OFFSET).

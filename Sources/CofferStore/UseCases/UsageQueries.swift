@@ -13,27 +13,46 @@ public struct UsageQueries: Sendable {
     public func page(_ tab: UsageTab, filter: UsageFilter, sort: UsageSort? = nil, after: UsageCursor? = nil,
                      limit: Int = 50, actor: Actor) throws -> UsagePage {
         let sort = sort ?? .newest(tab)
+        let column = try Self.sortColumn(tab, sort.field)
         let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
         return try store.read { db in
-            if tab == .conversations, sort.field == "updated", sort.descending, filter.from != nil || filter.to != nil,
+            if tab == .conversations, sort.field == .updated, sort.descending, filter.from != nil || filter.to != nil,
                Self.searchText(filter) == nil {
                 return try RecentConversations(db: db, workspace: actor.workspaceID, filter: filter)
                     .page(after: after, limit: limit, showUsers: showUsers)
             }
             var query = try base(tab, filter: filter, actor: actor, db: db)
-            if sort.field == "credits", try Self.walksCredits(tab, filter: filter, limit: limit, workspace: actor.workspaceID, db: db) {
+            if sort.field == .credits, try Self.walksCredits(tab, filter: filter, limit: limit, workspace: actor.workspaceID, db: db) {
                 query.selectSQL = query.selectSQL.replacingOccurrences(of: "FROM usage_events u", with: "FROM usage_events u INDEXED BY usage_by_credits")
                 query.whereSQL += " AND u.tab IN (2, 3)" // the partial index's own condition, for the planner
             }
             let order = sort.descending ? "DESC" : "ASC"
             if let after {
-                query.whereSQL += " AND (\(query.sortColumn(sort.field)), \(query.idColumn)) \(sort.descending ? "<" : ">") (?, ?)"
+                query.whereSQL += " AND (\(column), \(query.idColumn)) \(sort.descending ? "<" : ">") (?, ?)"
                 query.arguments += [after.value, after.id]
             }
-            let sql = "\(query.selectSQL) WHERE \(query.whereSQL) ORDER BY \(query.sortColumn(sort.field)) \(order), \(query.idColumn) \(order) LIMIT ?"
+            let sql = "\(query.selectSQL) WHERE \(query.whereSQL) ORDER BY \(column) \(order), \(query.idColumn) \(order) LIMIT ?"
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(query.arguments + [limit + 1]))
             let mapped = rows.prefix(limit).map { Self.row($0, tab: tab, sortField: sort.field, showUsers: showUsers) }
             return UsagePage(rows: mapped, next: rows.count > limit ? mapped.last?.cursor : nil)
+        }
+    }
+
+    /// Where a tab sorts by `field`, in SQL. A field the tab does not sort by is refused as
+    /// `UsageSort.parse` refuses it.
+    static func sortColumn(_ tab: UsageTab, _ field: SortField) throws -> String {
+        switch (tab, field) {
+        case (.conversations, .updated): return "v.updated_at"
+        case (.conversations, .messages): return "v.messages"
+        case (.conversations, .credits): return "v.credits"
+        case (.calls, .created), (.imports, .created): return "u.created_at"
+        case (.calls, .credits), (.imports, .credits): return "u.credits"
+        case (.adjustments, .created): return "a.created_at"
+        case (.adjustments, .amount): return "a.amount"
+        case (.conversations, .created), (.conversations, .amount), (.calls, .updated), (.calls, .messages), (.calls, .amount),
+             (.imports, .updated), (.imports, .messages), (.imports, .amount), (.adjustments, .updated), (.adjustments, .messages),
+             (.adjustments, .credits):
+            throw UsageSort.refusal(field.rawValue, tab: tab)
         }
     }
 
@@ -115,16 +134,14 @@ public struct UsageQueries: Sendable {
         }
     }
 
-    /// A tab's rows as SQL: what to select, the filter, and the columns that sort and identify.
+    /// A tab's rows as SQL: what to select, the filter, and the columns that identify and total.
     struct Query {
         var selectSQL: String
         var whereSQL: String
         var arguments: [(any DatabaseValueConvertible)?]
         let idColumn: String
-        let sortColumns: [String: String]
         let messagesColumn: String
         let creditsColumn: String
-        func sortColumn(_ field: String) -> String { sortColumns[field]! }
     }
 
     private func base(_ tab: UsageTab, filter: UsageFilter, actor: Actor, db: Database) throws -> Query {
@@ -133,7 +150,7 @@ public struct UsageQueries: Sendable {
         case .adjustments:
             var query = Query(selectSQL: "SELECT a.id, a.type, a.amount, a.detail, a.created_at, 0 AS messages FROM adjustments a",
                               whereSQL: "a.workspace_id = ?", arguments: [workspace], idColumn: "a.id",
-                              sortColumns: ["created": "a.created_at", "amount": "a.amount"], messagesColumn: "messages", creditsColumn: "amount")
+                              messagesColumn: "messages", creditsColumn: "amount")
             range(&query, column: "a.created_at", filter)
             if let type = filter.type { query.whereSQL += " AND a.type = ?"; query.arguments.append(type) }
             return query
@@ -142,7 +159,7 @@ public struct UsageQueries: Sendable {
                 SELECT u.id, u.call_id, u.task_id, u.import_type, u.url, u.api_key, u.credits, u.created_at, usr.email, 0 AS messages
                 FROM usage_events u JOIN users usr ON usr.id = u.user_id
                 """, whereSQL: "u.workspace_id = ? AND u.tab = \(tab == .calls ? 2 : 3)", arguments: [workspace], idColumn: "u.id",
-                              sortColumns: ["created": "u.created_at", "credits": "u.credits"], messagesColumn: "messages", creditsColumn: "credits")
+                              messagesColumn: "messages", creditsColumn: "credits")
             range(&query, column: "u.created_at", filter)
             if tab == .calls, let key = filter.apiKey { query.whereSQL += " AND u.api_key = ?"; query.arguments.append(key) }
             if tab == .imports, let type = filter.type { query.whereSQL += " AND u.import_type = ?"; query.arguments.append(type) }
@@ -214,7 +231,6 @@ public struct UsageQueries: Sendable {
         }
         let whereSQL = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
         return Query(selectSQL: "SELECT * FROM (\(source)) v", whereSQL: whereSQL, arguments: arguments + tail, idColumn: "v.id",
-                     sortColumns: ["updated": "v.updated_at", "messages": "v.messages", "credits": "v.credits"],
                      messagesColumn: "messages", creditsColumn: "credits")
     }
 
@@ -324,20 +340,20 @@ public struct UsageQueries: Sendable {
             .replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 
-    private static func row(_ row: Row, tab: UsageTab, sortField: String, showUsers: Bool) -> UsageRow {
+    private static func row(_ row: Row, tab: UsageTab, sortField: SortField, showUsers: Bool) -> UsageRow {
         switch tab {
         case .conversations:
-            let value: Int64 = sortField == "messages" ? row["messages"] : sortField == "credits" ? row["credits"] : row["updated_at"]
+            let value: Int64 = sortField == .messages ? row["messages"] : sortField == .credits ? row["credits"] : row["updated_at"]
             return UsageRow(key: row["conversation_id"], title: row["title"], messages: row["messages"], credits: row["credits"],
                             user: showUsers ? row["creator"] : nil, billingType: row["billing_type"], apiKey: nil, importType: nil,
                             url: nil, detail: nil, time: row["updated_at"], cursor: UsageCursor(value: value, id: row["id"]))
         case .calls, .imports:
-            let value: Int64 = sortField == "credits" ? row["credits"] : row["created_at"]
+            let value: Int64 = sortField == .credits ? row["credits"] : row["created_at"]
             return UsageRow(key: (tab == .calls ? row["call_id"] : row["task_id"]) ?? "", title: nil, messages: nil, credits: row["credits"],
                             user: showUsers ? row["email"] : nil, billingType: nil, apiKey: row["api_key"], importType: row["import_type"],
                             url: row["url"], detail: nil, time: row["created_at"], cursor: UsageCursor(value: value, id: row["id"]))
         case .adjustments:
-            let value: Int64 = sortField == "amount" ? row["amount"] : row["created_at"]
+            let value: Int64 = sortField == .amount ? row["amount"] : row["created_at"]
             return UsageRow(key: row["type"], title: nil, messages: nil, credits: row["amount"], user: nil, billingType: nil, apiKey: nil,
                             importType: nil, url: nil, detail: row["detail"], time: row["created_at"], cursor: UsageCursor(value: value, id: row["id"]))
         }
