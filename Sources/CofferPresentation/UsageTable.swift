@@ -38,17 +38,16 @@ public enum UsageTextFormat: Sendable {
     case screen, export
 
     /// Credits in this format.
-    public func credits(_ millicredits: Int64) -> String {
-        let credits = Credits(millicredits: millicredits)
-        return self == .screen ? credits.description : credits.plain
+    public func credits(_ credits: Credits) -> String {
+        self == .screen ? credits.description : credits.plain
     }
 
-    /// An amount drawn from a grant: credits, or thousandths of a service allowance's unit
-    /// (`2 gpt-4o` on screen, `2.000` for export).
-    public func drawn(_ amount: Int64, asset: String) -> String {
-        if asset == "credits" { return credits(amount) }
-        let quantity = Quantity(milliunits: amount)
-        return self == .screen ? "\(quantity) \(asset)" : quantity.plain
+    /// An amount: credits, or units of a service's allowance (`2 gpt-4o` on screen, `2.000` for export).
+    public func amount(_ amount: Amount) -> String {
+        switch amount {
+        case .credits(let value): credits(value)
+        case .quantity(let quantity, let service): self == .screen ? "\(quantity) \(service)" : quantity.plain
+        }
     }
 
     /// A time in this format.
@@ -102,13 +101,13 @@ public struct UsageTable: Sendable, Hashable {
         let time = UsageCell(format.time(row.time))
         switch tab {
         case .conversations:
-            return [UsageCell(row.key), UsageCell(row.title ?? ""), UsageCell(Quantity(milliunits: row.messages ?? 0).description), credits]
-                + user + [UsageCell(row.billingType ?? ""), time]
+            return [UsageCell(row.key), UsageCell(row.title ?? ""), UsageCell((row.messages ?? .zero).description), credits]
+                + user + [UsageCell(row.billingType?.rawValue ?? ""), time]
         case .calls: return [UsageCell(row.key), UsageCell(row.apiKey ?? ""), credits] + user + [time]
-        case .imports: return [UsageCell(row.key), UsageCell(row.importType ?? ""), UsageCell(row.url ?? ""), credits] + user + [time]
+        case .imports: return [UsageCell(row.key), UsageCell(row.importType?.rawValue ?? ""), UsageCell(row.url ?? ""), credits] + user + [time]
         case .adjustments:
-            let amount = UsageCell((row.credits > 0 ? "+" : "") + format.credits(row.credits),
-                                   tone: row.credits < 0 ? .negative : .positive)
+            let amount = UsageCell((row.credits > .zero ? "+" : "") + format.credits(row.credits),
+                                   tone: row.credits < .zero ? .negative : .positive)
             return [UsageCell(AdjustmentType(rawValue: row.key)?.title ?? row.key), amount, UsageCell(row.detail ?? ""), time]
         }
     }
@@ -132,12 +131,11 @@ public struct UsageTable: Sendable, Hashable {
     /// The summary bar's figures (SPEC §7): conversations → messages, credits, conversations;
     /// calls → calls, credits; imports → imports, credits; adjustments → count, net amount.
     public static func summary(_ s: UsageSummary, tab: UsageTab) -> [String] {
-        let credits = Credits(millicredits: s.credits)
         switch tab {
-        case .conversations: return ["Messages \(Quantity(milliunits: s.messages))", "Credits \(credits)", "Conversations \(s.count)"]
-        case .calls: return ["Calls \(s.count)", "Credits \(credits)"]
-        case .imports: return ["Imports \(s.count)", "Credits \(credits)"]
-        case .adjustments: return ["Adjustments \(s.count)", "Net \(s.credits > 0 ? "+" : "")\(credits)"]
+        case .conversations: return ["Messages \(s.messages)", "Credits \(s.credits)", "Conversations \(s.count)"]
+        case .calls: return ["Calls \(s.count)", "Credits \(s.credits)"]
+        case .imports: return ["Imports \(s.count)", "Credits \(s.credits)"]
+        case .adjustments: return ["Adjustments \(s.count)", "Net \(s.credits > .zero ? "+" : "")\(s.credits)"]
         }
     }
 

@@ -56,7 +56,7 @@ struct ConsumeCommand: ParsableCommand {
         if result.units > 0 { charged.append("\(Quantity(milliunits: result.units)) \(result.service) from the allowance") }
         if result.credits > 0 { charged.append(Credits(millicredits: result.credits).description) }
         print("Charged \(charged.joined(separator: " and ")) to \(result.wallets.joined(separator: " then ").replacingOccurrences(of: "_", with: " "))")
-        print("Grants: " + result.draws.map { "#\($0.grant) \(UsageTextFormat.screen.drawn($0.amount, asset: $0.asset))" }.joined(separator: ", "))
+        print("Grants: " + result.draws.map { "#\($0.grant) \(UsageTextFormat.screen.amount(Amount(thousandths: $0.amount, of: Asset(code: $0.asset))))" }.joined(separator: ", "))
         if let recharge = result.recharge { print("Auto-recharge: \(recharge)") }
         print("Balance: \(Credits(millicredits: result.balance))")
     }
@@ -78,7 +78,7 @@ struct UsageResultJSON: Encodable {
         wallets = r.wallets; unlimited = r.unlimited; duplicate = r.duplicate; recharge = r.recharge
         draws = r.draws.map {
             Draw(wallet: $0.wallet, asset: $0.asset,
-                 amount: UsageTextFormat.export.drawn($0.amount, asset: $0.asset), grant: $0.grant)
+                 amount: UsageTextFormat.export.amount(Amount(thousandths: $0.amount, of: Asset(code: $0.asset))), grant: $0.grant)
         }
     }
 }

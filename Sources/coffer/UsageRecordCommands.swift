@@ -89,8 +89,8 @@ extension UsageCommand {
             let store = try global.openStore()
             let summary = try UsageQueries(store).summary(filters.tab, filter: filters.filter(now: store.now), actor: global.actor(in: store))
             if json {
-                return try Output.json(["count": String(summary.count), "messages": Quantity(milliunits: summary.messages).plain,
-                                        "credits": Credits(millicredits: summary.credits).plain])
+                return try Output.json(["count": String(summary.count), "messages": summary.messages.plain,
+                                        "credits": summary.credits.plain])
             }
             print(UsageTable.summaryLine(summary, tab: filters.tab))
         }

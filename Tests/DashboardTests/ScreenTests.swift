@@ -117,7 +117,7 @@ struct ScreenTests {
     func asciiAndHostileText() {
         var state = F.loaded(F.owner, tab: .usage)
         let hostile = F.row("evil", credits: 1, user: "ada@acme.test", title: "\u{1B}[2J\u{1B}]0;owned\u{07}\u{202E}txet\u{0}" + String(repeating: "A", count: 10_000))
-        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: [hostile] + F.rows, next: nil), UsageSummary(count: 1, messages: 0, credits: 1)))
+        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: [hostile] + F.rows, next: nil), UsageSummary(count: 1, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 1))))
         for tab in [MainTab.usage, .billing, .team] {
             var s = state
             s.tab = tab

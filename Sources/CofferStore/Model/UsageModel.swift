@@ -74,14 +74,14 @@ public struct UsageRow: Sendable, Equatable {
     /// Conversation ID, call ID, task ID, or the adjustment's type.
     public let key: String
     public let title: String?
-    /// Messages in thousandths (conversations).
-    public let messages: Int64?
-    /// Credits (millicredits; signed amount for adjustments).
-    public let credits: Int64
+    /// Messages (conversations).
+    public let messages: Quantity?
+    /// Credits; the signed amount for adjustments.
+    public let credits: Credits
     public let user: String?
-    public let billingType: String?
+    public let billingType: BillingType?
     public let apiKey: String?
-    public let importType: String?
+    public let importType: ImportType?
     public let url: String?
     public let detail: String?
     /// Updated At (conversations) or Created At.
@@ -101,28 +101,31 @@ public struct UsagePage: Sendable, Equatable {
 public struct UsageSummary: Sendable, Equatable {
     /// Conversations, calls, imports or adjustments.
     public let count: Int64
-    /// Messages in thousandths (conversations).
-    public let messages: Int64
-    /// Credits (millicredits), or the net amount for adjustments.
-    public let credits: Int64
+    /// Messages (conversations).
+    public let messages: Quantity
+    /// Credits, or the net amount for adjustments.
+    public let credits: Credits
 }
 
 /// A conversation's billing detail sheet: every charge line.
 public struct ChargeLine: Sendable, Equatable {
+    /// What one charge line drew from one grant.
     public struct GrantDraw: Sendable, Equatable {
         public let grant: Int64
+        /// How the grant came to be: an `AdjustmentType` code, or `rollover`.
         public let source: String
         public let detail: String
-        public let asset: String
-        public let amount: Int64
+        /// Credits, or units of a service's allowance.
+        public let amount: Amount
     }
     public let eventID: String
     public let time: Timestamp
     public let service: String
-    public let billingType: String
-    public let quantity: Int64?
-    public let credits: Int64
-    public let units: Int64
+    public let billingType: BillingType?
+    public let quantity: Quantity?
+    public let credits: Credits
+    /// Allowance units drawn.
+    public let units: Quantity
     public let user: String?
     public let grants: [GrantDraw]
 }
