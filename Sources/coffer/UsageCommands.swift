@@ -46,19 +46,19 @@ struct ConsumeCommand: ParsableCommand {
             print("Recorded \(result.service) for \(result.member): covered by an unlimited allowance, nothing charged")
             return
         }
-        if result.units == 0, result.credits == 0 {
+        if result.units == .zero, result.credits == .zero {
             // A quantity whose price rounds to less than half a millicredit (R4): recorded, nothing drawn.
             print("Charged $0.000 (nothing drawn): this use of \(Output.clean(result.service)) rounds to $0.000")
-            print("Balance: \(Credits(millicredits: result.balance))")
+            print("Balance: \(result.balance)")
             return
         }
         var charged: [String] = []
-        if result.units > 0 { charged.append("\(Quantity(milliunits: result.units)) \(result.service) from the allowance") }
-        if result.credits > 0 { charged.append(Credits(millicredits: result.credits).description) }
+        if result.units > .zero { charged.append("\(result.units) \(result.service) from the allowance") }
+        if result.credits > .zero { charged.append(result.credits.description) }
         print("Charged \(charged.joined(separator: " and ")) to \(result.wallets.joined(separator: " then ").replacingOccurrences(of: "_", with: " "))")
-        print("Grants: " + result.draws.map { "#\($0.grant) \(UsageTextFormat.screen.amount(Amount(thousandths: $0.amount, of: Asset(code: $0.asset))))" }.joined(separator: ", "))
+        print("Grants: " + result.draws.map { "#\($0.grant) \(UsageTextFormat.screen.amount($0.amount))" }.joined(separator: ", "))
         if let recharge = result.recharge { print("Auto-recharge: \(recharge)") }
-        print("Balance: \(Credits(millicredits: result.balance))")
+        print("Balance: \(result.balance)")
     }
 }
 
@@ -73,12 +73,11 @@ struct UsageResultJSON: Encodable {
 
     init(_ r: UsageResult) {
         event_id = r.eventID; service = r.service; member = r.member
-        credits = Credits(millicredits: r.credits).plain; units = Quantity(milliunits: r.units).plain
-        value = Credits(millicredits: r.value).plain; balance = Credits(millicredits: r.balance).plain
+        credits = r.credits.plain; units = r.units.plain
+        value = r.value.plain; balance = r.balance.plain
         wallets = r.wallets; unlimited = r.unlimited; duplicate = r.duplicate; recharge = r.recharge
         draws = r.draws.map {
-            Draw(wallet: $0.wallet, asset: $0.asset,
-                 amount: UsageTextFormat.export.amount(Amount(thousandths: $0.amount, of: Asset(code: $0.asset))), grant: $0.grant)
+            Draw(wallet: $0.wallet, asset: $0.amount.asset.code, amount: UsageTextFormat.export.amount($0.amount), grant: $0.grant)
         }
     }
 }

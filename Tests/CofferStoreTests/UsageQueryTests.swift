@@ -32,7 +32,7 @@ struct UsageQueryTests {
             let key = request.conversationID ?? request.callID ?? request.taskID ?? ""
             let type = request.billingType ?? request.apiKey ?? request.importType ?? ""
             lines.append(Line(tab: tab, key: key, type: type, user: who.email, title: request.title ?? "", messages: quantity * 1000,
-                              credits: result.credits, time: fixture.now))
+                              credits: result.credits.millicredits, time: fixture.now))
         }
         func chat(_ who: Actor, _ at: String, _ id: String, _ type: String, _ service: String, _ q: Int64, _ title: String) throws {
             try event(who, at, service, q) { $0.conversationID = id; $0.billingType = type; $0.title = title }
