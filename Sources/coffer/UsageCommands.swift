@@ -4,12 +4,13 @@ import CofferPresentation
 import CofferStore
 import Foundation
 
+extension BillingType: ExpressibleByArgument {}
+extension ImportType: ExpressibleByArgument {}
+
 /// `coffer consume`: record one usage event, exactly once (R28–R33).
 struct ConsumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume", abstract: "Record one usage event (charged once per --id).")
-    enum BillingType: String, ExpressibleByArgument, CaseIterable { case message, image, video }
-    enum ImportType: String, ExpressibleByArgument, CaseIterable { case brand, product }
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The service's slug (see coffer plans).") var service: String
@@ -19,11 +20,11 @@ struct ConsumeCommand: ParsableCommand {
     @Option(name: .customLong("for"), help: "Record for another member (owners).") var member: String?
     @Option(help: "Conversation id.") var conversation: String?
     @Option(help: "Conversation title.") var title: String?
-    @Option(help: "message, image or video.") var type: BillingType?
+    @Option(help: "\(BillingType.spokenList).") var type: BillingType?
     @Option(name: .customLong("api-key"), help: "The API key's name (MCP-HTTP calls).") var apiKey: String?
     @Option(help: "The call's id (MCP-HTTP calls).") var call: String?
     @Option(help: "The import task's id.") var task: String?
-    @Option(name: .customLong("import-type"), help: "brand or product.") var importType: ImportType?
+    @Option(name: .customLong("import-type"), help: "\(ImportType.spokenList).") var importType: ImportType?
     @Option(help: "The imported URL.") var url: String?
     @Flag(help: "Print JSON.") var json = false
 

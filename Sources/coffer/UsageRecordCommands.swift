@@ -8,7 +8,7 @@ extension UsageTab: ExpressibleByArgument {}
 
 /// The filters every usage listing takes (SPEC §8).
 struct UsageFilterOptions: ParsableArguments {
-    @Option(help: "conversations, calls, imports or adjustments.") var tab: UsageTab = .conversations
+    @Option(help: "\(UsageTab.spokenList).") var tab: UsageTab = .conversations
     @Option(help: "First day (inclusive, UTC).") var from: String?
     @Option(help: "Last day (inclusive, UTC).") var to: String?
     @Option(help: "A quick pick: 7d, 30d or 3m.") var last: String?

@@ -13,12 +13,12 @@ public struct UsageRequest: Sendable, Equatable {
     public var forEmail: String?
     public var conversationID: String?
     public var title: String?
-    /// message, image or video.
+    /// A `BillingType` as text (message, image or video), as the event gave it; `validate` checks it.
     public var billingType: String?
     public var apiKey: String?
     public var callID: String?
     public var taskID: String?
-    /// brand or product.
+    /// An `ImportType` as text (brand or product), as the event gave it; `validate` checks it.
     public var importType: String?
     public var url: String?
 
@@ -37,12 +37,8 @@ public struct UsageRequest: Sendable, Equatable {
         guard quantity == nil || credits == nil else { throw CofferError("Give --quantity or --credits, not both") }
         if let quantity, quantity.milliunits <= 0 { throw CofferError("Quantity must be greater than zero: \(quantity.plain)") }
         if let credits, credits.millicredits <= 0 { throw CofferError("Amount must be greater than zero: \(credits.plain)") }
-        if let billingType, !["message", "image", "video"].contains(billingType) {
-            throw CofferError("Billing types are message, image or video (not \(CofferError.quote(billingType)))")
-        }
-        if let importType, !["brand", "product"].contains(importType) {
-            throw CofferError("Import types are brand or product (not \(CofferError.quote(importType)))")
-        }
+        _ = try billingType.map(BillingType.parse)
+        _ = try importType.map(ImportType.parse)
         for (name, value) in [("id", eventID), ("service", service), ("title", title), ("url", url), ("conversation", conversationID),
                               ("call", callID), ("task", taskID), ("api key", apiKey)] {
             guard let value else { continue }
