@@ -18,13 +18,13 @@ public enum BillingDetailSheet {
 
     /// A charge line's cells, matching `columns`.
     public static func texts(_ line: ChargeLine) -> [String] {
-        [UTC.short(line.time), line.service, line.billingType, line.quantity.map { Quantity(milliunits: $0).description } ?? "—",
-         Credits(millicredits: line.credits).description, line.grants.map(grant).joined(separator: "; ")]
+        [UTC.short(line.time), line.service, line.billingType?.rawValue ?? "", line.quantity?.description ?? "—",
+         line.credits.description, line.grants.map(grant).joined(separator: "; ")]
     }
 
     /// `#12 Subscription renewal $1.500`, or `#3 Rolled-over credits 2 gpt-4o` for a service allowance.
     static func grant(_ draw: ChargeLine.GrantDraw) -> String {
         let source = AdjustmentType(rawValue: draw.source)?.title ?? (draw.source == "rollover" ? "Rolled-over credits" : draw.source)
-        return "#\(draw.grant) \(source) \(UsageTextFormat.screen.drawn(draw.amount, asset: draw.asset))"
+        return "#\(draw.grant) \(source) \(UsageTextFormat.screen.amount(draw.amount))"
     }
 }

@@ -10,11 +10,11 @@ public struct UsageColumn: Sendable, Hashable {
     /// Amounts and counts are right-aligned.
     public let alignment: Alignment
     /// The field of `UsageTab.sortFields` this column sorts by, when it is sortable.
-    public let sortField: String?
+    public let sortField: SortField?
     /// The column on a screen: its width rule and when it gives way (highest priority first).
     public let tableColumn: TableColumn
 
-    init(_ title: String, width: TableColumn.Width, alignment: Alignment = .left, priority: Int = 0, sortField: String? = nil) {
+    init(_ title: String, width: TableColumn.Width, alignment: Alignment = .left, priority: Int = 0, sortField: SortField? = nil) {
         self.title = title
         self.alignment = alignment
         self.sortField = sortField
@@ -38,17 +38,16 @@ public enum UsageTextFormat: Sendable {
     case screen, export
 
     /// Credits in this format.
-    public func credits(_ millicredits: Int64) -> String {
-        let credits = Credits(millicredits: millicredits)
-        return self == .screen ? credits.description : credits.plain
+    public func credits(_ credits: Credits) -> String {
+        self == .screen ? credits.description : credits.plain
     }
 
-    /// An amount drawn from a grant: credits, or thousandths of a service allowance's unit
-    /// (`2 gpt-4o` on screen, `2.000` for export).
-    public func drawn(_ amount: Int64, asset: String) -> String {
-        if asset == "credits" { return credits(amount) }
-        let quantity = Quantity(milliunits: amount)
-        return self == .screen ? "\(quantity) \(asset)" : quantity.plain
+    /// An amount: credits, or units of a service's allowance (`2 gpt-4o` on screen, `2.000` for export).
+    public func amount(_ amount: Amount) -> String {
+        switch amount {
+        case .credits(let value): credits(value)
+        case .quantity(let quantity, let service): self == .screen ? "\(quantity) \(service)" : quantity.plain
+        }
     }
 
     /// A time in this format.
@@ -72,14 +71,14 @@ public struct UsageTable: Sendable, Hashable {
 
     /// The tab's columns, in order.
     public var columns: [UsageColumn] {
-        let credits = UsageColumn("Credits", width: .fixed(11), alignment: .right, sortField: "credits")
+        let credits = UsageColumn("Credits", width: .fixed(11), alignment: .right, sortField: .credits)
         let user = showsUsers ? [UsageColumn("User", width: .flex(min: 8), priority: 4)] : []
         switch tab {
         case .conversations:
             return [UsageColumn("Conversation ID", width: .flex(min: 10), priority: 3), UsageColumn("Title", width: .flex(min: 10, weight: 2)),
-                    UsageColumn("Message Count", width: .fixed(15), alignment: .right, sortField: "messages"), credits] + user
+                    UsageColumn("Message Count", width: .fixed(15), alignment: .right, sortField: .messages), credits] + user
                 + [UsageColumn("Billing Type", width: .fixed(12), priority: 5),
-                   UsageColumn("Updated At", width: .fixed(16), priority: 1, sortField: "updated")]
+                   UsageColumn("Updated At", width: .fixed(16), priority: 1, sortField: .updated)]
         case .calls:
             return [UsageColumn("Call ID", width: .flex(min: 8)), UsageColumn("API Key Name", width: .flex(min: 8)), credits] + user
                 + [Self.createdAt]
@@ -88,12 +87,12 @@ public struct UsageTable: Sendable, Hashable {
                     UsageColumn("Import URL", width: .flex(min: 10, weight: 2), priority: 3), credits] + user + [Self.createdAt]
         case .adjustments:
             return [UsageColumn("Type", width: .flex(min: 12)),
-                    UsageColumn("Amount", width: .fixed(13), alignment: .right, sortField: "amount"),
+                    UsageColumn("Amount", width: .fixed(13), alignment: .right, sortField: .amount),
                     UsageColumn("Detail", width: .flex(min: 8), priority: 2), Self.createdAt]
         }
     }
 
-    private static let createdAt = UsageColumn("Created At", width: .fixed(16), priority: 1, sortField: "created")
+    private static let createdAt = UsageColumn("Created At", width: .fixed(16), priority: 1, sortField: .created)
 
     /// A row's cells, matching `columns`.
     public func cells(_ row: UsageRow, format: UsageTextFormat = .screen) -> [UsageCell] {
@@ -102,13 +101,13 @@ public struct UsageTable: Sendable, Hashable {
         let time = UsageCell(format.time(row.time))
         switch tab {
         case .conversations:
-            return [UsageCell(row.key), UsageCell(row.title ?? ""), UsageCell(Quantity(milliunits: row.messages ?? 0).description), credits]
-                + user + [UsageCell(row.billingType ?? ""), time]
+            return [UsageCell(row.key), UsageCell(row.title ?? ""), UsageCell((row.messages ?? .zero).description), credits]
+                + user + [UsageCell(row.billingType?.rawValue ?? ""), time]
         case .calls: return [UsageCell(row.key), UsageCell(row.apiKey ?? ""), credits] + user + [time]
-        case .imports: return [UsageCell(row.key), UsageCell(row.importType ?? ""), UsageCell(row.url ?? ""), credits] + user + [time]
+        case .imports: return [UsageCell(row.key), UsageCell(row.importType?.rawValue ?? ""), UsageCell(row.url ?? ""), credits] + user + [time]
         case .adjustments:
-            let amount = UsageCell((row.credits > 0 ? "+" : "") + format.credits(row.credits),
-                                   tone: row.credits < 0 ? .negative : .positive)
+            let amount = UsageCell((row.credits > .zero ? "+" : "") + format.credits(row.credits),
+                                   tone: row.credits < .zero ? .negative : .positive)
             return [UsageCell(AdjustmentType(rawValue: row.key)?.title ?? row.key), amount, UsageCell(row.detail ?? ""), time]
         }
     }
@@ -119,25 +118,24 @@ public struct UsageTable: Sendable, Hashable {
     }
 
     /// The column a sort field is shown in (for the header's marker).
-    public func column(forSortField field: String) -> Int? {
+    public func column(forSortField field: SortField) -> Int? {
         columns.firstIndex { $0.sortField == field }
     }
 
-    /// The index in `tab.sortFields` of the field a column sorts by, if it is sortable (a header click).
-    public func sortField(forColumn column: Int) -> Int? {
-        guard columns.indices.contains(column), let field = columns[column].sortField else { return nil }
-        return tab.sortFields.firstIndex(of: field)
+    /// The field a column sorts by, if it is sortable (a header click).
+    public func sortField(forColumn column: Int) -> SortField? {
+        guard columns.indices.contains(column), let field = columns[column].sortField, tab.sortFields.contains(field) else { return nil }
+        return field
     }
 
     /// The summary bar's figures (SPEC §7): conversations → messages, credits, conversations;
     /// calls → calls, credits; imports → imports, credits; adjustments → count, net amount.
     public static func summary(_ s: UsageSummary, tab: UsageTab) -> [String] {
-        let credits = Credits(millicredits: s.credits)
         switch tab {
-        case .conversations: return ["Messages \(Quantity(milliunits: s.messages))", "Credits \(credits)", "Conversations \(s.count)"]
-        case .calls: return ["Calls \(s.count)", "Credits \(credits)"]
-        case .imports: return ["Imports \(s.count)", "Credits \(credits)"]
-        case .adjustments: return ["Adjustments \(s.count)", "Net \(s.credits > 0 ? "+" : "")\(credits)"]
+        case .conversations: return ["Messages \(s.messages)", "Credits \(s.credits)", "Conversations \(s.count)"]
+        case .calls: return ["Calls \(s.count)", "Credits \(s.credits)"]
+        case .imports: return ["Imports \(s.count)", "Credits \(s.credits)"]
+        case .adjustments: return ["Adjustments \(s.count)", "Net \(s.credits > .zero ? "+" : "")\(s.credits)"]
         }
     }
 

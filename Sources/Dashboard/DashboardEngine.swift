@@ -163,9 +163,9 @@ public final class DashboardEngine: @unchecked Sendable {
     /// The values the type filter of `tab` offers: billing types, API keys, import types or adjustment types.
     private func typeValues(_ tab: UsageTab, _ viewer: Actor) throws -> [String] {
         switch tab {
-        case .conversations: ["message", "image", "video"]
+        case .conversations: BillingType.allCases.map(\.rawValue)
         case .calls: try UsageQueries(store).apiKeyNames(actor: viewer)
-        case .imports: ["brand", "product"]
+        case .imports: ImportType.allCases.map(\.rawValue)
         case .adjustments: AdjustmentType.allCases.map(\.rawValue)
         }
     }

@@ -187,7 +187,7 @@ private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -
     case .typeFilter:
         return state.start([.loadTypeFilter(view.tab)])
     case .sort:
-        view.sortField = (view.sortField + 1) % view.tab.sortFields.count
+        view.sortField = view.tab.sortField(after: view.sortField)
     case .reverse:
         view.descending.toggle()
     case .open:

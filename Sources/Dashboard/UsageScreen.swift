@@ -21,7 +21,7 @@ extension DashboardView {
         }
         let columns = state.usageTable
         var table = state.usage.table
-        table.sort = columns.column(forSortField: view.sort.field).map { TableSort(column: $0, ascending: !view.descending) }
+        table.sort = columns.column(forSortField: view.sortField).map { TableSort(column: $0, ascending: !view.descending) }
         Table(columns: columns.columns.map(\.tableColumn), emptyText: state.usage.rows == nil ? "Loading…" : "No records in this range")
             .render(in: layout.usageTable, buffer: &buffer, state: table,
                     dataSource: UsageRows(rows: state.usage.rows ?? [], table: columns, theme: theme), theme: theme)

@@ -88,18 +88,19 @@ public struct UsageView: Sendable, Equatable {
     public var search: String = ""
     /// Billing type, import type or adjustment type — or the API key on Calls; nil for all.
     public var type: String?
-    /// An index into `tab.sortFields` (0 = newest first).
-    public var sortField: Int = 0
+    /// One of `tab.sortFields` (the first: newest first).
+    public var sortField: SortField
     public var descending: Bool = true
 
     /// A view of `tab` over `window`, newest first, unfiltered otherwise.
     public init(tab: UsageTab = .conversations, window: DateWindow = .quick(.last30)) {
         self.tab = tab
         self.window = window
+        sortField = UsageSort.newest(tab).field
     }
 
     /// The sort as the queries take it.
-    public var sort: UsageSort { UsageSort(field: tab.sortFields[sortField], descending: descending) }
+    public var sort: UsageSort { UsageSort(field: sortField, descending: descending) }
 
     /// The filter as the queries take it, at `now`.
     public func filter(now: Timestamp) -> UsageFilter {

@@ -4,12 +4,13 @@ import CofferPresentation
 import CofferStore
 import Foundation
 
+extension BillingType: ExpressibleByArgument {}
+extension ImportType: ExpressibleByArgument {}
+
 /// `coffer consume`: record one usage event, exactly once (R28–R33).
 struct ConsumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume", abstract: "Record one usage event (charged once per --id).")
-    enum BillingType: String, ExpressibleByArgument, CaseIterable { case message, image, video }
-    enum ImportType: String, ExpressibleByArgument, CaseIterable { case brand, product }
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The service's slug (see coffer plans).") var service: String
@@ -19,11 +20,11 @@ struct ConsumeCommand: ParsableCommand {
     @Option(name: .customLong("for"), help: "Record for another member (owners).") var member: String?
     @Option(help: "Conversation id.") var conversation: String?
     @Option(help: "Conversation title.") var title: String?
-    @Option(help: "message, image or video.") var type: BillingType?
+    @Option(help: "\(BillingType.spokenList).") var type: BillingType?
     @Option(name: .customLong("api-key"), help: "The API key's name (MCP-HTTP calls).") var apiKey: String?
     @Option(help: "The call's id (MCP-HTTP calls).") var call: String?
     @Option(help: "The import task's id.") var task: String?
-    @Option(name: .customLong("import-type"), help: "brand or product.") var importType: ImportType?
+    @Option(name: .customLong("import-type"), help: "\(ImportType.spokenList).") var importType: ImportType?
     @Option(help: "The imported URL.") var url: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -46,19 +47,19 @@ struct ConsumeCommand: ParsableCommand {
             print("Recorded \(result.service) for \(result.member): covered by an unlimited allowance, nothing charged")
             return
         }
-        if result.units == 0, result.credits == 0 {
+        if result.units == .zero, result.credits == .zero {
             // A quantity whose price rounds to less than half a millicredit (R4): recorded, nothing drawn.
             print("Charged $0.000 (nothing drawn): this use of \(Output.clean(result.service)) rounds to $0.000")
-            print("Balance: \(Credits(millicredits: result.balance))")
+            print("Balance: \(result.balance)")
             return
         }
         var charged: [String] = []
-        if result.units > 0 { charged.append("\(Quantity(milliunits: result.units)) \(result.service) from the allowance") }
-        if result.credits > 0 { charged.append(Credits(millicredits: result.credits).description) }
+        if result.units > .zero { charged.append("\(result.units) \(result.service) from the allowance") }
+        if result.credits > .zero { charged.append(result.credits.description) }
         print("Charged \(charged.joined(separator: " and ")) to \(result.wallets.joined(separator: " then ").replacingOccurrences(of: "_", with: " "))")
-        print("Grants: " + result.draws.map { "#\($0.grant) \(UsageTextFormat.screen.drawn($0.amount, asset: $0.asset))" }.joined(separator: ", "))
+        print("Grants: " + result.draws.map { "#\($0.grant) \(UsageTextFormat.screen.amount($0.amount))" }.joined(separator: ", "))
         if let recharge = result.recharge { print("Auto-recharge: \(recharge)") }
-        print("Balance: \(Credits(millicredits: result.balance))")
+        print("Balance: \(result.balance)")
     }
 }
 

@@ -8,9 +8,9 @@ struct UsageRowJSON: Encodable {
     let title, messages, user, billing_type, api_key, import_type, url, type, detail: String?
 
     init(_ r: UsageRow, tab: UsageTab) {
-        id = r.key; credits = Credits(millicredits: r.credits).plain; time = UTC.iso(r.time)
-        title = r.title; messages = r.messages.map { Quantity(milliunits: $0).plain }; user = r.user
-        billing_type = r.billingType; api_key = r.apiKey; import_type = r.importType; url = r.url
+        id = r.key; credits = r.credits.plain; time = UTC.iso(r.time)
+        title = r.title; messages = r.messages?.plain; user = r.user
+        billing_type = r.billingType?.rawValue; api_key = r.apiKey; import_type = r.importType?.rawValue; url = r.url
         type = tab == .adjustments ? r.key : nil; detail = r.detail
     }
 }
@@ -29,12 +29,12 @@ struct ChargeLineJSON: Encodable {
     let grants: [Grant]
 
     init(_ l: ChargeLine) {
-        event_id = l.eventID; time = UTC.iso(l.time); service = l.service; billing_type = l.billingType
-        credits = Credits(millicredits: l.credits).plain; units = Quantity(milliunits: l.units).plain
-        quantity = l.quantity.map { Quantity(milliunits: $0).plain }; user = l.user
+        event_id = l.eventID; time = UTC.iso(l.time); service = l.service; billing_type = l.billingType?.rawValue ?? ""
+        credits = l.credits.plain; units = l.units.plain
+        quantity = l.quantity?.plain; user = l.user
         grants = l.grants.map {
-            Grant(grant: $0.grant, source: $0.source, detail: $0.detail, asset: $0.asset,
-                  amount: UsageTextFormat.export.drawn($0.amount, asset: $0.asset))
+            Grant(grant: $0.grant, source: $0.source, detail: $0.detail, asset: $0.amount.asset.code,
+                  amount: UsageTextFormat.export.amount($0.amount))
         }
     }
 }

@@ -8,7 +8,7 @@ extension UsageTab: ExpressibleByArgument {}
 
 /// The filters every usage listing takes (SPEC §8).
 struct UsageFilterOptions: ParsableArguments {
-    @Option(help: "conversations, calls, imports or adjustments.") var tab: UsageTab = .conversations
+    @Option(help: "\(UsageTab.spokenList).") var tab: UsageTab = .conversations
     @Option(help: "First day (inclusive, UTC).") var from: String?
     @Option(help: "Last day (inclusive, UTC).") var to: String?
     @Option(help: "A quick pick: 7d, 30d or 3m.") var last: String?
@@ -89,8 +89,8 @@ extension UsageCommand {
             let store = try global.openStore()
             let summary = try UsageQueries(store).summary(filters.tab, filter: filters.filter(now: store.now), actor: global.actor(in: store))
             if json {
-                return try Output.json(["count": String(summary.count), "messages": Quantity(milliunits: summary.messages).plain,
-                                        "credits": Credits(millicredits: summary.credits).plain])
+                return try Output.json(["count": String(summary.count), "messages": summary.messages.plain,
+                                        "credits": summary.credits.plain])
             }
             print(UsageTable.summaryLine(summary, tab: filters.tab))
         }

@@ -11,8 +11,8 @@ struct UsagePresentationTests {
 
     static func row(_ key: String = "conv-1", credits: Int64 = 12_480, title: String? = "Standup", user: String? = "ada@acme.test",
                     detail: String? = nil) -> UsageRow {
-        UsageRow(key: key, title: title, messages: 2_500, credits: credits, user: user, billingType: "message", apiKey: "ci-bot",
-                 importType: "brand", url: "https://acme.test/a", detail: detail, time: time, cursor: UsageCursor(value: time, id: 1))
+        UsageRow(key: key, title: title, messages: Quantity(milliunits: 2_500), credits: Credits(millicredits: credits), user: user,
+                 billingType: .message, apiKey: "ci-bot", importType: .brand, url: "https://acme.test/a", detail: detail, time: time, cursor: UsageCursor(value: time, id: 1))
     }
 
     /// SPEC §7's table, column for column.
@@ -53,7 +53,7 @@ struct UsagePresentationTests {
         for (index, field) in tab.sortFields.enumerated() {
             let column = table.column(forSortField: field)
             #expect(column != nil, "\(field)")
-            #expect(column.flatMap(table.sortField(forColumn:)) == index, "\(field)")
+            #expect(column.flatMap(table.sortField(forColumn:)) == tab.sortFields[index], "\(field)")
         }
         #expect(table.sortField(forColumn: 0) == nil, "the first column does not sort")
         #expect(table.sortField(forColumn: 99) == nil)
@@ -86,27 +86,27 @@ struct UsagePresentationTests {
 
     @Test("Summary bars (SPEC §7): conversations → messages, credits, conversations; calls; imports; adjustments → count, net")
     func summaries() {
-        let s = UsageSummary(count: 30, messages: 60_000, credits: 581_250)
+        let s = UsageSummary(count: 30, messages: Quantity(milliunits: 60_000), credits: Credits(millicredits: 581_250))
         #expect(UsageTable.summaryLine(s, tab: .conversations) == "Messages 60  Credits $581.250  Conversations 30")
         #expect(UsageTable.summaryLine(s, tab: .conversations, separator: "  ·  ") == "Messages 60  ·  Credits $581.250  ·  Conversations 30")
         #expect(UsageTable.summaryLine(s, tab: .calls) == "Calls 30  Credits $581.250")
         #expect(UsageTable.summaryLine(s, tab: .imports) == "Imports 30  Credits $581.250")
         #expect(UsageTable.summaryLine(s, tab: .adjustments) == "Adjustments 30  Net +$581.250")
-        #expect(UsageTable.summaryLine(UsageSummary(count: 2, messages: 0, credits: -1_000), tab: .adjustments) == "Adjustments 2  Net -$1.000")
+        #expect(UsageTable.summaryLine(UsageSummary(count: 2, messages: Quantity(milliunits: 0), credits: Credits(millicredits: -1_000)), tab: .adjustments) == "Adjustments 2  Net -$1.000")
     }
 
     @Test("The billing detail sheet: time, service, type, quantity, credits and every grant drawn, credits or allowance")
     func detailSheet() {
         #expect(BillingDetailSheet.columns.map(\.title) == ["Time", "Service", "Billing Type", "Quantity", "Credits", "Grants"])
-        let line = ChargeLine(eventID: "e1", time: Self.time, service: "gpt-4o", billingType: "message", quantity: 3_000, credits: 1_500,
-                              units: 2_000, user: nil, grants: [
-                                  .init(grant: 3, source: "rollover", detail: "", asset: "gpt-4o", amount: 2_000),
-                                  .init(grant: 7, source: "subscription_renewal", detail: "Pro", asset: "credits", amount: 1_500),
+        let line = ChargeLine(eventID: "e1", time: Self.time, service: "gpt-4o", billingType: .message, quantity: Quantity(milliunits: 3_000),
+                              credits: Credits(millicredits: 1_500), units: Quantity(milliunits: 2_000), user: nil, grants: [
+                                  .init(grant: 3, source: "rollover", detail: "", amount: .quantity(Quantity(milliunits: 2_000), service: "gpt-4o")),
+                                  .init(grant: 7, source: "subscription_renewal", detail: "Pro", amount: .credits(Credits(millicredits: 1_500))),
                               ])
         #expect(BillingDetailSheet.texts(line) == ["2026-11-18 10:06", "gpt-4o", "message", "3", "$1.500",
                                                     "#3 Rolled-over credits 2 gpt-4o; #7 Subscription renewal $1.500"])
-        let metered = ChargeLine(eventID: "e2", time: Self.time, service: "mcp-http-call", billingType: "", quantity: nil, credits: 2,
-                                 units: 0, user: nil, grants: [])
+        let metered = ChargeLine(eventID: "e2", time: Self.time, service: "mcp-http-call", billingType: nil, quantity: nil,
+                                 credits: Credits(millicredits: 2), units: .zero, user: nil, grants: [])
         #expect(BillingDetailSheet.texts(metered)[3] == "—")
         #expect(BillingDetailSheet.title("conv-1") == "Billing detail · conv-1")
     }

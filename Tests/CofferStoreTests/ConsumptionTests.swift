@@ -87,7 +87,7 @@ struct ConsumptionTests {
         _ = try Self.use(store, Self.actor(store, "bob@acme.test"), "mentorship-hour", quantity: 8)
         #expect(try seat("bob@acme.test") == 2_000)
         let more = try Self.use(store, Self.actor(store, "bob@acme.test"), "mentorship-hour", quantity: 3)
-        #expect(more.units == 2_000 && more.credits == 40_000, "2 hours from A's allowance, 1 in credits — none of B's")
+        #expect(more.units == Quantity(milliunits: 2_000) && more.credits == Credits(millicredits: 40_000), "2 hours from A's allowance, 1 in credits — none of B's")
         #expect(more.wallets == ["seat"])
         _ = try Self.use(store, Self.actor(store, "carol@acme.test"), "mentorship-hour", quantity: 15)
         #expect(try seat("carol@acme.test") == 5_000)
@@ -107,7 +107,7 @@ struct ConsumptionTests {
         _ = try Subscriptions(store).change(actor: ada, plan: "scale", interval: nil, confirmed: true)
         let before = try store.ledgerFingerprint()
         let free = try Self.use(store, Self.actor(store, "carol@acme.test"), "event-ticket", quantity: 500)
-        #expect(free.unlimited && free.credits == 0 && free.units == 0)
+        #expect(free.unlimited && free.credits == .zero && free.units == .zero)
         #expect(try store.ledgerFingerprint().split(separator: "\n").filter { $0.hasPrefix("E") } == before.split(separator: "\n").filter { $0.hasPrefix("E") })
     }
 
@@ -143,9 +143,9 @@ struct ConsumptionTests {
         #expect(throws: CofferError("Insufficient credits: balance $1.000, needed $2.000")) { try Usage(store).consume(actor: ada, request: request) }
         try CreditPacks(store).buy(actor: ada, amount: .whole(10))
         let first = try Usage(store).consume(actor: ada, request: request)
-        #expect(!first.duplicate && first.credits == 2_000)
+        #expect(!first.duplicate && first.credits == Credits(millicredits: 2_000))
         let again = try Usage(store).consume(actor: ada, request: request)
-        #expect(again.duplicate && again.credits == 2_000)
+        #expect(again.duplicate && again.credits == Credits(millicredits: 2_000))
         #expect(try Self.pool(store, ada) == 9_000)
         var conflicting = request
         conflicting.credits = .whole(3)

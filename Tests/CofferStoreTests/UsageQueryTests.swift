@@ -32,7 +32,7 @@ struct UsageQueryTests {
             let key = request.conversationID ?? request.callID ?? request.taskID ?? ""
             let type = request.billingType ?? request.apiKey ?? request.importType ?? ""
             lines.append(Line(tab: tab, key: key, type: type, user: who.email, title: request.title ?? "", messages: quantity * 1000,
-                              credits: result.credits, time: fixture.now))
+                              credits: result.credits.millicredits, time: fixture.now))
         }
         func chat(_ who: Actor, _ at: String, _ id: String, _ type: String, _ service: String, _ q: Int64, _ title: String) throws {
             try event(who, at, service, q) { $0.conversationID = id; $0.billingType = type; $0.title = title }
@@ -58,15 +58,15 @@ struct UsageQueryTests {
         let (_, store, ada, _, _) = try Self.fixture()
         let all = try UsageQueries(store).page(.conversations, filter: UsageFilter(), actor: ada).rows
         #expect(all.map { "\($0.key)/\($0.billingType!)" } == ["c-a/message", "c-c/video", "c-b/message", "c-a/image"])
-        #expect(all.first?.messages == 6_000 && all.first?.credits == 90) // 6 × $0.015
+        #expect(all.first?.messages == Quantity(milliunits: 6_000) && all.first?.credits == Credits(millicredits: 90)) // 6 × $0.015
         let march3 = try UsageQueries(store).page(.conversations, filter: .days(from: try UTC.parse("2026-03-03"), to: try UTC.parse("2026-03-03")), actor: ada)
         #expect(march3.rows.map(\.key) == ["c-b"])
-        #expect(march3.rows.first?.messages == 5_000 && march3.rows.first?.credits == 100)
+        #expect(march3.rows.first?.messages == Quantity(milliunits: 5_000) && march3.rows.first?.credits == Credits(millicredits: 100))
         #expect(march3.rows.first?.time == (try UTC.parse("2026-03-03T18:00:00Z")))
         let summary = try UsageQueries(store).summary(.conversations, filter: .days(from: try UTC.parse("2026-03-02"), to: try UTC.parse("2026-03-03")), actor: ada)
-        #expect(summary == UsageSummary(count: 3, messages: 7_000, credits: 15 + 40 + 100))
-        #expect(try UsageQueries(store).summary(.calls, filter: UsageFilter(apiKey: "ci"), actor: ada) == UsageSummary(count: 2, messages: 0, credits: 4))
-        #expect(try UsageQueries(store).summary(.imports, filter: UsageFilter(type: "brand"), actor: ada) == UsageSummary(count: 1, messages: 0, credits: 500))
+        #expect(summary == UsageSummary(count: 3, messages: Quantity(milliunits: 7_000), credits: Credits(millicredits: 15 + 40 + 100)))
+        #expect(try UsageQueries(store).summary(.calls, filter: UsageFilter(apiKey: "ci"), actor: ada) == UsageSummary(count: 2, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 4)))
+        #expect(try UsageQueries(store).summary(.imports, filter: UsageFilter(type: "brand"), actor: ada) == UsageSummary(count: 1, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 500)))
     }
 
     /// What the tab should show, from the lines alone.
@@ -107,7 +107,7 @@ struct UsageQueryTests {
             let expected = Self.oracle(tab, lines, filter: filter, owner: actor.role != .member)
             let summary = try UsageQueries(store).summary(tab, filter: filter, actor: actor)
             #expect(summary.count == Int64(expected.count), "\(tab) \(filter)")
-            #expect(summary.credits == expected.values.reduce(0) { $0 + $1.1 }, "\(tab) \(filter)")
+            #expect(summary.credits.millicredits == expected.values.reduce(0) { $0 + $1.1 }, "\(tab) \(filter)")
             for field in tab.sortFields { for descending in [true, false] {
                 let sort = UsageSort(field: field, descending: descending)
                 var seen: [UsageRow] = []
@@ -123,8 +123,8 @@ struct UsageQueryTests {
                 #expect(values == (descending ? values.sorted(by: >) : values.sorted()), "\(tab) \(sort) order")
                 for row in seen {
                     let key = tab == .conversations ? "\(row.key)/\(row.billingType!)" : row.key
-                    #expect(row.credits == expected[key]?.1 && row.time == expected[key]?.2)
-                    if tab == .conversations { #expect(row.messages == expected[key]?.0) }
+                    #expect(row.credits.millicredits == expected[key]?.1 && row.time == expected[key]?.2)
+                    if tab == .conversations { #expect(row.messages?.milliunits == expected[key]?.0) }
                     #expect((row.user != nil) == (actor.role != .member), "R7: the User column is for owners only")
                 }
                 checked += 1
@@ -136,10 +136,10 @@ struct UsageQueryTests {
     @Test("SPEC §7: adjustments filter by type and sort by amount; the net matches")
     func adjustments() throws {
         let (_, store, ada, _, _) = try Self.fixture()
-        let all = try UsageQueries(store).page(.adjustments, filter: UsageFilter(), sort: UsageSort(field: "amount", descending: true), actor: ada)
+        let all = try UsageQueries(store).page(.adjustments, filter: UsageFilter(), sort: UsageSort(field: .amount, descending: true), actor: ada)
         #expect(all.rows.map(\.key) == ["subscription_renewal", "free_workspace_grant"])
-        #expect(try UsageQueries(store).summary(.adjustments, filter: UsageFilter(), actor: ada) == UsageSummary(count: 2, messages: 0, credits: 305_000))
-        #expect(try UsageQueries(store).summary(.adjustments, filter: UsageFilter(type: "free_workspace_grant"), actor: ada).credits == 5_000)
+        #expect(try UsageQueries(store).summary(.adjustments, filter: UsageFilter(), actor: ada) == UsageSummary(count: 2, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 305_000)))
+        #expect(try UsageQueries(store).summary(.adjustments, filter: UsageFilter(type: "free_workspace_grant"), actor: ada).credits == Credits(millicredits: 5_000))
     }
 
     @Test("SPEC §7: quick picks at a fixed now, across month ends and a leap day", arguments: [
@@ -172,7 +172,15 @@ struct UsageQueryTests {
                       AND (? IS NULL OR u.billing_type = ?)
                     """, arguments: [code, from ?? .min, to ?? .max, filter.type, filter.type]) ?? 0
             }
-            #expect(summary.credits == ledger, "\(tab) \(filter)")
+            #expect(summary.credits.millicredits == ledger, "\(tab) \(filter)")
+        }
+    }
+
+    /// A grant draw as the ledger counts it: millicredits or thousandths of a unit.
+    static func thousandths(_ amount: Amount) -> Int64 {
+        switch amount {
+        case .credits(let credits): credits.millicredits
+        case .quantity(let quantity, _): quantity.milliunits
         }
     }
 
@@ -181,7 +189,7 @@ struct UsageQueryTests {
         let (_, store, ada, bob, _) = try Self.fixture()
         let lines = try UsageQueries(store).detail(conversation: "c-a", actor: ada)
         #expect(lines.map(\.service) == ["gpt-4o", "gpt-4o", "imagen-3", "gpt-4o"])
-        #expect(lines.allSatisfy { !$0.grants.isEmpty && $0.grants.reduce(0) { $0 + $1.amount } == $0.credits })
+        #expect(lines.allSatisfy { !$0.grants.isEmpty && $0.grants.reduce(0) { $0 + Self.thousandths($1.amount) } == $0.credits.millicredits })
         #expect(lines.first?.user == "ada@acme.test")
         #expect(try UsageQueries(store).detail(conversation: "c-a", actor: bob).first?.user == nil, "R7")
         #expect(throws: CofferError("No conversation nope")) { try UsageQueries(store).detail(conversation: "nope", actor: ada) }
@@ -210,10 +218,10 @@ struct UsageQueryTests {
         // over a sliver of it, sort the range; with no line in range, let the planner choose.
         try store.read { db in
             let all = UsageFilter(), none = UsageFilter(from: 0, to: 1)
-            #expect(try UsageQueries.walksCredits(.calls, filter: all, limit: 2, workspace: ada.workspaceID, db: db))
-            #expect(try !UsageQueries.walksCredits(.calls, filter: none, limit: 2, workspace: ada.workspaceID, db: db))
-            #expect(try !UsageQueries.walksCredits(.calls, filter: all, limit: 10_000, workspace: ada.workspaceID, db: db))
-            #expect(try !UsageQueries.walksCredits(.calls, filter: UsageFilter(apiKey: "ci"), limit: 2, workspace: ada.workspaceID, db: db))
+            #expect(try UsageQueries.walksCredits(.calls, filter: all, limit: 2, workspace: ada.workspaceID, sql: db.storage))
+            #expect(try !UsageQueries.walksCredits(.calls, filter: none, limit: 2, workspace: ada.workspaceID, sql: db.storage))
+            #expect(try !UsageQueries.walksCredits(.calls, filter: all, limit: 10_000, workspace: ada.workspaceID, sql: db.storage))
+            #expect(try !UsageQueries.walksCredits(.calls, filter: UsageFilter(apiKey: "ci"), limit: 2, workspace: ada.workspaceID, sql: db.storage))
             let walk = try Row.fetchAll(db, sql: """
                 EXPLAIN QUERY PLAN SELECT u.id FROM usage_events u INDEXED BY usage_by_credits WHERE u.workspace_id = 1 AND u.tab = 2
                 AND u.tab IN (2, 3) AND u.created_at >= 0 ORDER BY u.credits DESC, u.id DESC LIMIT 3

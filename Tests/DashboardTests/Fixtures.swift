@@ -59,8 +59,8 @@ enum Fixture {
     ]
 
     static func row(_ key: String, credits: Int64, user: String?, title: String? = nil, time: Timestamp = now - 3_600) -> UsageRow {
-        UsageRow(key: key, title: title ?? "Title \(key)", messages: 2_000, credits: credits, user: user, billingType: "message", apiKey: "ci-bot",
-                 importType: "brand", url: "https://example.test/\(key)", detail: "Pro · monthly", time: time, cursor: UsageCursor(value: time, id: 1))
+        UsageRow(key: key, title: title ?? "Title \(key)", messages: Quantity(milliunits: 2_000), credits: Credits(millicredits: credits), user: user,
+                 billingType: .message, apiKey: "ci-bot", importType: .brand, url: "https://example.test/\(key)", detail: "Pro · monthly", time: time, cursor: UsageCursor(value: time, id: 1))
     }
 
     static let rows = (1...30).map { row("conv-\($0)", credits: Int64($0) * 1_250, user: $0 % 2 == 0 ? "ada@acme.test" : "max@acme.test",
@@ -75,7 +75,7 @@ enum Fixture {
         _ = reduce(&state, .membersLoaded(members))
         state.loading = 0
         _ = reduce(&state, .key(.char(["1", "2", "3"][tab.rawValue])))
-        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: rows, next: nil), UsageSummary(count: 30, messages: 60_000, credits: 581_250)))
+        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: rows, next: nil), UsageSummary(count: 30, messages: Quantity(milliunits: 60_000), credits: Credits(millicredits: 581_250))))
         state.loading = 0
         return state
     }

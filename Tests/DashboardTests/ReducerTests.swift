@@ -187,7 +187,7 @@ struct ReducerTests {
         view.window = .days(from: try! UTC.parse("2026-10-22"), to: try! UTC.parse("2026-10-31"))
         #expect(reduce(&state, .key(.char("["))) == [.loadUsage(view)], "custom days step by their own length")
         let page = UsagePage(rows: F.rows, next: nil)
-        _ = reduce(&state, .usageLoaded(UsageView(), page, UsageSummary(count: 1, messages: 1, credits: 1)))
+        _ = reduce(&state, .usageLoaded(UsageView(), page, UsageSummary(count: 1, messages: Quantity(milliunits: 1), credits: Credits(millicredits: 1))))
         #expect(state.usage.rows == nil, "an answer for another view is stale")
         #expect(F.render(state, width: 120, height: 40).contains("2026-10-22 → 2026-10-31"))
     }
@@ -222,7 +222,7 @@ struct ReducerTests {
         #expect(reduce(&state, .key(.escape)) == [.loadUsage(view)])
         view.type = nil
         #expect(reduce(&state, .key(.escape)) == [.loadUsage(view)])
-        view.sortField = 1
+        view.sortField = .messages
         #expect(reduce(&state, .key(.char("s"))) == [.loadUsage(view)])
         view.descending = false
         #expect(reduce(&state, .key(.char("S"))) == [.loadUsage(view)])
@@ -235,7 +235,7 @@ struct ReducerTests {
     func pagingAndDetail() {
         var state = F.loaded(F.owner, tab: .usage, size: Size(width: 120, height: 12))
         let next = UsageCursor(value: 1, id: 30)
-        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: next), UsageSummary(count: 60, messages: 0, credits: 0)))
+        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: next), UsageSummary(count: 60, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 0))))
         #expect(reduce(&state, .key(.down)).isEmpty)
         #expect(reduce(&state, .key(.end)) == [.loadMoreUsage(UsageView(), next)])
         #expect(reduce(&state, .key(.pageUp)).isEmpty, "one fetch at a time")
@@ -258,10 +258,10 @@ struct ReducerTests {
         #expect(state.loading == 1)
         _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: nil), nil))
         #expect(state.usage.rows?.count == 30 && state.usage.summary == nil && state.loading == 1)
-        _ = reduce(&state, .summaryLoaded(UsageView(), UsageSummary(count: 9, messages: 0, credits: 0)))
+        _ = reduce(&state, .summaryLoaded(UsageView(), UsageSummary(count: 9, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 0))))
         #expect(state.usage.summary == nil && state.loading == 0, "another view's totals are stale")
         _ = reduce(&state, .key(.char("S")))
-        _ = reduce(&state, .summaryLoaded(state.usage.view, UsageSummary(count: 30, messages: 0, credits: 0)))
+        _ = reduce(&state, .summaryLoaded(state.usage.view, UsageSummary(count: 30, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 0))))
         #expect(state.usage.summary?.count == 30)
     }
 
@@ -289,17 +289,17 @@ struct ReducerTests {
         _ = reduce(&state, .mouse(Mouse(.wheelDown, at: Point(x: 5, y: 10))))
         #expect(state.team.table.selected == 4)
         _ = reduce(&state, .key(.char("3")))
-        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: 0, credits: 0)))
+        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 0))))
         let credits = UsageTable(tab: .conversations, showsUsers: true)
         let table = Table(columns: credits.columns.map(\.tableColumn))
         let x = (0..<120).first { table.column(at: Point(x: $0, y: layout.usageTable.y), in: layout.usageTable) == 3 }!
         var view = UsageView()
-        view.sortField = 2
+        view.sortField = .credits
         #expect(reduce(&state, .mouse(Mouse(.click, at: Point(x: x, y: layout.usageTable.y)))) == [.loadUsage(view)])
-        _ = reduce(&state, .usageLoaded(view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: 0, credits: 0)))
+        _ = reduce(&state, .usageLoaded(view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 0))))
         view.descending = false
         #expect(reduce(&state, .mouse(Mouse(.click, at: Point(x: x, y: layout.usageTable.y)))) == [.loadUsage(view)], "again: reversed")
-        _ = reduce(&state, .usageLoaded(view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: 0, credits: 0)))
+        _ = reduce(&state, .usageLoaded(view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 0))))
         _ = reduce(&state, .mouse(Mouse(.click, at: Point(x: 5, y: layout.usageTable.y + 5))))
         #expect(state.usage.table.selected == 4)
         _ = reduce(&state, .key(.char("?")))

@@ -89,7 +89,7 @@ struct ScreenTests {
     @Test("Sort: the sorted column's header carries the marker, for every sort of every records tab, at 120 and 80 columns")
     func sortMarker() {
         for tab in UsageTab.allCases {
-            for field in tab.sortFields.indices {
+            for field in tab.sortFields {
                 for descending in [true, false] {
                     var state = F.loaded(F.owner, tab: .usage)
                     state.usage.view = UsageView(tab: tab)
@@ -97,7 +97,7 @@ struct ScreenTests {
                     state.usage.view.descending = descending
                     for width in [120, 80] {
                         let header = F.render(state, width: width, height: 30).split(separator: "\n")[5]
-                        #expect(header.contains(descending ? "▼" : "▲"), "\(tab) \(tab.sortFields[field]) \(width): \(header)")
+                        #expect(header.contains(descending ? "▼" : "▲"), "\(tab) \(field) \(width): \(header)")
                     }
                 }
             }
@@ -117,7 +117,7 @@ struct ScreenTests {
     func asciiAndHostileText() {
         var state = F.loaded(F.owner, tab: .usage)
         let hostile = F.row("evil", credits: 1, user: "ada@acme.test", title: "\u{1B}[2J\u{1B}]0;owned\u{07}\u{202E}txet\u{0}" + String(repeating: "A", count: 10_000))
-        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: [hostile] + F.rows, next: nil), UsageSummary(count: 1, messages: 0, credits: 1)))
+        _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: [hostile] + F.rows, next: nil), UsageSummary(count: 1, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 1))))
         for tab in [MainTab.usage, .billing, .team] {
             var s = state
             s.tab = tab

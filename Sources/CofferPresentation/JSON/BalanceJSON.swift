@@ -67,12 +67,10 @@ public struct BalanceJSON: Encodable, Sendable {
     /// A wallet's balance as text: display form (`$12.480`) or plain (`12.480`).
     public static func amount(_ wallet: WalletBalance, display: Bool) -> String {
         if wallet.unlimited { return "unlimited" }
-        if wallet.asset == .credits {
-            let credits = Credits(millicredits: wallet.balance)
-            return display ? credits.description : credits.plain
+        switch wallet.amount {
+        case .credits(let credits): return display ? credits.description : credits.plain
+        case .quantity(let units, _): return display ? units.description : units.plain
         }
-        let units = Quantity(milliunits: wallet.balance)
-        return display ? units.description : units.plain
     }
 }
 

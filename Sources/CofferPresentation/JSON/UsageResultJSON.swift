@@ -15,12 +15,11 @@ public struct UsageResultJSON: Encodable, Sendable {
     /// The JSON of a result.
     public init(_ r: UsageResult) {
         event_id = r.eventID; service = r.service; member = r.member
-        credits = Credits(millicredits: r.credits).plain; units = Quantity(milliunits: r.units).plain
-        value = Credits(millicredits: r.value).plain; balance = Credits(millicredits: r.balance).plain
+        credits = r.credits.plain; units = r.units.plain
+        value = r.value.plain; balance = r.balance.plain
         wallets = r.wallets; unlimited = r.unlimited; duplicate = r.duplicate; recharge = r.recharge
         draws = r.draws.map {
-            Draw(wallet: $0.wallet, asset: $0.asset,
-                 amount: UsageTextFormat.export.drawn($0.amount, asset: $0.asset), grant: $0.grant)
+            Draw(wallet: $0.wallet, asset: $0.amount.asset.code, amount: UsageTextFormat.export.amount($0.amount), grant: $0.grant)
         }
     }
 }

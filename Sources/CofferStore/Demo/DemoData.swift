@@ -82,7 +82,7 @@ public struct DemoData {
         let step = Double(span) / Double(max(records, 1))
         var written = 0
         var batch: [(Actor, UsageRequest, Timestamp)] = []
-        var conversation = (id: "", title: "", left: 0, who: 0, type: "message", model: "gpt-4o")
+        var conversation = (id: "", title: "", left: 0, who: 0, type: BillingType.message, model: "gpt-4o")
         let titles = ["Quarterly plan", "Bug triage", "Launch email", "Hiring loop", "Onboarding doc", "Pricing page",
                       "Support macro", "Roadmap review", "Logo ideas", "Release notes", "SQL help", "Board deck"]
         let models = ["claude-sonnet-4", "gpt-4o", "llama-3.1-70b"]
@@ -96,16 +96,16 @@ public struct DemoData {
                     let kind = rng.next() % 10
                     conversation = (id: "conv-\(index)", title: titles[Int(rng.next() % UInt64(titles.count))] + " #\(index % 997)",
                                     left: 3 + Int(rng.next() % 12), who: Int(rng.next() % 7),
-                                    type: kind == 0 ? "image" : kind == 1 ? "video" : "message",
+                                    type: kind == 0 ? .image : kind == 1 ? .video : .message,
                                     model: kind == 0 ? "imagen-3" : kind == 1 ? "veo-2" : models[Int(rng.next() % 3)])
                 }
                 conversation.left -= 1
                 who = conversation.who
                 request = UsageRequest(eventID: "evt-\(index)", service: conversation.model,
-                                       quantity: conversation.type == "video" ? .whole(Int64(2 + rng.next() % 6)) : .whole(1))
+                                       quantity: conversation.type == .video ? .whole(Int64(2 + rng.next() % 6)) : .whole(1))
                 request.conversationID = conversation.id
                 request.title = conversation.title
-                request.billingType = conversation.type
+                request.billingType = conversation.type.rawValue
             } else if roll < 92 {
                 who = Int(rng.next() % 2)
                 request = UsageRequest(eventID: "evt-\(index)", service: "mcp-http-call")
@@ -116,7 +116,7 @@ public struct DemoData {
                 let brand = rng.next() % 3 == 0
                 request = UsageRequest(eventID: "evt-\(index)", service: brand ? "brand-import" : "product-import")
                 request.taskID = "task-\(index)"
-                request.importType = brand ? "brand" : "product"
+                request.importType = (brand ? ImportType.brand : .product).rawValue
                 request.url = brand ? "https://brands.example/acme-\(index % 50)" : "https://shop.example/p/\(index)"
             }
             batch.append((actors[who], request, time))

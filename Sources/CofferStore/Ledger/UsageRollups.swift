@@ -5,7 +5,7 @@ import OrderedCollections
 /// charge's own transaction: the all-time conversations table (and its search index) and the
 /// daily totals behind the summary bars.
 struct UsageRecordShape {
-    /// 1 conversations, 2 MCP-HTTP calls, 3 imports, 0 none of the tabs.
+    /// The `EventTab` code (stored as is in `usage_events.tab` and `usage_daily.tab`).
     let tab: Int64
     /// The row's type dimension: billing type, API key or import type.
     let type: String
@@ -21,34 +21,34 @@ struct UsageRecordShape {
     init(_ request: UsageRequest, service: Service, quantity: Quantity?) {
         switch service.kind {
         case .conversationMessage, .imageGeneration, .videoGeneration:
-            let type = request.billingType ?? (service.kind == .imageGeneration ? "image" : service.kind == .videoGeneration ? "video" : "message")
-            self = UsageRecordShape(tab: 1, type: type, conversationID: request.conversationID ?? request.eventID, billingType: type,
+            let type = request.billingType ?? BillingType(defaultFor: service.kind)?.rawValue ?? BillingType.message.rawValue
+            self = UsageRecordShape(tab: .conversations, type: type, conversationID: request.conversationID ?? request.eventID, billingType: type,
                                     callID: nil, taskID: nil, importType: nil, messages: quantity?.milliunits ?? FixedPoint.scale)
         case .mcpHTTPCall:
-            self = UsageRecordShape(tab: 2, type: request.apiKey ?? "", conversationID: nil, billingType: nil,
+            self = UsageRecordShape(tab: .calls, type: request.apiKey ?? "", conversationID: nil, billingType: nil,
                                     callID: request.callID ?? request.eventID, taskID: nil, importType: nil, messages: 0)
         case .importJob:
-            let kind = request.importType ?? (service.slug.hasPrefix("brand") ? "brand" : "product")
-            self = UsageRecordShape(tab: 3, type: kind, conversationID: nil, billingType: nil, callID: nil,
+            let kind = request.importType ?? ImportType(defaultForService: service.slug).rawValue
+            self = UsageRecordShape(tab: .imports, type: kind, conversationID: nil, billingType: nil, callID: nil,
                                     taskID: request.taskID ?? request.eventID, importType: kind, messages: 0)
         case .consumable:
-            self = UsageRecordShape(tab: 0, type: "", conversationID: nil, billingType: nil, callID: nil, taskID: nil,
+            self = UsageRecordShape(tab: .untabbed, type: "", conversationID: nil, billingType: nil, callID: nil, taskID: nil,
                                     importType: nil, messages: 0)
         }
     }
 
-    private init(tab: Int64, type: String, conversationID: String?, billingType: String?, callID: String?, taskID: String?,
+    private init(tab: EventTab, type: String, conversationID: String?, billingType: String?, callID: String?, taskID: String?,
                  importType: String?, messages: Int64) {
-        (self.tab, self.type, self.conversationID, self.billingType) = (tab, type, conversationID, billingType)
+        (self.tab, self.type, self.conversationID, self.billingType) = (tab.rawValue, type, conversationID, billingType)
         (self.callID, self.taskID, self.importType, self.messages) = (callID, taskID, importType, messages)
     }
 
     /// Adds one charge line to the transaction's pending rollups.
     func record(into rollups: PendingRollups, workspace: Int64, user: Int64, creator: String, title: String?, credits: Int64, at time: Timestamp) {
-        guard tab != 0 else { return }
+        guard tab != EventTab.untabbed.rawValue else { return }
         let day = time >= 0 ? time / UTC.day : (time - UTC.day + 1) / UTC.day
         rollups.day(.init(workspace: workspace, tab: tab, type: type, day: day), messages: messages, credits: credits)
-        guard tab == 1, let conversationID, let billingType else { return }
+        guard tab == EventTab.conversations.rawValue, let conversationID, let billingType else { return }
         rollups.conversation(.init(workspace: workspace, conversation: conversationID, billingType: billingType),
                              user: user, creator: creator, title: title, messages: messages, credits: credits, at: time, day: day)
     }

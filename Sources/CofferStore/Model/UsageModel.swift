@@ -1,29 +1,5 @@
 import CofferCore
 
-/// The four tabs of usage records (SPEC §7).
-public enum UsageTab: String, CaseIterable, Sendable {
-    case conversations, calls, imports, adjustments
-
-    /// The fields each tab sorts by; the first is the default (newest first).
-    public var sortFields: [String] {
-        switch self {
-        case .conversations: ["updated", "messages", "credits"]
-        case .calls, .imports: ["created", "credits"]
-        case .adjustments: ["created", "amount"]
-        }
-    }
-
-    /// The tab's title as people read it.
-    public var title: String {
-        switch self {
-        case .conversations: "Conversations"
-        case .calls: "MCP-HTTP Calls"
-        case .imports: "Import Usage"
-        case .adjustments: "Credit Adjustments"
-        }
-    }
-}
-
 /// The filters of a tab (SPEC §7). Dates are `[from, to)`; `--from/--to` days are inclusive.
 public struct UsageFilter: Sendable, Equatable {
     public var from: Timestamp?
@@ -71,31 +47,6 @@ public struct UsageFilter: Sendable, Equatable {
     public static func dayStart(_ t: Timestamp) -> Timestamp { (t >= 0 ? t / UTC.day : (t - UTC.day + 1) / UTC.day) * UTC.day }
 }
 
-/// A tab's sort: a field of `UsageTab.sortFields`, ascending or descending.
-public struct UsageSort: Sendable, Equatable {
-    public let field: String
-    public let descending: Bool
-
-    /// A sort; `parse` validates text.
-    public init(field: String, descending: Bool) {
-        self.field = field
-        self.descending = descending
-    }
-
-    /// The tab's default: newest first.
-    public static func newest(_ tab: UsageTab) -> UsageSort { UsageSort(field: tab.sortFields[0], descending: true) }
-
-    /// `credits`, `credits:asc`, `updated:desc`.
-    public static func parse(_ text: String, tab: UsageTab) throws -> UsageSort {
-        let parts = text.split(separator: ":").map(String.init)
-        guard let field = parts.first, tab.sortFields.contains(field), parts.count <= 2,
-              parts.count == 1 || ["asc", "desc"].contains(parts[1]) else {
-            throw CofferError("\(tab.title) sort by \(tab.sortFields.joined(separator: ", ")) (optionally :asc or :desc), not \(CofferError.quote(text))")
-        }
-        return UsageSort(field: field, descending: parts.count == 1 || parts[1] == "desc")
-    }
-}
-
 /// Where a page ends: the sort value and the row's id (keyset pagination, never OFFSET).
 public struct UsageCursor: Sendable, Equatable, Hashable {
     public let value: Int64
@@ -123,14 +74,14 @@ public struct UsageRow: Sendable, Equatable {
     /// Conversation ID, call ID, task ID, or the adjustment's type.
     public let key: String
     public let title: String?
-    /// Messages in thousandths (conversations).
-    public let messages: Int64?
-    /// Credits (millicredits; signed amount for adjustments).
-    public let credits: Int64
+    /// Messages (conversations).
+    public let messages: Quantity?
+    /// Credits; the signed amount for adjustments.
+    public let credits: Credits
     public let user: String?
-    public let billingType: String?
+    public let billingType: BillingType?
     public let apiKey: String?
-    public let importType: String?
+    public let importType: ImportType?
     public let url: String?
     public let detail: String?
     /// Updated At (conversations) or Created At.
@@ -150,28 +101,31 @@ public struct UsagePage: Sendable, Equatable {
 public struct UsageSummary: Sendable, Equatable {
     /// Conversations, calls, imports or adjustments.
     public let count: Int64
-    /// Messages in thousandths (conversations).
-    public let messages: Int64
-    /// Credits (millicredits), or the net amount for adjustments.
-    public let credits: Int64
+    /// Messages (conversations).
+    public let messages: Quantity
+    /// Credits, or the net amount for adjustments.
+    public let credits: Credits
 }
 
 /// A conversation's billing detail sheet: every charge line.
 public struct ChargeLine: Sendable, Equatable {
+    /// What one charge line drew from one grant.
     public struct GrantDraw: Sendable, Equatable {
         public let grant: Int64
+        /// How the grant came to be: an `AdjustmentType` code, or `rollover`.
         public let source: String
         public let detail: String
-        public let asset: String
-        public let amount: Int64
+        /// Credits, or units of a service's allowance.
+        public let amount: Amount
     }
     public let eventID: String
     public let time: Timestamp
     public let service: String
-    public let billingType: String
-    public let quantity: Int64?
-    public let credits: Int64
-    public let units: Int64
+    public let billingType: BillingType?
+    public let quantity: Quantity?
+    public let credits: Credits
+    /// Allowance units drawn.
+    public let units: Quantity
     public let user: String?
     public let grants: [GrantDraw]
 }

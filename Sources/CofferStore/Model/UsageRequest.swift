@@ -13,12 +13,12 @@ public struct UsageRequest: Sendable, Equatable {
     public var forEmail: String?
     public var conversationID: String?
     public var title: String?
-    /// message, image or video.
+    /// A `BillingType` as text (message, image or video), as the event gave it; `validate` checks it.
     public var billingType: String?
     public var apiKey: String?
     public var callID: String?
     public var taskID: String?
-    /// brand or product.
+    /// An `ImportType` as text (brand or product), as the event gave it; `validate` checks it.
     public var importType: String?
     public var url: String?
 
@@ -37,12 +37,8 @@ public struct UsageRequest: Sendable, Equatable {
         guard quantity == nil || credits == nil else { throw CofferError("Give --quantity or --credits, not both") }
         if let quantity, quantity.milliunits <= 0 { throw CofferError("Quantity must be greater than zero: \(quantity.plain)") }
         if let credits, credits.millicredits <= 0 { throw CofferError("Amount must be greater than zero: \(credits.plain)") }
-        if let billingType, !["message", "image", "video"].contains(billingType) {
-            throw CofferError("Billing types are message, image or video (not \(CofferError.quote(billingType)))")
-        }
-        if let importType, !["brand", "product"].contains(importType) {
-            throw CofferError("Import types are brand or product (not \(CofferError.quote(importType)))")
-        }
+        _ = try billingType.map(BillingType.parse)
+        _ = try importType.map(ImportType.parse)
         for (name, value) in [("id", eventID), ("service", service), ("title", title), ("url", url), ("conversation", conversationID),
                               ("call", callID), ("task", taskID), ("api key", apiKey)] {
             guard let value else { continue }
@@ -57,29 +53,47 @@ public struct UsageRequest: Sendable, Equatable {
 public struct UsageResult: Sendable, Equatable {
     /// One draw from one grant.
     public struct Draw: Sendable, Equatable {
+        /// The paying wallet: `team_pool`, `seat`, `personal` or `owner_allowance`.
         public let wallet: String
-        public let asset: String
         public let grant: Int64
-        public let amount: Int64
+        /// Credits, or units of the service's allowance.
+        public let amount: Amount
     }
     public let eventID: String
     public let service: String
     public let member: String
-    /// Credits drawn, in millicredits.
-    public let credits: Int64
-    /// Allowance units drawn, in thousandths.
-    public let units: Int64
+    /// Credits drawn.
+    public let credits: Credits
+    /// Allowance units drawn.
+    public let units: Quantity
     /// The usage's value in credits (credits + units × unit price).
-    public let value: Int64
+    public let value: Credits
     /// The wallets that paid, in order (`team_pool`, `seat`, `personal`, `owner_allowance`).
     public let wallets: [String]
     public internal(set) var draws: [Draw]
     /// The credit balance left in the first paying wallet.
-    public let balance: Int64
+    public let balance: Credits
     /// True when an unlimited allowance covered it at no charge.
     public let unlimited: Bool
     /// What auto-recharge did before the debit, if anything.
     public let recharge: String?
     /// True when this id was recorded before and nothing was charged now.
     public var duplicate: Bool
+}
+
+extension UsageResult {
+    /// A result from the ledger's stored figures: millicredits and thousandths of a unit.
+    init(eventID: String, service: String, member: String, credits: Int64, units: Int64, value: Int64, wallets: [String],
+         draws: [Draw], balance: Int64, unlimited: Bool, recharge: String?, duplicate: Bool) {
+        self.init(eventID: eventID, service: service, member: member, credits: Credits(millicredits: credits),
+                  units: Quantity(milliunits: units), value: Credits(millicredits: value), wallets: wallets, draws: draws,
+                  balance: Credits(millicredits: balance), unlimited: unlimited, recharge: recharge, duplicate: duplicate)
+    }
+}
+
+extension UsageResult.Draw {
+    /// A draw from the ledger's stored figures: the asset's code and the amount in thousandths.
+    init(wallet: String, asset: String, grant: Int64, amount: Int64) {
+        self.init(wallet: wallet, grant: grant, amount: Amount(thousandths: amount, of: Asset(code: asset)))
+    }
 }

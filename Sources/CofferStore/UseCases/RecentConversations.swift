@@ -1,5 +1,4 @@
 import CofferCore
-import GRDB
 
 /// The Conversations tab under a date range, newest first — the default view, and the one the
 /// dashboard opens — without grouping the whole range (SPEC §7, §11).
@@ -9,14 +8,15 @@ import GRDB
 /// first appearance is its latest line in the range, so the walk stops once the page is full; only
 /// those conversations are then totalled.
 struct RecentConversations {
-    let db: Database
+    let sql: any StorageConnection
     let workspace: Int64
     let filter: UsageFilter
 
+    /// One page after `after`, newest first (the User column only when `showUsers`, R7).
     func page(after: UsageCursor?, limit: Int, showUsers: Bool) throws -> UsagePage {
-        let (days, pieces) = try UsageRanges.split(filter, tab: 1, workspace: workspace, db: db)
-        let later = pieces.filter { days == nil || $0.from >= days!.to * UTC.day }
-        let earlier = pieces.filter { days != nil && $0.to <= days!.from * UTC.day }
+        let (days, pieces) = try UsageRanges.split(filter, tab: .conversations, workspace: workspace, sql: sql)
+        let later = pieces.filter { piece in days.map { piece.from >= $0.to * UTC.day } ?? true }
+        let earlier = pieces.filter { piece in days.map { piece.to <= $0.from * UTC.day } ?? false }
         var seen = Set<Int64>()
         var found: [(id: Int64, updated: Int64)] = []
         /// True once the page (and one more, to know there is a next page) is full.
@@ -26,76 +26,88 @@ struct RecentConversations {
             found.append((id, updated))
             return found.count > limit
         }
-        let typed = filter.type == nil ? "" : " AND u.billing_type = ?"
         var full = false
-        for piece in later where !full { full = try walkLines(piece, typed: typed, consider) }
+        for piece in later where !full { full = try walkLines(piece, consider) }
         if !full, let days {
-            var arguments: [(any DatabaseValueConvertible)?] = [workspace, days.from, days.to]
-            if let type = filter.type { arguments.append(type) }
-            let cursor = try Row.fetchCursor(db, sql: """
+            var arguments: [Bind] = [.int(workspace), .int(days.from), .int(days.to)]
+            if let type = filter.type { arguments.append(.text(type)) }
+            try sql.each("""
                 SELECT conversation, last_at FROM conversation_days
                 WHERE workspace_id = ? AND day >= ? AND day < ?\(filter.type == nil ? "" : " AND billing_type = ?")
                 ORDER BY day DESC, last_at DESC, conversation DESC
-                """, arguments: StatementArguments(arguments))
-            while !full, let row = try cursor.next() { full = consider(row[0], row[1]) }
+                """, arguments) { row in
+                full = consider(row.int(0), row.int(1))
+                return !full
+            }
         }
-        for piece in earlier where !full { full = try walkLines(piece, typed: typed, consider) }
+        for piece in earlier where !full { full = try walkLines(piece, consider) }
         let page = Array(found.prefix(limit))
-        let rows = try totals(page.map(\.id), days: days, pieces: pieces).map { id, totals -> UsageRow in
-            let updated = page.first { $0.id == id }!.updated
-            return UsageRow(key: totals.conversation, title: totals.title, messages: totals.messages, credits: totals.credits,
-                            user: showUsers ? totals.creator : nil, billingType: totals.billingType, apiKey: nil, importType: nil,
-                            url: nil, detail: nil, time: updated, cursor: UsageCursor(value: updated, id: id))
+        let rows = try zip(page, totals(page.map(\.id), days: days, pieces: pieces)).map { entry, totals in
+            UsageRow(key: totals.conversation, title: totals.title, messages: totals.messages, credits: totals.credits,
+                     user: showUsers ? totals.creator : nil, billingType: BillingType(rawValue: totals.billingType), apiKey: nil,
+                     importType: nil, url: nil, detail: nil, time: entry.updated, cursor: UsageCursor(value: entry.updated, id: entry.id))
         }
         return UsagePage(rows: rows, next: found.count > limit ? rows.last?.cursor : nil)
     }
 
     /// Charge lines of a partial day, newest first; returns true when the page is full.
-    private func walkLines(_ piece: (from: Int64, to: Int64), typed: String, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
-        var arguments: [(any DatabaseValueConvertible)?] = [workspace, piece.from, piece.to]
-        if let type = filter.type { arguments.append(type) }
-        let cursor = try Row.fetchCursor(db, sql: """
+    private func walkLines(_ piece: UsageRanges.Piece, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
+        var arguments: [Bind] = [.int(workspace), .int(piece.from), .int(piece.to)]
+        if let type = filter.type { arguments.append(.text(type)) }
+        let typed = filter.type == nil ? "" : " AND u.billing_type = ?"
+        var full = false
+        try sql.each("""
             SELECT c.id, u.created_at FROM usage_events u JOIN conversations c ON c.workspace_id = u.workspace_id
               AND c.conversation_id = u.conversation_id AND c.billing_type = u.billing_type
-            WHERE u.workspace_id = ? AND u.tab = 1 AND u.created_at >= ? AND u.created_at < ?\(typed)
+            WHERE u.workspace_id = ? AND u.tab = \(EventTab.conversations.rawValue) AND u.created_at >= ? AND u.created_at < ?\(typed)
             ORDER BY u.created_at DESC, c.id DESC
-            """, arguments: StatementArguments(arguments))
-        while let row = try cursor.next() { if consider(row[0], row[1]) { return true } }
-        return false
+            """, arguments) { row in
+            full = consider(row.int(0), row.int(1))
+            return !full
+        }
+        return full
     }
 
+    /// A conversation's figures in the range.
     private struct Totals {
         var conversation = "", title = "", creator = "", billingType = ""
-        var messages: Int64 = 0, credits: Int64 = 0
+        var messages = Quantity.zero, credits = Credits.zero
+
+        /// Adds one slice of the range (overflow-checked, R1).
+        mutating func add(messages: Int64, credits: Int64) throws {
+            self.messages = try self.messages.adding(Quantity(milliunits: messages))
+            self.credits = try self.credits.adding(Credits(millicredits: credits))
+        }
     }
 
     /// Messages and credits in the range for the page's conversations, in page order.
-    private func totals(_ ids: [Int64], days: (from: Int64, to: Int64)?, pieces: [(from: Int64, to: Int64)]) throws -> [(Int64, Totals)] {
+    private func totals(_ ids: [Int64], days: UsageRanges.Days?, pieces: [UsageRanges.Piece]) throws -> [Totals] {
         guard !ids.isEmpty else { return [] }
-        let list = ids.map(String.init).joined(separator: ",")
+        let list = UsageRanges.idList(ids)
         var totals: [Int64: Totals] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, conversation_id, title, creator, billing_type FROM conversations WHERE id IN (\(list))") {
-            totals[row[0]] = Totals(conversation: row[1], title: row[2], creator: row[3], billingType: row[4])
+        try sql.each("SELECT id, conversation_id, title, creator, billing_type FROM conversations WHERE id IN (\(list.sql))", list.binds) { row in
+            totals[row.int(0)] = Totals(conversation: row.text(1), title: row.text(2), creator: row.text(3), billingType: row.text(4))
+            return true
         }
         if let days {
-            for row in try Row.fetchAll(db, sql: """
+            try sql.each("""
                 SELECT conversation, sum(messages), sum(credits) FROM conversation_days
-                WHERE workspace_id = ? AND conversation IN (\(list)) AND day >= ? AND day < ? GROUP BY conversation
-                """, arguments: [workspace, days.from, days.to]) {
-                totals[row[0]]?.messages += row[1]
-                totals[row[0]]?.credits += row[2]
+                WHERE workspace_id = ? AND conversation IN (\(list.sql)) AND day >= ? AND day < ? GROUP BY conversation
+                """, [.int(workspace)] + list.binds + [.int(days.from), .int(days.to)]) { row in
+                try totals[row.int(0)]?.add(messages: row.int(1), credits: row.int(2))
+                return true
             }
         }
         for piece in pieces {
-            for row in try Row.fetchAll(db, sql: """
+            try sql.each("""
                 SELECT c.id, sum(u.messages), sum(u.credits) FROM conversations c JOIN usage_events u ON u.workspace_id = c.workspace_id
-                  AND u.conversation_id = c.conversation_id AND u.billing_type = c.billing_type AND u.tab = 1
-                WHERE c.id IN (\(list)) AND u.created_at >= ? AND u.created_at < ? GROUP BY c.id
-                """, arguments: [piece.from, piece.to]) {
-                totals[row[0]]?.messages += row[1]
-                totals[row[0]]?.credits += row[2]
+                  AND u.conversation_id = c.conversation_id AND u.billing_type = c.billing_type AND u.tab = \(EventTab.conversations.rawValue)
+                WHERE c.id IN (\(list.sql)) AND u.created_at >= ? AND u.created_at < ? GROUP BY c.id
+                """, list.binds + [.int(piece.from), .int(piece.to)]) { row in
+                try totals[row.int(0)]?.add(messages: row.int(1), credits: row.int(2))
+                return true
             }
         }
-        return ids.map { ($0, totals[$0] ?? Totals()) }
+        return ids.map { totals[$0] ?? Totals() }
     }
 }

@@ -1,0 +1,21 @@
+import CofferCore
+
+/// The tab a usage event shows on: its code in the `tab` column of `usage_events` and
+/// `usage_daily` (SPEC §7). Credit adjustments are not usage events: they live in `adjustments`.
+enum EventTab: Int64, Sendable {
+    /// A consumable's events, on none of the tabs.
+    case untabbed = 0
+    case conversations = 1
+    case calls = 2
+    case imports = 3
+
+    /// The events behind a usage tab; nil for credit adjustments.
+    init?(_ tab: UsageTab) {
+        switch tab {
+        case .conversations: self = .conversations
+        case .calls: self = .calls
+        case .imports: self = .imports
+        case .adjustments: return nil
+        }
+    }
+}
