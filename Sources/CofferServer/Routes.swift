@@ -19,7 +19,15 @@ struct Routes: Sendable {
     struct Endpoint: Sendable {
         let method: HTTPRequest.Method
         let path: String
+        /// The router's pattern when it differs from the documented path (the router does not
+        /// backtrack from a constant segment to a parameter, so overlapping paths share one pattern).
+        var pattern: String?
         let answer: @Sendable (Routes, Request, BasicRequestContext) async throws -> Response
+
+        init(method: HTTPRequest.Method, path: String, pattern: String? = nil,
+             answer: @escaping @Sendable (Routes, Request, BasicRequestContext) async throws -> Response) {
+            (self.method, self.path, self.pattern, self.answer) = (method, path, pattern, answer)
+        }
     }
 
     /// Every endpoint of R39; `/openapi.json` documents exactly these (a test checks it).
@@ -38,7 +46,7 @@ struct Routes: Sendable {
     /// Registers every endpoint on `router`.
     func register(on router: Router<BasicRequestContext>) {
         for endpoint in Self.endpoints {
-            router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+            router.on(RouterPath(endpoint.pattern ?? endpoint.path), method: endpoint.method) { request, context in
                 try await endpoint.answer(self, request, context)
             }
         }

@@ -17,35 +17,22 @@ struct UsageFilterOptions: ParsableArguments {
     @Option(name: .customLong("api-key"), help: "An API key's name (calls).") var apiKey: String?
     @Option(help: "FIELD[:asc|desc].") var sort: String?
 
+    /// The options as the shared reading of §8's filters.
+    var query: UsageQuery {
+        UsageQuery(tab: tab, from: from, to: to, last: last, search: search, type: type, apiKey: apiKey, sort: sort)
+    }
+
     /// Usage errors (exit 64, SPEC §8), before anything is opened: a bad quick pick or sort names what is valid.
     func validate() throws {
         if last != nil, from != nil || to != nil { throw ValidationError("Use --last or --from/--to, not both") }
-        do {
-            _ = try last.map { try UsageFilter.quickPick($0, now: 0) }
-            _ = try sortOrder()
-        } catch let error as CofferError {
-            throw ValidationError(error.message)
-        }
+        do { try query.validate() } catch let error as CofferError { throw ValidationError(error.message) }
     }
 
     /// The filter, with `now` for quick picks.
-    func filter(now: Timestamp) throws -> UsageFilter {
-        var filter = try last.map { try UsageFilter.quickPick($0, now: now) }
-            ?? UsageFilter.days(from: try from.map(UTC.parse), to: try to.map(UTC.parse))
-        filter.search = search
-        filter.type = type.map { tab == .adjustments ? Self.adjustmentType($0) : $0 }
-        filter.apiKey = apiKey
-        return filter
-    }
+    func filter(now: Timestamp) throws -> UsageFilter { try query.filter(now: now) }
 
     /// The sort, validated for the tab.
-    func sortOrder() throws -> UsageSort? { try sort.map { try UsageSort.parse($0, tab: tab) } }
-
-    /// Accepts `Admin adjustment`, `admin_adjustment` or `admin-adjustment`.
-    static func adjustmentType(_ text: String) -> String {
-        let code = text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
-        return AdjustmentType.allCases.first { $0.rawValue == code }?.rawValue ?? text
-    }
+    func sortOrder() throws -> UsageSort? { try query.sortOrder() }
 }
 
 extension UsageCommand {
@@ -70,7 +57,7 @@ extension UsageCommand {
             let page = try UsageQueries(store).page(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(),
                                                    after: cursor, limit: limit, actor: actor)
             if json {
-                return try Output.json(UsagePageJSON(rows: page.rows.map { UsageRowJSON($0, tab: filters.tab) }, next: page.next?.text))
+                return try Output.json(UsagePageJSON(page, tab: filters.tab))
             }
             Output.table(TextTable(UsageTable(tab: filters.tab, role: actor.role), rows: page.rows))
             // On stderr, so a pipe of the table gets rows only.
@@ -89,8 +76,7 @@ extension UsageCommand {
             let store = try global.openStore()
             let summary = try UsageQueries(store).summary(filters.tab, filter: filters.filter(now: store.now), actor: global.actor(in: store))
             if json {
-                return try Output.json(["count": String(summary.count), "messages": summary.messages.plain,
-                                        "credits": summary.credits.plain])
+                return try Output.json(UsageSummaryJSON(summary))
             }
             print(UsageTable.summaryLine(summary, tab: filters.tab))
         }

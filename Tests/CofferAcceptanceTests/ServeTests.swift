@@ -136,6 +136,46 @@ struct ServeTests {
         #expect(try cli.run("check").status == 0)
     }
 
+    @Test("R39: the usage tabs, summaries and detail sheet answer what the CLI's --json prints, with §8's filters and keyset paging")
+    func usageMatchesCLI() throws {
+        let (cli, key) = try Self.workspace()
+        for day in 1...9 {
+            cli.environment["COFFER_NOW"] = "2026-02-0\(day)T09:00:00Z"
+            #expect(try cli.run("consume", "--service", "claude-sonnet-4", "--id", "d\(day)", "--quantity", "\(day)",
+                                "--conversation", "daily-\(day % 4)", "--title", "Standup \(day % 4)").status == 0)
+        }
+        cli.environment["COFFER_NOW"] = "2026-02-10T12:00:00Z"
+        let server = try CofferServe(cli)
+        func cliJSON(_ arguments: String...) throws -> Any? {
+            try JSONSerialization.jsonObject(with: Data(try cli.run(arguments: arguments).stdout.utf8))
+        }
+        func same(_ a: Any?, _ b: Any?) -> Bool {
+            guard let a, let b else { return false }
+            return NSDictionary(dictionary: ["v": a]).isEqual(to: ["v": b])
+        }
+        let first = try server.request("GET", "/v1/usage/conversations?limit=2&sort=credits:desc", key: key)
+        #expect(first.status == 200, "\(first.body)")
+        #expect(same(first.json, try cliJSON("usage", "list", "--json", "--limit", "2", "--sort", "credits:desc")))
+        let next = first.object["next"] as? String ?? ""
+        let second = try server.request("GET", "/v1/usage/conversations?limit=2&sort=credits:desc&after=\(next)", key: key)
+        #expect(same(second.json, try cliJSON("usage", "list", "--json", "--limit", "2", "--sort", "credits:desc", "--after", next)))
+        let filtered = try server.request("GET", "/v1/usage/conversations/summary?from=2026-02-03&to=2026-02-06&search=Standup%201", key: key)
+        #expect(same(filtered.json, try cliJSON("usage", "summary", "--json", "--from", "2026-02-03", "--to", "2026-02-06", "--search", "Standup 1")),
+                "\(filtered.body)")
+        #expect(same(try server.request("GET", "/v1/usage/adjustments/summary?last=30d", key: key).json,
+                     try cliJSON("usage", "summary", "--json", "--tab", "adjustments", "--last", "30d")))
+        #expect(same(try server.request("GET", "/v1/usage/conversations/daily-1", key: key).json, try cliJSON("usage", "show", "daily-1", "--json")))
+        for bad in ["/v1/usage/conversations?sort=colour", "/v1/usage/conversations?last=2w", "/v1/usage/conversations?from=yesterday",
+                    "/v1/usage/conversations?limit=0", "/v1/usage/conversations?after=x", "/v1/usage/calls?last=7d&from=2026-01-01",
+                    "/v1/usage/conversations?colour=red"] {
+            let reply = try server.request("GET", bad, key: key)
+            #expect(reply.status == 400 && reply.object["error"] is String, "\(bad): \(reply.status) \(reply.body)")
+        }
+        #expect(try server.request("GET", "/v1/usage/invoices", key: key).status == 404)
+        #expect(try server.request("GET", "/v1/usage/conversations/no-such-thing", key: key).status == 404)
+        #expect(server.stop().status == 0)
+    }
+
     @Test("R39: seed 003's billing team — seats against the limit, auto-recharge settings, seats added and replaced per item (R26), removed; members updated all or nothing")
     func billingTeam() throws {
         let (cli, key) = try Self.workspace()
