@@ -31,3 +31,32 @@ struct CrashTrialsTests {
         print(output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
+
+/// Crash trials through `coffer serve` (SPEC §12, R40–R41, issue #16): clients post events and
+/// batches over HTTP while the server is SIGKILLed; every acknowledged event must be in the
+/// ledger once, `check` must pass and a replay must charge nothing. `scripts/serve-crash-trials`
+/// runs 200 (BENCHMARKS.md and RELIABILITY.md have the large runs); CI runs a short set.
+@Suite("Crash trials through coffer serve (SPEC §12)")
+struct ServeCrashTrialsTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../scripts/serve-crash-trials").standardized.path
+
+    @Test("10 trials: a SIGKILLed server loses no acknowledged event and charges none twice")
+    func trials() throws {
+        let count = ProcessInfo.processInfo.environment["COFFER_SERVE_CRASH_TRIALS"] ?? "10"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script, count, "--coffer", CofferCLI.binary]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && output.contains("all held"), "\(output)")
+        // The clients must have had events acknowledged, or the trials proved nothing.
+        let acknowledged = output.firstMatch(of: /(\d+) events acknowledged/).flatMap { Int($0.1) } ?? 0
+        #expect(acknowledged > 0, "\(output)")
+        print(output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
