@@ -23,9 +23,12 @@ public enum CofferServer {
         let router = Router()
         router.add(middleware: AccessLogMiddleware(write: log))
         router.add(middleware: ErrorMiddleware())
-        Routes(store: store, writer: writer).register(on: router)
-        // A client that sends nothing for 30 s is let go; bodies are read with a 1 MiB cap.
-        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(30)))
+        Routes(store: store, writer: writer, clientTimeout: options.clientTimeout).register(on: router)
+        // A client that sends no request head within the client timeout (a slow-headers client
+        // included) is let go; bodies are read with a 1 MiB cap and the same timeout.
+        let idle = TimeAmount.nanoseconds(Int64(options.clientTimeout.components.seconds) * 1_000_000_000
+                                          + options.clientTimeout.components.attoseconds / 1_000_000_000)
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: idle))
         let scheme = options.tls == nil ? "http" : "https"
         var logger = Logger(label: "coffer-serve")
         logger.logLevel = .error

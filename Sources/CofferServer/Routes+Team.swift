@@ -12,7 +12,7 @@ extension Routes {
         },
         Endpoint(method: .put, path: "/v1/members/{email}") { routes, request, context in
             let email = try pathParameter("email", context)
-            let fields = try BodyFields(try await body(of: request), allowed: ["access", "limit", "multiplier"])
+            let fields = try BodyFields(try await routes.body(of: request), allowed: ["access", "limit", "multiplier"])
             var changes = MemberChanges()
             if let access = try fields.string("access") {
                 guard let type = AccessType(rawValue: access) else {
@@ -40,7 +40,7 @@ extension Routes {
             try await routes.read(request) { holder in try JSONBody.response(BillingTeamJSON(BillingTeam(routes.store).show(actor: holder.actor))) }
         },
         Endpoint(method: .put, path: "/v1/billing-team") { routes, request, _ in
-            let fields = try BodyFields(try await body(of: request),
+            let fields = try BodyFields(try await routes.body(of: request),
                                         allowed: ["auto_recharge_enabled", "recharge_threshold_amount", "recharge_amount", "max_period_spend"])
             let enabled = try fields.bool("auto_recharge_enabled")
             let threshold = try fields.amount("recharge_threshold_amount")
@@ -56,7 +56,7 @@ extension Routes {
             try await routes.read(request) { holder in try JSONBody.response(Seats(routes.store).list(actor: holder.actor).map(SeatJSON.init)) }
         },
         Endpoint(method: .put, path: "/v1/billing-team/seats") { routes, request, _ in
-            let fields = try BodyFields(try await body(of: request), allowed: ["add_seats", "replace_seats"])
+            let fields = try BodyFields(try await routes.body(of: request), allowed: ["add_seats", "replace_seats"])
             let additions = try fields.strings("add_seats") ?? []
             let replacements = try (fields.objects("replace_seats", allowed: ["from", "to"]) ?? []).enumerated().map { index, item in
                 guard let from = try item.string("from"), let to = try item.string("to") else {

@@ -10,6 +10,8 @@ import NIOCore
 struct Routes: Sendable {
     let store: CofferStore
     let writer: GroupCommitWriter
+    /// How long a client may take to send a whole body (R41: a trickling client is let go).
+    let clientTimeout: Duration
 
     /// The largest body read (R41).
     static let maxBody = 1 << 20
@@ -55,7 +57,7 @@ struct Routes: Sendable {
     /// `POST /v1/events`: one event or a batch, through the group-commit writer.
     private func events(_ request: Request) async throws -> Response {
         let holder = try await authenticate(request)
-        let body = try await Self.body(of: request)
+        let body = try await body(of: request)
         let (requests, batch) = try EventsBody.parse(body, workspace: holder.actor.workspaceSlug)
         let outcomes = try await writer.submit(requests.map { GroupedEvent(actor: holder.actor, request: $0) })
         let results = zip(requests, outcomes).enumerated().map { EventJSON(index: $0, id: $1.0.eventID, outcome: $1.1) }
@@ -94,15 +96,20 @@ struct Routes: Sendable {
         return holder
     }
 
-    /// The request's body: at most 1 MiB (413 past it), all of it within 30 s (408 after: a
-    /// client that trickles its body is let go, R41).
-    static func body(of request: Request, within timeout: Duration = .seconds(30)) async throws -> [UInt8] {
-        try await withThrowingTaskGroup(of: [UInt8].self) { group in
+    /// The request's body: at most 1 MiB (413 past it), all of it within `clientTimeout` (408
+    /// after: a client that trickles its body is let go, R41).
+    func body(of request: Request) async throws -> [UInt8] {
+        let timeout = clientTimeout
+        return try await withThrowingTaskGroup(of: [UInt8].self) { group in
             group.addTask {
                 do {
-                    return Array(buffer: try await request.body.collect(upTo: maxBody))
+                    return Array(buffer: try await request.body.collect(upTo: Self.maxBody))
                 } catch is NIOTooManyBytesError {
                     throw APIError(.contentTooLarge, "The body is larger than 1 MiB")
+                } catch is CancellationError {
+                    throw APIError(.requestTimeout, "The body did not arrive within \(timeout.components.seconds) s")
+                } catch {
+                    throw APIError(.badRequest, "The body did not arrive whole: \(error)")
                 }
             }
             group.addTask {

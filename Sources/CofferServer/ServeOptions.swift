@@ -11,6 +11,8 @@ public struct ServeOptions: Sendable {
     /// How many events one group commit holds at most, and how long it waits for company.
     public var maxGroupEvents = 2_000
     public var linger: TimeInterval = 0.002
+    /// How long a client may take to send a request's head or body, or stay idle between requests.
+    public var clientTimeout: Duration = .seconds(30)
 
     /// Options from `--listen HOST:PORT` and the TLS files; refuses what SPEC §12 refuses.
     public init(listen: String, tlsCertificate: String?, tlsKey: String?) throws {

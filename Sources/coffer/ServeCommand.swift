@@ -18,9 +18,13 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "HOST:PORT to listen on.") var listen = "127.0.0.1:8080"
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain (TLS).") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key (TLS).") var tlsKey: String?
+    @Option(name: .customLong("client-timeout"), help: "Seconds a client may take to send a request, or stay idle.")
+    var clientTimeout: Double = 30
 
     func run() throws {
-        let options = try ServeOptions(listen: listen, tlsCertificate: tlsCert, tlsKey: tlsKey)
+        var options = try ServeOptions(listen: listen, tlsCertificate: tlsCert, tlsKey: tlsKey)
+        guard clientTimeout > 0, clientTimeout <= 3_600 else { throw CofferError("--client-timeout takes 0 to 3,600 seconds") }
+        options.clientTimeout = .milliseconds(Int64(clientTimeout * 1_000))
         let store = try global.openStore()
         let failure = Mutex<(any Error)?>(nil)
         let done = DispatchSemaphore(value: 0)

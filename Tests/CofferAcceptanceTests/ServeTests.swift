@@ -225,6 +225,82 @@ struct ServeTests {
         #expect(try cli.run("check").status == 0)
     }
 
+    @Test("SPEC §12: a non-loopback address without TLS is refused; with --tls-cert/--tls-key the API speaks HTTPS only")
+    func tls() throws {
+        let (cli, key) = try Self.workspace()
+        let refused = try cli.run("serve", "--listen", "0.0.0.0:0")
+        #expect(refused.status == 1 && refused.stderr.contains("Refusing to listen on 0.0.0.0 without TLS"), "\(refused.stderr)")
+        #expect(try cli.run("serve", "--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem").status != 0)
+        let certificate = cli.folder.appendingPathComponent("cert.pem").path, privateKey = cli.folder.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", privateKey, "-out", certificate,
+                             "-days", "2", "-subj", "/CN=127.0.0.1"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        #expect(openssl.terminationStatus == 0)
+        let server = try CofferServe(cli, extra: ["--tls-cert", certificate, "--tls-key", privateKey])
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments = ["curl", "-sk", "-H", "Authorization: Bearer \(key)", "https://127.0.0.1:\(server.port)/v1/balance"]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let body = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        curl.waitUntilExit()
+        #expect(body.contains("\"team_pool\""), "HTTPS answers: \(body)")
+        #expect((try? server.request("GET", "/healthz"))?.status != 200, "plain HTTP gets no answer on a TLS port")
+        #expect(server.stop().status == 0)
+    }
+
+    @Test("R41: a client trickling its headers is let go, one trickling its body gets a 408, and others are served meanwhile; nothing is written")
+    func slowClients() throws {
+        let (cli, key) = try Self.workspace()
+        let server = try CofferServe(cli, extra: ["--client-timeout", "1"])
+        // Headers one byte every 0.3 s: the connection is closed after about a second.
+        let slowHeaders = try server.connect()
+        defer { close(slowHeaders) }
+        let start = Date()
+        var closed = false
+        for byte in Array("GET /v1/balance HTTP/1.1\r\nHost: x\r\nX-Padding: \(String(repeating: "y", count: 40))\r\n".utf8) {
+            if send(slowHeaders, [byte], 1, Int32(MSG_NOSIGNAL)) < 0 { closed = true; break }
+            var buffer = [UInt8](repeating: 0, count: 512)
+            var poll = pollfd(fd: slowHeaders, events: Int16(POLLIN), revents: 0)
+            if Glibc.poll(&poll, 1, 300) > 0, recv(slowHeaders, &buffer, buffer.count, 0) <= 0 { closed = true; break }
+            #expect(try server.request("GET", "/healthz").status == 200, "others are served meanwhile")
+            if Date().timeIntervalSince(start) > 10 { break }
+        }
+        #expect(closed && Date().timeIntervalSince(start) < 5, "a slow-headers client is cut off")
+        // A body trickled a byte at a time never finishes within the timeout: 408, nothing recorded.
+        let slowBody = try server.connect()
+        defer { close(slowBody) }
+        let head = "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\nContent-Length: 200\r\n\r\n"
+        _ = head.withCString { send(slowBody, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        var text = ""
+        for byte in Array("{\"id\": \"slow\", \"service\": \"gpt-4o\"".utf8) {
+            _ = send(slowBody, [byte], 1, Int32(MSG_NOSIGNAL))
+            var poll = pollfd(fd: slowBody, events: Int16(POLLIN), revents: 0)
+            guard Glibc.poll(&poll, 1, 300) > 0 else { continue }
+            var reply = [UInt8](repeating: 0, count: 4_096)
+            let count = recv(slowBody, &reply, reply.count, 0)
+            text = String(decoding: reply.prefix(max(count, 0)), as: UTF8.self)
+            break
+        }
+        #expect(text.hasPrefix("HTTP/1.1 408"), "\(text)")
+        #expect(text.contains("{\"error\":\"The body did not arrive within 1 s\"}"), "\(text)")
+        // A client that sends half a body and then nothing is let go after the timeout.
+        let silent = try server.connect()
+        defer { close(silent) }
+        _ = (head + "{\"id\":").withCString { send(silent, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let silentStart = Date()
+        #expect(recv(silent, &buffer, buffer.count, 0) <= 0 && Date().timeIntervalSince(silentStart) < 5)
+        #expect(server.stop().status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(try cli.run("usage", "summary", "--json").stdout.utf8)) as? [String: Any]
+        #expect(summary?["count"] as? String == "0")
+    }
+
     @Test("R40: concurrent clients' events are grouped, each acknowledged once it is durable, each charged exactly once")
     func concurrentClients() throws {
         let (cli, key) = try Self.workspace()
