@@ -111,6 +111,7 @@ struct Bench {
         try measureDebits(reference: reference, end: end)
         try measureImport(end: end)
         try measureConcurrency(end: end)
+        try measureServe(end: end)
         return BenchReport(date: UTC.iso(Int64(Date().timeIntervalSince1970)), cores: ProcessInfo.processInfo.activeProcessorCount,
                            records: records, quick: quick, figures: figures)
     }

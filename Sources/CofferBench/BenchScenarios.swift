@@ -172,7 +172,7 @@ extension Bench {
     }
 
     /// A raw writer aimed at the team pool's largest grant of the database at `path`.
-    private func rawWriter(path: String) throws -> RawDebitWriter {
+    func rawWriter(path: String) throws -> RawDebitWriter {
         let ids = try CofferStore(path: path, catalog: catalog, create: false, clock: { 0 }).benchmarkIDs()
         return try RawDebitWriter(path: path, workspace: ids.workspace, user: ids.user, pool: ids.pool, sink: ids.sink, grant: ids.grant)
     }

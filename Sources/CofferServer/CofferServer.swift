@@ -19,7 +19,10 @@ public enum CofferServer {
                            log: @escaping @Sendable (String) -> Void) async throws {
         let writer = GroupCommitWriter(usage: Usage(store), maxEvents: options.maxGroupEvents, linger: options.linger)
         writer.start()
-        defer { writer.stop() }
+        defer {
+            writer.stop()
+            log(#"{"stopped":true,"groups":\#(writer.committedGroups),"events":\#(writer.committedEvents)}"#)
+        }
         let router = Router()
         router.add(middleware: AccessLogMiddleware(write: log))
         router.add(middleware: ErrorMiddleware())

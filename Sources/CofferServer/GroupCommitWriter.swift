@@ -22,6 +22,9 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var pendingEvents = 0
     private var stopping = false
     private var finished = false
+    /// Groups committed and the events they held (read once stopped; the bench divides them).
+    private(set) var committedGroups = 0
+    private(set) var committedEvents = 0
 
     /// A writer over `usage`; call `start` before submitting.
     init(usage: Usage, maxEvents: Int = 2_000, linger: TimeInterval = 0.002) {
@@ -105,6 +108,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func commit(_ group: [Submission]) {
         do {
             let outcomes = try usage.recordGroup(group.flatMap(\.events))
+            committedGroups += 1
+            committedEvents += outcomes.count
             var start = 0
             for submission in group {
                 submission.answer.resume(returning: Array(outcomes[start..<start + submission.events.count]))
