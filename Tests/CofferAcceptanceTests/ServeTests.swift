@@ -305,8 +305,16 @@ struct ServeTests {
     func concurrentClients() throws {
         let (cli, key) = try Self.workspace()
         let server = try CofferServe(cli)
-        let clients = 16, perClient = 20
+        let clients = 16, perClient = 20, cliEvents = 5
         let failures = FailureLog()
+        // The CLI writes to the same file at the same time (SPEC §12).
+        let cliWriter = Thread {
+            for index in 0..<cliEvents {
+                let result = try? cli.run("consume", "--service", "gpt-4o", "--id", "cli-\(index)")
+                if result?.status != 0 { failures.add("CLI: \(result?.stderr ?? "did not run")") }
+            }
+        }
+        cliWriter.start()
         DispatchQueue.concurrentPerform(iterations: clients) { client in
             for index in 0..<perClient {
                 let body = index.isMultiple(of: 5)
@@ -318,9 +326,10 @@ struct ServeTests {
                 } catch { failures.add("\(error)") }
             }
         }
+        while cliWriter.isExecuting || !cliWriter.isFinished { Thread.sleep(forTimeInterval: 0.05) }
         #expect(failures.all.isEmpty, "\(failures.all.prefix(3))")
-        // 16 × 20 requests, every 5th a batch of two: 384 events at $0.015.
-        let events = clients * perClient + clients * perClient / 5
+        // 16 × 20 requests, every 5th a batch of two, and the CLI's 5: 389 events at $0.015.
+        let events = clients * perClient + clients * perClient / 5 + cliEvents
         #expect(try cli.poolBalance(as: "ada@acme.test") == String(format: "%.3f", 105 - Double(events) * 0.015))
         #expect(server.stop().status == 0)
         #expect(try cli.run("check").status == 0)
