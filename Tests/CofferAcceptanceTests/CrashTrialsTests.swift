@@ -11,19 +11,24 @@ struct CrashTrialsTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../scripts/crash-trials").standardized.path
 
-    @Test("25 trials: SIGKILL at random moments loses nothing a process reported done, doubles nothing, half-writes nothing")
-    func trials() throws {
-        let count = ProcessInfo.processInfo.environment["COFFER_CRASH_TRIALS"] ?? "25"
+    /// Runs a trials script with `count` trials on the built binary; its exit status and output.
+    static func run(script: String, count: String) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, count, "--coffer", CofferCLI.binary]
+        process.arguments = ["python3", script, count, "--coffer", CofferCLI.binary]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
         try process.run()
         let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        return (process.terminationStatus, output)
+    }
+
+    @Test("25 trials: SIGKILL at random moments loses nothing a process reported done, doubles nothing, half-writes nothing")
+    func trials() throws {
+        let (status, output) = try Self.run(script: Self.script, count: ProcessInfo.processInfo.environment["COFFER_CRASH_TRIALS"] ?? "25")
+        #expect(status == 0, "\(output)")
         #expect(output.contains("every trial held"), "\(output)")
         // The trials must have killed something mid-way, or they proved nothing.
         let killed = output.firstMatch(of: /(\d+) killed mid-way/).flatMap { Int($0.1) } ?? 0
@@ -43,17 +48,9 @@ struct ServeCrashTrialsTests {
 
     @Test("10 trials: a SIGKILLed server loses no acknowledged event and charges none twice")
     func trials() throws {
-        let count = ProcessInfo.processInfo.environment["COFFER_SERVE_CRASH_TRIALS"] ?? "10"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, count, "--coffer", CofferCLI.binary]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && output.contains("all held"), "\(output)")
+        let (status, output) = try CrashTrialsTests.run(script: Self.script,
+                                                        count: ProcessInfo.processInfo.environment["COFFER_SERVE_CRASH_TRIALS"] ?? "10")
+        #expect(status == 0 && output.contains("all held"), "\(output)")
         // The clients must have had events acknowledged, or the trials proved nothing.
         let acknowledged = output.firstMatch(of: /(\d+) events acknowledged/).flatMap { Int($0.1) } ?? 0
         #expect(acknowledged > 0, "\(output)")
