@@ -23,6 +23,8 @@ public final class CofferStore: Sendable {
     let warn: @Sendable (String) -> Void
     /// Warnings already given, so each is said once per store.
     private let warned = WarningsGiven()
+    /// Facts that rarely change, kept across this store's write transactions (issue #15.5).
+    let facts = FactCache()
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = StoreErrors.busyTimeout
@@ -191,12 +193,16 @@ public final class CofferStore: Sendable {
     /// One IMMEDIATE write transaction with a ledger writer; errors become one-line messages.
     private func transaction<T>(_ body: (WriteContext) throws -> T) throws -> T {
         do {
-            return try database.write { db in
-                let context = WriteContext(db: db, catalog: catalog, gateway: gateway, seal: seal, now: now)
-                let result = try body(context)
-                try context.finish()
+            var context: WriteContext?
+            let result = try database.write { db in
+                let tx = WriteContext(db: db, catalog: catalog, gateway: gateway, seal: seal, facts: facts, now: now)
+                context = tx
+                let result = try body(tx)
+                try tx.finish()
                 return result
             }
+            context?.committed() // only facts a commit made true are kept
+            return result
         } catch {
             throw StoreErrors.describe(error, path: path)
         }
