@@ -63,11 +63,20 @@ struct Bench {
     let work: URL
     let catalog: Catalog
     let quick: Bool
+    /// What to measure (`--only`; all of them by default).
+    let scenarios: Set<Scenario>
     let log: (String) -> Void
     var figures: [BenchFigure] = []
 
-    init(work: URL, catalog: Catalog, quick: Bool, log: @escaping (String) -> Void) {
-        (self.work, self.catalog, self.quick, self.log) = (work, catalog, quick, log)
+    /// The groups of figures, as `--only` names them.
+    enum Scenario: String, CaseIterable {
+        case queries, dashboard, ledger, debits, `import`, concurrency, serve
+        /// Whether it measures the reference database (which is built only when one of them runs).
+        var needsReference: Bool { [.queries, .dashboard, .ledger, .debits].contains(self) }
+    }
+
+    init(work: URL, catalog: Catalog, quick: Bool, scenarios: Set<Scenario> = Set(Scenario.allCases), log: @escaping (String) -> Void) {
+        (self.work, self.catalog, self.quick, self.scenarios, self.log) = (work, catalog, quick, scenarios, log)
     }
 
     /// The median of `runs` timings of `body`, in milliseconds.
@@ -93,8 +102,19 @@ struct Bench {
                    baseline.map { " (\(against) \(BenchReport.format($0, unit)))" } ?? ""))
     }
 
+    /// Measures the scenarios asked for, building the reference database of `records` when one needs it.
     mutating func run(records: Int) throws -> BenchReport {
         let end = UTC.addingMonths(0, to: Int64(Date().timeIntervalSince1970))
+        if scenarios.contains(where: \.needsReference) { try measureReference(records: records, end: end) }
+        if scenarios.contains(.import) { try measureImport(end: end) }
+        if scenarios.contains(.concurrency) { try measureConcurrency(end: end) }
+        if scenarios.contains(.serve) { try measureServe(end: end) }
+        return BenchReport(date: UTC.iso(Int64(Date().timeIntervalSince1970)), cores: ProcessInfo.processInfo.activeProcessorCount,
+                           records: records, quick: quick, figures: figures)
+    }
+
+    /// Builds the reference database of `records` usage records and measures what runs on it.
+    private mutating func measureReference(records: Int, end: Timestamp) throws {
         let reference = work.appendingPathComponent("reference.sqlite").path
         log("Building the reference database (\(records) usage records over 6 months)…")
         let clock = SimulatedClock(end)
@@ -105,14 +125,9 @@ struct Bench {
         add("generate usage records (demo data)", unit: "records/s", coffer: Double(records) / seconds, baseline: nil, higherIsBetter: true,
             target: "1M in < 60 s", meets: quick ? nil : seconds < 60)
         try store.close()
-        try measureQueries(reference: reference, owner: outcome.owner.email, end: end)
-        try measureDashboard(reference: reference, owner: outcome.owner.email, end: end)
-        try compareWithLedger(reference: reference, owner: outcome.owner.email, end: end)
-        try measureDebits(reference: reference, end: end)
-        try measureImport(end: end)
-        try measureConcurrency(end: end)
-        try measureServe(end: end)
-        return BenchReport(date: UTC.iso(Int64(Date().timeIntervalSince1970)), cores: ProcessInfo.processInfo.activeProcessorCount,
-                           records: records, quick: quick, figures: figures)
+        if scenarios.contains(.queries) { try measureQueries(reference: reference, owner: outcome.owner.email, end: end) }
+        if scenarios.contains(.dashboard) { try measureDashboard(reference: reference, owner: outcome.owner.email, end: end) }
+        if scenarios.contains(.ledger) { try compareWithLedger(reference: reference, owner: outcome.owner.email, end: end) }
+        if scenarios.contains(.debits) { try measureDebits(reference: reference, end: end) }
     }
 }

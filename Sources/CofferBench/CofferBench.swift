@@ -42,6 +42,8 @@ struct RunBench: ParsableCommand {
     @Option(help: "Usage records in the reference database (default 1,000,000; 20,000 with --quick).") var records: Int?
     @Option(help: "Where to build the databases (default: a temporary folder, removed afterwards).") var folder: String?
     @Option(help: "A plan catalog to use instead of the one shipped beside coffer (else $COFFER_CATALOG).") var catalog: String?
+    @Option(help: "Measure only these scenarios, comma-separated: \(Bench.Scenario.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
+    var only: String?
 
     func run() throws {
         let count = records ?? (quick ? 20_000 : 1_000_000)
@@ -50,7 +52,16 @@ struct RunBench: ParsableCommand {
         let work = URL(fileURLWithPath: folder ?? NSTemporaryDirectory()).appendingPathComponent("coffer-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { if folder == nil { try? FileManager.default.removeItem(at: work) } }
-        var bench = Bench(work: work, catalog: catalog, quick: quick, log: json ? { _ in } : { print($0) })
+        var scenarios = Set(Bench.Scenario.allCases)
+        if let only {
+            scenarios = try Set(only.split(separator: ",").map { name in
+                guard let scenario = Bench.Scenario(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("No scenario named \(name) (\(Bench.Scenario.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                return scenario
+            })
+        }
+        var bench = Bench(work: work, catalog: catalog, quick: quick, scenarios: scenarios, log: json ? { _ in } : { print($0) })
         let report = try bench.run(records: count)
         if json { return try printJSON(report) }
         report.printTable()

@@ -7,6 +7,8 @@ import Foundation
 final class LedgerWriter {
     private let sql: any StorageConnection
     private let seal: LedgerSeal
+    /// The transaction's facts: account ids known across transactions (see `FactCache`).
+    private let facts: TransactionFacts?
     /// The time stamped on what is written (settlement sets each event's due time, R15a).
     var now: Timestamp
     private var lastID: Int64
@@ -22,13 +24,14 @@ final class LedgerWriter {
     private var pendingDeltas: [Int64: Int64] = [:]
 
     /// What identifies an account.
-    fileprivate struct AccountKey: Hashable {
+    struct AccountKey: Hashable, Sendable {
         let kind: WalletKind, workspace: Int64?, user: Int64?, seat: Int64?, name: String?, asset: String
     }
 
-    init(_ sql: any StorageConnection, seal: LedgerSeal, now: Timestamp) throws {
+    init(_ sql: any StorageConnection, seal: LedgerSeal, facts: TransactionFacts? = nil, now: Timestamp) throws {
         self.sql = sql
         self.seal = seal
+        self.facts = facts
         self.now = now
         let stored = try sql.one("SELECT last_entry_id, hash FROM ledger_head WHERE id = 1") { ($0.int(0), $0.bytes(1)) }
         (lastID, head) = stored ?? (0, LedgerSeal.genesis)
@@ -70,6 +73,7 @@ final class LedgerWriter {
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         accounts[key] = id
         missing.remove(key)
+        facts?.update { $0.accounts[key] = id; $0.missingAccounts.remove(key) }
         balances[id] = 0
         return id
     }
@@ -80,15 +84,21 @@ final class LedgerWriter {
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         if let id = accounts[key] { return id }
         if missing.contains(key) { return nil }
+        if let known = facts?.current {
+            if let id = known.accounts[key] { accounts[key] = id; return id }
+            if known.missingAccounts.contains(key) { missing.insert(key); return nil }
+        }
         guard let id = try sql.int("""
             SELECT id FROM accounts WHERE kind = ? AND coalesce(workspace_id, 0) = coalesce(?, 0)
               AND coalesce(user_id, 0) = coalesce(?, 0) AND coalesce(seat_id, 0) = coalesce(?, 0)
               AND coalesce(name, '') = coalesce(?, '') AND asset = ?
             """, .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code)) else {
             missing.insert(key)
+            facts?.update { $0.missingAccounts.insert(key) }
             return nil
         }
         accounts[key] = id
+        facts?.update { $0.accounts[key] = id }
         return id
     }
 

@@ -16,21 +16,24 @@ final class WriteContext {
     /// The time stamped on everything this transaction writes (settlement moves it, R15a).
     private(set) var now: Timestamp
     private var ledgerWriter: LedgerWriter?
+    /// Facts that rarely change, shared with the store's other transactions (see `FactCache`).
+    let facts: TransactionFacts
 
     /// A transaction's context over the connection the backend opened it on.
-    init(_ connection: SQLiteConnection, catalog: Catalog, gateway: any PaymentGateway, seal: LedgerSeal, now: Timestamp) {
+    init(_ connection: SQLiteConnection, catalog: Catalog, gateway: any PaymentGateway, seal: LedgerSeal, facts: FactCache, now: Timestamp) {
         self.db = connection.db
         self.sql = connection
         self.catalog = catalog
         self.gateway = gateway
         self.seal = seal
+        self.facts = TransactionFacts(cache: facts)
         self.now = now
     }
 
     /// The ledger writer of this transaction, created on first use.
     func ledger() throws -> LedgerWriter {
         if let ledgerWriter { return ledgerWriter }
-        let writer = try LedgerWriter(sql, seal: seal, now: now)
+        let writer = try LedgerWriter(sql, seal: seal, facts: facts, now: now)
         ledgerWriter = writer
         return writer
     }
@@ -56,11 +59,17 @@ final class WriteContext {
     /// Rollups of this transaction's charge lines, written before commit.
     let rollups = PendingRollups()
 
+    /// Writes what is pending (balances, chain head, rollups, search index) before the commit.
     func finish() throws {
         try ledgerWriter?.finish()
         guard recordedUsage else { return }
         try rollups.flush(sql)
         try SearchIndex.catchUp(sql)
+    }
+
+    /// After the commit: the facts this transaction read go back to the store's cache.
+    func committed() {
+        facts.keep()
     }
 }
 

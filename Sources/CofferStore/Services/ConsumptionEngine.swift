@@ -6,19 +6,15 @@ import Foundation
 /// low-balance alerts after it (R24). There is no overdraft and no partial debit.
 struct ConsumptionEngine {
     let tx: WriteContext
-    /// What this transaction has already read and that no usage event changes.
+    /// What this engine remembers between the events it records.
     private let cache = Cache()
 
     init(tx: WriteContext) { self.tx = tx }
 
-    /// Per-transaction memo of subscriptions, members, keys, whitelists and settings.
+    /// What this engine keeps beside the transaction's facts (`tx.facts`, see `FactCache`).
     final class Cache {
-        var standings: [Int64: (standing: TeamStanding, live: SubscriptionRow?)] = [:]
-        var members: [String: MemberRow] = [:]
-        var keys: [Int64: Set<String>] = [:]
-        var whitelists: [Int64: Set<String>] = [:]
-        var thresholds: [Int64: Credits?] = [:]
-        var recharge: [String: RechargeSettings?] = [:]
+        /// Whether this engine has read `facts_version` yet (once, before its first fact).
+        var factsRefreshed = false
         var nextUsageID: Int64?
     }
 
@@ -106,13 +102,15 @@ struct ConsumptionEngine {
         let ledger = try tx.ledger()
         let state = ledger.snapshot()
         let nextUsageID = cache.nextUsageID
+        let facts = tx.facts.snapshot()
         var result: T?
         do {
             try tx.sql.inSavepoint { result = try body() }
         } catch {
             ledger.restore(state)
             cache.nextUsageID = nextUsageID
-            cache.recharge.removeAll()
+            // What was read inside the savepoint may come from rows it wrote (a recharge's settings).
+            tx.facts.restore(facts)
             // A constraint the database enforces refuses this event alone, like any other refusal.
             if let refused = error as? StorageRefusal { throw CofferError("Refused by the database: \(refused.message)") }
             throw error
@@ -129,32 +127,35 @@ struct ConsumptionEngine {
     /// before any money moves: permission, API key, status (R13), whitelist.
     func prepare(actor: Actor, request: UsageRequest) throws -> Context {
         let sql = tx.sql
+        let facts = tx.facts
+        if !cache.factsRefreshed || facts.current == nil {
+            // One read of facts_version: the facts of the store's earlier transactions hold if it has not moved.
+            try facts.refresh(sql)
+            cache.factsRefreshed = true
+        }
         guard let service = tx.catalog.service(request.service) else {
             throw CofferError("Unknown service \(CofferError.quote(request.service)) (see coffer plans)")
         }
-        let member: MemberRow
+        var email = actor.email
         if let other = request.forEmail, try Email.normalize(other) != actor.email {
             try Permissions.require(actor.role, .recordUsageForOthers)
-            member = try MemberRow.require(sql, workspace: actor.workspaceID, email: other)
-        } else if let known = cache.members[actor.email] {
-            member = known
-        } else {
-            member = try MemberRow.require(sql, workspace: actor.workspaceID, email: actor.email, normalized: true)
-            cache.members[actor.email] = member
+            email = try Email.normalize(other)
+        }
+        let member = try facts.memo(\.members, .init(workspace: actor.workspaceID, email: email)) {
+            try MemberRow.require(sql, workspace: actor.workspaceID, email: email, normalized: true)
         }
         if service.kind == .mcpHTTPCall || request.apiKey != nil {
             guard let key = request.apiKey else { throw CofferError("MCP-HTTP calls name their API key (--api-key NAME)") }
-            if cache.keys[actor.workspaceID] == nil {
-                cache.keys[actor.workspaceID] = Set(try sql.all("SELECT name FROM api_keys WHERE workspace_id = ?", .int(actor.workspaceID)) { $0.text(0) })
+            let keys = try facts.memo(\.keys, actor.workspaceID) {
+                Set(try sql.all("SELECT name FROM api_keys WHERE workspace_id = ?", .int(actor.workspaceID)) { $0.text(0) })
             }
-            guard cache.keys[actor.workspaceID]!.contains(key) else {
+            guard keys.contains(key) else {
                 throw CofferError("No API key named \(CofferError.quote(key)): create it with coffer keys create")
             }
         }
-        if cache.standings[actor.workspaceID] == nil {
-            cache.standings[actor.workspaceID] = try SubscriptionRow.standing(sql, workspace: actor.workspaceID)
+        let (standing, current) = try facts.memo(\.standings, actor.workspaceID) {
+            try SubscriptionRow.standing(sql, workspace: actor.workspaceID)
         }
-        let (standing, current) = cache.standings[actor.workspaceID]!
         let live = current.flatMap { $0.status.isFinal ? nil : $0 }
         let items = live?.terms.allowances ?? PlanTerms(tx.catalog.freePlan).allowances
         let teamItems = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
@@ -172,11 +173,9 @@ struct ConsumptionEngine {
             guard standing.policy.teamSpending else { throw CofferError(standing.teamSpendingRefusal) }
             let model = [ServiceKind.conversationMessage, .imageGeneration, .videoGeneration].contains(service.kind)
             if member.access == .seat, model {
-                if cache.whitelists[actor.workspaceID] == nil {
-                    cache.whitelists[actor.workspaceID] = Set(try sql.all("SELECT service FROM whitelist WHERE workspace_id = ?",
-                                                                          .int(actor.workspaceID)) { $0.text(0) })
+                let whitelist = try facts.memo(\.whitelists, actor.workspaceID) {
+                    Set(try sql.all("SELECT service FROM whitelist WHERE workspace_id = ?", .int(actor.workspaceID)) { $0.text(0) })
                 }
-                let whitelist = cache.whitelists[actor.workspaceID]!
                 if !whitelist.isEmpty, !whitelist.contains(service.slug) { throw CofferError("This model is not on your team's whitelist") }
             }
         }
@@ -187,7 +186,9 @@ struct ConsumptionEngine {
     private func unlimited(_ c: Context) throws -> Bool {
         let items = c.items.map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: $0.team) }
         var personal: [AllowanceItem] = []
-        if c.route.contains(.personal), let own = try SubscriptionRow.live(tx.sql, user: c.member.userID), own.status.isActive {
+        if c.route.contains(.personal),
+           let own = try tx.facts.memo(\.personal, c.member.userID, load: { try SubscriptionRow.live(tx.sql, user: c.member.userID) }),
+           own.status.isActive {
             personal = own.terms.allowances.map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: $0.team) }
         }
         return DrawPlan.isUnlimited(service: c.service.slug, route: c.route, planItems: items, personalItems: personal)
@@ -264,11 +265,9 @@ struct ConsumptionEngine {
         let units = try plan.decided.unitsDrawn().milliunits
         let value = unlimited ? 0 : c.needed.millicredits
         let teamSpend = try plan.decided.teamValue(unitPrice: c.service.unitPrice).millicredits
-        if cache.thresholds[c.actor.workspaceID] == nil {
-            cache.thresholds[c.actor.workspaceID] = .some(try sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?",
-                                                                      .int(c.actor.workspaceID)).map(Credits.init))
+        let threshold = try tx.facts.memo(\.thresholds, c.actor.workspaceID) {
+            try sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?", .int(c.actor.workspaceID)).map(Credits.init)
         }
-        let threshold = cache.thresholds[c.actor.workspaceID]!
         for (account, old) in before.sorted(by: { $0.key < $1.key }) {
             let planned = plan.draws.first { $0.account == account }!
             guard planned.wallet == .teamPool || planned.wallet == .seat else { continue }
@@ -355,20 +354,18 @@ struct ConsumptionEngine {
 extension ConsumptionEngine {
     /// A wallet's auto-recharge settings (R34), read once per transaction.
     func rechargeSettings(workspace: Int64, seat: Int64) throws -> RechargeSettings? {
-        let key = "\(workspace)/\(seat)"
-        if let known = cache.recharge[key] { return known }
-        let settings = try tx.sql.one("""
-            SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?
-            """, .int(workspace), .int(seat)) {
-            RechargeSettings(enabled: $0.bool(0), threshold: Credits(millicredits: $0.int(1)), amount: Credits(millicredits: $0.int(2)),
-                             maxPeriodSpend: $0.optionalInt(3).map(Credits.init))
+        try tx.facts.memo(\.recharge, .init(workspace: workspace, seat: seat)) {
+            try tx.sql.one("""
+                SELECT enabled, threshold, amount, max_period_spend FROM recharge_settings WHERE workspace_id = ? AND seat_id = ?
+                """, .int(workspace), .int(seat)) {
+                RechargeSettings(enabled: $0.bool(0), threshold: Credits(millicredits: $0.int(1)), amount: Credits(millicredits: $0.int(2)),
+                                 maxPeriodSpend: $0.optionalInt(3).map(Credits.init))
+            }
         }
-        cache.recharge[key] = .some(settings)
-        return settings
     }
 
     /// Drops the memo after the settings changed (a declined card switches recharge off).
     func forgetRechargeSettings(workspace: Int64, seat: Int64) {
-        cache.recharge["\(workspace)/\(seat)"] = nil
+        tx.facts.update { $0.recharge[.init(workspace: workspace, seat: seat)] = nil }
     }
 }

@@ -24,6 +24,8 @@ public final class CofferStore: Sendable {
     let warn: @Sendable (String) -> Void
     /// Warnings already given, so each is said once per store.
     private let warned = WarningsGiven()
+    /// Facts that rarely change, kept across this store's write transactions (issue #15.5).
+    let facts = FactCache()
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = StoreErrors.busyTimeout
@@ -114,12 +116,16 @@ public final class CofferStore: Sendable {
 
     /// One IMMEDIATE write transaction with a ledger writer; errors become one-line messages.
     private func transaction<T>(_ body: (WriteContext) throws -> T) throws -> T {
-        try backend.write { connection in
-            let context = WriteContext(connection, catalog: catalog, gateway: gateway, seal: seal, now: now)
-            let result = try body(context)
-            try context.finish()
+        var context: WriteContext?
+        let result = try backend.write { connection in
+            let tx = WriteContext(connection, catalog: catalog, gateway: gateway, seal: seal, facts: facts, now: now)
+            context = tx
+            let result = try body(tx)
+            try tx.finish()
             return result
         }
+        context?.committed() // only facts a commit made true are kept
+        return result
     }
 
     /// Runs a read in a consistent snapshot, through the storage seam (the read path beside `write`'s

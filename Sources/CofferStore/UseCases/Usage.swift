@@ -78,68 +78,19 @@ public struct Usage: Sendable {
             report.duplicates += applied.duplicates
             report.rejected += applied.rejected
         }
-        func nextLine() throws -> (Int, Result<String, CofferError>)? {
-            do { return try reader.next() } catch { throw CofferError("Cannot read \(CofferError.quote(path, limit: 200)): \(error.localizedDescription)") }
-        }
-        while let (number, line) = try nextLine() {
-            switch line {
-            case .failure(let error): batch.append((number, .failure(error)))
-            case .success(let text):
-                if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
-                batch.append((number, Result { try ImportLine.parse(text, workspace: actor.workspaceSlug) }
-                    .mapError { $0 as? CofferError ?? CofferError("\($0)") }))
+        func nextLine() throws -> Bool {
+            do {
+                return try reader.next { number, line in
+                    if let parsed = ImportLine.read(line, workspace: actor.workspaceSlug) { batch.append((number, parsed)) }
+                }
+            } catch {
+                throw CofferError("Cannot read \(CofferError.quote(path, limit: 200)): \(error.localizedDescription)")
             }
+        }
+        while try nextLine() {
             if batch.count >= batchSize { try flush() }
         }
         try flush()
         return report
-    }
-}
-
-/// Reads a file line by line without loading it whole; over-long or non-UTF-8 lines are errors.
-struct LineReader {
-    let handle: FileHandle
-    let maxLineBytes: Int
-    private var buffer = Data()
-    private var number = 0
-    private var atEnd = false
-
-    init(handle: FileHandle, maxLineBytes: Int) {
-        self.handle = handle
-        self.maxLineBytes = maxLineBytes
-    }
-
-    /// The next line and its number, or nil at the end of the file.
-    mutating func next() throws -> (Int, Result<String, CofferError>)? {
-        while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let bytes = buffer[buffer.startIndex..<newline]
-                buffer = Data(buffer[(newline + 1)...])
-                return emit(bytes)
-            }
-            if buffer.count > maxLineBytes {
-                // Skip the rest of an over-long line.
-                number += 1
-                let line = number
-                buffer.removeAll()
-                while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
-                    if let newline = chunk.firstIndex(of: 0x0A) { buffer = Data(chunk[(newline + 1)...]); break }
-                }
-                return (line, .failure(CofferError("line is longer than \(maxLineBytes) bytes")))
-            }
-            if atEnd {
-                guard !buffer.isEmpty else { return nil }
-                let bytes = buffer
-                buffer = Data()
-                return emit(bytes[...])
-            }
-            if let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty { buffer.append(chunk) } else { atEnd = true }
-        }
-    }
-
-    private mutating func emit(_ bytes: Data.SubSequence) -> (Int, Result<String, CofferError>) {
-        number += 1
-        guard let text = String(data: Data(bytes), encoding: .utf8) else { return (number, .failure(CofferError("not valid UTF-8"))) }
-        return (number, .success(text))
     }
 }

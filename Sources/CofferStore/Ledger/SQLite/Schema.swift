@@ -33,7 +33,38 @@ enum Schema {
             // An API key's secret is kept only as its SHA-256 (R38); keys made before have none.
             try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN secret_hash TEXT")
         }
+        migrator.registerMigration("v9-facts-version", migrate: createFactsVersion)
         return migrator
+    }
+
+    /// The tables of the facts a store keeps across transactions (`FactCache`), and the columns of
+    /// each that a fact is read from (nil: all of them).
+    static let factTables: [(table: String, columns: String?)] = [
+        ("users", nil), ("workspaces", nil), ("members", nil), ("seats", nil), ("subscriptions", nil), ("api_keys", nil),
+        ("whitelist", nil), ("recharge_settings", nil),
+        // An account's identity; its balance changes with every debit and is never kept.
+        ("accounts", "kind, workspace_id, user_id, seat_id, name, asset"),
+    ]
+
+    /// A counter that triggers move on every change to a table facts are kept from, whoever
+    /// writes: one read of it tells a store whether the facts it kept still hold (issue #15.5).
+    private static func createFactsVersion(_ db: Database) throws {
+        var sql = """
+            CREATE TABLE facts_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL) STRICT;
+            INSERT INTO facts_version(id, version) VALUES (1, 0);
+
+            """
+        for (table, columns) in factTables {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                let on = event == "UPDATE" ? columns.map { "UPDATE OF \($0)" } ?? event : event
+                sql += """
+                    CREATE TRIGGER \(table)_\(event.lowercased())_moves_facts AFTER \(on) ON \(table)
+                        BEGIN UPDATE facts_version SET version = version + 1 WHERE id = 1; END;
+
+                    """
+            }
+        }
+        try db.execute(sql: sql)
     }
 
     /// What `check` needs to prove R30 from the ledger (SPEC §10) and what a paused trial keeps (R12a):
