@@ -1,4 +1,5 @@
 import CofferCore
+import Synchronization
 
 /// An API key as listed (its secret is shown once, at creation).
 public struct APIKey: Sendable, Equatable {
@@ -69,10 +70,15 @@ public struct APIKeys: Sendable {
     /// The holder of a presented secret, or nil when it is no live key (wrong, revoked, or made
     /// before keys were hashed). The stored hash is compared in constant time; the short prefix
     /// only finds the candidate rows.
+    /// A holder found once is kept (by the secret's hash) while `facts_version` holds — a revoked
+    /// key, a member removed or a role changed moves it — so most requests cost one small read.
     public func holder(ofSecret secret: String) throws -> KeyHolder? {
         guard secret.hasPrefix(Self.secretPrefix), secret.utf8.count == Self.secretPrefix.utf8.count + 64 else { return nil }
-        let presented = Array(Digest.sha256(Array(secret.utf8)).hex.utf8)
+        let hash = Digest.sha256(Array(secret.utf8)).hex
+        let presented = Array(hash.utf8)
         return try store.snapshot { sql in
+            let version = try FactCache.version(sql)
+            if let known = store.keyHolders.holder(hash, at: version) { return known }
             let candidates = try sql.all("""
                 SELECT k.name, k.secret_hash, u.id, u.email, w.id, w.slug, w.name, m.role, m.pending
                 FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
@@ -84,7 +90,9 @@ public struct APIKeys: Sendable {
                     userID: row.int(2), email: row.text(3), workspaceID: row.int(4), workspaceSlug: row.text(5),
                     workspaceName: row.text(6), role: Role(rawValue: row.text(7)) ?? .member, pending: row.bool(8)))
             }
-            return candidates.compactMap { $0 }.first
+            let holder = candidates.compactMap { $0 }.first
+            if let holder { store.keyHolders.keep(holder, for: hash, at: version) }
+            return holder
         }
     }
 
@@ -94,5 +102,23 @@ public struct APIKeys: Sendable {
         var difference: UInt8 = 0
         for index in a.indices { difference |= a[index] ^ b[index] }
         return difference == 0
+    }
+}
+
+/// Key holders already authenticated, valid at one `facts_version` (see `FactCache`).
+final class KeyHolderCache: Sendable {
+    private let kept = Mutex<(version: Int64, holders: [String: KeyHolder])>((-1, [:]))
+
+    /// The holder of the secret whose hash is `hash`, when it was found at `version`.
+    func holder(_ hash: String, at version: Int64) -> KeyHolder? {
+        kept.withLock { $0.version == version ? $0.holders[hash] : nil }
+    }
+
+    /// Keeps a holder found at `version` (forgetting those of any other version).
+    func keep(_ holder: KeyHolder, for hash: String, at version: Int64) {
+        kept.withLock { kept in
+            if kept.version != version { kept = (version, [:]) }
+            kept.holders[hash] = holder
+        }
     }
 }

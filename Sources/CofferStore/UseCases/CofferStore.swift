@@ -26,6 +26,8 @@ public final class CofferStore: Sendable {
     private let warned = WarningsGiven()
     /// Facts that rarely change, kept across this store's write transactions (issue #15.5).
     let facts = FactCache()
+    /// The holders of presented API keys, by the secret's hash, while `facts_version` holds.
+    let keyHolders = KeyHolderCache()
 
     /// How long a writer waits for another process's lock before giving up.
     public static let busyTimeout: TimeInterval = StoreErrors.busyTimeout
