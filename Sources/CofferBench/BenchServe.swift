@@ -61,9 +61,12 @@ extension Bench {
 struct ServeProcess {
     let process = Process()
     let port: Int
-    private let errors = Pipe()
+    /// The server's stderr (its access log), in a file: a pipe nobody reads would fill and stall it.
+    private let logPath: String
 
     init(database: String, now: Timestamp) throws {
+        logPath = database + ".access.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Measured.folder.appendingPathComponent("coffer")
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--db", database]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("COFFER_") }
@@ -71,7 +74,7 @@ struct ServeProcess {
         process.environment = environment
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = errors
+        process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
         var line = Data()
         while !line.contains(0x0A) {
@@ -90,8 +93,8 @@ struct ServeProcess {
     /// SIGTERM, then the groups the writer committed and the events they held (its last log line).
     func stop() throws -> (groups: Int, events: Int) {
         kill(process.processIdentifier, SIGTERM)
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0,
               let last = log.split(separator: "\n").last(where: { $0.contains("\"stopped\":true") }),
               let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],

@@ -142,7 +142,7 @@ struct FactCacheTests {
         let bob = try ConsumptionTests.actor(store, "bob@acme.test")
         let outcomes = try store.write { tx -> [String] in
             // The first event creates the sink's account, then the database refuses the event: its savepoint undoes both.
-            try tx.db.execute(sql: "CREATE TEMP TRIGGER refuse_event BEFORE INSERT ON usage_events BEGIN SELECT RAISE(ABORT, 'refused here'); END")
+            try tx.sql.run("CREATE TEMP TRIGGER refuse_event BEFORE INSERT ON usage_events BEGIN SELECT RAISE(ABORT, 'refused here'); END")
             let engine = ConsumptionEngine(tx: tx)
             var outcomes: [String] = []
             for id in ["first", "second"] {
@@ -152,7 +152,7 @@ struct FactCacheTests {
                 } catch let error as CofferError {
                     outcomes.append(error.message)
                 }
-                try tx.db.execute(sql: "DROP TRIGGER IF EXISTS temp.refuse_event")
+                try tx.sql.run("DROP TRIGGER IF EXISTS temp.refuse_event")
             }
             return outcomes
         }

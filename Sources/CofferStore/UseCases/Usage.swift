@@ -1,6 +1,5 @@
 import CofferCore
 import Foundation
-import GRDB
 
 /// What `usage import` did (R33): counts, and each refused line with its reason.
 public struct ImportReport: Sendable, Equatable {
