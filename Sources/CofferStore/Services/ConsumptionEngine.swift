@@ -352,7 +352,7 @@ struct ConsumptionEngine {
 }
 
 extension ConsumptionEngine {
-    /// A wallet's auto-recharge settings (R34), read once per transaction.
+    /// A wallet's auto-recharge settings (R34), kept with the facts across transactions.
     func rechargeSettings(workspace: Int64, seat: Int64) throws -> RechargeSettings? {
         try tx.facts.memo(\.recharge, .init(workspace: workspace, seat: seat)) {
             try tx.sql.one("""
