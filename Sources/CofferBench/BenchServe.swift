@@ -18,23 +18,26 @@ extension Bench {
         try OperatorActions(store).adjust(workspace: Workspaces(store).workspace(nil), amount: .whole(100_000_000), reason: "bench")
         let key = try APIKeys(store).create(actor: owner, name: "bench")
         try store.close()
-        let seconds = quick ? 1.0 : 8.0
+        let seconds = quick ? 1.0 : 6.0
         for (label, batch) in [("single events", 1), ("batches of 100", 100)] {
-            let server = try ServeProcess(database: path, now: end)
-            let load = LoadClients(port: server.port, key: key, clients: 64, batch: batch, run: label.first.map(String.init) ?? "r")
-            let result = load.run(for: seconds)
-            let (groups, events) = try server.stop()
-            guard result.failures == 0 else { throw CofferError("coffer serve refused \(result.failures) bench requests: \(result.firstFailure)") }
-            let rate = Double(result.events) / seconds
-            let groupSize = max(1, Int((Double(events) / Double(max(groups, 1))).rounded()))
-            let baseline = try rawGroupRate(copyOf: path, groupSize: groupSize, count: quick ? 2_000 : 40_000, at: end)
-            let target = batch == 1 ? 20_000.0 : 60_000.0
-            add("durable debits through coffer serve, 64 clients, \(label) (groups of \(groupSize))", unit: "/s", coffer: rate,
-                baseline: baseline, higherIsBetter: true, target: "≥ 0.6× and ≥ \(Int(target).formatted())/s",
-                meets: rate >= 0.6 * baseline && rate >= target)
-            add("  its p99 latency (\(result.latencies.count) requests)", unit: "ms", coffer: result.percentile(0.99),
-                median: result.percentile(0.5), samples: result.latencies.count, baseline: nil, higherIsBetter: false,
-                target: "≤ 25 ms", meets: result.percentile(0.99) <= 25)
+            for clients in quick ? [64] : [1, 8, 64] {
+                let server = try ServeProcess(database: path, now: end)
+                let load = LoadClients(port: server.port, key: key, clients: clients, batch: batch, run: "\(label.prefix(1))\(clients)-")
+                let result = load.run(for: seconds)
+                let (groups, events) = try server.stop()
+                guard result.failures == 0 else { throw CofferError("coffer serve refused \(result.failures) bench requests: \(result.firstFailure)") }
+                let rate = Double(result.events) / seconds
+                let groupSize = max(1, Int((Double(events) / Double(max(groups, 1))).rounded()))
+                let baseline = try rawGroupRate(copyOf: path, groupSize: groupSize, count: quick ? 2_000 : min(40_000, max(2_000, result.events)), at: end)
+                // SPEC §11 judges 64 clients; fewer show how grouping grows with load.
+                let target = batch == 1 ? 20_000.0 : 60_000.0
+                add("coffer serve, \(clients) client\(clients == 1 ? "" : "s"), \(label) (groups of \(groupSize))", unit: "/s", coffer: rate,
+                    baseline: baseline, higherIsBetter: true, target: clients == 64 ? "≥ 0.6× and ≥ \(Int(target).formatted())/s" : "—",
+                    meets: clients == 64 ? rate >= 0.6 * baseline && rate >= target : nil)
+                add("  its latency, p99 (\(result.latencies.count) requests)", unit: "ms", coffer: result.percentile(0.99),
+                    median: result.percentile(0.5), samples: result.latencies.count, baseline: nil, higherIsBetter: false,
+                    target: clients == 64 ? "≤ 25 ms" : "—", meets: clients == 64 ? result.percentile(0.99) <= 25 : nil)
+            }
         }
     }
 
