@@ -29,8 +29,10 @@ static inline const char *coffer_codeset(void) { return nl_langinfo(CODESET); }
 /* Mouse button masks. */
 static inline mmask_t coffer_button1_pressed(void) { return BUTTON1_PRESSED; }
 static inline mmask_t coffer_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t coffer_button1_released(void) { return BUTTON1_RELEASED; }
 static inline mmask_t coffer_button3_pressed(void) { return BUTTON3_PRESSED; }
 static inline mmask_t coffer_button3_clicked(void) { return BUTTON3_CLICKED; }
+static inline mmask_t coffer_button3_released(void) { return BUTTON3_RELEASED; }
 static inline mmask_t coffer_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t coffer_button5_pressed(void) { return BUTTON5_PRESSED; }
 

@@ -72,8 +72,11 @@ public final class CursesTerminal {
         theme = options.theme ?? Theme.detect(colorCount: colorCount, environment: environment, codeset: codeset)
         pairs = ColorPairs(colorCount: theme.depth == .none ? 0 : colorCount, pairCount: coffer_color_pairs())
         if options.mouse {
-            let mask = coffer_button1_pressed() | coffer_button1_clicked() | coffer_button3_pressed()
-                | coffer_button4_pressed() | coffer_button5_pressed()
+            // Releases are asked for too, though nothing uses them: with the SGR mouse protocol
+            // (xterm's terminfo) an unasked-for release made ncurses wait for more input past the
+            // timeout, so an answer that arrived after a click stayed off screen until a key.
+            let mask = coffer_button1_pressed() | coffer_button1_clicked() | coffer_button1_released()
+                | coffer_button3_pressed() | coffer_button3_released() | coffer_button4_pressed() | coffer_button5_pressed()
             mousemask(mask, nil)
             mouseinterval(0)
         }
@@ -107,7 +110,8 @@ public final class CursesTerminal {
                     updateSize()
                     return .resize(width: width, height: height)
                 case KEY_MOUSE:
-                    if let mouse = readMouse() { return .mouse(mouse) }
+                    // A report we do not use (a release) is a tick: the wait asked for is never exceeded.
+                    return readMouse().map(Event.mouse) ?? .tick
                 default:
                     if let key = KeyDecoder.key(forKeyCode: Int32(code)) { return .key(key) }
                 }

@@ -103,10 +103,30 @@ public final class TmuxSession {
         try run(["send-keys", "-t", "0", "-H"] + bytes.map { String($0, radix: 16) })
     }
 
-    /// Sends an X10 mouse report of a left click at a cell (press then release).
-    public func click(x: Int, y: Int) throws {
-        let col = UInt8(33 + x), row = UInt8(33 + y)
-        try send(bytes: [0x1B, 0x5B, 0x4D, 32, col, row, 0x1B, 0x5B, 0x4D, 35, col, row])
+    /// How a terminal encodes mouse reports: which one a program expects follows its `TERM`
+    /// (terminfo's `kmous`: `\E[M` for screen/tmux, `\E[<` for xterm).
+    public enum MouseProtocol: Sendable {
+        /// `ESC [ M` and three bytes (button, column, row, each + 32); a release is button 3.
+        case x10
+        /// `ESC [ < button ; column ; row M` for a press, `m` for its release (1-based cells).
+        case sgr
+    }
+
+    /// Sends a left click at a cell in the given protocol: the press, then after `hold` (a hand
+    /// holds the button ~50–150 ms) the release, as two separate writes like a real terminal's.
+    public func click(x: Int, y: Int, protocol encoding: MouseProtocol = .x10, hold: Duration = .milliseconds(80)) throws {
+        let (press, release): ([UInt8], [UInt8])
+        switch encoding {
+        case .x10:
+            let col = UInt8(33 + x), row = UInt8(33 + y)
+            (press, release) = ([0x1B, 0x5B, 0x4D, 32, col, row], [0x1B, 0x5B, 0x4D, 35, col, row])
+        case .sgr:
+            let cell = "\(x + 1);\(y + 1)"
+            (press, release) = (Array("\u{1B}[<0;\(cell)M".utf8), Array("\u{1B}[<0;\(cell)m".utf8))
+        }
+        try send(bytes: press)
+        Thread.sleep(forTimeInterval: Double(hold.components.attoseconds) / 1e18 + Double(hold.components.seconds))
+        try send(bytes: release)
     }
 
     /// The process id of the pane's program (the shell, for ``shell(width:height:environment:)``).
