@@ -122,9 +122,12 @@ public struct Choice: Sendable, Equatable {
     public let labels: [String]
     /// What each label stands for (nil: "all").
     public let values: [String?]
+    /// A key that picks each label at once, shown beside it (nil: none).
+    public let shortcuts: [Character?]
 
-    /// A list of `labels` standing for `values`.
-    public init(purpose: ChoicePurpose, title: String, labels: [String], values: [String?]) {
+    /// A list of `labels` standing for `values`, with optional `shortcuts` (one per label).
+    public init(purpose: ChoicePurpose, title: String, labels: [String], values: [String?], shortcuts: [Character?] = []) {
         (self.purpose, self.title, self.labels, self.values) = (purpose, title, labels, values)
+        self.shortcuts = shortcuts.isEmpty ? labels.map { _ in nil } : shortcuts
     }
 }

@@ -53,6 +53,9 @@ public enum DashboardView {
                 let line = inner.row(row)
                 if index == selected { buffer.fill(line, style: theme.selected) }
                 buffer.write(" " + choice.labels[index], in: line, style: index == selected ? theme.selected : theme.panel)
+                if let key = choice.shortcuts[index] {
+                    buffer.write("\(key) ", x: line.maxX - 2, y: line.y, style: index == selected ? theme.selected : theme.accent, clip: line)
+                }
             }
         case .portal(let invoices):
             portal(state, invoices, area, &buffer, theme)

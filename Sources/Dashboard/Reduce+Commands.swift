@@ -79,11 +79,12 @@ private func billing(_ command: DashboardCommand, _ state: inout DashboardState)
     return []
 }
 
-/// Opens the custom days prompt, filled with the current range's days.
+/// Opens the custom days prompt, filled with the current range's whole days.
 func customDays(_ state: inout DashboardState) -> [DashboardEffect] {
-    let filter = state.usage.view.window.filter(now: state.now)
-    let text = "\(UTC.dateString(filter.from ?? state.now)) \(UTC.dateString((filter.to ?? state.now + 1) - 1))"
-    state.modal = .prompt(Prompt(purpose: .days, title: "Date range", hint: "First and last day, inclusive (UTC)"), TextFieldState(text, maxLength: 40))
+    let days = state.usage.view.window.wholeDays(now: state.now)
+    let text = "\(UTC.dateString(days.from)) \(UTC.dateString(days.to))"
+    state.modal = .prompt(Prompt(purpose: .days, title: "Date range", hint: "First and last day, inclusive (UTC); one day alone is that day"),
+                          TextFieldState(text, maxLength: 40))
     return []
 }
 
@@ -171,7 +172,7 @@ private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -
     case .quickPick:
         let picks = QuickRange.allCases
         state.modal = .choose(Choice(purpose: .range, title: "Date range", labels: picks.map(\.title) + ["Custom days…"],
-                                     values: picks.map { "\($0)" } + [nil]),
+                                     values: picks.map { "\($0)" } + [nil], shortcuts: picks.map { _ in nil } + ["c"]),
                               selected: view.window.pick.map { picks.firstIndex(of: $0)! } ?? picks.count)
         return []
     case .customDays:

@@ -123,6 +123,10 @@ private func modalKey(_ key: Key, _ state: inout DashboardState) -> [DashboardEf
         case .enter:
             state.modal = nil
             return chose(choice.purpose, choice.values[selected], &state)
+        case .char(let c):
+            guard let index = choice.shortcuts.firstIndex(of: c) else { break }
+            state.modal = nil
+            return chose(choice.purpose, choice.values[index], &state)
         default: break
         }
     case .portal:
@@ -164,9 +168,9 @@ private func submit(_ purpose: PromptPurpose, _ text: String, _ state: inout Das
             state.usage.view.search = text.trimmingSpaces
             return state.reloadUsage()
         case .days:
-            let parts = text.split(whereSeparator: { $0 == " " || $0 == "." }).map(String.init)
-            guard parts.count == 2 else { throw CofferError("Type two days, e.g. 2026-11-01 2026-11-15") }
-            let (from, to) = (UsageFilter.dayStart(try UTC.parse(parts[0])), UsageFilter.dayStart(try UTC.parse(parts[1])))
+            let parts = text.split(whereSeparator: { $0 == " " || $0 == "." }).map(String.init).filter { $0 != "→" }
+            guard (1...2).contains(parts.count) else { throw CofferError("Type a day or two, e.g. 2026-11-01 2026-11-15") }
+            let (from, to) = (UsageFilter.dayStart(try UTC.parse(parts[0])), UsageFilter.dayStart(try UTC.parse(parts[parts.count - 1])))
             guard from <= to else { throw CofferError("The first day comes after the last") }
             state.modal = nil
             state.usage.view.window = .days(from: from, to: to)

@@ -53,25 +53,36 @@ public enum DateWindow: Sendable, Equatable {
         }
     }
 
-    /// The label: the quick pick's name up to now, otherwise the dates it covers.
+    /// The label: the quick pick's name up to now, otherwise what the bar shows.
     public func title(now: Timestamp) -> String {
-        switch self {
-        case .quick(let range, 0): return range.title
-        case .days(let from, let to): return "\(UTC.dateString(from)) → \(UTC.dateString(to))"
-        case .quick: 
-            let f = filter(now: now)
-            return "\(UTC.dateString(f.from ?? now)) → \(UTC.dateString((f.to ?? now) - 1))"
-        }
+        if case .quick(let range, 0) = self { return range.title }
+        let bar = bar(now: now)
+        return bar.name ?? (bar.from == bar.to ? bar.from : "\(bar.from) → \(bar.to)")
     }
 
-    /// What the range bar shows: the first and last day covered (or "All time"), and the quick
-    /// pick it is when it runs up to now.
+    /// What the range bar shows, one model per kind of range (SPEC §7): custom days are whole UTC
+    /// days, labelled by their first and last day (one label for one day); a quick pick is an exact
+    /// window (7 or 30 × 24 hours, 3 calendar months) labelled to the minute, so a window stepped
+    /// back never reads as more days than it covers. The quick pick is active while it runs up to now.
     public func bar(now: Timestamp) -> DateRangeBarState {
         var active: Int?
         if case .quick(let range, 0) = self { active = QuickRange.allCases.firstIndex(of: range) }
         let f = filter(now: now)
         guard let from = f.from, let to = f.to else { return DateRangeBarState(from: "", to: "", name: QuickRange.all.title, activePick: active) }
-        return DateRangeBarState(from: UTC.dateString(from), to: UTC.dateString(to - 1), activePick: active)
+        if case .days = self { return DateRangeBarState(from: UTC.dateString(from), to: UTC.dateString(to - 1), activePick: active) }
+        return DateRangeBarState(from: UTC.short(from), to: UTC.short(to - 1), activePick: active)
+    }
+
+    /// The whole UTC days a custom range starts from when the user types their own (`c`): these
+    /// days themselves, or for a quick pick as many whole days as it spans, ending on its last day
+    /// (Last 30 days → the 30 days up to today, not the 31 its window touches).
+    public func wholeDays(now: Timestamp) -> (from: Timestamp, to: Timestamp) {
+        if case .days(let from, let to) = self { return (from, to) }
+        let f = filter(now: now)
+        let last = UsageFilter.dayStart((f.to ?? now + 1) - 1)
+        guard let start = f.from else { return (last, last) }
+        let count = max(1, (last - UsageFilter.dayStart(start)) / UTC.day)
+        return (last - (count - 1) * UTC.day, last)
     }
 
     /// The quick pick this range comes from, up to now or stepped back (nil for custom days).

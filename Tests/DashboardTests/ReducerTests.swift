@@ -175,7 +175,8 @@ struct ReducerTests {
         #expect(reduce(&state, .key(.enter)) == [.loadUsage(view)])
         _ = reduce(&state, .key(.char("c")))
         guard case .prompt(_, let field)? = state.modal else { Issue.record("no prompt"); return }
-        #expect(field.text == "\(UTC.dateString(UTC.addingMonths(-3, to: F.now))) \(UTC.dateString(F.now))")
+        #expect(field.text == "\(UTC.dateString(UTC.addingMonths(-3, to: F.now) + UTC.day)) \(UTC.dateString(F.now))",
+                "the whole days of the window, ending today")
         for _ in 0..<30 { _ = reduce(&state, .key(.backspace)) }
         for c in "2026-11-10 2026-11-01" { _ = reduce(&state, .key(.char(c))) }
         #expect(reduce(&state, .key(.enter)).isEmpty && state.status.message == "The first day comes after the last")
@@ -190,6 +191,34 @@ struct ReducerTests {
         _ = reduce(&state, .usageLoaded(UsageView(), page, UsageSummary(count: 1, messages: Quantity(milliunits: 1), credits: Credits(millicredits: 1))))
         #expect(state.usage.rows == nil, "an answer for another view is stale")
         #expect(F.render(state, width: 120, height: 40).contains("2026-10-22 → 2026-10-31"))
+    }
+
+    @Test("Issue #19.9: one model of a range — exact windows labelled to the minute, custom whole days, one day allowed, c in the date menu")
+    func rangeModel() throws {
+        let now = F.now // 2026-11-18 11:06:40 UTC
+        #expect(DateWindow.quick(.last7, back: 1).title(now: now) == "2026-11-04 11:06 → 2026-11-11 11:06",
+                "a stepped-back 168-hour window is labelled as exactly that, not as 8 days")
+        #expect(DateWindow.quick(.last7).bar(now: now).from == "2026-11-11 11:06")
+        let day = try UTC.parse("2026-11-12")
+        #expect(DateWindow.days(from: day, to: day).title(now: now) == "2026-11-12")
+        #expect(DateWindow.days(from: day, to: day).stepped(earlier: true, now: now) == .days(from: day - UTC.day, to: day - UTC.day),
+                "one day steps by one day")
+        for (pick, days) in [(QuickRange.last7, 7), (.last30, 30)] {
+            let whole = DateWindow.quick(pick).wholeDays(now: now)
+            #expect((whole.to - whole.from) / UTC.day + 1 == Int64(days) && whole.to == UsageFilter.dayStart(now), "\(pick)")
+        }
+
+        var state = F.loaded(F.owner, tab: .usage)
+        _ = reduce(&state, .key(.char("d")))
+        #expect(F.render(state, width: 80, height: 24).contains("Custom days…"))
+        _ = reduce(&state, .key(.char("c")))
+        guard case .prompt(let prompt, let field)? = state.modal, prompt.purpose == .days else { Issue.record("c in the date menu types days"); return }
+        #expect(field.text == "2026-10-20 2026-11-18", "Last 30 days pre-fills 30 whole days")
+        for _ in 0..<30 { _ = reduce(&state, .key(.backspace)) }
+        for c in "2026-11-12" { _ = reduce(&state, .key(.char(c))) }
+        let view = UsageView(tab: .conversations, window: .days(from: day, to: day))
+        #expect(reduce(&state, .key(.enter)) == [.loadUsage(view)], "a single day is a range")
+        #expect(F.render(state, width: 120, height: 40).contains("◀ 2026-11-12 ▶"))
     }
 
     @Test("DateWindow: quick picks stepped back and custom days give the SPEC §7 dates")

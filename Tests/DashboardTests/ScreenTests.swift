@@ -40,7 +40,7 @@ struct ScreenTests {
         }
     }
 
-    @Test("SPEC §7: the range bar (TerminalUI's DateRangeBar) shows the days covered, the quick picks with the current one marked, and the filters")
+    @Test("SPEC §7: the range bar (TerminalUI's DateRangeBar) shows the window covered, the quick picks with the current one marked, and the filters")
     func rangeBar() {
         var state = F.loaded(F.owner, tab: .usage)
         let theme = Theme.detect(colorCount: 256, environment: ["LANG": "C.UTF-8"])
@@ -50,20 +50,20 @@ struct ScreenTests {
             return (buffer.line(state.layout.usageRange.y), buffer)
         }
         var (text, buffer) = bar()
-        #expect(text.hasPrefix(" ◀ 2026-10-19 → 2026-11-18 ▶  Last 7 days  Last 30 days  Last 3 months  All time "), "\(text)")
+        #expect(text.hasPrefix(" ◀ 2026-10-19 11:06 → 2026-11-18 11:06 ▶  Last 7 days  Last 30 days  Last 3 months  All time "), "\(text)")
         let active = text.distance(from: text.startIndex, to: text.range(of: "Last 30 days")!.lowerBound)
         let other = text.distance(from: text.startIndex, to: text.range(of: "Last 7 days")!.lowerBound)
         #expect(buffer[active, state.layout.usageRange.y].style == theme.accent && buffer[other, state.layout.usageRange.y].style == theme.disabled)
         state.usage.view.search = "plan"
         state.usage.view.type = "image"
         text = bar().text
-        #expect(text.contains("Last 3 months  ·  / plan  ·  Type: image  (Esc clears)"), "\(text)")
-        #expect(bar(width: 60).text == " ◀ 2026-10-19 → 2026-11-18 ▶  ·  / plan  ·  Type: image  (Es", "the picks give way to the filters")
+        #expect(text.contains("Last 30 days  ·  / plan  ·  Type: image  (Esc clears)"), "\(text)")
+        #expect(bar(width: 60).text.hasPrefix(" ◀ 2026-10-19 11:06 → 2026-11-18 11:06 ▶  ·  / plan  ·  Type"), "the picks give way to the filters")
         state.usage.view = UsageView(window: .quick(.all))
         #expect(bar().text.hasPrefix(" ◀ All time ▶  Last 7 days"))
         state.usage.view = UsageView(window: .quick(.last7, back: 1))
         (text, buffer) = bar()
-        #expect(text.hasPrefix(" ◀ 2026-11-04 → 2026-11-11 ▶"), "\(text)")
+        #expect(text.hasPrefix(" ◀ 2026-11-04 11:06 → 2026-11-11 11:06 ▶"), "a 168-hour window, labelled to the minute (#19.9): \(text)")
         let y = state.layout.usageRange.y
         #expect(!(0..<120).contains { buffer[$0, y].style == theme.accent && buffer[$0, y].grapheme == "L" }, "a stepped-back range is no quick pick up to now")
     }

@@ -105,7 +105,8 @@ public struct DateRangeBar: Sendable, Hashable {
         }
         let arrow = g.isUnicode ? " → " : " - "
         var x = buffer.write(g.previous + " ", x: line.x, y: line.y, style: theme.accent, clip: line)
-        x = buffer.write(state.name ?? (state.from + arrow + state.to), x: x, y: line.y, style: theme.header, clip: line)
+        let label = state.name ?? (state.from == state.to ? state.from : state.from + arrow + state.to)
+        x = buffer.write(label, x: x, y: line.y, style: theme.header, clip: line)
         x = buffer.write(" " + g.next, x: x, y: line.y, style: theme.accent, clip: line) + 1
         let note = note.isEmpty ? "" : " " + note
         for (i, name) in quickPicks.enumerated() {
