@@ -13,8 +13,10 @@ public enum FixedPoint {
     /// - Parameter allowDollar: whether a `$` sign may lead (credits) or not (quantities).
     /// - Throws: `CofferError` with a clear one-line message; nothing is rounded.
     public static func parse(_ input: String, allowDollar: Bool) throws -> Int64 {
-        let shown = CofferError.quote(input.trimmingSpaces)
-        var chars = Substring(input.trimmingSpaces)
+        let trimmed = input.trimmingSpaces
+        // The input as an error message quotes it, built only when there is an error to report.
+        var shown: String { CofferError.quote(trimmed) }
+        var chars = Substring(trimmed)
         guard !chars.isEmpty else { throw CofferError("Not an amount: \"\"") }
         // Accepted prefixes: "-", "$", "-$", "$-" (and "+" in place of "-").
         var negative: Bool?
@@ -43,7 +45,9 @@ public enum FixedPoint {
               whole <= maxInputWhole else {
             throw CofferError("Amount is too large: \(shown)")
         }
-        let fraction = Int64(fractionText.padding(toLength: 3, withPad: "0", startingAt: 0)) ?? 0
+        var fraction: Int64 = 0
+        for digit in fractionText.utf8 { fraction = fraction * 10 + Int64(digit - UInt8(ascii: "0")) }
+        for _ in fractionText.utf8.count..<3 { fraction *= 10 }
         let value = whole * scale + fraction
         guard value <= maxInputWhole * scale else { throw CofferError("Amount is too large: \(shown)") }
         return isNegative ? -value : value

@@ -43,11 +43,11 @@ public struct LedgerSeal: Sendable {
 
     /// The hash of one entry, chained to the previous one.
     func hash(previous: [UInt8], entry: EntryFields) -> [UInt8] {
-        var canonical = entry.canonical
-        if let key { return Digest.hmac(key: key, message: previous + Array(canonical.utf8)) }
+        let canonical = entry.canonical
+        if let key { return Digest.hmac(key: key, message: previous + canonical) }
         var hasher = Digest.Hasher()
         hasher.update(previous)
-        canonical.withUTF8 { hasher.update($0) }
+        hasher.update(canonical)
         return hasher.finalize()
     }
 }
@@ -65,8 +65,15 @@ struct EntryFields {
     var usage: Int64?
     var createdAt: Int64
 
-    /// `id|batch|asset|from|to|amount|grant|kind|usage|created_at`.
-    var canonical: String {
-        "\(id)|\(batch)|\(asset)|\(from)|\(to)|\(amount)|\(grant.map(String.init) ?? "")|\(kind)|\(usage.map(String.init) ?? "")|\(createdAt)"
+    /// `id|batch|asset|from|to|amount|grant|kind|usage|created_at` as UTF-8 (an absent grant or
+    /// usage is empty), written straight into bytes: this runs for every entry of every debit.
+    var canonical: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(96)
+        func field(_ text: String) { out.append(contentsOf: text.utf8); out.append(UInt8(ascii: "|")) }
+        field(String(id)); field(String(batch)); field(asset); field(String(from)); field(String(to)); field(String(amount))
+        field(grant.map(String.init) ?? ""); field(kind); field(usage.map(String.init) ?? "")
+        out.append(contentsOf: String(createdAt).utf8)
+        return out
     }
 }
