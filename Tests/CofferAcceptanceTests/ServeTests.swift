@@ -81,15 +81,22 @@ struct ServeTests {
         let access = try server.request("PUT", "/v1/members/ada@acme.test", key: boKey, body: #"{"limit": "5"}"#)
         #expect(access.status == 403, "\(access.body)")
         #expect(access.object["error"] as? String == "Only the owner can manage team")
-        // Revoked: the next request is refused.
+        // Revoked: the next request is refused — an event too, though the key was known a moment
+        // before (its group checks the key again) — and nothing of it is recorded.
+        let event = #"{"id": "after-revoke", "service": "gpt-4o", "conversation": "revoked"}"#
+        #expect(try server.request("POST", "/v1/events", key: key, body: #"{"id": "before-revoke", "service": "gpt-4o", "conversation": "revoked"}"#).status == 200)
         #expect(try cli.run("keys", "revoke", "backend").status == 0)
         #expect(try server.request("GET", "/v1/balance", key: key).status == 401)
+        let late = try server.request("POST", "/v1/events", key: key, body: event)
+        #expect(late.status == 401 && late.object["error"] as? String == "The API key is not valid: wrong, or revoked", "\(late.body)")
         // Another workspace's conversation is not found, not forbidden.
         let other = CofferCLI(sharing: cli)
         other.environment["COFFER_USER"] = "cy@beta.test"
         #expect(try other.run("workspace", "create", "Beta", "--owner", "cy@beta.test").status == 0)
         #expect(try other.run("consume", "--service", "gpt-4o", "--id", "x", "--conversation", "secret-conv").status == 0)
         let adaKey = Self.secret(in: try cli.run("keys", "create", "again").stdout)
+        let retried = try server.request("POST", "/v1/events", key: adaKey, body: event)
+        #expect(retried.object["status"] as? String == "charged", "the refused event was not recorded: \(retried.body)")
         #expect(try server.request("GET", "/v1/usage/conversations/secret-conv", key: adaKey).status == 404)
         #expect(!server.stop().log.contains("cfr_"))
     }
