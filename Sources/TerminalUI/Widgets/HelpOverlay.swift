@@ -3,7 +3,9 @@
 public enum HelpOverlay {
     /// A line of the overlay: a group heading (no key) or a key and what it does.
     public struct Line: Sendable, Equatable {
+        /// The keys (or "Click", "Wheel"); empty for a group heading.
         public var key: String
+        /// What they do, or the heading.
         public var text: String
         /// Drawn dimmed: the binding is disabled now.
         public var dimmed: Bool
