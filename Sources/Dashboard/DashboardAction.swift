@@ -34,6 +34,8 @@ public enum DashboardAction: Sendable {
     case failed(String)
     /// A bulk change went through for some members only.
     case bulkRefused(BulkRefusal)
+    /// The status message has been on screen a few seconds: news goes, warnings and errors wait for a key (#19.6).
+    case messageAged
 }
 
 /// Work the reducer asks for; the engine runs it off the UI loop and answers with actions.
@@ -74,8 +76,8 @@ public enum Modal: Sendable, Equatable {
     case portal([Invoice]?)
     /// A conversation's billing detail sheet.
     case detail(conversation: String, lines: [ChargeLine])
-    /// The keys, from the keymap.
-    case help
+    /// Every key of every context, from the keymaps, scrolled `scroll` lines down.
+    case help(scroll: Int)
 }
 
 /// A confirmation and the effect it runs when confirmed.
@@ -94,7 +96,8 @@ public enum PromptPurpose: Sendable, Equatable {
     case replace(from: String)
     case limit([String])
     case card
-    case search
+    /// The Usage search, applied as it is typed; Esc puts back the search it `was` (#19.12).
+    case search(was: String)
     case days
 }
 

@@ -35,7 +35,11 @@ extension DashboardState {
 
 /// A mouse report: tabs and records tabs switch, headers sort, rows select, the wheel scrolls (SPEC §9).
 func click(_ mouse: Mouse, _ state: inout DashboardState) -> [DashboardEffect] {
-    if state.modal == .help { state.modal = nil; return [] }
+    if case .help(let scroll)? = state.modal { // the wheel scrolls help; only Esc, ? and q close it (#19.5)
+        let step = mouse.action == .wheelUp ? -3 : mouse.action == .wheelDown ? 3 : 0
+        state.modal = .help(scroll: min(max(0, scroll + step), state.helpScrollLimit))
+        return []
+    }
     guard state.modal == nil else { return [] }
     let layout = state.layout
     switch mouse.action {

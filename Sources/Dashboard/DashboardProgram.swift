@@ -24,7 +24,8 @@ public protocol DashboardTerminal {
 /// presents. While effects are under way the loop looks again every ``busyWait``, so an answer is
 /// on screen as soon as it arrives, without a key; otherwise it waits for input up to
 /// ``idleWait``. Every ``idleWait`` it asks the store whether another process wrote (SPEC §9
-/// "Live"). It ends when the user quits.
+/// "Live"), and lets news on the status line go once it is ``messageLifetime`` old. It ends when
+/// the user quits.
 public final class DashboardProgram {
     /// How long the loop waits for input while effects are under way or answers wait.
     public static let busyWait = Duration.milliseconds(5)
@@ -39,10 +40,16 @@ public final class DashboardProgram {
     private var frame: Buffer?
     /// When the store was last polled for changes.
     private var polled = ContinuousClock.now
+    /// How long news stays on the status line without a key (#19.6); warnings and errors wait for one.
+    public let messageLifetime: Duration
+    /// The status message on screen and since when.
+    private var message = (StatusLine(), ContinuousClock.now)
 
     /// A dashboard over `store` as `viewer`, on the Billing tab; nothing runs until ``run(on:)``.
-    public init(store: CofferStore, viewer: Actor) {
+    /// A success or info message goes after `messageLifetime` without a key.
+    public init(store: CofferStore, viewer: Actor, messageLifetime: Duration = .seconds(5)) {
         self.store = store
+        self.messageLifetime = messageLifetime
         state = DashboardState(viewer: viewer)
         engine = DashboardEngine(store: store, viewer: viewer)
     }
@@ -77,9 +84,10 @@ public final class DashboardProgram {
         if event == .tick, ContinuousClock.now - polled >= Self.idleWait {
             polled = .now
             effects += reduce(&state, .tick(store.now))
+            if !state.status.message.isEmpty, ContinuousClock.now - message.1 >= messageLifetime { effects += reduce(&state, .messageAged) }
         }
         let arrived = engine.drain()
-        if event == .tick, arrived.isEmpty, let frame, frame.width == size.width, frame.height == size.height {
+        if event == .tick, arrived.isEmpty, state.status == message.0, let frame, frame.width == size.width, frame.height == size.height {
             engine.perform(effects)
             return frame
         }
@@ -91,6 +99,7 @@ public final class DashboardProgram {
         }
         for action in arrived + engine.drain() { effects += reduce(&state, action) }
         engine.perform(effects)
+        if state.status != message.0 { message = (state.status, .now) }
         if state.quit { return nil }
         var buffer = Buffer(width: size.width, height: size.height)
         DashboardView.render(state, into: &buffer, theme: theme)

@@ -79,6 +79,8 @@ public struct DashboardState: Sendable {
     public var usage = UsageState()
     /// A dialog, prompt, list, sheet or help over the screen; it takes every key until it closes.
     public var modal: Modal?
+    /// The modal whose change is under way: if the store refuses it, it opens again with what was typed (#19.10).
+    public var asked: Modal?
     /// Effects under way (a loading state instead of a frozen screen).
     public var loading = 0
     public var status = StatusLine()

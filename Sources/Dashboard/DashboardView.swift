@@ -22,27 +22,29 @@ public enum DashboardView {
         var status = state.status
         if state.loading > 0 { status.trailing = "Loading…" }
         status.render(in: layout.status, buffer: &buffer, theme: theme)
-        Footer.render(in: layout.footer, buffer: &buffer, keymap: DashboardKeys.keymap(for: state.tab), theme: theme)
+        Footer.render(in: layout.footer, buffer: &buffer, keymap: DashboardKeys.keymap(for: state), theme: theme) // the context's keys
         if let modal = state.modal { render(modal, state, layout.area, &buffer, theme) }
         if !theme.glyphs.isUnicode { buffer.asciiFallback() }
     }
 
     private static func render(_ modal: Modal, _ state: DashboardState, _ area: Rect, _ buffer: inout Buffer, _ theme: Theme) {
         switch modal {
-        case .help:
-            HelpOverlay.render(in: area, buffer: &buffer, keymap: DashboardKeys.keymap(for: state.tab), theme: theme, title: "Coffer keys")
+        case .help(let scroll):
+            HelpOverlay.render(in: state.layout.help, buffer: &buffer, keymap: DashboardKeys.everything(for: state), theme: theme,
+                               title: "Coffer keys · Esc closes", scroll: scroll, notes: DashboardKeys.mouse)
         case .detail(let conversation, let lines):
             sheet(conversation, lines, area, &buffer, theme)
         case .confirm(let c, let dialog):
             Dialog(title: c.title, message: c.message, confirmLabel: c.confirmLabel, cancelLabel: "Cancel", destructive: c.destructive)
                 .render(in: area, buffer: &buffer, state: dialog, theme: theme)
         case .prompt(let prompt, let field):
-            let frame = area.centered(width: min(area.width, 64), height: min(area.height, 6))
-            buffer.fill(frame, style: theme.panel)
-            let inner = Box.draw(frame, title: prompt.title, buffer: &buffer, theme: theme)
-            buffer.write(prompt.hint, in: inner.row(0), style: theme.panel)
-            TextField().render(in: inner.row(1), buffer: &buffer, state: field, theme: theme, focused: true)
-            buffer.write("Enter  OK  ·  Esc  Cancel", in: inner.row(min(3, max(2, inner.height - 1))), style: theme.disabled)
+            guard case .search = prompt.purpose else { return self.prompt(prompt, field, state.status, area, &buffer, theme) }
+            // The search is typed on the status line, so the rows it filters stay in sight (#19.12).
+            let line = state.layout.status
+            buffer.fill(line, style: theme.bar)
+            let x = buffer.write(" Search: ", x: line.x, y: line.y, style: theme.bar.patched(with: theme.accent), clip: line)
+            TextField(placeholder: prompt.hint).render(in: Rect(x: x, y: line.y, width: max(0, line.maxX - x - 1), height: 1),
+                                                       buffer: &buffer, state: field, theme: theme, focused: true)
         case .choose(let choice, let selected):
             let frame = area.centered(width: min(area.width, max(32, (choice.labels.map(DisplayWidth.of).max() ?? 0) + 8)),
                                       height: min(area.height, choice.labels.count + 2))
@@ -60,6 +62,19 @@ public enum DashboardView {
         case .portal(let invoices):
             portal(state, invoices, area, &buffer, theme)
         }
+    }
+
+    /// A prompt: what to type, the field, and the refusal of what was typed, if any (#19.10).
+    private static func prompt(_ prompt: Prompt, _ field: TextFieldState, _ status: StatusLine, _ area: Rect, _ buffer: inout Buffer, _ theme: Theme) {
+        let frame = area.centered(width: min(area.width, 64), height: min(area.height, 6))
+        buffer.fill(frame, style: theme.panel)
+        let inner = Box.draw(frame, title: prompt.title, buffer: &buffer, theme: theme)
+        buffer.write(prompt.hint, in: inner.row(0), style: theme.panel)
+        TextField().render(in: inner.row(1), buffer: &buffer, state: field, theme: theme, focused: true)
+        if status.level == .error || status.level == .warning, !status.message.isEmpty {
+            buffer.write(status.message, in: inner.row(2), style: theme.panel.patched(with: status.level == .error ? theme.statusBad : theme.statusWarning))
+        }
+        buffer.write("Enter  OK  ·  Esc  Cancel", in: inner.row(3), style: theme.disabled)
     }
 
     /// The billing portal (R7, primary owner): payment method, invoices, retry.

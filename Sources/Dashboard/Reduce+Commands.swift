@@ -2,7 +2,8 @@ import CofferCore
 import CofferStore
 import TerminalUI
 
-/// Runs a command of the current tab's keymap.
+/// Runs a command of the current tab's keymap; the reducer has already refused what
+/// ``DashboardState/refusal(of:)`` disables (R7), so the cases below only act.
 func run(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
     switch command {
     case .nextTab: return show(MainTab(rawValue: (state.tab.rawValue + 1) % 3)!, &state)
@@ -12,8 +13,9 @@ func run(_ command: DashboardCommand, _ state: inout DashboardState) -> [Dashboa
     case .showUsage: return show(.usage, &state)
     case .workspaces: return state.start([.loadWorkspaces])
     case .refresh: return state.reload()
-    case .help: state.modal = .help
+    case .help: state.modal = .help(scroll: 0)
     case .quit: state.quit = true
+    case .back: return state.backOut()
     case .nextPlan, .previousPlan, .interval, .checkout, .portal, .biggerPack, .smallerPack, .morePacks, .fewerPacks, .buyPack:
         return billing(command, &state)
     case .up, .down, .pageUp, .pageDown, .top, .bottom:
@@ -22,6 +24,7 @@ func run(_ command: DashboardCommand, _ state: inout DashboardState) -> [Dashboa
         return team(command, &state)
     case .nextUsageTab, .previousUsageTab, .earlier, .later, .quickPick, .customDays, .search, .typeFilter, .sort, .reverse, .open:
         return usage(command, &state)
+    case .accept, .cancel, .switchButton, .edit, .changeCard, .retryPayment, .pick: break // the modals' own
     }
     return []
 }
@@ -41,11 +44,7 @@ private func billing(_ command: DashboardCommand, _ state: inout DashboardState)
     case .interval:
         state.choices.yearly.toggle()
     case .checkout:
-        guard snapshot.offersPlans, snapshot.plans.indices.contains(state.choices.plan) else { return [] }
-        if let refusal = snapshot.checkout.refusal {
-            state.status = StatusLine(refusal, level: .warning) // R7: disabled, with the reason
-            return []
-        }
+        guard snapshot.plans.indices.contains(state.choices.plan) else { return [] }
         let plan = snapshot.plans[state.choices.plan]
         let interval = state.chosenInterval(plan)
         let seats = max(1, snapshot.subscription.seats)
@@ -55,10 +54,6 @@ private func billing(_ command: DashboardCommand, _ state: inout DashboardState)
         state.modal = .confirm(Confirmation(title: snapshot.checkout.label, message: message, confirmLabel: snapshot.checkout.trial ? "Start trial" : "Pay",
                                             destructive: false, effect: .subscribe(tier: plan.tier, interval: interval, seats: seats)), DialogState())
     case .portal:
-        guard state.may(.billingPortal) else {
-            state.status = StatusLine(Permissions.refusal(for: .billingPortal), level: .warning)
-            return []
-        }
         state.modal = .portal(nil)
         return state.start([.loadInvoices])
     case .biggerPack, .smallerPack:
@@ -66,10 +61,6 @@ private func billing(_ command: DashboardCommand, _ state: inout DashboardState)
     case .morePacks, .fewerPacks:
         state.choices.packCount = min(100, max(1, state.choices.packCount + (command == .morePacks ? 1 : -1)))
     case .buyPack:
-        guard snapshot.packs.enabled else {
-            state.status = StatusLine(snapshot.packs.message, level: .warning) // R23: disabled, with the reason
-            return []
-        }
         let size = PackPurchaseState.packSizes[state.choices.pack], count = state.choices.packCount
         let what = count == 1 ? "a \(Credits.whole(size)) credit pack" : "\(count) × \(Credits.whole(size)) credit packs"
         state.modal = .confirm(Confirmation(title: "Buy credits", message: "Buy \(what) for \(Money.cents(size * 100 * count)), charged to the card on file?",
@@ -118,35 +109,26 @@ func move(_ command: DashboardCommand, _ state: inout DashboardState, by rows: I
 }
 
 private func team(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
-    func refuse(_ action: CofferCore.Action) -> Bool {
-        guard !state.may(action) else { return false }
-        state.status = StatusLine(Permissions.refusal(for: action), level: .warning)
-        return true
-    }
     let targets = state.team.targets
     switch command {
     case .mark:
-        guard !state.team.members.isEmpty else { return [] }
         state.team.table.toggleMark()
         return move(.down, &state)
     case .invite:
-        if refuse(.manageSeats) { return [] }
         state.modal = .prompt(Prompt(purpose: .invite, title: "Invite a member", hint: "Email of the person to give a seat"), TextFieldState(maxLength: 254))
     case .replace:
-        guard let member = state.team.current, !refuse(.manageSeats) else { return [] }
+        guard let member = state.team.current else { return [] }
         state.modal = .prompt(Prompt(purpose: .replace(from: member.email), title: "Replace seat",
                                      hint: "Move \(member.email)'s seat to the email"), TextFieldState(maxLength: 254))
     case .remove:
-        guard let member = state.team.current, !refuse(.manageSeats) else { return [] }
+        guard let member = state.team.current else { return [] }
         state.modal = .confirm(Confirmation(title: "Remove seat", message: "Remove \(member.email)'s seat? They keep their account and can be added again.",
                                             confirmLabel: "Remove", destructive: true, effect: .removeSeat(member.email)), DialogState())
     case .access:
-        guard !targets.isEmpty, !refuse(.setMemberAccess) else { return [] }
         let types: [AccessType] = [.seat, .credits, .personal]
         state.modal = .choose(Choice(purpose: .access(targets), title: "Access type for \(describe(targets))",
                                      labels: types.map(\.title), values: types.map(\.rawValue)), selected: 0)
     case .limit:
-        guard !targets.isEmpty, !refuse(.setMemberAccess) else { return [] }
         state.modal = .prompt(Prompt(purpose: .limit(targets), title: "Credit limit for \(describe(targets))",
                                      hint: "Credits per period, e.g. 50 or 12.5; none for no limit"), TextFieldState(maxLength: 24))
     case .personal, .optIn:
@@ -167,7 +149,7 @@ private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -
         let index = all.firstIndex(of: view.tab)! + (command == .nextUsageTab ? 1 : all.count - 1)
         view = UsageView(tab: all[index % all.count], window: view.window)
     case .earlier, .later:
-        guard let window = view.window.stepped(earlier: command == .earlier, now: state.now) else { return [] }
+        guard let window = view.window.stepped(earlier: command == .earlier, now: state.now) else { return [] } // refused before
         view.window = window
     case .quickPick:
         let picks = QuickRange.allCases
@@ -178,11 +160,7 @@ private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -
     case .customDays:
         return customDays(&state)
     case .search:
-        guard view.tab == .conversations else {
-            state.status = StatusLine("Search is on the Conversations tab", level: .warning)
-            return []
-        }
-        state.modal = .prompt(Prompt(purpose: .search, title: "Search", hint: "Conversation ID, title\(state.showsUsers ? " or user" : "")"),
+        state.modal = .prompt(Prompt(purpose: .search(was: view.search), title: "Search", hint: "Conversation ID, title\(state.showsUsers ? " or user" : "")"),
                               TextFieldState(view.search, maxLength: 200))
         return []
     case .typeFilter:
@@ -192,7 +170,7 @@ private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -
     case .reverse:
         view.descending.toggle()
     case .open:
-        guard view.tab == .conversations, let rows = state.usage.rows, rows.indices.contains(state.usage.table.selected) else { return [] }
+        guard let rows = state.usage.rows, rows.indices.contains(state.usage.table.selected) else { return [] }
         return state.start([.loadDetail(rows[state.usage.table.selected].key)])
     default: return []
     }

@@ -9,17 +9,19 @@ public func reduce(_ state: inout DashboardState, _ action: DashboardAction) -> 
         state.now = now
         return [.pollChanges]
     case .resize(let size):
+        state.status = StatusLine() // a message belongs to the action that caused it (#19.6)
         state.size = size
     case .mouse(let mouse):
+        state.status = StatusLine()
         return click(mouse, &state)
     case .changed:
         guard state.tab == .usage, let rows = state.usage.rows, rows.count > UsageState.pageSize else { return state.reload() }
         return state.start([.refreshUsage(state.usage.view, rows: rows.count)])
     case .key(let key):
-        if state.modal != nil { return modalKey(key, &state) }
-        if key == .escape { return state.backOut() }
-        guard let command = DashboardKeys.keymap(for: state.tab).action(for: key) else { return [] }
-        return run(command, &state)
+        state.status = StatusLine()
+        return press(key, &state)
+    case .messageAged:
+        if state.status.level == .info || state.status.level == .success { state.status = StatusLine() }
     case .usageLoaded(_, _, nil):
         return arrived(action, &state) // the page before its totals: still loading
     default:
@@ -71,6 +73,7 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
         state.status = StatusLine("Now in \(viewer.workspaceName) as \(viewer.role.title)", level: .success)
         return state.reload()
     case .done(let outcome):
+        state.asked = nil
         state.status = StatusLine(outcome.message, level: .success)
         state.team.table.marked = []
         return state.reload() + (state.tab == .billing ? [] : state.start([.loadBilling]))
@@ -83,63 +86,82 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
     return []
 }
 
-/// An effect failed: its message on the status line, and nothing left waiting for it.
+/// An effect failed: its message on the status line, nothing left waiting for it, and the dialog
+/// that asked for it open again as it was, Cancel focused (#19.10).
 private func failed(_ message: String, _ state: inout DashboardState) {
     state.status = StatusLine(message, level: .error)
     if case .portal(nil) = state.modal { state.modal = nil }
     state.usage.fetchingMore = false
+    if state.modal == nil, let asked = state.asked {
+        if case .confirm(let confirmation, _) = asked { state.modal = .confirm(confirmation, DialogState()) } else { state.modal = asked }
+    }
+    state.asked = nil
 }
 
-/// A key while a modal is open: the modal takes it.
-private func modalKey(_ key: Key, _ state: inout DashboardState) -> [DashboardEffect] {
-    switch state.modal! {
-    case .help:
-        state.modal = nil
-    case .detail:
-        if key == .escape || key == .enter || key == .char("q") { state.modal = nil }
-    case .confirm(let confirmation, var dialog):
-        switch dialog.handle(key) {
-        case .confirmed?:
-            state.modal = nil
-            return state.start([confirmation.effect])
-        case .cancelled?:
-            state.modal = nil
-        case nil:
-            state.modal = .confirm(confirmation, dialog)
+/// A key: the binding of the current context runs, or says why it cannot (R7); in a prompt,
+/// keys without a binding type themselves.
+private func press(_ key: Key, _ state: inout DashboardState) -> [DashboardEffect] {
+    guard let binding = DashboardKeys.keymap(for: state).binding(for: key) else {
+        if case .prompt? = state.modal { return edit(key, &state) }
+        return []
+    }
+    if let reason = binding.disabled {
+        state.status = StatusLine(reason, level: .warning)
+        return []
+    }
+    return state.modal == nil ? run(binding.action, &state) : modalCommand(binding.action, key, &state)
+}
+
+/// A command of the open modal's keymap.
+private func modalCommand(_ command: DashboardCommand, _ key: Key, _ state: inout DashboardState) -> [DashboardEffect] {
+    switch (state.modal!, command) {
+    case (_, .cancel):
+        return state.closeModal()
+    case (.help(let scroll), _):
+        let page = max(1, state.size.height - 3)
+        let target: Int = switch command {
+        case .up: scroll - 1
+        case .down: scroll + 1
+        case .pageUp: scroll - page
+        case .pageDown: scroll + page
+        case .top: 0
+        default: Int.max / 2
         }
-    case .prompt(let prompt, var field):
-        switch key {
-        case .escape: state.modal = nil
-        case .enter: return submit(prompt.purpose, field.text, &state)
-        default:
-            _ = field.handle(key)
-            state.modal = .prompt(prompt, field)
-        }
-    case .choose(let choice, let selected):
-        switch key {
-        case .escape, .char("q"): state.modal = nil
-        case .up, .char("k"): state.modal = .choose(choice, selected: max(0, selected - 1))
-        case .down, .char("j"): state.modal = .choose(choice, selected: min(choice.labels.count - 1, selected + 1))
-        case .enter:
-            state.modal = nil
-            return chose(choice.purpose, choice.values[selected], &state)
-        case .char(let c):
-            guard let index = choice.shortcuts.firstIndex(of: c) else { break }
-            state.modal = nil
-            return chose(choice.purpose, choice.values[index], &state)
-        default: break
-        }
-    case .portal:
-        switch key {
-        case .escape, .char("q"): state.modal = nil
-        case .char("c"): state.modal = .prompt(Prompt(purpose: .card, title: "Payment method", hint: "Card number (sandbox: 4242 4242 4242 4242)"), TextFieldState(maxLength: 32))
-        case .char("r"):
-            state.modal = .confirm(Confirmation(title: "Retry payment", message: "Charge the outstanding invoice to the card on file now?",
-                                                confirmLabel: "Retry", destructive: false, effect: .retryPayment), DialogState())
-        default: break
-        }
+        state.modal = .help(scroll: min(max(0, target), state.helpScrollLimit))
+    case (.confirm(let confirmation, var dialog), .switchButton):
+        dialog.confirmFocused.toggle()
+        state.modal = .confirm(confirmation, dialog)
+    case (.confirm(let confirmation, let dialog), .accept):
+        guard dialog.confirmFocused else { state.modal = nil; return [] }
+        return state.ask([confirmation.effect])
+    case (.prompt(let prompt, let field), .accept):
+        return submit(prompt.purpose, field.text, &state)
+    case (.prompt, .edit):
+        return edit(key, &state)
+    case (.choose(let choice, let selected), .up), (.choose(let choice, let selected), .down):
+        state.modal = .choose(choice, selected: min(choice.labels.count - 1, max(0, selected + (command == .up ? -1 : 1))))
+    case (.choose(let choice, let selected), .accept):
+        return chose(choice.purpose, choice.values[selected], &state)
+    case (.choose(let choice, _), .pick(let index)):
+        return chose(choice.purpose, choice.values[index], &state)
+    case (.portal, .changeCard):
+        state.modal = .prompt(Prompt(purpose: .card, title: "Payment method", hint: "Card number (sandbox: 4242 4242 4242 4242)"), TextFieldState(maxLength: 32))
+    case (.portal, .retryPayment):
+        state.modal = .confirm(Confirmation(title: "Retry payment", message: "Charge the outstanding invoice to the card on file now?",
+                                            confirmLabel: "Retry", destructive: false, effect: .retryPayment), DialogState())
+    default: break
     }
     return []
+}
+
+/// An editing key in a prompt; the Usage search applies as it is typed (#19.12).
+private func edit(_ key: Key, _ state: inout DashboardState) -> [DashboardEffect] {
+    guard case .prompt(let prompt, var field)? = state.modal else { return [] }
+    _ = field.handle(key)
+    state.modal = .prompt(prompt, field)
+    guard case .search = prompt.purpose, field.text.trimmingSpaces != state.usage.view.search else { return [] }
+    state.usage.view.search = field.text.trimmingSpaces
+    return state.reloadUsage()
 }
 
 /// A prompt's text, checked before anything is asked of the store; a bad entry keeps the prompt open.
@@ -147,26 +169,20 @@ private func submit(_ purpose: PromptPurpose, _ text: String, _ state: inout Das
     do {
         switch purpose {
         case .invite:
-            let email = try Email.normalize(text)
-            state.modal = nil
-            return state.start([.invite(email)])
+            return state.ask([.invite(try Email.normalize(text))])
         case .replace(let from):
-            let email = try Email.normalize(text)
-            state.modal = nil
-            return state.start([.replaceSeat(from: from, to: email)])
+            return state.ask([.replaceSeat(from: from, to: try Email.normalize(text))])
         case .limit(let emails):
             let trimmed = text.trimmingSpaces
             let limit = trimmed.isEmpty || trimmed.lowercased() == "none" ? nil : try Credits.parseNonNegative(trimmed)
-            state.modal = nil
-            return state.start([.setLimit(emails, limit)])
+            return state.ask([.setLimit(emails, limit)])
         case .card:
             let digits = text.filter { $0 != " " }
             state.modal = .confirm(Confirmation(title: "Payment method", message: "Save the card ending \(digits.suffix(4))? A payment that is outstanding is retried on it.",
                                                 confirmLabel: "Save", destructive: false, effect: .setCard(digits)), DialogState())
         case .search:
-            state.modal = nil
-            state.usage.view.search = text.trimmingSpaces
-            return state.reloadUsage()
+            state.modal = nil // applied as it was typed
+            return []
         case .days:
             let parts = text.split(whereSeparator: { $0 == " " || $0 == "." }).map(String.init).filter { $0 != "→" }
             guard (1...2).contains(parts.count) else { throw CofferError("Type a day or two, e.g. 2026-11-01 2026-11-15") }
@@ -188,15 +204,17 @@ private func submit(_ purpose: PromptPurpose, _ text: String, _ state: inout Das
 private func chose(_ purpose: ChoicePurpose, _ value: String?, _ state: inout DashboardState) -> [DashboardEffect] {
     switch purpose {
     case .access(let emails):
-        guard let value, let access = AccessType(rawValue: value) else { return [] }
-        return state.start([.setAccess(emails, access)])
+        guard let value, let access = AccessType(rawValue: value) else { state.modal = nil; return [] }
+        return state.ask([.setAccess(emails, access)])
     case .workspace:
-        guard let value, value != state.viewer.workspaceSlug else { return [] }
-        return state.start([.switchWorkspace(value)])
+        guard let value, value != state.viewer.workspaceSlug else { state.modal = nil; return [] }
+        return state.ask([.switchWorkspace(value)])
     case .typeFilter:
+        state.modal = nil
         state.usage.view.type = value
         return state.reloadUsage()
     case .range:
+        state.modal = nil
         guard let value, let pick = QuickRange.allCases.first(where: { "\($0)" == value }) else { return customDays(&state) }
         state.usage.view.window = .quick(pick)
         return state.reloadUsage()
@@ -208,6 +226,27 @@ extension DashboardState {
     mutating func start(_ effects: [DashboardEffect]) -> [DashboardEffect] {
         loading += effects.filter { $0 != .pollChanges }.count
         return effects
+    }
+
+    /// Closes the modal after the change it asks for, keeping it to open again if the store refuses (#19.10).
+    mutating func ask(_ effects: [DashboardEffect]) -> [DashboardEffect] {
+        asked = modal
+        modal = nil
+        return start(effects)
+    }
+
+    /// Closes the modal without its change; the search prompt puts back the search it started from.
+    mutating func closeModal() -> [DashboardEffect] {
+        defer { modal = nil }
+        guard case .prompt(let prompt, _)? = modal, case .search(let was) = prompt.purpose, was != usage.view.search else { return [] }
+        usage.view.search = was
+        return reloadUsage()
+    }
+
+    /// How far help can scroll at the current size.
+    var helpScrollLimit: Int {
+        HelpOverlay.maxScroll(lineCount: HelpOverlay.lines(keymap: DashboardKeys.everything(for: self), glyphs: .unicode).count
+                                  + DashboardKeys.mouse.count, in: layout.help)
     }
 
     /// Loads what the current tab shows.

@@ -70,7 +70,9 @@ public enum DateWindow: Sendable, Equatable {
         let f = filter(now: now)
         guard let from = f.from, let to = f.to else { return DateRangeBarState(from: "", to: "", name: QuickRange.all.title, activePick: active) }
         if case .days = self { return DateRangeBarState(from: UTC.dateString(from), to: UTC.dateString(to - 1), activePick: active) }
-        return DateRangeBarState(from: UTC.short(from), to: UTC.short(to - 1), activePick: active)
+        var bar = DateRangeBarState(from: UTC.short(from), to: UTC.short(to - 1), activePick: active)
+        (bar.shortFrom, bar.shortTo) = (String(bar.from.dropFirst(5)), String(bar.to.dropFirst(5))) // without the years
+        return bar
     }
 
     /// The whole UTC days a custom range starts from when the user types their own (`c`): these

@@ -23,9 +23,12 @@ struct ReducerTests {
         #expect(reduce(&state, .changed) == [.loadBilling])
         #expect(reduce(&state, .key(.char("r"))) == [.loadBilling])
         _ = reduce(&state, .key(.char("?")))
-        #expect(state.modal == .help)
+        #expect(state.modal == .help(scroll: 0))
         _ = reduce(&state, .key(.char("x")))
-        #expect(state.modal == nil, "any key closes help")
+        _ = reduce(&state, .key(.down))
+        #expect(state.modal == .help(scroll: 1), "#19.5: help takes the keys it scrolls with and ignores others")
+        _ = reduce(&state, .key(.escape))
+        #expect(state.modal == nil, "Esc closes help")
         _ = reduce(&state, .key(.char("q")))
         #expect(state.quit)
     }
@@ -70,6 +73,9 @@ struct ReducerTests {
         #expect(state.modal == .confirm(save, DialogState()), "keys go to the open dialog first")
         _ = reduce(&state, .key(.escape))
         #expect(reduce(&state, .key(.char("v"))) == [.loadInvoices] && state.modal == .portal(nil))
+        _ = reduce(&state, .key(.char("r")))
+        #expect(state.modal == .portal(nil) && state.status.message == "No payment is outstanding", "R7: said before asking")
+        _ = reduce(&state, .billingLoaded(F.billing(.pastDue)))
         _ = reduce(&state, .key(.char("r")))
         guard case .confirm(let retry, _)? = state.modal else { Issue.record("no confirmation"); return }
         #expect(retry.effect == .retryPayment)
@@ -154,7 +160,10 @@ struct ReducerTests {
             #expect(reduce(&member, .key(.char(Character(key)))).isEmpty && member.modal == nil)
             #expect(member.status.message == "Only the owner can manage team", "\(key)")
         }
+        #expect(reduce(&member, .key(.char("o"))).isEmpty && member.status.message == "You are already on the team (Credits access)")
         #expect(reduce(&member, .key(.char("p"))) == [.switchAccess(toPersonal: true)])
+        _ = reduce(&member, .membersLoaded(F.members.map { $0.email == F.member.email ? F.member("Max Mustermann", $0.email, .member, .personal) : $0 }))
+        #expect(reduce(&member, .key(.char("p"))).isEmpty && member.status.message == "You are already on Personal access")
         #expect(reduce(&member, .key(.char("o"))) == [.switchAccess(toPersonal: false)])
     }
 
@@ -235,10 +244,12 @@ struct ReducerTests {
     func searchFilterSort() {
         var state = F.loaded(F.owner, tab: .usage)
         _ = reduce(&state, .key(.char("/")))
-        for c in "plan" { _ = reduce(&state, .key(.char(c))) }
+        var effects: [DashboardEffect] = []
+        for c in "plan" { effects = reduce(&state, .key(.char(c))) }
         var view = UsageView()
         view.search = "plan"
-        #expect(reduce(&state, .key(.enter)) == [.loadUsage(view)])
+        #expect(effects == [.loadUsage(view)], "#19.12: the search applies as it is typed")
+        #expect(reduce(&state, .key(.enter)).isEmpty && state.modal == nil && state.usage.view == view)
         #expect(reduce(&state, .key(.char("t"))) == [.loadTypeFilter(.conversations)])
         let choice = Choice(purpose: .typeFilter(.conversations), title: "Filter by type", labels: ["All", "message", "image", "video"],
                             values: [nil, "message", "image", "video"])
@@ -332,8 +343,11 @@ struct ReducerTests {
         _ = reduce(&state, .mouse(Mouse(.click, at: Point(x: 5, y: layout.usageTable.y + 5))))
         #expect(state.usage.table.selected == 4)
         _ = reduce(&state, .key(.char("?")))
+        _ = reduce(&state, .mouse(Mouse(.wheelDown, at: Point(x: 5, y: 5))))
         _ = reduce(&state, .mouse(Mouse(.click, at: Point(x: 5, y: 5))))
-        #expect(state.modal == nil, "a click closes help")
+        #expect(state.modal == .help(scroll: 3), "#19.5: the wheel scrolls help; a click does not close it")
+        _ = reduce(&state, .key(.char("q")))
+        #expect(state.modal == nil && !state.quit, "q closes help, not the dashboard")
         _ = reduce(&state, .key(.char("c")))
         #expect(reduce(&state, .mouse(Mouse(.click, at: Point(x: 14, y: layout.tabs.y)))).isEmpty && state.tab == .usage)
     }

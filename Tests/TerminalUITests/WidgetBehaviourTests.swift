@@ -150,16 +150,58 @@ import Testing
         let theme = Theme(depth: .none, glyphs: .ascii)
         var footer = Buffer(width: 40, height: 1)
         Footer.render(in: footer.area, buffer: &footer, keymap: keymap, theme: theme)
-        #expect(footer.line(0) == " q/^C Quit  F1 Help                     ")
+        #expect(footer.line(0) == " q Quit  F1 Help                        ", "the footer names the first key; help names them all")
         var help = Buffer(width: 40, height: 10)
         HelpOverlay.render(in: help.area, buffer: &help, keymap: keymap, theme: theme)
-        #expect(help.snapshot().contains("|  x     Secret  |"))
+        #expect(help.snapshot().contains("|  q/^C  Quit    |") && help.snapshot().contains("|  x     Secret  |"))
     }
 
-    @Test func footerDropsHintsThatDoNotFit() {
+    @Test func footerDropsHintsThatDoNotFitWithAMarker() {
         var footer = Buffer(width: 14, height: 1)
         Footer.render(in: footer.area, buffer: &footer, keymap: keymap, theme: Theme(depth: .none, glyphs: .ascii))
-        #expect(footer.line(0) == " q/^C Quit    ")
+        #expect(footer.line(0) == " q Quit  ~    ")
+    }
+
+    /// A keymap like an application's: many hints, the ways out pinned, one disabled.
+    static let crowded = Keymap<Int>([
+        KeyBinding([.char("a")], 1, help: "Alpha"), KeyBinding([.char("b")], 2, help: "Bravo"),
+        KeyBinding([.char("c")], 3, help: "Charlie").disabled("Not now"), KeyBinding([.char("d")], 4, help: "Delta"),
+        KeyBinding([.right, .left], 5, help: "Move", hint: "</>"),
+        KeyBinding([.char("?")], 6, help: "Help", pinned: true), KeyBinding([.char("q")], 7, help: "Quit", pinned: true),
+    ])
+
+    @Test("#19.4: the pinned hints stay at every width, enabled ones go before disabled ones, a marker says some were left out")
+    func footerKeepsPinnedAndElides() {
+        let theme = Theme(depth: .none, glyphs: .ascii)
+        func footer(_ width: Int) -> (text: String, buffer: Buffer) {
+            var buffer = Buffer(width: width, height: 1)
+            Footer.render(in: buffer.area, buffer: &buffer, keymap: Self.crowded, theme: theme)
+            return (buffer.line(0), buffer)
+        }
+        let (wide, buffer) = footer(80)
+        #expect(wide == " a Alpha  b Bravo  c Charlie  d Delta  </> Move  ? Help  q Quit" + String(repeating: " ", count: 17))
+        let c = wide.distance(from: wide.startIndex, to: wide.range(of: "c Charlie")!.lowerBound)
+        #expect(buffer[c, 0].style.dim && !buffer[1, 0].style.dim, "the disabled hint is dimmed")
+        #expect(footer(60).text == " a Alpha  b Bravo  d Delta  </> Move  ~  ? Help  q Quit     ", "Charlie (disabled) goes first; ? and q stay")
+        #expect(footer(50).text == " a Alpha  b Bravo  d Delta  ~  ? Help  q Quit     ")
+        #expect(footer(20).text == " ~  ? Help  q Quit  ")
+    }
+
+    @Test("#19.5: help dims a disabled binding and gives its reason; it scrolls, with arrows for what is above and below")
+    func helpScrollsAndDims() {
+        let theme = Theme(depth: .none, glyphs: .ascii)
+        var buffer = Buffer(width: 40, height: 6)
+        HelpOverlay.render(in: buffer.area, buffer: &buffer, keymap: Self.crowded, theme: theme, scroll: 2,
+                           notes: [HelpOverlay.Line(key: "", text: "Mouse"), HelpOverlay.Line(key: "Wheel", text: "Scroll")])
+        let text = buffer.snapshot()
+        #expect(text.contains("|  c           Charlie — Not now |") && text.contains("Up") && text.contains("Dn"), "\(text)")
+        let lines = HelpOverlay.lines(keymap: Self.crowded, glyphs: .ascii)
+        #expect(lines.count == 8 && lines.filter(\.dimmed).map(\.key) == ["c"])
+        #expect(HelpOverlay.maxScroll(lineCount: 10, in: buffer.area) == 6 && HelpOverlay.maxScroll(lineCount: 3, in: buffer.area) == 0)
+        var end = Buffer(width: 40, height: 6)
+        HelpOverlay.render(in: end.area, buffer: &end, keymap: Self.crowded, theme: theme, scroll: 99,
+                           notes: [HelpOverlay.Line(key: "", text: "Mouse"), HelpOverlay.Line(key: "Wheel", text: "Scroll")])
+        #expect(end.snapshot().contains("|  Wheel       Scroll            |") && !end.snapshot().contains("Dn"), "scrolled to the end, clamped")
     }
 }
 

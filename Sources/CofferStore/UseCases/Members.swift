@@ -103,13 +103,10 @@ public struct Members: Sendable {
         return try store.write { tx in
             let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: actor.email)
             let target: AccessType
+            if let refusal = MemberRules.selfSwitchRefusal(toPersonal: toPersonal, access: member.access) { throw CofferError(refusal) }
             if toPersonal {
-                guard member.access != .personal else { throw CofferError("You are already on Personal access") }
                 target = .personal
             } else {
-                guard member.access == .personal else {
-                    throw CofferError("You are already on the team (\(member.access.title) access)")
-                }
                 guard let previous = member.previousAccess else {
                     throw CofferError("You have no team access to return to: ask an owner to add you")
                 }
@@ -132,7 +129,7 @@ public struct Members: Sendable {
     /// Credits needs a personal plan of the team's tier and holds no seat; Personal keeps a
     /// Seat member's seat reserved.
     private func apply(_ access: AccessType, to member: MemberRow, _ tx: WriteContext, actor: Actor, remember: Bool) throws {
-        guard !member.pending else { throw CofferError("\(member.email) has not accepted the invitation yet") }
+        if let refusal = MemberRules.accessChangeRefusal(email: member.email, pending: member.pending) { throw CofferError(refusal) }
         guard member.access != access else {
             throw CofferError("\(member.email) already has \(access.title) access")
         }

@@ -107,8 +107,10 @@ public struct Seats: Sendable {
     /// One replacement; every check comes before the first write, so a refusal leaves nothing.
     private func replaceOne(_ tx: WriteContext, actor: Actor, from rawFrom: String, to rawTo: String) throws {
         let from = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: rawFrom)
-        guard from.role != .primaryOwner else { throw CofferError("The owner's seat cannot be replaced") }
-        guard let seat = from.seatID else { throw CofferError("\(from.email) has no seat in this team") }
+        if let refusal = MemberRules.seatReplacementRefusal(email: from.email, role: from.role, holdsSeat: from.seatID != nil) {
+            throw CofferError(refusal)
+        }
+        let seat = from.seatID!
         let to = try Email.normalize(rawTo)
         guard try MemberRow.find(tx.sql, workspace: actor.workspaceID, email: to) == nil else {
             throw CofferError("There is already a seat with this email \(to)")
@@ -129,8 +131,10 @@ public struct Seats: Sendable {
         try Permissions.require(actor.role, .manageSeats)
         try store.write { tx in
             let member = try MemberRow.require(tx.sql, workspace: actor.workspaceID, email: rawEmail)
-            guard member.role != .primaryOwner else { throw CofferError("The owner's seat cannot be removed") }
-            guard let seat = member.seatID else { throw CofferError("\(member.email) has no seat in this team") }
+            if let refusal = MemberRules.seatRemovalRefusal(email: member.email, role: member.role, holdsSeat: member.seatID != nil) {
+                throw CofferError(refusal)
+            }
+            let seat = member.seatID!
             try tx.sql.run("UPDATE seats SET removed_at = ? WHERE id = ?", .int(tx.now), .int(seat))
             try TeamRules.closeSeatWallet(tx, workspace: actor.workspaceID, seat: seat, actor: actor.email, role: actor.role.rawValue)
             try leaveSeat(tx, workspace: actor.workspaceID, member: member)

@@ -18,6 +18,11 @@ public struct DateRangeBarState: Sendable, Hashable {
     public var to: String
     /// Shown instead of the two labels when set: a range without ends, such as "All time".
     public var name: String?
+    /// Shorter labels of the two ends, shown when the full ones would leave no room for the note
+    /// (the filters): the same range, fewer characters (say, without the year).
+    public var shortFrom: String?
+    /// The shorter label of the end (see ``shortFrom``).
+    public var shortTo: String?
     /// The quick pick the current range came from, or nil for a custom range.
     public var activePick: Int?
     /// The quick pick the cursor is on.
@@ -105,10 +110,14 @@ public struct DateRangeBar: Sendable, Hashable {
         }
         let arrow = g.isUnicode ? " → " : " - "
         var x = buffer.write(g.previous + " ", x: line.x, y: line.y, style: theme.accent, clip: line)
-        let label = state.name ?? (state.from == state.to ? state.from : state.from + arrow + state.to)
+        let note = note.isEmpty ? "" : " " + note
+        var label = state.name ?? (state.from == state.to ? state.from : state.from + arrow + state.to)
+        if state.name == nil, let from = state.shortFrom, let to = state.shortTo, !note.isEmpty,
+           x + DisplayWidth.of(label) + 3 + DisplayWidth.of(note) > line.maxX {
+            label = from + arrow + to
+        }
         x = buffer.write(label, x: x, y: line.y, style: theme.header, clip: line)
         x = buffer.write(" " + g.next, x: x, y: line.y, style: theme.accent, clip: line) + 1
-        let note = note.isEmpty ? "" : " " + note
         for (i, name) in quickPicks.enumerated() {
             let label = " " + name + " "
             guard x + DisplayWidth.of(label) + DisplayWidth.of(note) <= line.maxX else { break }

@@ -1,9 +1,24 @@
-/// A framed overlay listing every binding of a ``Keymap`` by group.
+/// A framed overlay listing every binding of a ``Keymap`` by group, scrolled when it is taller
+/// than the screen. Disabled bindings are dimmed, with the reason after their description.
 public enum HelpOverlay {
-    /// Draws the overlay centred in `area`, starting `scroll` lines down its list.
+    /// A line of the overlay: a group heading (no key) or a key and what it does.
+    public struct Line: Sendable, Equatable {
+        /// The keys (or "Click", "Wheel"); empty for a group heading.
+        public var key: String
+        /// What they do, or the heading.
+        public var text: String
+        /// Drawn dimmed: the binding is disabled now.
+        public var dimmed: Bool
+
+        /// A key line, or a heading when `key` is empty.
+        public init(key: String, text: String, dimmed: Bool = false) { (self.key, self.text, self.dimmed) = (key, text, dimmed) }
+    }
+
+    /// Draws the overlay centred in `area`, starting `scroll` lines down its list. `notes` are
+    /// further groups of lines that are not keys (the mouse), listed after the keymap's.
     public static func render<Action>(in area: Rect, buffer: inout Buffer, keymap: Keymap<Action>, theme: Theme,
-                                      title: String = "Keys", scroll: Int = 0) {
-        let lines = lines(keymap: keymap, glyphs: theme.glyphs)
+                                      title: String = "Keys", scroll: Int = 0, notes: [Line] = []) {
+        let lines = lines(keymap: keymap, glyphs: theme.glyphs) + notes
         let keyWidth = lines.map { DisplayWidth.of($0.key) }.max() ?? 0
         let textWidth = lines.map { DisplayWidth.of($0.text) }.max() ?? 0
         let box = area.centered(width: max(keyWidth + textWidth + 7, DisplayWidth.of(title) + 6),
@@ -17,21 +32,32 @@ public enum HelpOverlay {
                 buffer.write(line.text, in: row, style: theme.header)
             } else {
                 let keyRect = Rect(x: row.x + 1, y: row.y, width: min(keyWidth, row.width - 1), height: 1)
-                buffer.write(line.key, in: keyRect, style: theme.accent)
+                buffer.write(line.key, in: keyRect, style: line.dimmed ? theme.disabled : theme.accent)
                 let textRect = row.inset(left: keyWidth + 3)
-                buffer.write(line.text, in: textRect, style: theme.panel)
+                buffer.write(line.text, in: textRect, style: line.dimmed ? theme.panel.patched(with: theme.disabled) : theme.panel)
             }
         }
+        let arrowX = { (glyph: String) in box.maxX - 2 - DisplayWidth.of(glyph) + 1 }
+        if top > 0 {
+            buffer.write(theme.glyphs.up, x: arrowX(theme.glyphs.up), y: box.y, style: theme.border, clip: box)
+        }
         if lines.count > inner.height + top {
-            buffer.write(theme.glyphs.down, x: box.maxX - 2 - DisplayWidth.of(theme.glyphs.down) + 1, y: box.maxY - 1,
-                         style: theme.border, clip: box)
+            buffer.write(theme.glyphs.down, x: arrowX(theme.glyphs.down), y: box.maxY - 1, style: theme.border, clip: box)
         }
     }
 
-    /// Group headings (empty key) and binding lines, in keymap order.
-    static func lines<Action>(keymap: Keymap<Action>, glyphs: Glyphs) -> [(key: String, text: String)] {
+    /// How far the overlay of `lineCount` lines can scroll in `area` (0 when it all shows).
+    public static func maxScroll(lineCount: Int, in area: Rect) -> Int {
+        max(0, lineCount - max(0, min(area.height, lineCount + 2) - 2))
+    }
+
+    /// Group headings (empty key) and binding lines, in keymap order; a disabled binding's reason
+    /// follows its description.
+    public static func lines<Action>(keymap: Keymap<Action>, glyphs: Glyphs) -> [Line] {
         keymap.groups.flatMap { group in
-            [("", group.name)] + group.bindings.map { ($0.keyLabel(glyphs: glyphs), $0.help) }
+            [Line(key: "", text: group.name)] + group.bindings.map { b in
+                Line(key: b.keyLabel(glyphs: glyphs), text: b.help + (b.disabled.map { " — " + $0 } ?? ""), dimmed: b.disabled != nil)
+            }
         }
     }
 }

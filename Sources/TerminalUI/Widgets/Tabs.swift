@@ -43,24 +43,6 @@ public struct Tabs: Sendable {
     }
 }
 
-/// The bottom line of key hints, generated from a ``Keymap``.
-public enum Footer {
-    /// Draws the footer bindings' hints ("q Quit  / Search") until the line is full.
-    public static func render<Action>(in rect: Rect, buffer: inout Buffer, keymap: Keymap<Action>, theme: Theme) {
-        guard !rect.isEmpty else { return }
-        let line = rect.row(0)
-        buffer.fill(line, style: theme.bar)
-        var x = line.x + 1
-        for binding in keymap.bindings where binding.inFooter {
-            let key = binding.keyLabel(glyphs: theme.glyphs)
-            let width = DisplayWidth.of(key) + 1 + DisplayWidth.of(binding.help)
-            guard x + width <= line.maxX else { break }
-            x = buffer.write(key, x: x, y: line.y, style: theme.bar.patched(with: theme.accent), clip: line)
-            x = buffer.write(" " + binding.help, x: x, y: line.y, style: theme.bar, clip: line) + 2
-        }
-    }
-}
-
 /// A one-line status message with a severity, plus optional right-aligned text.
 public struct StatusLine: Sendable, Hashable {
     /// How the message is coloured.
@@ -105,7 +87,9 @@ public struct StatusLine: Sendable, Hashable {
         case .error: theme.bar.patched(with: Style(foreground: theme.statusBad.foreground, bold: true))
         }
         let room = max(0, line.width - 2 - (rightWidth > 0 ? rightWidth + 2 : 0))
-        let text = DisplayWidth.truncate(Sanitizer.clean(message), to: room, ellipsis: theme.glyphs.ellipsis)
+        // Errors and warnings carry a mark as well as a colour, so they read as such without colour.
+        let mark = message.isEmpty ? "" : level == .error ? (theme.glyphs.isUnicode ? "✗ " : "x ") : level == .warning ? "! " : ""
+        let text = DisplayWidth.truncate(mark + Sanitizer.clean(message), to: room, ellipsis: theme.glyphs.ellipsis)
         buffer.write(text, x: line.x + 1, y: line.y, style: style, clip: line)
     }
 }
