@@ -22,6 +22,12 @@ public enum BillingDetailSheet {
          line.credits.description, line.grants.map(grant).joined(separator: "; ")]
     }
 
+    /// The sheet's totals: how many charge lines and the credits they charged.
+    public static func totals(_ lines: [ChargeLine]) -> String {
+        let credits = try? lines.reduce(Credits.zero) { try $0.adding($1.credits) }
+        return "\(lines.count) charge line\(lines.count == 1 ? "" : "s") · \(credits?.description ?? "more than a ledger holds") credits"
+    }
+
     /// `#12 Subscription renewal $1.500`, or `#3 Rolled-over credits 2 gpt-4o` for a service allowance.
     static func grant(_ draw: ChargeLine.GrantDraw) -> String {
         let source = AdjustmentType(rawValue: draw.source)?.title ?? (draw.source == "rollover" ? "Rolled-over credits" : draw.source)

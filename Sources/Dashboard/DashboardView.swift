@@ -31,8 +31,8 @@ public enum DashboardView {
         switch modal {
         case .help:
             HelpOverlay.render(in: area, buffer: &buffer, keymap: DashboardKeys.keymap(for: state.tab), theme: theme, title: "Coffer keys")
-        case .detail(let conversation, let lines):
-            sheet(conversation, lines, area, &buffer, theme)
+        case .detail(let conversation, let lines, let table):
+            sheet(conversation, lines, table, state.layout, &buffer, theme)
         case .confirm(let c, let dialog):
             Dialog(title: c.title, message: c.message, confirmLabel: c.confirmLabel, cancelLabel: "Cancel", destructive: c.destructive)
                 .render(in: area, buffer: &buffer, state: dialog, theme: theme)

@@ -58,7 +58,7 @@ struct ScreenTests {
         state.usage.view.type = "image"
         text = bar().text
         #expect(text.contains("Last 3 months  ·  / plan  ·  Type: image  (Esc clears)"), "\(text)")
-        #expect(bar(width: 60).text == " ◀ 2026-10-19 → 2026-11-18 ▶  ·  / plan  ·  Type: image  (Es", "the picks give way to the filters")
+        #expect(bar(width: 60).text == " ◀ 2026-10-19 → 2026-11-18 ▶  ·  / plan  ·  Type: image  (E…", "the picks give way to the filters")
         state.usage.view = UsageView(window: .quick(.all))
         #expect(bar().text.hasPrefix(" ◀ All time ▶  Last 7 days"))
         state.usage.view = UsageView(window: .quick(.last7, back: 1))
