@@ -11,8 +11,8 @@ public enum BillingDetailSheet {
     /// The sheet's columns, in order.
     public static let columns: [UsageColumn] = [
         UsageColumn("Time", width: .fixed(16)), UsageColumn("Service", width: .flex(min: 8), priority: 2),
-        UsageColumn("Billing Type", width: .fixed(12), priority: 3),
-        UsageColumn("Quantity", width: .fixed(8), alignment: .right), UsageColumn("Credits", width: .fixed(10), alignment: .right),
+        UsageColumn("Billing Type", width: .flex(min: 5, weight: 0), priority: 3),
+        UsageColumn("Quantity", width: .flex(min: 4, weight: 0), alignment: .right), UsageColumn("Credits", width: .fixed(10), alignment: .right),
         UsageColumn("Grants", width: .flex(min: 10), priority: 1),
     ]
 

@@ -27,7 +27,7 @@ public struct DashboardLayout: Sendable {
     /// The billing detail sheet of `lines` charge lines: its frame, and the table inside with its
     /// position row (totals and `row N of M`) and how many lines it shows at once.
     public func sheet(lines: Int) -> (frame: Rect, table: Rect, pageSize: Int) {
-        let frame = area.centered(width: min(area.width, 110), height: min(area.height, lines + 5))
+        let frame = area.centered(width: min(area.width, 110), height: min(area.height, lines + 4))
         let table = frame.inset(by: 1)
         return (frame, table, max(1, table.height - 2))
     }
