@@ -35,9 +35,13 @@ public struct FieldList: Sendable {
 
     /// One laid-out row: a label (on a field's first row) and a piece of its value.
     public struct Row: Sendable, Hashable {
+        /// The field's label on its first row, empty on the rows its value wraps onto.
         public var label: String
+        /// This row's piece of the value.
         public var text: String
+        /// The column the piece starts at (the label column's width and its gap, or 2 under a label).
         public var indent: Int
+        /// The value's style.
         public var style: Style
     }
 
