@@ -76,7 +76,7 @@ public struct UsageTable: Sendable, Hashable {
         switch tab {
         case .conversations:
             return [UsageColumn("Conversation ID", width: .flex(min: 10), priority: 3), UsageColumn("Title", width: .flex(min: 10, weight: 2)),
-                    UsageColumn("Message Count", width: .fixed(15), alignment: .right, sortField: .messages), credits] + user
+                    UsageColumn("Message Count", width: .flex(min: 7, weight: 0), alignment: .right, sortField: .messages), credits] + user
                 + [UsageColumn("Billing Type", width: .fixed(12), priority: 5),
                    UsageColumn("Updated At", width: .fixed(16), priority: 1, sortField: .updated)]
         case .calls:

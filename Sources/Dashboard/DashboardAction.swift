@@ -17,6 +17,10 @@ public enum DashboardAction: Sendable {
     case summaryLoaded(UsageView, UsageSummary)
     /// The next page of the same view, to append.
     case usageMoreLoaded(UsageView, UsagePage)
+    /// The last page of a view (End), with its totals: the window then ends at the last row.
+    case usageEndLoaded(UsageView, UsagePage, UsageSummary)
+    /// The page before the window of the same view, to prepend.
+    case usageEarlierLoaded(UsageView, UsagePage)
     case detailLoaded(String, [ChargeLine])
     case invoicesLoaded([Invoice])
     /// A list to choose from, ready to show (the two answers below become one).
@@ -44,6 +48,10 @@ public enum DashboardEffect: Sendable, Equatable {
     case loadMembers
     case loadUsage(UsageView)
     case loadMoreUsage(UsageView, UsageCursor)
+    /// The last page of the view and its totals (End: a keyset query from the other end).
+    case loadUsageEnd(UsageView)
+    /// The page that ends where the window starts (scrolling up after End).
+    case loadEarlierUsage(UsageView, UsageCursor)
     /// The same view again after another process wrote: as many rows as are shown, so the cursor stays.
     case refreshUsage(UsageView, rows: Int)
     case loadDetail(String)
@@ -74,8 +82,8 @@ public enum Modal: Sendable, Equatable {
     case choose(Choice, selected: Int)
     /// The billing portal: payment method, invoices, retry (R7: primary owner only).
     case portal([Invoice]?)
-    /// A conversation's billing detail sheet.
-    case detail(conversation: String, lines: [ChargeLine])
+    /// A conversation's billing detail sheet, scrolled like a table.
+    case detail(conversation: String, lines: [ChargeLine], table: TableState = TableState())
     /// Every key of every context, from the keymaps, scrolled `scroll` lines down.
     case help(scroll: Int)
 }

@@ -101,6 +101,13 @@ public final class DashboardEngine: @unchecked Sendable {
             let page = try UsageQueries(store).page(view.tab, filter: view.filter(now: store.now), sort: view.sort, after: cursor,
                                                     limit: UsageState.pageSize, actor: viewer)
             return .usageMoreLoaded(view, page)
+        case .loadUsageEnd(let view):
+            let filter = view.filter(now: store.now), queries = UsageQueries(store)
+            let page = try queries.page(view.tab, filter: filter, sort: view.sort, before: nil, limit: UsageState.pageSize, actor: viewer)
+            return .usageEndLoaded(view, page, try queries.summary(view.tab, filter: filter, actor: viewer))
+        case .loadEarlierUsage(let view, let cursor):
+            return .usageEarlierLoaded(view, try UsageQueries(store).page(view.tab, filter: view.filter(now: store.now), sort: view.sort,
+                                                                          before: cursor, limit: UsageState.pageSize, actor: viewer))
         case .loadDetail(let conversation):
             return .detailLoaded(conversation, try UsageQueries(store).detail(conversation: conversation, actor: viewer))
         case .loadInvoices:
@@ -122,7 +129,9 @@ public final class DashboardEngine: @unchecked Sendable {
             let view = try Subscriptions(store).subscribe(actor: viewer, plan: tier, interval: interval, seats: seats)
             return .done(.subscribed(plan: view.name, status: view.status))
         case .setCard(let number):
-            return .done(.cardSaved(last4: try Billing(store).setCard(actor: viewer, number: number)))
+            let owed = try Subscriptions(store).show(actor: viewer).status?.awaitsPayment == true
+            let last4 = try Billing(store).setCard(actor: viewer, number: number)
+            return .done(.cardSaved(last4: last4, retried: owed ? try Subscriptions(store).show(actor: viewer).status : nil))
         case .retryPayment:
             return .done(.paymentRetried(try Subscriptions(store).retry(actor: viewer).status))
         case .invite(let email):

@@ -118,6 +118,12 @@ public enum DashboardKeys {
     ]
 
     static let sheet: [KeyBinding<DashboardCommand>] = [
+        KeyBinding([.down, .char("j")], .down, help: "Next charge line", group: "Detail sheet", hint: "↑/↓", brief: "Scroll"),
+        KeyBinding([.up, .char("k")], .up, help: "Previous charge line", group: "Detail sheet", inFooter: false),
+        KeyBinding([.pageDown], .pageDown, help: "Page down", group: "Detail sheet", hint: "PgUp/PgDn", brief: "Page"),
+        KeyBinding([.pageUp], .pageUp, help: "Page up", group: "Detail sheet", inFooter: false),
+        KeyBinding([.home, .char("g")], .top, help: "First charge line", group: "Detail sheet", inFooter: false),
+        KeyBinding([.end, .char("G")], .bottom, help: "Last charge line", group: "Detail sheet", inFooter: false),
         KeyBinding([.escape, .enter, .char("q")], .cancel, help: "Close the sheet", group: "Detail sheet", pinned: true, brief: "Close"),
     ]
 

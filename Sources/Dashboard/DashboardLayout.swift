@@ -22,15 +22,23 @@ public struct DashboardLayout: Sendable {
     public var usageTabs: Rect { body.row(0) }
     public var usageRange: Rect { body.row(1) }
     public var usageSummary: Rect { body.row(2) }
-    public var usageTable: Rect { body.inset(top: 3) }
+    public var usageTable: Rect { body.inset(top: 3, left: 1, right: 1) }
+
+    /// The billing detail sheet of `lines` charge lines: its frame, and the table inside with its
+    /// position row (totals and `row N of M`) and how many lines it shows at once.
+    public func sheet(lines: Int) -> (frame: Rect, table: Rect, pageSize: Int) {
+        let frame = area.centered(width: min(area.width, 110), height: min(area.height, lines + 4))
+        let table = frame.inset(by: 1)
+        return (frame, table, max(1, table.height - 2))
+    }
 }
 
 extension DashboardState {
     /// The layout at the current size.
     public var layout: DashboardLayout { DashboardLayout(size) }
 
-    /// Rows of records visible at once.
-    var usagePageSize: Int { max(1, layout.usageTable.height - 1) }
+    /// Rows of records visible at once (under the header, above the position row).
+    var usagePageSize: Int { max(1, layout.usageTable.height - 2) }
 }
 
 /// A mouse report: tabs and records tabs switch, headers sort, rows select, the wheel scrolls (SPEC §9).
@@ -38,6 +46,10 @@ func click(_ mouse: Mouse, _ state: inout DashboardState) -> [DashboardEffect] {
     if case .help(let scroll)? = state.modal { // the wheel scrolls help; only Esc, ? and q close it (#19.5)
         let step = mouse.action == .wheelUp ? -3 : mouse.action == .wheelDown ? 3 : 0
         state.modal = .help(scroll: min(max(0, scroll + step), state.helpScrollLimit))
+        return []
+    }
+    if case .detail = state.modal, mouse.action == .wheelUp || mouse.action == .wheelDown {
+        for _ in 0..<3 { _ = reduce(&state, .key(mouse.action == .wheelUp ? .up : .down)) } // the sheet scrolls like a table
         return []
     }
     guard state.modal == nil else { return [] }
@@ -76,17 +88,18 @@ private func usageClick(_ point: Point, _ state: inout DashboardState) -> [Dashb
         return state.reloadUsage()
     }
     let columns = state.usageTable
-    let table = Table(columns: columns.columns.map(\.tableColumn))
+    let table = Table(columns: columns.columns.map(\.tableColumn), showsPosition: true)
     if point.y == layout.usageTable.y, layout.usageTable.contains(point) {
-        // A header: sort by that column (again: reverse).
-        guard let column = table.column(at: point, in: layout.usageTable), let field = columns.sortField(forColumn: column) else { return [] }
+        // A header: sort by that column (again: reverse), hit-tested at the widths drawn for the rows on screen.
+        guard let column = table.column(at: point, in: layout.usageTable, state: state.usage.table, dataSource: state.usageRows(theme: nil)),
+              let field = columns.sortField(forColumn: column) else { return [] }
         var view = state.usage.view
         if view.sortField == field { view.descending.toggle() } else { (view.sortField, view.descending) = (field, true) }
         state.usage.view = view
         return state.reloadUsage()
     }
-    let count = state.usage.rows?.count ?? 0
-    if let row = table.row(at: point, in: layout.usageTable, state: state.usage.table, rowCount: count) {
+    let count = state.usage.rowCount
+    if let row = table.row(at: point, in: layout.usageTable, state: state.usage.table, rowCount: count), state.usage.loaded.contains(row) {
         state.usage.table.select(row, rowCount: count, pageSize: state.usagePageSize)
     }
     return []

@@ -10,8 +10,9 @@ public enum DashboardOutcome: Sendable, Equatable {
     case packBought(count: Int64, amount: Credits, balance: Credits)
     /// A checkout ran: the plan's name and the subscription's status after it.
     case subscribed(plan: String, status: SubscriptionStatus?)
-    /// A card ending in `last4` is now the payment method.
-    case cardSaved(last4: String)
+    /// A card ending in `last4` is now the payment method; `retried` is the subscription's status after
+    /// an outstanding payment was retried on it (nil when none was outstanding).
+    case cardSaved(last4: String, retried: SubscriptionStatus? = nil)
     /// The outstanding payment was tried again; the subscription's status after it.
     case paymentRetried(SubscriptionStatus?)
     /// `email` has a pending seat.
@@ -52,9 +53,13 @@ extension DashboardOutcome {
         switch self {
         case .accessSwitched(let access): "You are on \(access.title) access"
         case .packBought(let count, let amount, let balance):
-            "Bought \(count == 1 ? "a" : "\(count) ×") \(amount) credit pack: the team pool holds \(balance)"
+            "Bought \(count == 1 ? "a" : "\(count) ×") \(Money.wholeDollars(amount.millicredits / 1_000)) credit pack\(count == 1 ? "" : "s"): the team pool holds \(balance)"
         case .subscribed(let plan, let status): "\(plan): \(status?.title ?? "Active")"
-        case .cardSaved(let last4): "Card ending \(last4) saved"
+        case .cardSaved(let last4, nil): "Card ending \(last4) saved"
+        case .cardSaved(let last4, let status?) where status.isActive:
+            "Card ending \(last4) saved; the outstanding payment went through: the subscription is \(status.title) again"
+        case .cardSaved(let last4, let status?):
+            "Card ending \(last4) saved, but the outstanding payment failed again: the subscription is \(status.title)"
         case .paymentRetried(let status): "Payment retried: \(status?.title ?? "Active")"
         case .invited(let email): "Invited \(email): their seat is pending until they accept"
         case .seatMoved(let from, let to): "Moved \(from)'s seat to \(to)"

@@ -32,8 +32,8 @@ public enum DashboardView {
         case .help(let scroll):
             HelpOverlay.render(in: state.layout.help, buffer: &buffer, keymap: DashboardKeys.everything(for: state), theme: theme,
                                title: "Coffer keys · Esc closes", scroll: scroll, notes: DashboardKeys.mouse)
-        case .detail(let conversation, let lines):
-            sheet(conversation, lines, area, &buffer, theme)
+        case .detail(let conversation, let lines, let table):
+            sheet(conversation, lines, table, state.layout, &buffer, theme)
         case .confirm(let c, let dialog):
             Dialog(title: c.title, message: c.message, confirmLabel: c.confirmLabel, cancelLabel: "Cancel", destructive: c.destructive)
                 .render(in: area, buffer: &buffer, state: dialog, theme: theme)

@@ -86,13 +86,15 @@ extension DashboardState {
     }
 }
 
-/// Moves the cursor in the tab's table; near the end of the fetched rows the next page is asked for.
+/// Moves the cursor in the tab's table. Usage moves within the loaded rows and asks for the page
+/// after (or before) them when the cursor comes near their end; End reads the last page by a keyset
+/// query from the other end, Home the first page again (SPEC §9, §11).
 func move(_ command: DashboardCommand, _ state: inout DashboardState, by rows: Int? = nil) -> [DashboardEffect] {
     let team = state.tab == .team
     var table = team ? state.team.table : state.usage.table
-    let count = team ? state.team.members.count : (state.usage.rows?.count ?? 0)
+    let count = team ? state.team.members.count : state.usage.rowCount
     let page = team ? max(1, state.layout.teamTable.height - 1) : state.usagePageSize
-    let target: Int = switch command {
+    var target: Int = switch command {
     case .up: table.selected - (rows ?? 1)
     case .down: table.selected + (rows ?? 1)
     case .pageUp: table.selected - page
@@ -100,12 +102,34 @@ func move(_ command: DashboardCommand, _ state: inout DashboardState, by rows: I
     case .top: 0
     default: count - 1
     }
+    if team {
+        table.select(target, rowCount: count, pageSize: page)
+        state.team.table = table
+        return []
+    }
+    let usage = state.usage
+    if command == .bottom, usage.next != nil, usage.rows != nil {
+        state.usage.fetchingMore = true // the page after the window no longer matters
+        return state.start([.loadUsageEnd(usage.view)])
+    }
+    if command == .top, usage.first > 0 {
+        (state.usage.rows, state.usage.first, state.usage.next, state.usage.previous) = (nil, 0, nil, nil)
+        (state.usage.table, state.usage.fetchingMore) = (TableState(sort: table.sort), false)
+        return state.start([.loadUsage(usage.view)])
+    }
+    target = min(max(target, usage.loaded.lowerBound), max(usage.loaded.lowerBound, usage.loaded.upperBound - 1))
     table.select(target, rowCount: count, pageSize: page)
-    if team { state.team.table = table; return [] }
     state.usage.table = table
-    guard let next = state.usage.next, !state.usage.fetchingMore, count - table.selected <= page else { return [] }
-    state.usage.fetchingMore = true
-    return [.loadMoreUsage(state.usage.view, next)]
+    guard !usage.fetchingMore else { return [] }
+    if let next = usage.next, usage.loaded.upperBound - table.selected <= page {
+        state.usage.fetchingMore = true
+        return [.loadMoreUsage(usage.view, next)]
+    }
+    if let previous = usage.previous, table.selected - usage.first <= page {
+        state.usage.fetchingMore = true
+        return [.loadEarlierUsage(usage.view, previous)]
+    }
+    return []
 }
 
 private func team(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
@@ -170,8 +194,8 @@ private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -
     case .reverse:
         view.descending.toggle()
     case .open:
-        guard let rows = state.usage.rows, rows.indices.contains(state.usage.table.selected) else { return [] }
-        return state.start([.loadDetail(rows[state.usage.table.selected].key)])
+        guard view.tab == .conversations, let row = state.usage.current else { return [] }
+        return state.start([.loadDetail(row.key)])
     default: return []
     }
     state.usage.view = view

@@ -15,7 +15,9 @@ public func reduce(_ state: inout DashboardState, _ action: DashboardAction) -> 
         state.status = StatusLine()
         return click(mouse, &state)
     case .changed:
-        guard state.tab == .usage, let rows = state.usage.rows, rows.count > UsageState.pageSize else { return state.reload() }
+        guard state.tab == .usage, let rows = state.usage.rows else { return state.reload() }
+        if state.usage.first > 0 { return state.start([.loadUsageEnd(state.usage.view)]) } // the window ends at the last row
+        guard rows.count > UsageState.pageSize else { return state.reload() }
         return state.start([.refreshUsage(state.usage.view, rows: rows.count)])
     case .key(let key):
         state.status = StatusLine()
@@ -43,19 +45,32 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
         state.team.table.select(state.team.table.selected, rowCount: members.count, pageSize: state.layout.teamTable.height - 1)
     case .usageLoaded(let view, let page, let summary):
         guard view == state.usage.view else { return [] } // a stale answer
-        state.usage.rows = page.rows
-        state.usage.next = page.next
+        (state.usage.rows, state.usage.first, state.usage.next, state.usage.previous) = (page.rows, 0, page.next, nil)
         if let summary { state.usage.summary = summary }
-        state.usage.table.select(state.usage.table.selected, rowCount: page.rows.count, pageSize: state.usagePageSize)
+        state.usage.table.select(min(state.usage.table.selected, page.rows.count - 1), rowCount: state.usage.rowCount, pageSize: state.usagePageSize)
     case .summaryLoaded(let view, let summary):
         if view == state.usage.view { state.usage.summary = summary }
     case .usageMoreLoaded(let view, let page):
         state.usage.fetchingMore = false
-        guard view == state.usage.view, state.usage.rows != nil else { return [] }
+        guard view == state.usage.view, state.usage.rows != nil, state.usage.next != nil else { return [] } // End came first
         state.usage.rows! += page.rows
         state.usage.next = page.next
+    case .usageEndLoaded(let view, let page, let summary):
+        state.usage.fetchingMore = false
+        guard view == state.usage.view else { return [] }
+        // After End: the last row; a refresh of the last page keeps the cursor as far from the end as it was.
+        let fromEnd = state.usage.first > 0 ? max(0, state.usage.rowCount - 1 - state.usage.table.selected) : 0
+        let total = max(Int(summary.count), page.rows.count)
+        (state.usage.rows, state.usage.first, state.usage.next, state.usage.previous) = (page.rows, total - page.rows.count, nil, page.next)
+        state.usage.summary = summary
+        state.usage.table.select(max(state.usage.first, total - 1 - fromEnd), rowCount: state.usage.rowCount, pageSize: state.usagePageSize)
+    case .usageEarlierLoaded(let view, let page):
+        state.usage.fetchingMore = false
+        guard view == state.usage.view, let rows = state.usage.rows, state.usage.previous != nil else { return [] } // Home came first
+        let first = max(0, state.usage.first - page.rows.count)
+        (state.usage.rows, state.usage.first, state.usage.previous) = (page.rows + rows, first, page.next)
     case .detailLoaded(let conversation, let lines):
-        state.modal = .detail(conversation: conversation, lines: lines)
+        state.modal = .detail(conversation: conversation, lines: lines, table: TableState())
     case .invoicesLoaded(let invoices):
         if case .portal = state.modal { state.modal = .portal(invoices) }
     case .choicesLoaded(let choice):
@@ -117,6 +132,11 @@ private func modalCommand(_ command: DashboardCommand, _ key: Key, _ state: inou
     switch (state.modal!, command) {
     case (_, .cancel):
         return state.closeModal()
+    case (.detail(let conversation, let lines, var table), _):
+        // Scrolled like a table (SPEC §7: every charge line).
+        if table.handle(key, rowCount: lines.count, pageSize: state.layout.sheet(lines: lines.count).pageSize) {
+            state.modal = .detail(conversation: conversation, lines: lines, table: table)
+        }
     case (.help(let scroll), _):
         let page = max(1, state.size.height - 3)
         let target: Int = switch command {

@@ -15,41 +15,49 @@ extension DashboardView {
         DateRangeBar(quickPicks: QuickRange.allCases.map(\.title))
             .render(in: layout.usageRange.inset(left: 1), buffer: &buffer, state: view.window.bar(now: state.now), theme: theme, focused: false,
                     note: filters.isEmpty ? "" : "·  " + filters.joined(separator: "  ·  ") + "  (Esc clears)")
-        if let summary = state.usage.summary, view.isFiltered {
+        if let summary = state.usage.summary { // every range has its totals, All time too
             buffer.fill(layout.usageSummary, style: theme.panel)
             buffer.write(" " + UsageTable.summaryLine(summary, tab: view.tab, separator: "  ·  "), in: layout.usageSummary, style: theme.panel)
         }
         let columns = state.usageTable
         var table = state.usage.table
         table.sort = columns.column(forSortField: view.sortField).map { TableSort(column: $0, ascending: !view.descending) }
-        Table(columns: columns.columns.map(\.tableColumn), emptyText: state.usage.rows == nil ? "Loading…" : "No records in this range")
-            .render(in: layout.usageTable, buffer: &buffer, state: table,
-                    dataSource: UsageRows(rows: state.usage.rows ?? [], table: columns, theme: theme), theme: theme)
+        Table(columns: columns.columns.map(\.tableColumn), emptyText: state.usage.rows == nil ? "Loading…" : "No records in this range",
+              showsPosition: true, summary: state.usage.fetchingMore ? "Loading rows…" : "")
+            .render(in: layout.usageTable, buffer: &buffer, state: table, dataSource: state.usageRows(theme: theme), theme: theme)
     }
 
-    /// The billing detail sheet of a conversation: every charge line and the grants it drew from.
-    static func sheet(_ conversation: String, _ lines: [ChargeLine], _ area: Rect, _ buffer: inout Buffer, _ theme: Theme) {
-        let frame = area.centered(width: min(area.width, 110), height: min(area.height, lines.count + 4))
-        buffer.fill(frame, style: theme.panel)
-        let inner = Box.draw(frame, title: BillingDetailSheet.title(conversation) + " · Esc closes", buffer: &buffer, theme: theme)
-        Table(columns: BillingDetailSheet.columns.map(\.tableColumn), emptyText: "No charge lines")
-            .render(in: inner, buffer: &buffer, state: TableState(), dataSource: Rows(lines.map { BillingDetailSheet.texts($0).map { TableCell($0) } }), theme: theme)
+    /// The billing detail sheet of a conversation: every charge line and the grants it drew from,
+    /// scrolled like a table, with its totals and position on the bottom row (SPEC §7).
+    static func sheet(_ conversation: String, _ lines: [ChargeLine], _ table: TableState, _ layout: DashboardLayout,
+                      _ buffer: inout Buffer, _ theme: Theme) {
+        let sheet = layout.sheet(lines: lines.count)
+        buffer.fill(sheet.frame, style: theme.panel)
+        Box.draw(sheet.frame, title: BillingDetailSheet.title(conversation) + " · Esc closes", buffer: &buffer, theme: theme)
+        Table(columns: BillingDetailSheet.columns.map(\.tableColumn), emptyText: "No charge lines", showsPosition: true,
+              summary: BillingDetailSheet.totals(lines))
+            .render(in: sheet.table, buffer: &buffer, state: table,
+                    dataSource: Rows(lines.map { BillingDetailSheet.texts($0).map { TableCell($0) } }), theme: theme)
     }
 }
 
-/// The fetched records, formatted only for the rows on screen.
+/// The loaded window of records, formatted only for the rows on screen; indexes are the whole
+/// tab's (rows outside the window are blank until their page arrives).
 struct UsageRows: TableDataSource {
     let rows: [UsageRow]
+    let first: Int
+    let rowCount: Int
     let table: UsageTable
-    let theme: Theme
-    var rowCount: Int { rows.count }
+    /// Colours amounts when given (nil: for measuring only).
+    let theme: Theme?
     func rows(in range: Range<Int>) -> [[TableCell]] {
-        rows[range].map { row in
-            table.cells(row).map { cell in
-                switch cell.tone {
-                case .plain: TableCell(cell.text)
-                case .positive: TableCell(cell.text, style: theme.positiveAmount)
-                case .negative: TableCell(cell.text, style: theme.negativeAmount)
+        range.map { index in
+            guard index >= first, index - first < rows.count else { return [] }
+            return table.cells(rows[index - first]).map { cell in
+                switch (cell.tone, theme) {
+                case (.positive, let theme?): TableCell(cell.text, style: theme.positiveAmount)
+                case (.negative, let theme?): TableCell(cell.text, style: theme.negativeAmount)
+                default: TableCell(cell.text)
                 }
             }
         }
@@ -59,6 +67,11 @@ struct UsageRows: TableDataSource {
 extension DashboardState {
     /// The Usage tab's table as the viewer sees it (the User column only for owners, R7).
     var usageTable: UsageTable { UsageTable(tab: usage.view.tab, showsUsers: showsUsers) }
+
+    /// The Usage table's rows as the table widget reads them.
+    func usageRows(theme: Theme?) -> UsageRows {
+        UsageRows(rows: usage.rows ?? [], first: usage.first, rowCount: usage.rowCount, table: usageTable, theme: theme)
+    }
 }
 
 /// A table's rows already formatted.

@@ -130,18 +130,36 @@ public struct UsageView: Sendable, Equatable {
     public var typeFilterName: String { tab == .calls ? "API key" : (tab == .imports ? "Import type" : "Type") }
 }
 
-/// The Usage tab: what is asked for and the answer shown, fetched a page at a time as the cursor goes down.
+/// The Usage tab: what is asked for and the answer shown, fetched a page at a time as the cursor
+/// moves — from the top down, or (after End) from the last row up.
 public struct UsageState: Sendable, Equatable {
     public var view = UsageView()
-    /// The rows fetched so far (nil until the first page arrives).
+    /// The rows fetched so far, a window of the tab starting at row `first` (nil until the first page arrives).
     public var rows: [UsageRow]?
+    /// The index in the whole tab of `rows[0]`: 0 when read from the top; after End, the rows above it are not loaded.
+    public var first = 0
     /// Where the next page starts, when there is one.
     public var next: UsageCursor?
-    /// True while the next page is being fetched.
+    /// Where the page before `rows[0]` ends, when rows above the window are not loaded (after End).
+    public var previous: UsageCursor?
+    /// True while a page before or after the window is being fetched.
     public var fetchingMore = false
     public var summary: UsageSummary?
+    /// The cursor and scroll position, as indexes in the whole tab (`first` and up).
     public var table = TableState()
 
     /// Rows fetched per page.
     public static let pageSize = 100
+
+    /// Rows in the whole tab: the summary's count (each tab's rows, SPEC §7), at least those loaded.
+    public var rowCount: Int {
+        let loaded = first + (rows?.count ?? 0)
+        return max(loaded, summary.map { Int($0.count) } ?? 0)
+    }
+
+    /// The indexes of the loaded rows in the whole tab.
+    public var loaded: Range<Int> { first..<(first + (rows?.count ?? 0)) }
+
+    /// The row under the cursor, when it is loaded.
+    public var current: UsageRow? { loaded.contains(table.selected) ? rows?[table.selected - first] : nil }
 }

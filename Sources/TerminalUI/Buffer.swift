@@ -68,13 +68,20 @@ public struct Buffer: Sendable, Equatable {
     /// Writes text on one line starting at (`x`, `y`) and returns the column after the last cell written.
     ///
     /// The text is sanitised first. Nothing is written outside the buffer or outside `clip`.
-    /// Zero-width graphemes with nothing to attach to are dropped.
+    /// Zero-width graphemes with nothing to attach to are dropped. Text that runs past the right
+    /// edge ends with `…` (``DisplayWidth/truncate(_:to:ellipsis:)``: a figure goes whole or not at all).
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
         let bounds = clip.map { $0.intersection(area) } ?? area
-        guard y >= bounds.y, y < bounds.maxY else { return x + DisplayWidth.of(Sanitizer.clean(text)) }
+        let clean = Sanitizer.clean(text)
+        guard y >= bounds.y, y < bounds.maxY else { return x + DisplayWidth.of(clean) }
+        var shown = clean
+        let room = bounds.maxX - x
+        if x >= bounds.x, room > 0, DisplayWidth.of(clean) > room {
+            shown = DisplayWidth.truncate(clean, to: room, ellipsis: Self.ellipsis)
+        }
         var column = x
-        for character in Sanitizer.clean(text) {
+        for character in shown {
             let w = DisplayWidth.of(character)
             if w == 0 { continue }
             if column >= bounds.maxX { column += w; continue }
@@ -90,13 +97,16 @@ public struct Buffer: Sendable, Equatable {
             }
             column += w
         }
-        return column
+        return shown == clean ? column : x + DisplayWidth.of(clean)
     }
 
-    /// Writes text inside a one-row rectangle: cut to its width, padded and aligned.
+    /// Marks text cut at the right edge (the ASCII fallback turns it into `~`).
+    static let ellipsis = "…"
+
+    /// Writes text inside a one-row rectangle: padded and aligned, or cut to its width with `…`.
     public mutating func write(_ text: String, in rect: Rect, style: Style = .plain, alignment: Alignment = .left) {
         guard !rect.isEmpty else { return }
-        let line = DisplayWidth.pad(Sanitizer.clean(text), to: rect.width, alignment: alignment)
+        let line = DisplayWidth.pad(Sanitizer.clean(text), to: rect.width, alignment: alignment, ellipsis: Self.ellipsis)
         write(line, x: rect.x, y: rect.y, style: style, clip: rect)
     }
 

@@ -46,16 +46,34 @@ public enum DisplayWidth {
     }
 
     /// The string cut to `width` columns; an ellipsis marks the cut when one is given.
+    ///
+    /// With an ellipsis, a figure (a word of digits and `$ , . : - + %`, such as `$1,305.000` or
+    /// `2026-11-18`) is never cut inside: it is dropped whole and the ellipsis stands in its place,
+    /// so a shortened figure is never shown as if it were a valid one.
     public static func truncate(_ string: String, to width: Int, ellipsis: String = "") -> String {
         guard width > 0 else { return "" }
         if of(string) <= width { return string }
+        let whole = prefix(string, fitting: width).text
+        if string[whole.endIndex...].allSatisfy({ $0 == " " }) { return String(whole) } // only spaces are lost
         let marker = of(ellipsis) <= width ? ellipsis : ""
-        return String(prefix(string, fitting: width - of(marker)).text) + marker
+        var kept = prefix(string, fitting: width - of(marker)).text
+        if !marker.isEmpty, kept.endIndex < string.endIndex, string[kept.endIndex] != " " {
+            // The cut falls inside a word: a figure goes whole.
+            let wordStart = kept.lastIndex(of: " ").map { kept.index(after: $0) } ?? kept.startIndex
+            let word = string[wordStart...].prefix { $0 != " " }
+            if isFigure(word) { kept = kept[..<wordStart] }
+        }
+        return String(kept) + marker
     }
 
-    /// The string padded with spaces (or cut) to exactly `width` columns.
-    public static func pad(_ string: String, to width: Int, alignment: Alignment = .left) -> String {
-        let cut = truncate(string, to: width)
+    /// True for a word that is a figure: digits with currency signs and separators, nothing else.
+    public static func isFigure(_ word: some StringProtocol) -> Bool {
+        word.contains(where: \.isNumber) && word.allSatisfy { $0.isNumber || "$€£¥,.:-+%×/".contains($0) }
+    }
+
+    /// The string padded with spaces (or cut, an ellipsis marking the cut) to exactly `width` columns.
+    public static func pad(_ string: String, to width: Int, alignment: Alignment = .left, ellipsis: String = "") -> String {
+        let cut = truncate(string, to: width, ellipsis: ellipsis)
         let gap = max(0, width - of(cut))
         switch alignment {
         case .left: return cut + String(repeating: " ", count: gap)

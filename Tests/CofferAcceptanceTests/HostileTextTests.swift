@@ -111,7 +111,7 @@ struct HostileTextTests {
         let longRow = screen.split(separator: "\n").first { $0.contains("LLLLLLLL") } ?? ""
         #expect(longRow.contains("$0.015") && !longRow.contains("end!"), "\(longRow)")
         // Columns stay aligned: every row's credits start in the same column.
-        let columns = Set(screen.split(separator: "\n").filter { $0.hasPrefix("h-") }.compactMap { $0.range(of: "$0.015")?.lowerBound.utf16Offset(in: $0) })
+        let columns = Set(screen.split(separator: "\n").filter { $0.hasPrefix(" h-") }.compactMap { $0.range(of: "$0.015")?.lowerBound.utf16Offset(in: $0) })
         #expect(columns.count == 1, "\(screen)")
         let colored = try session.capture(colors: true)
         let redRow = colored.split(separator: "\n").first { $0.contains("RED") } ?? ""

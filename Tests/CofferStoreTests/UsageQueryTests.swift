@@ -117,6 +117,15 @@ struct UsageQueryTests {
                     seen += page.rows
                     cursor = page.next
                 } while cursor != nil
+                // Issue #19.8: from the other end (End, then up), page by page, the same rows in the same order.
+                var back: [UsageRow] = []
+                var before: UsageCursor?
+                repeat {
+                    let page = try UsageQueries(store).page(tab, filter: filter, sort: sort, before: before, limit: 2, actor: actor)
+                    back = page.rows + back
+                    before = page.next
+                } while before != nil
+                #expect(back == seen, "\(tab) \(filter) \(sort): read from the end")
                 let keys = seen.map { tab == .conversations ? "\($0.key)/\($0.billingType!)" : $0.key }
                 #expect(Set(keys) == Set(expected.keys) && keys.count == expected.count, "\(tab) \(filter) \(sort): \(keys)")
                 let values = seen.map(\.cursor.value)
@@ -138,6 +147,8 @@ struct UsageQueryTests {
         let (_, store, ada, _, _) = try Self.fixture()
         let all = try UsageQueries(store).page(.adjustments, filter: UsageFilter(), sort: UsageSort(field: .amount, descending: true), actor: ada)
         #expect(all.rows.map(\.key) == ["subscription_renewal", "free_workspace_grant"])
+        let last = try UsageQueries(store).page(.adjustments, filter: UsageFilter(), sort: UsageSort(field: .amount, descending: true), before: nil, limit: 1, actor: ada)
+        #expect(last.rows.map(\.key) == ["free_workspace_grant"] && last.next == last.rows.first?.cursor, "Issue #19.8: the last row, and more before it")
         #expect(try UsageQueries(store).summary(.adjustments, filter: UsageFilter(), actor: ada) == UsageSummary(count: 2, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 305_000)))
         #expect(try UsageQueries(store).summary(.adjustments, filter: UsageFilter(type: "free_workspace_grant"), actor: ada).credits == Credits(millicredits: 5_000))
     }

@@ -26,9 +26,9 @@ struct EngineOutcomeTests {
         #expect(outcome == .packBought(count: 2, amount: .whole(25), balance: pool))
         var state = Fixture.loaded(demo.owner, tab: .billing)
         #expect(reduce(&state, .done(outcome)) == [.loadBilling])
-        #expect(state.status == StatusLine("Bought 2 × $25.000 credit pack: the team pool holds \(pool)", level: .success))
+        #expect(state.status == StatusLine("Bought 2 × $25 credit packs: the team pool holds \(pool)", level: .success))
         #expect(DashboardOutcome.packBought(count: 1, amount: .whole(10), balance: .whole(1_234)).message
-                == "Bought a $10.000 credit pack: the team pool holds $1,234.000")
+                == "Bought a $10 credit pack: the team pool holds $1,234.000")
     }
 
     @Test("Every outcome's words")

@@ -19,9 +19,10 @@ enum Fixture {
         return try! Catalog.load(json: Data(contentsOf: file), source: "plans.json").plans.filter { !$0.isFree }
     }()
 
-    static func subscription(_ status: SubscriptionStatus?, card: String? = "4242", ended: Bool = false) -> SubscriptionView {
+    static func subscription(_ status: SubscriptionStatus?, card: String? = "4242", ended: Bool = false,
+                             features: [String] = ["All models", "Shared credit pool"]) -> SubscriptionView {
         SubscriptionView(tier: status == nil ? "free" : "pro", name: status == nil ? "Free" : "Pro", description: "For teams that share credits.",
-                         features: ["All models", "Shared credit pool"], status: status, interval: status == nil ? nil : .monthly, seats: 3,
+                         features: features, status: status, interval: status == nil ? nil : .monthly, seats: 3,
                          strategy: "per_team", pricePerSeatCents: 9_900, periodPriceCents: 29_700, periodEnd: now + 12 * UTC.day,
                          nextRefresh: now + 12 * UTC.day, cancelAtPeriodEnd: false, scheduledPlan: nil, trialEnd: nil,
                          remainingCredits: .whole(12), cardLast4: card, assigned: true, ended: ended)

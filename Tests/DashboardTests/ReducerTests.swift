@@ -277,7 +277,8 @@ struct ReducerTests {
         let next = UsageCursor(value: 1, id: 30)
         _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: next), UsageSummary(count: 60, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 0))))
         #expect(reduce(&state, .key(.down)).isEmpty)
-        #expect(reduce(&state, .key(.end)) == [.loadMoreUsage(UsageView(), next)])
+        for _ in 0..<8 { #expect(reduce(&state, .key(.pageDown)).isEmpty) }
+        #expect(reduce(&state, .key(.pageDown)) == [.loadMoreUsage(UsageView(), next)])
         #expect(reduce(&state, .key(.pageUp)).isEmpty, "one fetch at a time")
         _ = reduce(&state, .usageMoreLoaded(UsageView(), UsagePage(rows: F.rows, next: nil)))
         #expect(state.usage.rows?.count == 60 && state.usage.next == nil)
@@ -331,8 +332,9 @@ struct ReducerTests {
         _ = reduce(&state, .key(.char("3")))
         _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: F.rows, next: nil), UsageSummary(count: 30, messages: Quantity(milliunits: 0), credits: Credits(millicredits: 0))))
         let credits = UsageTable(tab: .conversations, showsUsers: true)
-        let table = Table(columns: credits.columns.map(\.tableColumn))
-        let x = (0..<120).first { table.column(at: Point(x: $0, y: layout.usageTable.y), in: layout.usageTable) == 3 }!
+        let table = Table(columns: credits.columns.map(\.tableColumn), showsPosition: true)
+        let x = (0..<120).first { table.column(at: Point(x: $0, y: layout.usageTable.y), in: layout.usageTable,
+                                               state: state.usage.table, dataSource: state.usageRows(theme: nil)) == 3 }!
         var view = UsageView()
         view.sortField = .credits
         #expect(reduce(&state, .mouse(Mouse(.click, at: Point(x: x, y: layout.usageTable.y)))) == [.loadUsage(view)])

@@ -111,7 +111,7 @@ import Testing
         }
         #expect(draw(width: 60) == "◀ 2026-11-01 → 2026-11-30 ▶  Week  Month  / invoices".padding(toLength: 60, withPad: " ", startingAt: 0))
         #expect(draw(width: 45) == "◀ 2026-11-01 → 2026-11-30 ▶  Week  / invoices".padding(toLength: 45, withPad: " ", startingAt: 0))
-        #expect(draw(width: 34) == "◀ 2026-11-01 → 2026-11-30 ▶  / inv")
+        #expect(draw(width: 34) == "◀ 2026-11-01 → 2026-11-30 ▶  / in…")
     }
 
     @Test func customRangeIsEditedInTwoFields() {

@@ -29,18 +29,31 @@ public struct BalanceReport: Sendable, Equatable {
     public let runway: Runway
     /// Team pool credits that expire within the next 7 days, and the earliest such expiry.
     public let expiringSoon: (credits: Credits, first: Timestamp?)
+    /// The wallet whose credits pay for the viewer's usage first (R29): the team pool, their seat
+    /// (PER_SEAT, Seat access; the pool after it) or their personal wallet (Personal access).
+    public var payer: WalletKind = .teamPool
 
     public static func == (a: BalanceReport, b: BalanceReport) -> Bool {
         a.workspace == b.workspace && a.wallets == b.wallets && a.nextRefresh == b.nextRefresh && a.recharge == b.recharge
             && a.alertThreshold == b.alertThreshold && a.alerts.map(\.message) == b.alerts.map(\.message)
             && a.rechargeLog.map(\.message) == b.rechargeLog.map(\.message)
             && a.runway == b.runway && a.expiringSoon.credits == b.expiringSoon.credits && a.expiringSoon.first == b.expiringSoon.first
+            && a.payer == b.payer
     }
 }
 
 extension BalanceReport {
     /// The team pool's credits.
     public var poolCredits: Credits { Self.poolCredits(in: wallets) }
+
+    /// The credits of the wallet that pays for the viewer (``payer``): what they have left to spend.
+    public var payerCredits: Credits {
+        Credits(millicredits: wallets.first { $0.kind == payer && $0.asset == .credits && !$0.unlimited
+            && ($0.kind == .teamPool || $0.holder == viewerEmail) }?.balance ?? 0)
+    }
+
+    /// The viewer's email: the holder of the personal wallet every report lists.
+    var viewerEmail: String? { wallets.first { $0.kind == .personal }?.holder }
 
     /// The team pool's credits among `wallets` (zero when there is none).
     static func poolCredits(in wallets: [WalletBalance]) -> Credits {
@@ -135,10 +148,26 @@ public struct Balances: Sendable {
                                      .int(actor.workspaceID)) { (kind: $0.text(0), message: $0.text(1), time: $0.int(2)) }
             let threshold = try sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?", .int(actor.workspaceID))
             let pool = BalanceReport.poolCredits(in: wallets)
-            return BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
-                                 rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts,
-                                 runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(sql, workspace: actor.workspaceID), now: store.now),
-                                 expiringSoon: try expiringSoon(sql, workspace: actor.workspaceID, live: live))
+            var report = BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
+                                       rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts,
+                                       runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(sql, workspace: actor.workspaceID), now: store.now),
+                                       expiringSoon: try expiringSoon(sql, workspace: actor.workspaceID, live: live))
+            report.payer = try payer(sql, actor: actor, live: live)
+            return report
+        }
+    }
+
+    /// The wallet that pays for `actor`'s usage of a model first (R29, WhoPays): Personal access, or
+    /// no assigned team plan, pays from the personal wallet (R32).
+    private func payer(_ sql: any StorageConnection, actor: Actor, live: SubscriptionRow?) throws -> WalletKind {
+        guard let member = try MemberRow.find(sql, workspace: actor.workspaceID, email: actor.email) else { return .personal }
+        guard live.map({ $0.assigned && !$0.status.isFinal }) ?? true else { return .personal }
+        let route = WhoPays.route(access: member.access, perSeat: live?.strategy == "per_seat", isPrimaryOwner: false,
+                                  ownerOnlyItem: false, teamMayUse: true)
+        switch route.first {
+        case .personal?: return .personal
+        case .seat?: return .seat
+        default: return .teamPool
         }
     }
 

@@ -46,6 +46,19 @@ public struct UsageQueries: Sendable {
         }
     }
 
+    /// One page of a tab read from the other end: the `limit` rows just before `before` in the
+    /// order of `sort` (the last rows of the tab when `before` is nil), still in that order — a
+    /// keyset query in the reversed order, never OFFSET. Its `next` is where the page before it
+    /// ends (its first row), when there are rows before it.
+    public func page(_ tab: UsageTab, filter: UsageFilter, sort: UsageSort? = nil, before: UsageCursor?, limit: Int = 50,
+                     actor: Actor) throws -> UsagePage {
+        let sort = sort ?? .newest(tab)
+        let reversed = try page(tab, filter: filter, sort: UsageSort(field: sort.field, descending: !sort.descending),
+                                after: before, limit: limit, actor: actor)
+        let rows = Array(reversed.rows.reversed())
+        return UsagePage(rows: rows, next: reversed.next == nil ? nil : rows.first?.cursor)
+    }
+
     /// Where a tab sorts by `field`: the column in SQL and its index in the tab's rows (see `row`).
     /// A field the tab does not sort by is refused as `UsageSort.parse` refuses it.
     static func sortColumn(_ tab: UsageTab, _ field: SortField) throws -> (sql: String, index: Int32) {

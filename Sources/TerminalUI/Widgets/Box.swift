@@ -23,13 +23,15 @@ public enum Box {
 
 /// Word wrapping by display width.
 public enum TextWrap {
-    /// The sanitised text broken into lines of at most `width` columns (long words are cut).
+    /// The sanitised text broken into lines of at most `width` columns. A long word is split over
+    /// lines; a figure (``DisplayWidth/isFigure(_:)``) is never split: too wide for a line, it becomes `…`.
     public static func lines(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []
         var current = ""
         for word in Sanitizer.clean(text).split(separator: " ", omittingEmptySubsequences: true) {
             var word = String(word)
+            if DisplayWidth.of(word) > width, DisplayWidth.isFigure(word) { word = Buffer.ellipsis }
             let candidate = current.isEmpty ? word : current + " " + word
             if DisplayWidth.of(candidate) <= width { current = candidate; continue }
             if !current.isEmpty { lines.append(current) }
