@@ -129,7 +129,7 @@ struct SmallThingsAcceptanceTests {
         #expect(try after.run("operator", "adjust", "1", "--reason", "settle").status == 0)
         let rows = try Self.json(after.run("usage", "list", "--tab", "adjustments", "--type", "credit_expiration", "--json").stdout)
             as? [String: Any]
-        let amounts = (rows?["rows"] as? [[String: Any]] ?? []).compactMap { $0["credits"] as? String }
+        let amounts = (rows?["rows"] as? [[String: Any]] ?? []).compactMap { $0["amount"] as? String }
         #expect(amounts == ["-80.000"], "\(String(describing: rows))")
     }
 }
