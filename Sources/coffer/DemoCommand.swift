@@ -68,10 +68,12 @@ struct DemoCommand: ParsableCommand {
         print("Demo database: \(path) (\(outcome.recorded) usage records over \(months) months, \(outcome.refused) refused, built in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
     }
 
-    /// The exact command that opens the demo at `path` as `email`, with this very binary.
+    /// The exact command that opens the demo at `path` as `email`, with this very binary (by its
+    /// full path when it was run by one, so the command works from any folder).
     static func openCommand(path: String, as email: String) -> String {
-        let binary = CommandLine.arguments.first.map { $0.contains("/") ? $0 : "coffer" } ?? "coffer"
-        return [binary, "--db", path, "--as", email].map(shellQuoted).joined(separator: " ")
+        let binary = CommandLine.arguments.first.map { $0.contains("/") ? URL(fileURLWithPath: $0).standardized.path : "coffer" } ?? "coffer"
+        let file = URL(fileURLWithPath: path).standardized.path
+        return [binary, "--db", file, "--as", email].map(shellQuoted).joined(separator: " ")
     }
 
     /// `word` as a shell reads it back: quoted only when it must be.
