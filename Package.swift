@@ -83,7 +83,10 @@ let package = Package(
         .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "coffer-bench", "CofferCore", "TmuxHarness"]),
         .testTarget(name: "CofferPresentationTests", dependencies: ["CofferPresentation", "CofferStore", "CofferCore", "TerminalUI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CofferStore", "CofferCore", "CofferPresentation", "TerminalUI"]),
+        .testTarget(
+            name: "DashboardTests", dependencies: ["Dashboard", "CofferStore", "CofferCore", "CofferPresentation", "TerminalUI"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(
             name: "CursesTerminalTests",
             dependencies: ["CursesTerminal", "TerminalUI", "TmuxHarness", "coffer-ui-gallery"]

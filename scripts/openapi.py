@@ -53,8 +53,10 @@ seat = {"type": "object", "properties": {"email": {"type": "string"}, "role": {"
     "state": {"type": "string", "enum": ["held", "reserved", "pending"]}, "multiplier": {"type": "integer"}, "added_at": {"type": "string"}}}
 item = {"type": "object", "required": ["item", "status"], "properties": {"item": {"type": "string"},
     "status": {"type": "string", "enum": ["done", "refused"]}, "error": {"type": "string"}}}
-row = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in
-    ["id", "credits", "time", "title", "messages", "user", "billing_type", "api_key", "import_type", "url", "type", "detail"]}}
+# One key per column of the row's tab, named after the column (SPEC §7); counts are numbers.
+row = {"type": "object", "properties": {**{k: {"type": ["string", "null"]} for k in
+    ["conversation_id", "call_id", "task_id", "type", "title", "credits", "amount", "user", "billing_type", "api_key_name",
+     "import_type", "import_url", "detail", "updated_at", "created_at"]}, "message_count": {"type": "number"}}}
 charge = {"type": "object", "properties": {
     "event_id": {"type": "string"}, "time": {"type": "string"}, "service": {"type": "string"}, "billing_type": {"type": "string"},
     "credits": amount, "units": amount, "quantity": {"type": ["string", "null"]}, "user": {"type": ["string", "null"]},
@@ -86,7 +88,7 @@ paths = {
             **errs(400, 401, 403, 404)}}},
     "/v1/usage/{tab}/summary": {"get": {"operationId": "usageSummary", "summary": "The summary bar's totals",
         "parameters": [tab, *usage_params],
-        "responses": {**ok({"type": "object", "properties": {"count": {"type": "string"}, "messages": amount, "credits": amount}}), **errs(400, 401, 403, 404)}}},
+        "responses": {**ok({"type": "object", "properties": {"count": {"type": "integer"}, "messages": {"type": "number"}, "credits": amount}}), **errs(400, 401, 403, 404)}}},
     "/v1/usage/conversations/{id}": {"get": {"operationId": "conversationDetail", "summary": "A conversation's billing detail sheet",
         "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
         "responses": {**ok({"type": "array", "items": ref("ChargeLine")}), **errs(401, 403, 404)}}},

@@ -69,7 +69,7 @@ struct ServeProcess {
 
     init(database: String, now: Timestamp) throws {
         logPath = database + ".access.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Measured.folder.appendingPathComponent("coffer")
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--db", database]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("COFFER_") }

@@ -13,6 +13,8 @@ public struct UsageColumn: Sendable, Hashable {
     public let sortField: SortField?
     /// The column on a screen: its width rule and when it gives way (highest priority first).
     public let tableColumn: TableColumn
+    /// The column's key in JSON: its title in snake_case (`Message Count` → `message_count`).
+    public var jsonKey: String { title.lowercased().replacingOccurrences(of: " ", with: "_") }
 
     init(_ title: String, width: TableColumn.Width, alignment: Alignment = .left, priority: Int = 0, sortField: SortField? = nil) {
         self.title = title

@@ -94,15 +94,39 @@ struct GlobalOptions: ParsableArguments {
         return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// Opens the database; `create` lets a missing file be created. Whatever time has made due
-    /// is settled first (R15a), so every command shows the present, unless `readOnly`: then the
-    /// file is opened without writing anything to it (`coffer check`, SPEC §10).
+    /// Opens the database for a command that writes; `create` lets a missing file be created.
+    /// Whatever time has made due is settled first (R15a), so every command acts on the present,
+    /// unless `readOnly`: then the file is opened without writing anything to it (`coffer check`, SPEC §10).
     func openStore(create: Bool = false, readOnly: Bool = false) throws -> CofferStore {
+        try openStore(create: create, readOnly: readOnly, whatIf: false)
+    }
+
+    /// Opens the database for a command that only reads (R15a): it never writes. With the clock
+    /// past something due (`COFFER_NOW` in the future, a what-if), each read settles inside a
+    /// transaction that is rolled back, so the command shows that moment and the file is unchanged.
+    func openStoreForReading() throws -> CofferStore {
+        try openStore(create: false, readOnly: false, whatIf: true)
+    }
+
+    private func openStore(create: Bool, readOnly: Bool, whatIf: Bool) throws -> CofferStore {
+        try pointToTheDemo(create: create)
         let store = try CofferStore(path: databasePath, catalog: loadCatalog(), ledgerKey: environment["COFFER_LEDGER_KEY"],
-                                    create: create, readOnly: readOnly, maxPages: maxPages(), gateway: sandbox(),
+                                    create: create, readOnly: readOnly, whatIf: whatIf, maxPages: maxPages(), gateway: sandbox(),
                                     warn: { Output.warn($0) }, clock: clock())
         try store.settle()
         return store
+    }
+
+    /// With no database of one's own yet (no `--db`, no `$COFFER_DB`, no default file) but a demo
+    /// built, says how to open the demo rather than only that nothing is there (issue #19.15).
+    private func pointToTheDemo(create: Bool) throws {
+        let files = FileManager.default
+        guard !create, db == nil, (environment["COFFER_DB"] ?? "").isEmpty, !files.fileExists(atPath: databasePath),
+              files.fileExists(atPath: DemoCommand.defaultPath) else { return }
+        throw CofferError("""
+            No database at \(databasePath) yet (coffer workspace create NAME --owner EMAIL makes one). \
+            The demo is in another file: \(DemoCommand.openCommand(path: DemoCommand.defaultPath, as: DemoCommand.owner))
+            """)
     }
 
     /// `COFFER_MAX_PAGES`: a cap on the database's size in pages (a quota; past it, writes are
@@ -135,10 +159,11 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The acting user in the chosen workspace. A pending invitation is accepted by the user's
-    /// first act in the workspace (R26), unless `acceptInvitation` is false.
+    /// first act in the workspace (R26), unless `acceptInvitation` is false or the command only
+    /// reads (a read is not an act, and never writes).
     func actor(in store: CofferStore, acceptInvitation: Bool = true) throws -> Actor {
         let actor = try Workspaces(store).actor(email: actingEmail(), workspace: workspace)
-        guard actor.pending, acceptInvitation, !store.isReadOnly else { return actor }
+        guard actor.pending, acceptInvitation, !store.isReadOnly, !store.isWhatIf else { return actor }
         try Members(store).acceptInvite(actor: actor)
         return try Workspaces(store).actor(email: actor.email, workspace: actor.workspaceSlug)
     }

@@ -60,7 +60,7 @@ struct OperatorCommand: ParsableCommand {
                 let store = try global.openStore()
                 let workspace = try Workspaces(store).workspace(global.workspace)
                 let from = try Seats(store).operatorSet(workspace: workspace, seats: seats)
-                print("\(Output.clean(workspace.slug)): \(seats) paid seats from \(UTC.iso(from))")
+                print("\(Output.clean(workspace.slug)): \(seats) paid seats from \(Output.time(from))")
             }
         }
     }

@@ -21,6 +21,10 @@ enum Output {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
+    /// A time as people read it, the one format of every table and line (`2026-01-31 09:05`, UTC);
+    /// JSON has ISO-8601 (SPEC §8).
+    static func time(_ t: Timestamp) -> String { UTC.short(t) }
+
     /// Prints a value as JSON (snake_case keys chosen by the value's type; sorted keys).
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()

@@ -34,10 +34,10 @@ struct KeysCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let keys = try APIKeys(store).list(actor: global.actor(in: store))
             if json { return try Output.json(keys.map { ["name": $0.name, "prefix": $0.prefix, "created_by": $0.createdBy, "created_at": UTC.iso($0.createdAt)] }) }
-            Output.table(["Name", "Prefix", "Created by", "Created"], keys.map { [$0.name, $0.prefix + "…", $0.createdBy, UTC.dateString($0.createdAt)] })
+            Output.table(["Name", "Prefix", "Created by", "Created"], keys.map { [$0.name, $0.prefix + "…", $0.createdBy, Output.time($0.createdAt)] })
         }
     }
 }
@@ -72,7 +72,7 @@ struct WhitelistCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the whitelist.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let models = try TeamSettings(store).whitelist(actor: global.actor(in: store))
             print(models.isEmpty ? "No whitelist: every model is allowed" : models.joined(separator: "\n"))
         }

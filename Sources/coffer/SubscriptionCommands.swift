@@ -47,7 +47,7 @@ struct SubscriptionCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             try Self.print(Subscriptions(store).show(actor: global.actor(in: store)), json: json)
         }
 
@@ -62,9 +62,9 @@ struct SubscriptionCommand: ParsableCommand {
                 ("Features", view.features.joined(separator: ", ")),
                 ("Seats", "\(view.seats) paid (\(view.strategy == "per_seat" ? "per seat" : "per team"))"),
             ]
-            if let trialEnd = view.trialEnd { lines.append(("Trial ends", UTC.iso(trialEnd))) }
-            if let end = view.periodEnd { lines.append(("Period ends", UTC.iso(end))) }
-            lines.append(("Credits refresh", view.nextRefresh.map(UTC.iso) ?? "never (no recurring credits)"))
+            if let trialEnd = view.trialEnd { lines.append(("Trial ends", Output.time(trialEnd))) }
+            if let end = view.periodEnd { lines.append(("Period ends", Output.time(end))) }
+            lines.append(("Credits refresh", view.nextRefresh.map(Output.time) ?? "never (no recurring credits)"))
             if let scheduled = view.scheduledPlan { lines.append(("Scheduled", "changes to \(scheduled) at the period end")) }
             lines.append(("Credits left", view.remainingCredits.description))
             lines.append(("Card", view.cardLast4.map { "•••• \($0)" } ?? "none"))
@@ -89,7 +89,7 @@ struct SubscriptionCommand: ParsableCommand {
             case .upgraded(let cents, let compensation):
                 print("Upgraded to \(plan): charged \(Money.cents(cents)); \(compensation) of unused credits compensated")
             case .scheduled(let time?):
-                print("Changes to \(plan) at the end of the current period (\(UTC.iso(time)))")
+                print("Changes to \(plan) at the end of the current period (\(Output.time(time)))")
             case .scheduled(nil):
                 print("Changes to \(plan) when the subscription is resumed")
             }
@@ -105,7 +105,7 @@ struct SubscriptionCommand: ParsableCommand {
         func run() throws {
             let store = try global.openStore()
             let view = try Subscriptions(store).cancel(actor: global.actor(in: store), now: now)
-            print(now ? "Canceled." : "Cancels at the end of the period (\(view.periodEnd.map(UTC.iso) ?? "now")).")
+            print(now ? "Canceled." : "Cancels at the end of the period (\(view.periodEnd.map(Output.time) ?? "now")).")
         }
     }
 
@@ -215,7 +215,7 @@ struct BillingCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let invoices = try Billing(store).invoices(actor: global.actor(in: store))
             if json {
                 return try Output.json(invoices.map {
@@ -224,7 +224,7 @@ struct BillingCommand: ParsableCommand {
                 })
             }
             Output.table(["Date", "Description", "Amount", "Status"], invoices.map {
-                [UTC.short($0.createdAt), $0.description, Money.cents($0.amountCents), $0.status + ($0.failure.map { " (\($0))" } ?? "")]
+                [Output.time($0.createdAt), $0.description, Money.cents($0.amountCents), $0.status + ($0.failure.map { " (\($0))" } ?? "")]
             }, rightAligned: [2])
         }
     }

@@ -17,13 +17,13 @@ struct SeatsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let seats = try Seats(store).list(actor: global.actor(in: store))
             if json {
                 return try Output.json(seats.map(SeatJSON.init))
             }
             Output.table(["Email", "Role", "State", "Multiplier", "Added"], seats.map {
-                [$0.email, $0.role.title, $0.state, "\($0.multiplier)×", UTC.dateString($0.addedAt)]
+                [$0.email, $0.role.title, $0.state, "\($0.multiplier)×", Output.time($0.addedAt)]
             }, rightAligned: [3])
         }
     }
@@ -116,7 +116,7 @@ struct MembersCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let members = try Members(store).list(actor: global.actor(in: store))
             if json { return try Output.json(members.map(MemberJSON.init)) }
             Output.table(["Name", "Email", "Role", "Access", "Multiplier", "Limit", "Used", "Remaining", "Plan"], members.map(\.displayFields), rightAligned: [4, 5, 6, 7])
@@ -213,7 +213,7 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let entries = try AuditLog(store).list(actor: global.actor(in: store))
             if json {
                 return try Output.json(entries.map {
@@ -222,7 +222,7 @@ struct AuditCommand: ParsableCommand {
                 })
             }
             Output.table(["Time", "Actor", "Role", "Action", "Subject", "Before", "After"], entries.map {
-                [UTC.short($0.time), $0.actor, $0.role, $0.action, $0.subject, $0.before ?? "", $0.after ?? ""]
+                [Output.time($0.time), $0.actor, $0.role, $0.action, $0.subject, $0.before ?? "", $0.after ?? ""]
             })
         }
     }

@@ -15,7 +15,13 @@ struct UsageFilterOptions: ParsableArguments {
     @Option(help: "Search conversation ID, title or (owners) creator.") var search: String?
     @Option(help: "Billing type, import type or adjustment type.") var type: String?
     @Option(name: .customLong("api-key"), help: "An API key's name (calls).") var apiKey: String?
-    @Option(help: "FIELD[:asc|desc].") var sort: String?
+    @Option(help: ArgumentHelp("FIELD[:asc|desc] (default: the first field, newest first). \(Self.sortFields)", valueName: "field"))
+    var sort: String?
+
+    /// Each tab's sort fields, for `--sort`'s help: `conversations: updated, messages, credits; …`.
+    static var sortFields: String {
+        "Fields: " + UsageTab.allCases.map { "\($0.rawValue): \($0.sortFields.map(\.rawValue).joined(separator: ", "))" }.joined(separator: "; ") + "."
+    }
 
     /// The options as the shared reading of §8's filters.
     var query: UsageQuery {
@@ -52,7 +58,7 @@ extension UsageCommand {
 
         func run() throws {
             let cursor = after.flatMap(UsageCursor.init(text:))
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let actor = try global.actor(in: store)
             let page = try UsageQueries(store).page(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(),
                                                    after: cursor, limit: limit, actor: actor)
@@ -73,7 +79,7 @@ extension UsageCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let summary = try UsageQueries(store).summary(filters.tab, filter: filters.filter(now: store.now), actor: global.actor(in: store))
             if json {
                 return try Output.json(UsageSummaryJSON(summary))
@@ -90,7 +96,7 @@ extension UsageCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let lines = try UsageQueries(store).detail(conversation: conversation, actor: global.actor(in: store))
             if json { return try Output.json(lines.map(ChargeLineJSON.init)) }
             Output.table(TextTable(columns: BillingDetailSheet.columns, rows: lines.map(BillingDetailSheet.texts)))
@@ -106,7 +112,7 @@ extension UsageCommand {
         @Option(help: "csv or json.") var format: Format = .csv
 
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let actor = try global.actor(in: store)
             let rows = try UsageQueries(store).all(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(), actor: actor)
             if format == .json { return try Output.json(rows.map { UsageRowJSON($0, tab: filters.tab) }) }

@@ -34,12 +34,12 @@ struct WorkspaceCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStoreForReading()
             let email = try? global.actingEmail()
             let workspaces = try Workspaces(store).list(for: email)
             if json { return try Output.json(workspaces.map(WorkspaceJSON.init)) }
             Output.table(["Slug", "Name", "Primary owner", "Members", "Your role", "Created"], workspaces.map {
-                [$0.slug, $0.name, $0.primaryOwner, String($0.members), $0.role?.title ?? "", UTC.dateString($0.createdAt)]
+                [$0.slug, $0.name, $0.primaryOwner, String($0.members), $0.role?.title ?? "", Output.time($0.createdAt)]
             }, rightAligned: [3])
         }
     }

@@ -172,7 +172,7 @@ struct BadInputMatrixTests {
             guard message.filter({ $0 == "\n" }).count == 1, !message.hasPrefix("\n") else { return "not one line: \(message.debugDescription.prefix(300))" }
             return nil
         case 64:
-            return message.hasPrefix("Error: ") ? nil : "a usage error without 'Error:': \(message.prefix(300))"
+            return message.hasPrefix("coffer: ") ? nil : "a usage error without 'coffer:': \(message.prefix(300))"
         default:
             return "exit \(result.status): \(message.prefix(300))"
         }

@@ -42,8 +42,13 @@ struct GatewayRecoveryTests {
     func trialEndCharge() throws {
         let (cli, journal) = try Self.team()
         cli.environment["COFFER_NOW"] = "2026-02-01T00:00:00Z" // after the trial's end (Jan 29)
-        try Self.dieAfterCharge(cli, ["subscription", "show"])
+        // A read command only previews the charge (R15a, issue #19.14): a write settles, and charges.
+        let preview = try cli.run("subscription", "show", "--json")
+        #expect(preview.stdout.contains("\"status\" : \"active\""), "\(preview.stdout)\(preview.stderr)")
+        #expect(try Self.events(journal, key: "sub1:trial-end") == [])
+        try Self.dieAfterCharge(cli, ["alerts", "set", "none"])
         #expect(try Self.events(journal, key: "sub1:trial-end") == ["charge"])
+        #expect(try cli.run("alerts", "set", "none").status == 0)
         let shown = try cli.run("subscription", "show", "--json")
         #expect(shown.stdout.contains("\"status\" : \"active\""), "\(shown.stdout)\(shown.stderr)")
         #expect(try Self.events(journal, key: "sub1:trial-end") == ["charge", "replay"])

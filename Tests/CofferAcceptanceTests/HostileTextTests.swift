@@ -59,7 +59,7 @@ struct HostileTextTests {
         // JSON export: decoding gives every title back.
         let json = try cli.run("usage", "export", "--format", "json")
         let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]] ?? []
-        let exported = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["id"] as? String).map { ($0, row["title"] as? String) } })
+        let exported = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["conversation_id"] as? String).map { ($0, row["title"] as? String) } })
         for (index, title) in Self.titles.enumerated() { #expect(exported["h-\(index)"] == title, "JSON title \(index)") }
         #expect(!json.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "raw control characters in JSON")
         // CSV export (RFC 4180): parsing gives every title and URL back.

@@ -80,13 +80,13 @@ struct SmallThingsAcceptanceTests {
     func badSortAndLast() throws {
         let cli = try Self.pro()
         let cases: [([String], String)] = [
-            (["usage", "list", "--sort", "bogus"], "Error: Conversations sort by updated, messages, credits (optionally :asc or :desc), not bogus"),
+            (["usage", "list", "--sort", "bogus"], "coffer: Conversations sort by updated, messages, credits (optionally :asc or :desc), not bogus"),
             (["usage", "list", "--tab", "adjustments", "--sort", "amount:sideways"],
-             "Error: Credit Adjustments sort by created, amount (optionally :asc or :desc), not amount:sideways"),
-            (["usage", "export", "--sort", "title"], "Error: Conversations sort by updated, messages, credits (optionally :asc or :desc), not title"),
-            (["usage", "list", "--last", "2w"], "Error: Quick picks are 7d, 30d or 3m (not 2w)"),
-            (["usage", "summary", "--last", "14d"], "Error: Quick picks are 7d, 30d or 3m (not 14d)"),
-            (["usage", "list", "--after", "page-two"], "Error: --after takes a cursor printed by a previous page"),
+             "coffer: Credit Adjustments sort by created, amount (optionally :asc or :desc), not amount:sideways"),
+            (["usage", "export", "--sort", "title"], "coffer: Conversations sort by updated, messages, credits (optionally :asc or :desc), not title"),
+            (["usage", "list", "--last", "2w"], "coffer: Quick picks are 7d, 30d or 3m (not 2w)"),
+            (["usage", "summary", "--last", "14d"], "coffer: Quick picks are 7d, 30d or 3m (not 14d)"),
+            (["usage", "list", "--after", "page-two"], "coffer: --after takes a cursor printed by a previous page"),
         ]
         for (arguments, first) in cases {
             let result = try cli.run(arguments: arguments)
@@ -129,7 +129,7 @@ struct SmallThingsAcceptanceTests {
         #expect(try after.run("operator", "adjust", "1", "--reason", "settle").status == 0)
         let rows = try Self.json(after.run("usage", "list", "--tab", "adjustments", "--type", "credit_expiration", "--json").stdout)
             as? [String: Any]
-        let amounts = (rows?["rows"] as? [[String: Any]] ?? []).compactMap { $0["credits"] as? String }
+        let amounts = (rows?["rows"] as? [[String: Any]] ?? []).compactMap { $0["amount"] as? String }
         #expect(amounts == ["-80.000"], "\(String(describing: rows))")
     }
 }

@@ -169,7 +169,7 @@ struct SubscriptionAcceptanceTests {
                 + "on 2026-02-16; nothing is charged now: run again with --yes to confirm\n")
         #expect(try cli.run("audit", "list", "--json").stdout == audit, "nothing written")
         let down = try cli.run("subscription", "change", "--plan", "pro", "--yes")
-        #expect(down.stdout == "Changes to pro at the end of the current period (2026-02-16T12:00:00Z)\n", "\(down.stderr)")
+        #expect(down.stdout == "Changes to pro at the end of the current period (2026-02-16 12:00)\n", "\(down.stderr)")
         Self.at(cli, "2026-02-16T12:00:00Z")
         #expect(try cli.run("operator", "adjust", "1", "--reason", "tick").status == 0)
         let shown = try cli.run("subscription", "show", "--json").stdout

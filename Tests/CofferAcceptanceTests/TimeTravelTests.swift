@@ -33,7 +33,7 @@ struct TimeTravelTests {
         (60, ["consume", "--service", "gpt-4o", "--id", "e4", "--credits", "1"]),       // 40 days back
         (400, ["consume", "--service", "gpt-4o", "--id", "e5", "--credits", "1"]),      // 11 months at once
         (399.5, ["consume", "--service", "gpt-4o", "--id", "e6", "--credits", "1"]),    // half a day back
-        (430, ["subscription", "show"]),
+        (430, ["alerts", "set", "none"]),                                               // a write: it settles (R15a)
     ]
 
     @Test("Forward and back across month ends and leap days: check passes at every step; walking equals jumping",
@@ -83,12 +83,13 @@ struct TimeTravelTests {
             """)
     }
 
-    /// One walker step: a command that settles (or, with the clock behind, says it did not).
+    /// One walker step: a command that writes, so settles first (or, with the clock behind, says
+    /// it did not); a read command never settles for good (R15a, issue #19.14).
     static func step(_ cli: CofferCLI, at now: Date, latest: inout Date, start: Date) throws {
         cli.environment["COFFER_NOW"] = iso(now)
         let settled = try cli.python("import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT ifnull(max(value), 0) FROM meta WHERE key = 'settled_until'\").fetchone()[0])")
         let behind = now.timeIntervalSince1970 < Double(settled.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        let shown = try cli.run("subscription", "show", "--json")
+        let shown = try cli.run("alerts", "set", "none")
         #expect(shown.status == 0, "\(shown.stderr)")
         // R15a: behind the last settled time, nothing is settled and the command says so.
         #expect(behind ? shown.stderr.contains("is behind the last settled time") : shown.stderr.isEmpty, "\(iso(now)): \(shown.stderr)")

@@ -27,6 +27,22 @@ public protocol PaymentGateway: Sendable {
     func saveCard(number: String) throws -> SavedCard
     /// Charges a saved card.
     func charge(_ request: ChargeRequest) -> ChargeOutcome
+    /// What `charge` would answer, without charging or remembering anything: for a what-if
+    /// (a read command settling a future clock, R15a, which is rolled back).
+    func preview(_ request: ChargeRequest) -> ChargeOutcome
+}
+
+extension PaymentGateway {
+    /// A gateway that cannot say in advance expects a saved card to pay.
+    public func preview(_ request: ChargeRequest) -> ChargeOutcome { .paid }
+}
+
+/// A gateway for a what-if (R15a): charges are previewed, never made.
+struct WhatIfGateway: PaymentGateway {
+    let base: any PaymentGateway
+
+    func saveCard(number: String) throws -> SavedCard { try base.saveCard(number: number) }
+    func charge(_ request: ChargeRequest) -> ChargeOutcome { base.preview(request) }
 }
 
 /// The built-in, in-process sandbox honouring the usual test cards (R10):
@@ -60,12 +76,22 @@ public struct SandboxGateway: PaymentGateway {
         return SavedCard(token: "sandbox_\(behaviour)_\(digits.suffix(4))", last4: String(digits.suffix(4)))
     }
 
+    public func preview(_ request: ChargeRequest) -> ChargeOutcome {
+        if let journal, let first = SandboxJournal.outcome(of: request.idempotencyKey, in: journal) { return first }
+        return Self.outcome(request)
+    }
+
+    /// How the sandbox answers a charge on a card token (R10).
+    private static func outcome(_ request: ChargeRequest) -> ChargeOutcome {
+        request.cardToken.hasPrefix("sandbox_pays_") ? .paid : .failed(reason: "Your card was declined")
+    }
+
     public func charge(_ request: ChargeRequest) -> ChargeOutcome {
         if let journal, let first = SandboxJournal.outcome(of: request.idempotencyKey, in: journal) {
             SandboxJournal.append(["event": "replay", "key": request.idempotencyKey], to: journal)
             return first
         }
-        let outcome: ChargeOutcome = request.cardToken.hasPrefix("sandbox_pays_") ? .paid : .failed(reason: "Your card was declined")
+        let outcome = Self.outcome(request)
         if let journal {
             var line = ["event": "charge", "key": request.idempotencyKey, "cents": String(request.amountCents)]
             if case .failed(let reason) = outcome { line["failure"] = reason }

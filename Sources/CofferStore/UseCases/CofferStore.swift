@@ -14,6 +14,9 @@ public final class CofferStore: Sendable {
     public let catalog: Catalog
     /// True when the file or its folder is read-only: reads work, writes are refused.
     public let isReadOnly: Bool
+    /// True for a read command's store (R15a): it never writes. What has fallen due is settled
+    /// inside each read's own transaction, which is rolled back, and so is every write.
+    public let isWhatIf: Bool
     /// The backend every read and write goes through.
     let backend: SQLiteStore
     let seal: LedgerSeal
@@ -39,8 +42,10 @@ public final class CofferStore: Sendable {
     /// or a ledger sealed with a different `COFFER_LEDGER_KEY`. `trace`, when given, sees every
     /// statement with its arguments (the benchmark's baselines replay them). `maxPages` caps the
     /// file (`PRAGMA max_page_count`): past it a write is refused as on a full disk. `readOnly`
-    /// opens the file without ever writing to it (`coffer check`).
-    public init(path: String, catalog: Catalog, ledgerKey: String? = nil, create: Bool = true, readOnly: Bool = false, maxPages: Int? = nil,
+    /// opens the file without ever writing to it (`coffer check`); `whatIf` shows the present
+    /// without writing it (a read command: see `isWhatIf`).
+    public init(path: String, catalog: Catalog, ledgerKey: String? = nil, create: Bool = true, readOnly: Bool = false,
+                whatIf: Bool = false, maxPages: Int? = nil,
                 gateway: any PaymentGateway = SandboxGateway(), warn: @escaping @Sendable (String) -> Void = { _ in },
                 trace: (@Sendable (String) -> Void)? = nil, clock: @escaping @Sendable () -> Timestamp) throws {
         self.path = path
@@ -51,6 +56,7 @@ public final class CofferStore: Sendable {
         seal = LedgerSeal(key: ledgerKey)
         backend = try SQLiteStore(path: path, seal: seal, create: create, readOnly: readOnly, maxPages: maxPages, trace: trace)
         isReadOnly = backend.isReadOnly
+        isWhatIf = whatIf
         try backend.read { sql in
             var stored: [String: String?] = [:]
             try sql.each("SELECT key, value FROM meta", []) { row in stored[row.text(0)] = row.optionalText(1); return true }
@@ -65,6 +71,7 @@ public final class CofferStore: Sendable {
     /// Whatever time has made due is settled first, in its own transaction (R15a).
     func write<T>(_ body: (WriteContext) throws -> T) throws -> T {
         guard !isReadOnly else { throw CofferError("The database is read-only: \(path)") }
+        if isWhatIf { return try rehearsal(body) }
         // Writers are serialised, so "is anything due?" is asked inside the command's own
         // transaction; only when something is, settlement runs first in its own (R15a) and the
         // command starts again after it.
@@ -98,7 +105,7 @@ public final class CofferStore: Sendable {
     public func settle() throws -> Int {
         guard !isReadOnly else { return 0 }
         let time = now
-        let (due, settledUntil) = try snapshot { sql -> (Bool, Timestamp?) in
+        let (due, settledUntil) = try backend.read { sql -> (Bool, Timestamp?) in
             (try Self.somethingDue(sql, at: time), try sql.metaInt("settled_until"))
         }
         if let settledUntil, time < settledUntil {
@@ -107,7 +114,7 @@ public final class CofferStore: Sendable {
             }
             return 0
         }
-        guard due else { return 0 }
+        guard due, !isWhatIf else { return 0 }
         return try transaction { tx in
             switch try Settlement(tx).settleDue() {
             case .settled(let events): return events
@@ -132,8 +139,35 @@ public final class CofferStore: Sendable {
 
     /// Runs a read in a consistent snapshot, through the storage seam (the read path beside `write`'s
     /// `WriteContext.sql`); errors become one-line messages.
+    /// In a what-if store, when something has fallen due, the read runs after settlement in a
+    /// transaction that is then rolled back (R15a).
     func snapshot<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
-        try backend.read(body)
+        if try needsRehearsal() { return try rehearsal { try body($0.sql) } }
+        return try backend.read(body)
+    }
+
+    /// Whether a read of this what-if store must settle first (nothing is due otherwise, or it is not a what-if).
+    func needsRehearsal() throws -> Bool {
+        guard isWhatIf, !isReadOnly else { return false }
+        let time = now
+        return try backend.read { sql in
+            let behind = time < (try sql.metaInt("settled_until") ?? time)
+            return try !behind && Self.somethingDue(sql, at: time)
+        }
+    }
+
+    /// R15a's what-if: settles what is due, then runs `body`, in one IMMEDIATE transaction that is
+    /// rolled back; charges are only previewed (`PaymentGateway.preview`). Nothing reaches the file.
+    func rehearsal<T>(_ body: (WriteContext) throws -> T) throws -> T {
+        try backend.rehearse { connection in
+            let settling = WriteContext(connection, catalog: catalog, gateway: WhatIfGateway(base: gateway), seal: seal, facts: facts, now: now)
+            _ = try Settlement(settling).settleDue()
+            try settling.finish()
+            let tx = WriteContext(connection, catalog: catalog, gateway: WhatIfGateway(base: gateway), seal: seal, facts: facts, now: now)
+            let result = try body(tx)
+            try tx.finish()
+            return result
+        }
     }
 
     /// Closes the database (checkpointing the WAL when this is the last connection).

@@ -126,6 +126,23 @@ final class SQLiteStore: Sendable {
         }
     }
 
+    /// Runs `body` in one IMMEDIATE write transaction that is always rolled back (a what-if, R15a):
+    /// what it writes is seen by its own reads and never reaches the file.
+    func rehearse<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(SQLiteConnection(db))
+                    return .rollback
+                }
+                return result!
+            }
+        } catch {
+            throw StoreErrors.describe(error, path: path)
+        }
+    }
+
     /// Closes the file (checkpointing the WAL when this is the last connection).
     func close() throws {
         if let pool = database as? DatabasePool {
@@ -143,7 +160,15 @@ extension CofferStore {
     /// Runs a read in a consistent snapshot on GRDB's own connection: for the usage queries and
     /// API keys not yet on the storage seam, and for tests. Everything else reads through
     /// `snapshot(_:)`, which hands a `StorageConnection`.
+    /// In a what-if store, when something has fallen due, it runs after settlement in a
+    /// transaction that is rolled back (R15a), as `snapshot` does.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try backend.readDatabase(body)
+        if try needsRehearsal() {
+            return try rehearsal { tx in
+                guard let connection = tx.sql as? SQLiteConnection else { throw CofferError("Not an SQLite connection") }
+                return try body(connection.db)
+            }
+        }
+        return try backend.readDatabase(body)
     }
 }
