@@ -18,11 +18,7 @@ struct DashboardTablesTmuxTests {
         let cli = try DashboardTmuxTests.demo()
         let session = try DashboardTmuxTests.open(cli, as: "ada@acme.test")
         defer { session.kill() }
-        try session.waitFor("Billing │ Team │ Usage")
-        try session.send(keys: "3")
-        try session.waitFor("Last 30 days")
-        try session.send(keys: "d")
-        try session.waitFor("Custom days")
+        try DashboardTmuxTests.openDateMenu(session)
         try session.send(keys: "Down", "Down", "Enter") // Last 30 days → Last 3 months → All time
         try session.waitUntil("All time") { !$0.contains("Custom days") && $0.contains("◀ All time ▶") }
         try session.send(keys: "l") // MCP-HTTP calls: more rows than one page

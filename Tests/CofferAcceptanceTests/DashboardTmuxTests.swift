@@ -16,6 +16,15 @@ struct DashboardTmuxTests {
         return cli
     }
 
+    /// From the first screen to the Usage tab's date menu (Last 30 days selected).
+    static func openDateMenu(_ session: TmuxSession) throws {
+        try session.waitFor("Billing │ Team │ Usage")
+        try session.send(keys: "3")
+        try session.waitFor("Last 30 days")
+        try session.send(keys: "d")
+        try session.waitFor("Custom days")
+    }
+
     static func open(_ cli: CofferCLI, as user: String, width: Int = 110, height: Int = 32) throws -> TmuxSession {
         try TmuxSession(command: [CofferCLI.binary], width: width, height: height,
                         environment: ["COFFER_DB": cli.environment["COFFER_DB"]!, "COFFER_NOW": now, "COFFER_USER": user])
@@ -64,11 +73,7 @@ struct DashboardTmuxTests {
         let cli = try Self.demo()
         let session = try Self.open(cli, as: "ada@acme.test")
         defer { session.kill() }
-        try session.waitFor("Billing │ Team │ Usage")
-        try session.send(keys: "3")
-        try session.waitFor("Last 30 days")
-        try session.send(keys: "d")
-        try session.waitFor("Custom days")
+        try Self.openDateMenu(session)
         try session.send(keys: "Up", "Enter")
         let screen = try session.waitUntil("the 7-day summary") { screen in
             screen.contains("Last 7 days") && !screen.contains("Custom days") && screen.split(separator: "\n").contains { $0.hasPrefix(" Messages ") }
