@@ -79,7 +79,7 @@ final class RawSQLite {
 /// for durable debits (one transaction each) and for batch import (many per transaction).
 struct RawDebitWriter {
     let database: RawSQLite
-    private let usage, entry, grant, balance, head, daily, conversation, spend: RawSQLite.Prepared
+    private let usage, entry, grant, balance, head, daily, conversation, spend, walletDay: RawSQLite.Prepared
     let workspace: Int64, user: Int64, pool: Int64, sink: Int64, grantID: Int64
 
     init(path: String, workspace: Int64, user: Int64, pool: Int64, sink: Int64, grant: Int64) throws {
@@ -100,7 +100,8 @@ struct RawDebitWriter {
         balance = try database.prepare("UPDATE accounts SET balance = balance + ? WHERE id = ?")
         head = try database.prepare("UPDATE ledger_head SET last_entry_id = ?, hash = ? WHERE id = 1")
         daily = try database.prepare("""
-            INSERT INTO usage_daily(workspace_id, tab, type, day, lines, messages, credits) VALUES (?, 1, 'message', ?, 1, 1000, 15)
+            INSERT INTO usage_daily(workspace_id, tab, type, day, user_id, service, lines, messages, credits)
+            VALUES (?, 1, 'message', ?, ?, 'gpt-4o', 1, 1000, 15)
             ON CONFLICT DO UPDATE SET lines = lines + 1, messages = messages + 1000, credits = credits + 15
             """)
         conversation = try database.prepare("""
@@ -111,6 +112,9 @@ struct RawDebitWriter {
         spend = try database.prepare("""
             INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, 0, 15)
             ON CONFLICT DO UPDATE SET used = used + 15
+            """)
+        walletDay = try database.prepare("""
+            INSERT INTO account_days(account_id, day, net) VALUES (?, ?, -15) ON CONFLICT DO UPDATE SET net = net - 15
             """)
     }
 
@@ -123,7 +127,8 @@ struct RawDebitWriter {
         try balance.run([Int64(-15), pool])
         try balance.run([Int64(15), sink])
         try head.run([n, hash])
-        try daily.run([workspace, time / 86_400])
+        try daily.run([workspace, time / 86_400, user])
+        try walletDay.run([pool, time / 86_400])
         try conversation.run([workspace, "conv-\(n / 8)", user, time])
         try spend.run([workspace, user])
     }

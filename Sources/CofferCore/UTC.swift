@@ -47,9 +47,12 @@ public enum UTC {
         days(year: dt.year, month: dt.month, day: dt.day) * day + dt.hour * 3600 + dt.minute * 60 + dt.second
     }
 
+    /// The UTC day a timestamp falls on, as days since 1970-01-01 (rounded down before it).
+    public static func dayNumber(_ t: Timestamp) -> Int64 { t >= 0 ? t / day : (t - day + 1) / day }
+
     /// The date and time of a timestamp.
     public static func dateTime(_ t: Timestamp) -> DateTime {
-        let dayNumber = t >= 0 ? t / day : (t - day + 1) / day
+        let dayNumber = dayNumber(t)
         let secs = t - dayNumber * day
         let (y, m, d) = civil(days: dayNumber)
         return DateTime(year: y, month: m, day: d, hour: secs / 3600, minute: secs % 3600 / 60, second: secs % 60)

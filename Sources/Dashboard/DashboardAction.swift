@@ -21,6 +21,8 @@ public enum DashboardAction: Sendable {
     case usageEndLoaded(UsageView, UsagePage, UsageSummary)
     /// The page before the window of the same view, to prepend.
     case usageEarlierLoaded(UsageView, UsagePage)
+    /// Where the credits of a view's range went.
+    case spendingLoaded(UsageView, SpendingReport)
     case detailLoaded(String, [ChargeLine])
     case invoicesLoaded([Invoice])
     /// A list to choose from, ready to show (the two answers below become one).
@@ -54,6 +56,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case loadEarlierUsage(UsageView, UsageCursor)
     /// The same view again after another process wrote: as many rows as are shown, so the cursor stays.
     case refreshUsage(UsageView, rows: Int)
+    /// The Spending tab's report for the Usage view's range and filters.
+    case loadSpending(UsageView)
     case loadDetail(String)
     case loadInvoices
     case loadWorkspaces

@@ -108,6 +108,8 @@ public final class DashboardEngine: @unchecked Sendable {
         case .loadEarlierUsage(let view, let cursor):
             return .usageEarlierLoaded(view, try UsageQueries(store).page(view.tab, filter: view.filter(now: store.now), sort: view.sort,
                                                                           before: cursor, limit: UsageState.pageSize, actor: viewer))
+        case .loadSpending(let view):
+            return .spendingLoaded(view, try Spending(store).report(view.spendingScope(now: store.now), actor: viewer))
         case .loadDetail(let conversation):
             return .detailLoaded(conversation, try UsageQueries(store).detail(conversation: conversation, actor: viewer))
         case .loadInvoices:

@@ -2,7 +2,7 @@ import TerminalUI
 
 /// The commands behind the keys; the footer, `?` help and the reducer's refusals all read the keymaps.
 public enum DashboardCommand: Sendable, Equatable {
-    case nextTab, previousTab, showBilling, showTeam, showUsage, workspaces, refresh, help, quit, back
+    case nextTab, previousTab, showBilling, showTeam, showUsage, showSpending, workspaces, refresh, help, quit, back
     // Billing
     case nextPlan, previousPlan, interval, checkout, portal, biggerPack, smallerPack, morePacks, fewerPacks, buyPack
     // Team
@@ -32,6 +32,7 @@ public enum DashboardKeys {
         KeyBinding([.char("1")], .showBilling, help: "Billing", group: "General", inFooter: false),
         KeyBinding([.char("2")], .showTeam, help: "Team", group: "General", inFooter: false),
         KeyBinding([.char("3")], .showUsage, help: "Usage", group: "General", inFooter: false),
+        KeyBinding([.char("4")], .showSpending, help: "Spending", group: "General", inFooter: false),
         KeyBinding([.char("w")], .workspaces, help: "Switch workspace", group: "General", brief: "Workspace"),
         KeyBinding([.char("r"), .ctrl("l")], .refresh, help: "Refresh and redraw", group: "General", inFooter: false),
         KeyBinding([.escape], .back, help: "Back out: search, filter, marks, message", group: "General", inFooter: false),
@@ -85,6 +86,14 @@ public enum DashboardKeys {
         KeyBinding([.char("]")], .later, help: "Later period", group: "Usage", brief: "Later"),
         KeyBinding([.char("d")], .quickPick, help: "Date range: quick picks", group: "Usage", brief: "Dates"),
         KeyBinding([.char("c")], .customDays, help: "Custom days", group: "Usage", brief: "Days"),
+    ]
+
+    /// Spending follows the Usage tab's range and filters; these move the range from here.
+    static let spending: [KeyBinding<DashboardCommand>] = [
+        KeyBinding([.char("[")], .earlier, help: "Earlier period", group: "Spending", brief: "Earlier"),
+        KeyBinding([.char("]")], .later, help: "Later period", group: "Spending", brief: "Later"),
+        KeyBinding([.char("d")], .quickPick, help: "Date range: quick picks", group: "Spending", brief: "Dates"),
+        KeyBinding([.char("c")], .customDays, help: "Custom days", group: "Spending", brief: "Days"),
     ]
 
     /// A confirmation: Cancel has focus until moved.
@@ -151,6 +160,7 @@ public enum DashboardKeys {
         case .billing: billing
         case .team: team + rows
         case .usage: usage + rows
+        case .spending: spending
         }
     }
 

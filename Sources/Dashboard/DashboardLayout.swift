@@ -56,7 +56,7 @@ func click(_ mouse: Mouse, _ state: inout DashboardState) -> [DashboardEffect] {
     let layout = state.layout
     switch mouse.action {
     case .wheelUp, .wheelDown:
-        guard state.tab != .billing else { return [] }
+        guard state.tab == .team || state.tab == .usage else { return [] }
         return move(mouse.action == .wheelUp ? .up : .down, &state, by: 3)
     case .rightClick:
         return []
@@ -66,7 +66,7 @@ func click(_ mouse: Mouse, _ state: inout DashboardState) -> [DashboardEffect] {
             return show(MainTab(rawValue: tab)!, &state)
         }
         switch state.tab {
-        case .billing: return []
+        case .billing, .spending: return []
         case .team:
             let table = Table(columns: TeamColumns.columns)
             if let row = table.row(at: point, in: layout.teamTable, state: state.team.table, rowCount: state.team.members.count) {

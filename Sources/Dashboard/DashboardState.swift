@@ -2,9 +2,9 @@ import CofferCore
 import CofferStore
 import TerminalUI
 
-/// The dashboard's three tabs (SPEC §9).
+/// The dashboard's tabs (SPEC §9).
 public enum MainTab: Int, CaseIterable, Sendable {
-    case billing, team, usage
+    case billing, team, usage, spending
 
     /// The tab's title.
     public var title: String {
@@ -12,6 +12,7 @@ public enum MainTab: Int, CaseIterable, Sendable {
         case .billing: "Billing"
         case .team: "Team"
         case .usage: "Usage"
+        case .spending: "Spending"
         }
     }
 }
@@ -77,6 +78,8 @@ public struct DashboardState: Sendable {
     public var choices = BillingChoices()
     public var team = TeamView()
     public var usage = UsageState()
+    /// Where the credits of the Usage view's range went (nil until it arrives).
+    public var spending: SpendingReport?
     /// A dialog, prompt, list, sheet or help over the screen; it takes every key until it closes.
     public var modal: Modal?
     /// The modal whose change is under way: if the store refuses it, it opens again with what was typed (#19.10).

@@ -18,6 +18,7 @@ public enum DashboardView {
         case .billing: billing(state, layout.body, &buffer, theme)
         case .team: team(state, layout, &buffer, theme)
         case .usage: usage(state, layout, &buffer, theme)
+        case .spending: spending(state, layout.body, &buffer, theme)
         }
         var status = state.status
         if state.loading > 0 { status.trailing = "Loading…" }

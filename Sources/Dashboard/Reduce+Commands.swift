@@ -6,11 +6,12 @@ import TerminalUI
 /// ``DashboardState/refusal(of:)`` disables (R7), so the cases below only act.
 func run(_ command: DashboardCommand, _ state: inout DashboardState) -> [DashboardEffect] {
     switch command {
-    case .nextTab: return show(MainTab(rawValue: (state.tab.rawValue + 1) % 3)!, &state)
-    case .previousTab: return show(MainTab(rawValue: (state.tab.rawValue + 2) % 3)!, &state)
+    case .nextTab: return show(MainTab(rawValue: (state.tab.rawValue + 1) % MainTab.allCases.count)!, &state)
+    case .previousTab: return show(MainTab(rawValue: (state.tab.rawValue + MainTab.allCases.count - 1) % MainTab.allCases.count)!, &state)
     case .showBilling: return show(.billing, &state)
     case .showTeam: return show(.team, &state)
     case .showUsage: return show(.usage, &state)
+    case .showSpending: return show(.spending, &state)
     case .workspaces: return state.start([.loadWorkspaces])
     case .refresh: return state.reload()
     case .help: state.modal = .help(scroll: 0)

@@ -69,6 +69,9 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
         guard view == state.usage.view, let rows = state.usage.rows, state.usage.previous != nil else { return [] } // Home came first
         let first = max(0, state.usage.first - page.rows.count)
         (state.usage.rows, state.usage.first, state.usage.previous) = (page.rows + rows, first, page.next)
+    case .spendingLoaded(let view, let report):
+        guard view == state.usage.view else { return [] } // a stale answer
+        state.spending = report
     case .detailLoaded(let conversation, let lines):
         state.modal = .detail(conversation: conversation, lines: lines, table: TableState())
     case .invoicesLoaded(let invoices):
@@ -275,21 +278,25 @@ extension DashboardState {
         case .billing: start([.loadBilling])
         case .team: start([.loadMembers])
         case .usage: start([.loadUsage(usage.view)])
+        case .spending: start([.loadSpending(usage.view), .loadMembers]) // members: each one's use against their limit
         }
     }
 
-    /// The usage view changed: clear the old figures (never shown under the new view's name) and load.
+    /// The usage view changed: clear the old figures (never shown under the new view's name) and
+    /// load what the tab shows of it — the records, or on Spending where their credits went.
     mutating func reloadUsage() -> [DashboardEffect] {
         usage = UsageState(view: usage.view)
-        return start([.loadUsage(usage.view)])
+        spending = nil
+        return start([tab == .spending ? .loadSpending(usage.view) : .loadUsage(usage.view)])
     }
 
     /// Esc backs out one step: a search, then a type filter, then the marks, then the message.
     mutating func backOut() -> [DashboardEffect] {
-        if tab == .usage, !usage.view.search.isEmpty {
+        let filtered = tab == .usage || tab == .spending
+        if filtered, !usage.view.search.isEmpty {
             usage.view.search = ""
             return reloadUsage()
-        } else if tab == .usage, usage.view.type != nil {
+        } else if filtered, usage.view.type != nil {
             usage.view.type = nil
             return reloadUsage()
         } else if tab == .team, !team.table.marked.isEmpty {

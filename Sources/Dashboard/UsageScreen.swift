@@ -9,12 +9,7 @@ extension DashboardView {
         let view = state.usage.view
         Tabs(UsageTab.allCases.map(\.title)).render(in: layout.usageTabs, buffer: &buffer,
                                                     selected: UsageTab.allCases.firstIndex(of: view.tab)!, theme: theme)
-        var filters: [String] = []
-        if !view.search.isEmpty { filters.append("/ \(view.search)") }
-        if let type = view.type { filters.append("\(view.typeFilterName): \(AdjustmentType(rawValue: type)?.title ?? type)") }
-        DateRangeBar(quickPicks: QuickRange.allCases.map(\.title))
-            .render(in: layout.usageRange.inset(left: 1), buffer: &buffer, state: view.window.bar(now: state.now), theme: theme, focused: false,
-                    note: filters.isEmpty ? "" : "·  " + filters.joined(separator: "  ·  ") + "  (Esc clears)")
+        rangeBar(state, layout.usageRange, &buffer, theme, scope: state.usage.view.filterNote)
         if let summary = state.usage.summary { // every range has its totals, All time too
             buffer.fill(layout.usageSummary, style: theme.panel)
             buffer.write(" " + UsageTable.summaryLine(summary, tab: view.tab, separator: "  ·  "), in: layout.usageSummary, style: theme.panel)
@@ -25,6 +20,13 @@ extension DashboardView {
         Table(columns: columns.columns.map(\.tableColumn), emptyText: state.usage.rows == nil ? "Loading…" : "No records in this range",
               showsPosition: true, summary: state.usage.fetchingMore ? "Loading rows…" : "")
             .render(in: layout.usageTable, buffer: &buffer, state: table, dataSource: state.usageRows(theme: theme), theme: theme)
+    }
+
+    /// The date range bar of the Usage view with a note of what else narrows it (Usage and Spending).
+    static func rangeBar(_ state: DashboardState, _ line: Rect, _ buffer: inout Buffer, _ theme: Theme, scope note: String) {
+        DateRangeBar(quickPicks: QuickRange.allCases.map(\.title))
+            .render(in: line.inset(left: 1), buffer: &buffer, state: state.usage.view.window.bar(now: state.now), theme: theme,
+                    focused: false, note: note)
     }
 
     /// The billing detail sheet of a conversation: every charge line and the grants it drew from,

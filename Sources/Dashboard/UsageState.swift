@@ -123,8 +123,22 @@ public struct UsageView: Sendable, Equatable {
         return filter
     }
 
+    /// What the Spending tab shows for this view (SPEC §9): its dates, and when the records tab is
+    /// filtered (a type, API key or search), that tab alone under that filter.
+    public func spendingScope(now: Timestamp) -> SpendingScope {
+        SpendingScope(tab: type != nil || !search.isEmpty ? tab : nil, filter: filter(now: now))
+    }
+
     /// Whether the summary bar shows (SPEC §7: whenever any filter is active).
     public var isFiltered: Bool { window != .quick(.all) || !search.isEmpty || type != nil }
+
+    /// The filters beside the date range, as the range bar notes them ("" when none).
+    public var filterNote: String {
+        var filters: [String] = []
+        if !search.isEmpty { filters.append("/ \(search)") }
+        if let type { filters.append("\(typeFilterName): \(AdjustmentType(rawValue: type)?.title ?? type)") }
+        return filters.isEmpty ? "" : "·  " + filters.joined(separator: "  ·  ") + "  (Esc clears)"
+    }
 
     /// What the type filter is called on this tab.
     public var typeFilterName: String { tab == .calls ? "API key" : (tab == .imports ? "Import type" : "Type") }

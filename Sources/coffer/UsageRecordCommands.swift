@@ -76,11 +76,14 @@ extension UsageCommand {
         static let configuration = CommandConfiguration(abstract: "The summary bar's totals for the filtered tab.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filters: UsageFilterOptions
+        @Option(help: "Only the charge lines of this member (owners and admins; a member may name themself).") var user: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
             let store = try global.openStoreForReading()
-            let summary = try UsageQueries(store).summary(filters.tab, filter: filters.filter(now: store.now), actor: global.actor(in: store))
+            let queries = UsageQueries(store), filter = try filters.filter(now: store.now), actor = try global.actor(in: store)
+            let summary = try user.map { try queries.summary(filters.tab, filter: filter, member: $0, actor: actor) }
+                ?? queries.summary(filters.tab, filter: filter, actor: actor)
             if json {
                 return try Output.json(UsageSummaryJSON(summary))
             }

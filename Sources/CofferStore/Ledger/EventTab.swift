@@ -18,4 +18,14 @@ enum EventTab: Int64, Sendable {
         case .adjustments: return nil
         }
     }
+
+    /// The usage tab these events show on (nil for a consumable's).
+    var usageTab: UsageTab? {
+        switch self {
+        case .conversations: .conversations
+        case .calls: .calls
+        case .imports: .imports
+        case .untabbed: nil
+        }
+    }
 }

@@ -70,6 +70,20 @@ struct LedgerInvariants {
             SELECT e.id, e.usage_id FROM entries e WHERE e.usage_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM usage_events u WHERE u.id = e.usage_id)
             """) { "entry \($0.int(0)) spends for usage event \($0.int(1)), which was never recorded" }
+        try add("""
+            SELECT a.id, a.kind, a.balance, coalesce(sum(d.net), 0) FROM accounts a
+            LEFT JOIN account_days d ON d.account_id = a.id WHERE a.kind != 'system'
+            GROUP BY a.id, a.kind, a.balance HAVING a.balance != coalesce(sum(d.net), 0)
+            """) { "account \($0.int(0)) (\($0.text(1))) balance \($0.int(2)) != its days' movements \($0.int(3))" }
+        try add("""
+            SELECT l.day, l.tab, l.credits, coalesce(r.credits, 0) FROM
+              (SELECT workspace_id, tab, \(Schema.dayOf("created_at")) AS day, user_id, service, count(*) AS lines, sum(credits) AS credits
+               FROM usage_events WHERE tab IN (1, 2, 3) GROUP BY 1, 2, 3, 4, 5) l
+            LEFT JOIN (SELECT workspace_id, tab, day, user_id, service, sum(lines) AS lines, sum(credits) AS credits
+                       FROM usage_daily GROUP BY 1, 2, 3, 4, 5) r
+              ON r.workspace_id = l.workspace_id AND r.tab = l.tab AND r.day = l.day AND r.user_id = l.user_id AND r.service = l.service
+            WHERE r.lines IS NOT l.lines OR r.credits IS NOT l.credits
+            """) { "usage rollup of day \($0.int(0)), tab \($0.int(1)): \($0.int(3)) millicredits != its lines' \($0.int(2))" }
         try add("SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0") {
             "wallet \($0.int(0)) (\($0.text(1))) is below zero: \($0.int(2))"
         }

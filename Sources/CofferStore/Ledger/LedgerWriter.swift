@@ -22,6 +22,13 @@ final class LedgerWriter {
     private var missing: Set<AccountKey> = []
     /// Balance changes not yet written to `accounts`: written once per account in `finish()`.
     private var pendingDeltas: [Int64: Int64] = [:]
+    /// The same changes per wallet and UTC day, for `account_days` (system accounts are left out).
+    private var pendingDays: [DayKey: Int64] = [:]
+    /// The system accounts met in this transaction: they have no daily rollup.
+    private var systemIDs: Set<Int64> = []
+
+    /// A wallet's movement on one UTC day.
+    struct DayKey: Hashable { let account: Int64, day: Int64 }
 
     /// What identifies an account.
     struct AccountKey: Hashable, Sendable {
@@ -42,19 +49,20 @@ final class LedgerWriter {
     struct State {
         fileprivate let lastID: Int64, head: [UInt8], batch: Int64?, dirty: Bool
         fileprivate let accounts: [AccountKey: Int64], balances: [Int64: Int64], missing: Set<AccountKey>
-        fileprivate let pendingDeltas: [Int64: Int64]
+        fileprivate let pendingDeltas: [Int64: Int64], pendingDays: [DayKey: Int64], systemIDs: Set<Int64>
     }
 
     /// The in-memory state, to restore if what follows is rolled back.
     func snapshot() -> State {
         State(lastID: lastID, head: head, batch: batch, dirty: dirty, accounts: accounts, balances: balances, missing: missing,
-              pendingDeltas: pendingDeltas)
+              pendingDeltas: pendingDeltas, pendingDays: pendingDays, systemIDs: systemIDs)
     }
 
     /// Returns to a snapshot after the database rolled back to the matching savepoint.
     func restore(_ state: State) {
         (lastID, head, batch, dirty) = (state.lastID, state.head, state.batch, state.dirty)
         (accounts, balances, missing, pendingDeltas) = (state.accounts, state.balances, state.missing, state.pendingDeltas)
+        (pendingDays, systemIDs) = (state.pendingDays, state.systemIDs)
     }
 
     /// Starts a new batch of entries (one domain event) stamped with `time`.
@@ -104,7 +112,9 @@ final class LedgerWriter {
 
     /// The system account for `asset` (payments, grants, usage, expired).
     func system(_ account: SystemAccount, asset: Asset) throws -> Int64 {
-        try self.account(.system, name: account.rawValue, asset: asset)
+        let id = try self.account(.system, name: account.rawValue, asset: asset)
+        systemIDs.insert(id)
+        return id
     }
 
     /// Adds a grant to a wallet, drawn from a system account (R18). Credits grants also appear
@@ -206,6 +216,11 @@ final class LedgerWriter {
             try sql.run("UPDATE accounts SET balance = balance + ? WHERE id = ?", .int(delta), .int(account))
         }
         pendingDeltas.removeAll(keepingCapacity: true)
+        for (key, net) in pendingDays where net != 0 {
+            try sql.run("INSERT INTO account_days(account_id, day, net) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET net = net + excluded.net",
+                        .int(key.account), .int(key.day), .int(net))
+        }
+        pendingDays.removeAll(keepingCapacity: true)
         try sql.run("""
             INSERT INTO ledger_head(id, last_entry_id, hash) VALUES (1, ?, ?)
             ON CONFLICT(id) DO UPDATE SET last_entry_id = excluded.last_entry_id, hash = excluded.hash
@@ -232,6 +247,9 @@ final class LedgerWriter {
                      .int(usage), .int(now), .blob(head), .blob(hash))
         pendingDeltas[from, default: 0] -= amount
         pendingDeltas[to, default: 0] += amount
+        let day = UTC.dayNumber(now)
+        if !systemIDs.contains(from) { pendingDays[DayKey(account: from, day: day), default: 0] -= amount }
+        if !systemIDs.contains(to) { pendingDays[DayKey(account: to, day: day), default: 0] += amount }
         if let balance = balances[from] { balances[from] = balance - amount }
         if let balance = balances[to] { balances[to] = balance + amount }
         lastID = id

@@ -44,10 +44,11 @@ struct UsageRecordShape {
     }
 
     /// Adds one charge line to the transaction's pending rollups.
-    func record(into rollups: PendingRollups, workspace: Int64, user: Int64, creator: String, title: String?, credits: Int64, at time: Timestamp) {
+    func record(into rollups: PendingRollups, workspace: Int64, user: Int64, creator: String, service: String, title: String?,
+                credits: Int64, at time: Timestamp) {
         guard tab != EventTab.untabbed.rawValue else { return }
-        let day = time >= 0 ? time / UTC.day : (time - UTC.day + 1) / UTC.day
-        rollups.day(.init(workspace: workspace, tab: tab, type: type, day: day), messages: messages, credits: credits)
+        let day = UTC.dayNumber(time)
+        rollups.day(.init(workspace: workspace, tab: tab, type: type, day: day, user: user, service: service), messages: messages, credits: credits)
         guard tab == EventTab.conversations.rawValue, let conversationID, let billingType else { return }
         rollups.conversation(.init(workspace: workspace, conversation: conversationID, billingType: billingType),
                              user: user, creator: creator, title: title, messages: messages, credits: credits, at: time, day: day)
@@ -57,7 +58,8 @@ struct UsageRecordShape {
 /// Rollups kept in step with the charges of one write transaction: summed in memory, written
 /// once per key when the transaction ends (the same totals as one upsert per line, far fewer writes).
 final class PendingRollups {
-    struct DayKey: Hashable { let workspace: Int64, tab: Int64, type: String, day: Int64 }
+    /// A row of `usage_daily`: who was charged for which service, per tab, type and UTC day.
+    struct DayKey: Hashable { let workspace: Int64, tab: Int64, type: String, day: Int64, user: Int64, service: String }
     struct ConversationKey: Hashable { let workspace: Int64, conversation: String, billingType: String }
     struct SpendKey: Hashable { let workspace: Int64, user: Int64, period: Int64 }
     private struct DayTotals { var lines: Int64 = 0, messages: Int64 = 0, credits: Int64 = 0 }
@@ -102,13 +104,14 @@ final class PendingRollups {
     func flush(_ sql: any StorageConnection) throws {
         if !days.isEmpty {
             let insert = """
-                INSERT INTO usage_daily(workspace_id, tab, type, day, lines, messages, credits) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO usage_daily(workspace_id, tab, type, day, user_id, service, lines, messages, credits)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET lines = lines + excluded.lines, messages = messages + excluded.messages,
                   credits = credits + excluded.credits
                 """
             for (key, totals) in days {
-                try sql.run(insert, .int(key.workspace), .int(key.tab), .text(key.type), .int(key.day), .int(totals.lines),
-                                  .int(totals.messages), .int(totals.credits))
+                try sql.run(insert, .int(key.workspace), .int(key.tab), .text(key.type), .int(key.day), .int(key.user), .text(key.service),
+                            .int(totals.lines), .int(totals.messages), .int(totals.credits))
             }
             days.removeAll(keepingCapacity: true)
         }

@@ -44,7 +44,7 @@ public struct UsageFilter: Sendable, Equatable {
     }
 
     /// Midnight UTC of the day `t` falls in.
-    public static func dayStart(_ t: Timestamp) -> Timestamp { (t >= 0 ? t / UTC.day : (t - UTC.day + 1) / UTC.day) * UTC.day }
+    public static func dayStart(_ t: Timestamp) -> Timestamp { UTC.dayNumber(t) * UTC.day }
 }
 
 /// Where a page ends: the sort value and the row's id (keyset pagination, never OFFSET).

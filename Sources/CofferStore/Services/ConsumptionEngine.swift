@@ -304,7 +304,8 @@ struct ConsumptionEngine {
         if teamSpend > 0 {
             tx.rollups.addSpend(.init(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start), teamSpend)
         }
-        shape.record(into: tx.rollups, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email, title: r.title,
+        shape.record(into: tx.rollups, workspace: c.actor.workspaceID, user: c.member.userID, creator: c.member.email,
+                     service: c.service.slug, title: r.title,
                      credits: credits, at: tx.now)
         return result
     }

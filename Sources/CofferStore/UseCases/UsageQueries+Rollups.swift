@@ -42,27 +42,29 @@ extension UsageQueries {
             if filter.type != nil { conditions.append("v.billing_type = ?"); tail += type }
         }
         if let search = Self.searchText(filter) {
-            let owners = Permissions.allows(actor.role, .seeUsageUsers)
-            let like = Bind.text(Self.like(search))
-            if search.count >= 3 {
-                // The trigram index; members cannot search by creator (R7).
-                let phrase = "\"" + search.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                // Conversations newer than the index (it catches up in batches) are matched by scanning them.
-                conditions.append("""
-                    (v.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)
-                     OR (v.id > coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'), 0)
-                         AND (v.conversation_id LIKE ? ESCAPE '\\' OR v.title LIKE ? ESCAPE '\\'\(owners ? " OR v.creator LIKE ? ESCAPE '\\'" : ""))))
-                    """)
-                tail.append(.text(owners ? phrase : "{conversation_id title} : \(phrase)"))
-                tail += Array(repeating: like, count: owners ? 3 : 2)
-            } else {
-                conditions.append("(v.conversation_id LIKE ? ESCAPE '\\' OR v.title LIKE ? ESCAPE '\\'\(owners ? " OR v.creator LIKE ? ESCAPE '\\'" : ""))")
-                tail += Array(repeating: like, count: owners ? 3 : 2)
-            }
+            let condition = Self.conversationSearch(search, actor: actor)
+            conditions.append(condition.sql)
+            tail += condition.binds
         }
         let whereSQL = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
         return Query(selectSQL: "SELECT * FROM (\(source)) v", whereSQL: whereSQL, arguments: arguments + tail, idColumn: "v.id",
                      messagesColumn: "messages", creditsColumn: "credits")
+    }
+
+    /// The condition on conversations (as `v`) that a search matches: ID, title or (owners only,
+    /// R7) creator — through the trigram index for three characters or more, and by scanning the
+    /// conversations newer than the index (it catches up in batches) so results stay complete.
+    static func conversationSearch(_ search: String, actor: Actor) -> (sql: String, binds: [Bind]) {
+        let owners = Permissions.allows(actor.role, .seeUsageUsers)
+        let pattern = Bind.text(like(search))
+        let scan = "v.conversation_id LIKE ? ESCAPE '\\' OR v.title LIKE ? ESCAPE '\\'\(owners ? " OR v.creator LIKE ? ESCAPE '\\'" : "")"
+        let likes = Array(repeating: pattern, count: owners ? 3 : 2)
+        guard search.count >= 3 else { return ("(\(scan))", likes) }
+        let phrase = "\"" + search.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return ("""
+            (v.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)
+             OR (v.id > coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'), 0) AND (\(scan))))
+            """, [.text(owners ? phrase : "{conversation_id title} : \(phrase)")] + likes)
     }
 
     /// Calls and imports summaries without a search: whole days from `usage_daily`, the rest from the lines.

@@ -115,6 +115,46 @@ public struct UsageQueries: Sendable {
         }
     }
 
+    /// The summary bar's totals of one member's charge lines (`coffer usage summary --user`), added
+    /// up from the lines themselves rather than the rollups: owners and admins may ask for anyone, a
+    /// member only for themself (R7). Conversations count distinct (conversation, billing type) rows.
+    public func summary(_ tab: UsageTab, filter: UsageFilter, member email: String, actor: Actor) throws -> UsageSummary {
+        let email = try Email.normalize(email)
+        if email != actor.email { try Permissions.require(actor.role, .seeUsageUsers) }
+        guard let events = EventTab(tab) else { throw CofferError("--user applies to conversations, calls and imports") }
+        return try store.read { db in
+            let sql = db.storage
+            guard let user = try sql.int("""
+                SELECT m.user_id FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? AND u.email = ?
+                """, .int(actor.workspaceID), .text(email)) else {
+                throw CofferError("No member \(CofferError.quote(email)) in this workspace")
+            }
+            var lines = Self.events(events, filter: filter, actor: actor)
+            if events == .conversations {
+                lines = Query(selectSQL: """
+                    SELECT u.id, u.conversation_id, u.billing_type, u.messages, u.credits, u.user_id, u.service
+                    FROM usage_events u JOIN conversations v ON v.workspace_id = u.workspace_id
+                      AND v.conversation_id = u.conversation_id AND v.billing_type = u.billing_type
+                    """, whereSQL: "u.workspace_id = ? AND u.tab = \(events.rawValue)", arguments: [.int(actor.workspaceID)],
+                              idColumn: "u.id", messagesColumn: "messages", creditsColumn: "credits")
+                Self.range(&lines, column: "u.created_at", filter)
+                if let type = filter.type { lines.whereSQL += " AND u.billing_type = ?"; lines.arguments.append(.text(type)) }
+                if let search = Self.searchText(filter) {
+                    let match = Self.conversationSearch(search, actor: actor)
+                    lines.whereSQL += " AND " + match.sql
+                    lines.arguments += match.binds
+                }
+            }
+            let count = events == .conversations ? "count(DISTINCT conversation_id || char(0) || billing_type)" : "count(*)"
+            return try sql.first("""
+                SELECT \(count), ifnull(sum(messages), 0), ifnull(sum(credits), 0)
+                FROM (\(lines.selectSQL) WHERE \(lines.whereSQL) AND u.user_id = ?)
+                """, lines.arguments + [.int(user)]) {
+                UsageSummary(count: $0.int(0), messages: Quantity(milliunits: $0.int(1)), credits: Credits(millicredits: $0.int(2)))
+            } ?? UsageSummary(count: 0, messages: .zero, credits: .zero)
+        }
+    }
+
     /// Every row of a filtered tab, page by page (for export).
     public func all(_ tab: UsageTab, filter: UsageFilter, sort: UsageSort? = nil, actor: Actor) throws -> [UsageRow] {
         var rows: [UsageRow] = []
@@ -186,16 +226,17 @@ public struct UsageQueries: Sendable {
             Self.range(&query, column: "a.created_at", filter)
             if let type = filter.type { query.whereSQL += " AND a.type = ?"; query.arguments.append(.text(type)) }
             return query
-        case .calls: return events(.calls, filter: filter, actor: actor)
-        case .imports: return events(.imports, filter: filter, actor: actor)
+        case .calls: return Self.events(.calls, filter: filter, actor: actor)
+        case .imports: return Self.events(.imports, filter: filter, actor: actor)
         case .conversations: return try conversations(filter: filter, actor: actor, sql: sql)
         }
     }
 
     /// Calls or imports: their charge lines, filtered.
-    private func events(_ tab: EventTab, filter: UsageFilter, actor: Actor) -> Query {
+    static func events(_ tab: EventTab, filter: UsageFilter, actor: Actor) -> Query {
         var query = Query(selectSQL: """
-            SELECT u.id, u.call_id, u.task_id, u.import_type, u.url, u.api_key, u.credits, u.created_at, usr.email, 0 AS messages
+            SELECT u.id, u.call_id, u.task_id, u.import_type, u.url, u.api_key, u.credits, u.created_at, usr.email, 0 AS messages,
+                   u.user_id, u.service
             FROM usage_events u JOIN users usr ON usr.id = u.user_id
             """, whereSQL: "u.workspace_id = ? AND u.tab = \(tab.rawValue)", arguments: [.int(actor.workspaceID)], idColumn: "u.id",
                           messagesColumn: "messages", creditsColumn: "credits")
@@ -228,7 +269,7 @@ public struct UsageQueries: Sendable {
 
     /// A row of a tab, read by column index. Conversations: id, conversation_id, title, creator,
     /// billing_type, messages, credits, updated_at. Calls and imports: id, call_id, task_id,
-    /// import_type, url, api_key, credits, created_at, email. Adjustments: id, type, amount, detail,
+    /// import_type, url, api_key, credits, created_at, email (then messages, user_id, service). Adjustments: id, type, amount, detail,
     /// created_at. `sortValue` is the index of the sorted column (the cursor's value).
     private static func row(_ row: any StorageRow, tab: UsageTab, sortValue: Int32, showUsers: Bool) -> UsageRow {
         let cursor = UsageCursor(value: row.int(sortValue), id: row.int(0))
