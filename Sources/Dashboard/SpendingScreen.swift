@@ -32,8 +32,8 @@ extension DashboardView {
             }
             return
         }
-        // The lists below take what they need (up to ten rows); the chart the rest, within reason.
-        let listRows = min(10, 1 + max(report.members.count, report.services.count, rest.width >= 110 ? state.spendingLimits.count : 0))
+        // The lists below take what they need; the chart the rest, within reason.
+        let listRows = Self.topRows(report) + 1 + min(7, 1 + max(1, state.spendingLimits.count))
         let chartHeight = min(20, max(8, rest.height - listRows - 1))
         let frame = Rect(x: rest.x, y: rest.y, width: rest.width, height: chartHeight)
         let inner = Box.draw(frame, title: legend, buffer: &buffer, theme: theme)
@@ -63,21 +63,19 @@ extension DashboardView {
         return credits.millicredits >= 100_000 ? String(text.prefix { $0 != "." }) : text
     }
 
-    /// Under the chart: the top members and services side by side, and the limits beside them
-    /// when the screen is wide, below them otherwise.
+    /// Rows the top lists take: a title and up to six of each.
+    static func topRows(_ report: SpendingReport) -> Int { 1 + min(6, max(report.members.count, report.services.count)) }
+
+    /// Under the chart: the top members and services side by side, and below them the limits.
     private static func lower(_ state: DashboardState, _ report: SpendingReport, _ area: Rect, _ buffer: inout Buffer, _ theme: Theme) {
         guard area.height >= 2 else { return }
-        let wide = area.width >= 110
-        let columns = area.split(columns: wide ? [.flex(1), .flex(1), .flex(1)] : [.flex(1), .flex(1)])
-        let height = wide ? area.height : min(area.height, max(3, min(report.members.count, report.services.count, 6) + 1))
+        let columns = area.split(columns: [.flex(1), .flex(1)])
+        let height = min(area.height, topRows(report))
         let whoTitle = report.ownOnly ? "Your spending" : "Top members"
         shares(whoTitle, report.members, total: report.total, Rect(x: columns[0].x, y: area.y, width: columns[0].width, height: height), &buffer, theme)
         shares("Top services", report.services, total: report.total, Rect(x: columns[1].x, y: area.y, width: columns[1].width, height: height), &buffer, theme)
-        if wide {
-            limits(state, Rect(x: columns[2].x, y: area.y, width: columns[2].width, height: area.height), &buffer, theme)
-        } else if area.height > height + 2 {
-            limits(state, area.inset(top: height + 1), &buffer, theme)
-        }
+        let gap = area.height - height >= 4 ? 1 : 0
+        if area.height - height - gap >= 2 { limits(state, area.inset(top: height + gap), &buffer, theme) }
     }
 
     /// A titled list of shares: name, credits, share of the total and a meter.
@@ -116,22 +114,24 @@ extension DashboardView {
             let line = rect.row(index + 1).inset(left: 1, right: 1)
             let name = member.name.isEmpty ? member.email : member.name
             guard let limit = member.limit else {
-                let text = "\(member.usedThisPeriod) · no limit"
-                buffer.write(name, in: Rect(x: line.x, y: line.y, width: max(1, line.width - DisplayWidth.of(text) - 1), height: 1), style: theme.normal)
-                buffer.write(text, in: line, style: theme.disabled, alignment: .right)
+                let text = DisplayWidth.pad(member.usedThisPeriod.description, to: used, alignment: .right) + "  no limit"
+                let nameWidth = min(24, max(1, line.width - DisplayWidth.of(text) - 1))
+                buffer.write(name, in: Rect(x: line.x, y: line.y, width: nameWidth, height: 1), style: theme.normal)
+                buffer.write(text, x: line.x + nameWidth + 1, y: line.y, style: theme.disabled, clip: line)
                 continue
             }
             let fraction = limit.millicredits > 0 ? Double(member.usedThisPeriod.millicredits) / Double(limit.millicredits) : 1
             let mark = fraction >= 1 ? " at limit" : fraction >= 0.9 ? " near" : ""
             let style = fraction >= 1 ? theme.statusBad : fraction >= 0.9 ? theme.statusWarning : theme.normal
-            let figures = DisplayWidth.pad(member.usedThisPeriod.description, to: used, alignment: .right) + " / "
+            let figures = DisplayWidth.pad(member.usedThisPeriod.description, to: used, alignment: .right) + " of "
                 + DisplayWidth.pad(limit.description, to: limits, alignment: .right) + " "
                 + DisplayWidth.pad(percent(fraction), to: 4, alignment: .right) + DisplayWidth.pad(mark, to: 9)
-            let (nameWidth, meterWidth) = split(line.width, figures: DisplayWidth.of(figures))
+            let nameWidth = min(24, max(1, line.width - DisplayWidth.of(figures) - 1))
+            let meterWidth = min(24, line.width - nameWidth - DisplayWidth.of(figures) - 2)
             buffer.write(name, in: Rect(x: line.x, y: line.y, width: nameWidth, height: 1), style: theme.normal)
-            buffer.write(figures, x: line.x + nameWidth + 1, y: line.y, style: style, clip: line)
-            if meterWidth > 0 {
-                buffer.write(Meter.text(fraction, width: meterWidth, unicode: theme.glyphs.isUnicode), x: line.maxX - meterWidth, y: line.y,
+            let end = buffer.write(figures, x: line.x + nameWidth + 1, y: line.y, style: style, clip: line)
+            if meterWidth >= 4 {
+                buffer.write(Meter.text(fraction, width: meterWidth, unicode: theme.glyphs.isUnicode), x: end + 1, y: line.y,
                              style: style, clip: line)
             }
         }

@@ -75,10 +75,40 @@ enum Fixture {
         _ = reduce(&state, .billingLoaded(billing(viewer: viewer)))
         _ = reduce(&state, .membersLoaded(members))
         state.loading = 0
-        _ = reduce(&state, .key(.char(["1", "2", "3"][tab.rawValue])))
+        _ = reduce(&state, .key(.char(["1", "2", "3", "4"][tab.rawValue])))
         _ = reduce(&state, .usageLoaded(state.usage.view, UsagePage(rows: rows, next: nil), UsageSummary(count: 30, messages: Quantity(milliunits: 60_000), credits: Credits(millicredits: 581_250))))
+        _ = reduce(&state, .spendingLoaded(state.usage.view, spending(viewer)))
         state.loading = 0
         return state
+    }
+
+    /// Last 30 days' spending as `viewer` sees it: a weekly rhythm, a pack bought on the 12th day, four
+    /// members (a member: only their own) and five services.
+    static func spending(_ viewer: Actor) -> SpendingReport {
+        let first = UTC.dayNumber(now) - 30
+        var pool: Int64 = 1_400_000
+        let days = (0...30).map { index -> SpendingReport.Day in
+            let credits = Int64((index * 37 % 11) + (index % 7 == 5 ? 0 : 3)) * 2_750
+            pool += (index == 12 ? 500_000 : 0) - credits
+            return SpendingReport.Day(start: (first + Int64(index)) * UTC.day, credits: Credits(millicredits: credits),
+                                      poolBalance: Credits(millicredits: pool))
+        }
+        func share(_ key: String, _ name: String, _ credits: Int64, _ charges: Int64) -> SpendingReport.Share {
+            SpendingReport.Share(key: key, name: name, credits: Credits(millicredits: credits), charges: charges)
+        }
+        let ownOnly = viewer.role == .member
+        let members = ownOnly ? [share("max@acme.test", "Max Mustermann", 312_500, 84)]
+            : [share("ada@acme.test", "Ada Lovelace", 612_250, 140), share("grace@acme.test", "Grace Hopper", 401_500, 96),
+               share("max@acme.test", "Max Mustermann", 312_500, 84), share("lin@acme.test", "Lin 林", 86_750, 12)]
+        let total = members.reduce(0) { $0 + $1.credits.millicredits }, charges = members.reduce(0) { $0 + $1.charges }
+        let services = [share("veo-2", "Veo 2", total * 5 / 10, charges / 8), share("gpt-4o", "GPT-4o", total * 2 / 10, charges / 2),
+                        share("claude-sonnet-4", "Claude Sonnet 4", total * 15 / 100, charges / 4),
+                        share("brand-import", "Brand import", total - total * 85 / 100 - 250, charges / 16),
+                        share("mcp-http-call", "MCP-HTTP call", 250, charges - charges / 8 - charges / 2 - charges / 4 - charges / 16)]
+        let tabs = [share("Conversations", "Conversations", total * 85 / 100, charges * 7 / 8),
+                    share("MCP-HTTP Calls", "MCP-HTTP Calls", 250, charges / 16),
+                    share("Import Usage", "Import Usage", total - total * 85 / 100 - 250, charges - charges * 7 / 8 - charges / 16)]
+        return SpendingReport(from: now - 30 * UTC.day, to: now + 1, days: days, tabs: tabs, members: members, services: services, ownOnly: ownOnly)
     }
 
     /// The screen as text (and, with `styles`, its style layer).
