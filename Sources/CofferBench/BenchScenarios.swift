@@ -13,20 +13,24 @@ extension Bench {
         let store = try CofferStore(path: reference, catalog: catalog, create: false, clock: { end })
         let actor = try Workspaces(store).actor(email: owner, workspace: nil)
         let month = UsageFilter.lastDays(30, now: end)
-        let cases: [(String, UsageTab, UsageFilter, Double)] = [
-            ("Conversations: page + summary (30 d, message)", .conversations, with(month) { $0.type = "message" }, 10),
-            ("MCP-HTTP Calls: page + summary (30 d, key)", .calls, with(month) { $0.apiKey = "backend" }, 10),
-            ("Import Usage: page + summary (30 d, brand)", .imports, with(month) { $0.type = "brand" }, 10),
-            ("Credit Adjustments: page + summary (30 d, type)", .adjustments, with(month) { $0.type = "credit_package_purchase" }, 10),
-            ("title search: page + summary", .conversations, UsageFilter(search: "Roadmap"), 50),
-        ]
-        let runs = quick ? 3 : 15
-        let raw = try RawSQLite(path: reference)
-        for (name, tab, filter, target) in cases {
-            let query = { (store: CofferStore) throws in
+        func tab(_ tab: UsageTab, _ filter: UsageFilter) -> (CofferStore) throws -> Void {
+            { store in
                 _ = try UsageQueries(store).page(tab, filter: filter, limit: 50, actor: actor)
                 _ = try UsageQueries(store).summary(tab, filter: filter, actor: actor)
             }
+        }
+        let cases: [(String, (CofferStore) throws -> Void, Double)] = [
+            ("Conversations: page + summary (30 d, message)", tab(.conversations, with(month) { $0.type = "message" }), 10),
+            ("MCP-HTTP Calls: page + summary (30 d, key)", tab(.calls, with(month) { $0.apiKey = "backend" }), 10),
+            ("Import Usage: page + summary (30 d, brand)", tab(.imports, with(month) { $0.type = "brand" }), 10),
+            ("Credit Adjustments: page + summary (30 d, type)", tab(.adjustments, with(month) { $0.type = "credit_package_purchase" }), 10),
+            ("title search: page + summary", tab(.conversations, UsageFilter(search: "Roadmap")), 50),
+            // The Spending tab (SPEC §9): a tab page's speed, from the same rollups.
+            ("Spending: report (30 d, all charged usage)", { _ = try Spending($0).report(SpendingScope(tab: nil, filter: month), actor: actor) }, 10),
+        ]
+        let runs = quick ? 3 : 15
+        let raw = try RawSQLite(path: reference)
+        for (name, query, target) in cases {
             try query(store)
             let coffer = try Bench.median(runs: runs) { try query(store) }
             captured.clear()
