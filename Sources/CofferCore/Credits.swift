@@ -55,6 +55,11 @@ public struct Credits: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Credits(millicredits: sum)
     }
 
+    /// The sum of `amounts`, or an error if it would overflow.
+    public static func sum(_ amounts: some Sequence<Credits>) throws -> Credits {
+        try amounts.reduce(.zero) { try $0.adding($1) }
+    }
+
     /// The difference, or an error if it would overflow.
     public func subtracting(_ other: Credits) throws -> Credits {
         let (difference, overflow) = millicredits.subtractingReportingOverflow(other.millicredits)

@@ -83,11 +83,13 @@ public final class DashboardEngine: @unchecked Sendable {
         let viewer = shared.withLock { $0.viewer }
         switch effect {
         case .loadBilling:
+            let days = Runway.days(endingAt: store.now)
             return .billingLoaded(BillingSnapshot(subscription: try Subscriptions(store).show(actor: viewer),
                                                   balance: try Balances(store).report(for: viewer),
                                                   packs: try CreditPacks(store).state(actor: viewer),
                                                   checkout: try Subscriptions(store).checkout(actor: viewer),
-                                                  plans: store.catalog.plans.filter { !$0.isFree }))
+                                                  plans: store.catalog.plans.filter { !$0.isFree },
+                                                  spending: DailySpending(days: days, credits: try UsageQueries(store).dailyCredits(days: days, actor: viewer))))
         case .loadMembers:
             return .membersLoaded(try Members(store).list(actor: viewer))
         case .loadUsage(let view), .refreshUsage(let view, _):

@@ -26,15 +26,39 @@ public struct BillingSnapshot: Sendable, Equatable {
     public let checkout: CheckoutOffer
     /// The paid plans of the catalog, for the plan selector.
     public let plans: [Plan]
+    /// What the workspace spent per day over the runway's 30 days (the sparkline, SPEC §9).
+    public let spending: DailySpending
 
     /// A snapshot of the billing facts.
-    public init(subscription: SubscriptionView, balance: BalanceReport, packs: PackPurchaseState, checkout: CheckoutOffer, plans: [Plan]) {
+    public init(subscription: SubscriptionView, balance: BalanceReport, packs: PackPurchaseState, checkout: CheckoutOffer, plans: [Plan],
+                spending: DailySpending) {
         (self.subscription, self.balance, self.packs, self.checkout, self.plans) = (subscription, balance, packs, checkout, plans)
+        self.spending = spending
     }
 
     /// True when the plan module shows the plan selector: no paid plan running (SPEC §9).
     public var offersPlans: Bool { subscription.status == nil || subscription.ended || subscription.status == .unpaid }
 
+}
+
+/// Credits spent on each UTC day of a range, oldest first (`UsageQueries.dailyCredits`).
+public struct DailySpending: Sendable, Equatable {
+    /// The days, as day numbers since the epoch.
+    public let days: ClosedRange<Int64>
+    /// One total per day of `days`.
+    public let credits: [Credits]
+
+    /// The series of `credits` over `days`.
+    public init(days: ClosedRange<Int64>, credits: [Credits]) { (self.days, self.credits) = (days, credits) }
+
+    /// The sum of the days (nil if it would overflow).
+    public var total: Credits? { try? Credits.sum(credits) }
+
+    /// The day that spent most (the latest of equals) and what it spent; nil when nothing was spent.
+    public var peak: (day: Int64, credits: Credits)? {
+        guard let index = credits.indices.max(by: { credits[$0] <= credits[$1] }), credits[index] > .zero else { return nil }
+        return (days.lowerBound + Int64(index), credits[index])
+    }
 }
 
 /// The Billing tab's own choices: the plan and interval in the selector, the pack size.

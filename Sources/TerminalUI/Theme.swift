@@ -24,18 +24,22 @@ public struct Glyphs: Sendable, Hashable {
     public let marked, unmarked: String
     /// Separates items on a line (tabs, footer).
     public let separator: String
+    /// A sparkline's cells from low to high: the first for nothing (the baseline), then rising heights.
+    public let sparkline: [String]
 
     /// Box drawing and arrows from Unicode.
     public static let unicode = Glyphs(
         isUnicode: true, horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
         bottomRight: "┘", sortAscending: "▲", sortDescending: "▼", previous: "◀", next: "▶", up: "↑",
-        down: "↓", ellipsis: "…", marked: "●", unmarked: " ", separator: "│")
+        down: "↓", ellipsis: "…", marked: "●", unmarked: " ", separator: "│",
+        sparkline: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"])
 
     /// Plain 7-bit ASCII for terminals or locales without UTF-8.
     public static let ascii = Glyphs(
         isUnicode: false, horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
         bottomRight: "+", sortAscending: "^", sortDescending: "v", previous: "<", next: ">", up: "Up",
-        down: "Dn", ellipsis: "~", marked: "*", unmarked: " ", separator: "|")
+        down: "Dn", ellipsis: "~", marked: "*", unmarked: " ", separator: "|",
+        sparkline: ["_", ".", "-", "=", "#"])
 }
 
 /// A colour depth and glyph set plus the named, semantic styles widgets use.

@@ -72,5 +72,9 @@ enum GalleryView {
         for (i, text) in widths.enumerated() {
             buffer.write(text, in: columns[1].row(i), style: theme.normal)
         }
+        let spark = columns[1].row(widths.count + 1)
+        let x = buffer.write("Sparkline: ", x: spark.x, y: spark.y, style: theme.normal, clip: spark)
+        Sparkline([0, 3, 5, 2, 8, 13, 21, 13, 8, 5, 0, 0, 1, 2, 4, 8, 16, 9, 4, 2])
+            .render(in: Rect(x: x, y: spark.y, width: max(0, spark.maxX - x), height: 1), buffer: &buffer, style: theme.accent, theme: theme)
     }
 }

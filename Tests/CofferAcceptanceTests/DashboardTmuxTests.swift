@@ -1,3 +1,4 @@
+import CofferCore
 import Foundation
 import Testing
 import TmuxHarness
@@ -37,7 +38,7 @@ struct DashboardTmuxTests {
         defer { session.kill() }
         let screen = try session.waitFor("Credit balance")
         #expect(screen.range(of: #"Credit balance\s+\$[0-9,]+\.[0-9]{3}"#, options: .regularExpression) != nil, "\(screen)")
-        #expect(screen.contains("Status       ● Active"), "\(screen)")
+        #expect(screen.range(of: #"Status\s+● Active"#, options: .regularExpression) != nil, "\(screen)")
         let colored = try session.capture(colors: true)
         let status = colored.split(separator: "\n").first { $0.contains("Status") && $0.contains("Active") } ?? ""
         #expect(status.contains("\u{1B}["), "the status carries a colour as well as its name")
@@ -86,6 +87,29 @@ struct DashboardTmuxTests {
                                    "--quantity", "2", "--conversation", "live-c", "--title", "Shown without a key press")
         #expect(consumed.status == 0, "\(consumed.stderr)")
         try session.waitFor("Shown without a key", timeout: .seconds(3))
+    }
+
+    @Test("#18.2: Billing at 120×40 — the 30-day sparkline's total equals coffer usage summary over conversations, calls and imports for the same 30 UTC days; the next events show with their dates")
+    func spendingAndEvents() throws {
+        let cli = try Self.demo()
+        let session = try Self.open(cli, as: "ada@acme.test", width: 120, height: 40)
+        defer { session.kill() }
+        let screen = try session.waitFor("Spent 30 days")
+        let spent = screen.split(separator: "\n").first { $0.contains("Spent 30 days") }.map(String.init) ?? ""
+        let shown = try #require(spent.firstMatch(of: /Spent 30 days\s+(\$[0-9,]+\.[0-9]{3}) · peak/)?.1, "\(screen)")
+        // The same 30 UTC days: the day of COFFER_NOW and the 29 before it, whole days as --from/--to take them.
+        let today = try #require(ISO8601DateFormatter().date(from: Self.now))
+        let day = { (back: Double) in String(ISO8601DateFormatter().string(from: today.addingTimeInterval(-back * 86_400)).prefix(10)) }
+        var total = Credits.zero
+        for tab in ["conversations", "calls", "imports"] {
+            let json = try cli.run("usage", "summary", "--tab", tab, "--from", day(29), "--to", day(0), "--json", "--as", "ada@acme.test").stdout
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], "\(json)")
+            total = try total.adding(Credits.parse(try #require(object["credits"] as? String, "\(json)")))
+        }
+        let cli30 = total.description
+        #expect(String(shown) == cli30, "dashboard: \(spent) — CLI: \(cli30)")
+        #expect(screen.contains { "▁▂▃▄▅▆▇█".contains($0) }, "the sparkline, in block characters")
+        #expect(screen.range(of: #"Next due\s+2026-[0-9]{2}-[0-9]{2} "#, options: .regularExpression) != nil, "\(screen)")
     }
 
     @Test("(e) resize to 40×12 mid-dialog and back: the dialog survives, Cancel still has focus; q leaves the terminal restored")

@@ -31,6 +31,26 @@ struct BillingViewTests {
         #expect(later.expiringSoon.first.map { $0 > fixture.now && $0 <= fixture.now + 7 * UTC.day } == true)
     }
 
+    @Test("SPEC §9: what falls due next on a real subscription — a trial's end and first charge at the plan's price, a scheduled downgrade charged at the new plan's price, a cancellation")
+    func upcomingEvents() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        _ = try Workspaces(store).create(name: "Acme", owner: "ada@acme.test")
+        let ada = try Workspaces(store).actor(email: "ada@acme.test", workspace: nil)
+        #expect(try Subscriptions(store).show(actor: ada).upcoming.isEmpty, "the Free plan has nothing due")
+        try Subscriptions(store).subscribe(actor: ada, plan: "pro", interval: .monthly, seats: 1, card: "4242424242424242")
+        let trialEnd = fixture.now + 14 * UTC.day
+        #expect(try Subscriptions(store).show(actor: ada).upcoming == [
+            UpcomingEvent(.trialEnds, at: trialEnd), UpcomingEvent(.charge(.firstPeriod, cents: 9_900), at: trialEnd),
+            UpcomingEvent(.creditsRefresh(granted: true), at: UTC.addingMonths(1, to: fixture.now))])
+        _ = try Subscriptions(store).change(actor: ada, plan: "starter", interval: .monthly, confirmed: true)
+        #expect(try Subscriptions(store).show(actor: ada).upcoming.prefix(3) == [
+            UpcomingEvent(.trialEnds, at: trialEnd), UpcomingEvent(.planChange(tier: "starter", interval: .monthly), at: trialEnd),
+            UpcomingEvent(.charge(.firstPeriod, cents: 1_900), at: trialEnd)], "the catalog's Starter price")
+        _ = try Subscriptions(store).cancel(actor: ada, now: false)
+        #expect(try Subscriptions(store).show(actor: ada).upcoming == [UpcomingEvent(.trialEnds, at: trialEnd), UpcomingEvent(.ends(.canceled), at: trialEnd)])
+    }
+
     @Test("R10, R7: checkout offers Start trial without billing history, Proceed to payment after; only the primary owner may")
     func checkout() throws {
         let fixture = try StoreFixture()

@@ -25,8 +25,29 @@ enum Fixture {
                          features: features, status: status, interval: status == nil ? nil : .monthly, seats: 3,
                          strategy: "per_team", pricePerSeatCents: 9_900, periodPriceCents: 29_700, periodEnd: now + 12 * UTC.day,
                          nextRefresh: now + 12 * UTC.day, cancelAtPeriodEnd: false, scheduledPlan: nil, trialEnd: nil,
-                         remainingCredits: .whole(12), cardLast4: card, assigned: true, ended: ended)
+                         remainingCredits: .whole(12), cardLast4: card, assigned: true, ended: ended, upcoming: upcoming(status))
     }
+
+    /// What falls due for a subscription of `status` (as `SubscriptionSchedule.upcomingEvents` words it).
+    static func upcoming(_ status: SubscriptionStatus?) -> [UpcomingEvent] {
+        let end = now + 12 * UTC.day
+        switch status {
+        case .active?: return [UpcomingEvent(.creditsRefresh(granted: true), at: end), UpcomingEvent(.charge(.renewal, cents: 29_700), at: end)]
+        case .pastDue?: return [UpcomingEvent(.charge(.retry(2), cents: 29_700), at: now + 2 * UTC.day),
+                                UpcomingEvent(.creditsRefresh(granted: false), at: end)]
+        case .trialing?: return [UpcomingEvent(.trialEnds, at: end), UpcomingEvent(.charge(.firstPeriod, cents: 29_700), at: end),
+                                 UpcomingEvent(.creditsRefresh(granted: true), at: now + 20 * UTC.day)]
+        default: return []
+        }
+    }
+
+    /// Thirty days of spending that add up to the runway's $600.000: nothing at weekends, a peak mid-month.
+    static let spending: DailySpending = {
+        let weights = (0..<30).map { $0 % 7 >= 5 ? 0 : 1 + Int64($0 * 5 % 9) }
+        var credits = weights.map { $0 * 600_000 / weights.reduce(0, +) }
+        credits[29] += 600_000 - credits.reduce(0, +)
+        return DailySpending(days: Runway.days(endingAt: now), credits: credits.map(Credits.init(millicredits:)))
+    }()
 
     static func balance(pool: Int64 = 1_234_567) -> BalanceReport {
         BalanceReport(workspace: "acme", wallets: [WalletBalance(kind: .teamPool, holder: "Acme", asset: .credits, balance: pool, unlimited: false)],
@@ -42,7 +63,8 @@ enum Fixture {
         let paid = status != nil
         let offer = CheckoutOffer(trial: !history, refusal: viewer.role == .primaryOwner ? nil : "Only the primary owner can change the subscription")
         return BillingSnapshot(subscription: subscription(status), balance: balance(),
-                               packs: PackPurchaseState.of(paidPlan: paid, status: status, role: viewer.role), checkout: offer, plans: plans)
+                               packs: PackPurchaseState.of(paidPlan: paid, status: status, role: viewer.role), checkout: offer, plans: plans,
+                               spending: spending)
     }
 
     static func member(_ name: String, _ email: String, _ role: Role, _ access: AccessType, pending: Bool = false, limit: Int64? = nil) -> MemberView {

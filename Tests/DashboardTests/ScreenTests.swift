@@ -31,6 +31,24 @@ struct ScreenTests {
         }
     }
 
+    @Test("#18.2 SPEC §9: Billing in ASCII (a locale without UTF-8) at 120×40, 80×24 and 40×12: the sparkline in _.-=#, nothing outside ASCII but the data")
+    func billingASCII() {
+        for (width, height) in Self.sizes {
+            let state = F.loaded(F.owner, tab: .billing, size: Size(width: width, height: height))
+            let screen = F.render(state, width: width, height: height, colors: 256, styles: true, ascii: true)
+            Self.expectSnapshot(screen, named: "billing-owner-\(width)x\(height)-ascii")
+            let text = F.render(state, width: width, height: height, ascii: true)
+            #expect(!text.contains { "▁▂▃▄▅▆▇█●·…—│".contains($0) }, "\(text)")
+        }
+        let wide = F.render(F.loaded(F.owner, tab: .billing), width: 120, height: 40, ascii: true)
+        #expect(wide.contains("Spent 30 days      $600.000 . peak $"), "\(wide)")
+        for row in Sparkline(F.spending.credits.map(\.millicredits)).rows(glyphs: .ascii, height: DashboardView.tallChart) {
+            #expect(wide.contains(row), "the chart, as tall as 120×40 leaves room for: \(row)")
+        }
+        let small = F.render(F.loaded(F.owner, tab: .billing, size: Size(width: 80, height: 24)), width: 80, height: 24, ascii: true)
+        #expect(small.contains(Sparkline(F.spending.credits.map(\.millicredits)).text(glyphs: .ascii)), "one row at 80×24")
+    }
+
     @Test("R7: the User column shows for owners, not for members; the summary bar names the tab's totals")
     func userColumn() {
         for viewer in [F.owner, F.member] {

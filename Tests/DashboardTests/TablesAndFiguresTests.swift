@@ -106,7 +106,8 @@ struct TablesAndFiguresTests {
         var snapshot = F.billing()
         snapshot = BillingSnapshot(subscription: F.subscription(.active, features: ["All models", "Shared credit pool", "MCP-HTTP calls",
                                                                                   "Brand and product imports", "Mentorship hours", "Event tickets"]),
-                                   balance: F.balance(pool: 1_305_000), packs: snapshot.packs, checkout: snapshot.checkout, plans: snapshot.plans)
+                                   balance: F.balance(pool: 1_305_000), packs: snapshot.packs, checkout: snapshot.checkout, plans: snapshot.plans,
+                                   spending: snapshot.spending)
         _ = reduce(&state, .billingLoaded(snapshot))
         let text = Self.screen(state, size.0, size.1)
         let figure = try Regex(#"^[\[(]?[-+]?\$[0-9]{1,3}(,[0-9]{3})*(\.[0-9]{2,3})?[\]),;:]?$"#)
@@ -174,6 +175,31 @@ struct TablesAndFiguresTests {
         guard case .done(let outcome)? = engine.drain().first else { Issue.record("no outcome"); return }
         #expect(outcome == .cardSaved(last4: "4242", retried: .active))
         #expect(outcome.message == "Card ending 4242 saved; the outstanding payment went through: the subscription is Active again")
+    }
+
+    @Test("#18.2: on a real file, Billing's 30-day spending is the usage summaries' credits of the same UTC days, and the screen shows its total and peak")
+    func spendingFromTheStore() throws {
+        let demo = try DemoDatabase()
+        let engine = DashboardEngine(store: demo.store, viewer: demo.owner)
+        engine.perform([.loadBilling])
+        engine.wait()
+        guard case .billingLoaded(let snapshot)? = engine.drain().first else { Issue.record("no billing"); return }
+        let days = snapshot.spending.days
+        #expect(days == Runway.days(endingAt: demo.end) && snapshot.spending.credits.count == 30)
+        let (from, to) = (UTC.dateString(days.lowerBound * UTC.day), UTC.dateString(days.upperBound * UTC.day))
+        let summaries = try [UsageTab.conversations, .calls, .imports].map { tab in
+            try UsageQueries(demo.store).summary(tab, filter: UsageQuery(tab: tab, from: from, to: to).filter(now: demo.end), actor: demo.owner).credits
+        }
+        let total = try #require(snapshot.spending.total)
+        let summed = try Credits.sum(summaries)
+        #expect(total > .zero && total == summed)
+        #expect(snapshot.balance.runway.spentLast30Days == total, "the runway's rate is the same 30 days")
+        var state = F.loaded(demo.owner, tab: .billing)
+        _ = reduce(&state, .billingLoaded(snapshot))
+        let text = Self.screen(state, 120, 40)
+        let peak = try #require(snapshot.spending.peak)
+        #expect(text.contains { $0.contains("Spent 30 days") && $0.contains("\(total) · peak \(peak.credits) on ") }, "\(text.joined(separator: "\n"))")
+        #expect(text.contains { $0.contains("Next due") }, "a running plan has something due")
     }
 
     @Test("#19.12: the runway says when auto-recharge is not counted")

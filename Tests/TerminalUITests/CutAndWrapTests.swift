@@ -43,7 +43,7 @@ import Testing
                                                     "  calls                 ", "Credit balance          ", "  $1,305.000            "])
         var short = Buffer(width: 24, height: 3)
         fields.render(in: short.area, buffer: &short, labelStyle: .plain, theme: theme)
-        #expect(short.line(2) == "… 4 more lines below: a…")
+        #expect(short.line(2) == "… 4 more lines below    ", "the hint gives way before the count is cut")
         #expect(TextWrap.lines("pool $1,000,000.000", width: 8) == ["pool …"], "a figure wider than a line is not split")
     }
 

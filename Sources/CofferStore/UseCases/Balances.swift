@@ -63,7 +63,7 @@ extension BalanceReport {
 
 /// How long the team pool lasts at the last 30 days' rate of spending (SPEC §9 "runway").
 public struct Runway: Sendable, Equatable {
-    /// Credits the workspace's usage records charged over the last 30 whole days and today.
+    /// Credits the workspace's usage records charged over the last 30 days (``days(endingAt:)``).
     public let spentLast30Days: Credits
     /// When the pool's credits run out at that rate; nil when nothing was spent (or nothing is left).
     public let runsOutAt: Timestamp?
@@ -75,6 +75,13 @@ public struct Runway: Sendable, Equatable {
         let (product, overflow) = balance.millicredits.multipliedReportingOverflow(by: 30 * UTC.day)
         let seconds = overflow ? Int64.max / 2 : product / spent.millicredits
         runsOutAt = now.addingReportingOverflow(seconds).overflow ? nil : now + seconds
+    }
+
+    /// The UTC days (day numbers since the epoch) the rate of spending is measured over: the day of
+    /// `now` and the 29 before it — the Billing tab's 30-day sparkline shows the same days.
+    public static func days(endingAt now: Timestamp) -> ClosedRange<Int64> {
+        let today = UsageFilter.dayStart(now) / UTC.day
+        return today - 29...today
     }
 
     /// The runway as a phrase: a date, `now`, or why there is none.
@@ -171,12 +178,9 @@ public struct Balances: Sendable {
         }
     }
 
-    /// Credits charged by the workspace's usage records over the last 30 whole days and today (the daily rollup).
+    /// Credits charged by the workspace's usage records over the runway's 30 days (the daily rollup).
     private func spentLast30Days(_ sql: any StorageConnection, workspace: Int64) throws -> Credits {
-        let today = UsageFilter.dayStart(store.now) / UTC.day
-        return Credits(millicredits: try sql.int("""
-            SELECT coalesce(sum(credits), 0) FROM usage_daily WHERE workspace_id = ? AND day >= ? AND day <= ?
-            """, .int(workspace), .int(today - 30), .int(today)) ?? 0)
+        try Credits.sum(UsageDaily.credits(sql, workspace: workspace, days: Runway.days(endingAt: store.now)))
     }
 
     /// Team pool credits that will expire within 7 days of now, and the first such expiry (R21, SPEC §9).

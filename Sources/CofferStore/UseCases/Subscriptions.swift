@@ -27,6 +27,9 @@ public struct SubscriptionView: Sendable, Equatable {
     public let assigned: Bool
     /// True when this subscription has ended and the workspace is back on the Free plan.
     public let ended: Bool
+    /// What falls due next, soonest first (SPEC §9): refresh, charges with their amounts, trial end,
+    /// scheduled change, end. Empty when nothing will.
+    public var upcoming: [UpcomingEvent] = []
 }
 
 /// Checkout as the Billing tab offers it (R10): **Start trial** or **Proceed to payment**, enabled or not.
@@ -360,6 +363,10 @@ public struct Subscriptions: Sendable {
             cancelAtPeriodEnd: s.cancelAtPeriodEnd && live, scheduledPlan: s.scheduledPlan,
             trialEnd: s.status == .trialing ? s.trialEnd : nil, remainingCredits: Credits(millicredits: remaining),
             cardLast4: try sql.text("SELECT last4 FROM cards WHERE user_id = ?", .int(payer)),
-            assigned: s.assigned, ended: s.endedAt != nil)
+            assigned: s.assigned, ended: s.endedAt != nil,
+            upcoming: live ? s.schedule.upcomingEvents(after: store.now) { tier, interval, seats in
+                // The terms it was bought under until it changes plan (R9); a scheduled plan's from the catalog.
+                (tier == s.plan ? s.terms.seatPrice(interval) : catalog.plan(tier)?.seatPriceCents(interval)).flatMap { try? checked($0, times: seats) }
+            } : [])
     }
 }

@@ -176,6 +176,14 @@ public struct UsageQueries: Sendable {
         }
     }
 
+    /// Credits charged on each UTC day of `days` (day numbers since the epoch, e.g. `Runway.days(endingAt:)`)
+    /// by the usage records of `actor`'s workspace — conversations, calls and imports — oldest first, zero
+    /// on days without any. From the daily rollup, so it stays fast at any number of records; over whole
+    /// days it adds up to the three tabs' summaries.
+    public func dailyCredits(days: ClosedRange<Int64>, actor: Actor) throws -> [Credits] {
+        try store.read { try UsageDaily.credits($0.storage, workspace: actor.workspaceID, days: days) }
+    }
+
     /// A conversation's billing detail sheet: every charge line with the grants it drew from.
     public func detail(conversation: String, actor: Actor) throws -> [ChargeLine] {
         let showUsers = Permissions.allows(actor.role, .seeUsageUsers)

@@ -6,10 +6,13 @@ public struct Field: Sendable, Hashable {
     public var value: String
     /// The value's style.
     public var style: Style
+    /// False for a value kept whole on one row (a chart such as a ``Sparkline``): its spaces stay,
+    /// and a value wider than its column goes under its label instead of wrapping.
+    public var wraps: Bool
 
     /// Creates a field.
-    public init(_ label: String, _ value: String, style: Style = .plain) {
-        (self.label, self.value, self.style) = (label, value, style)
+    public init(_ label: String, _ value: String, style: Style = .plain, wraps: Bool = true) {
+        (self.label, self.value, self.style, self.wraps) = (label, value, style, wraps)
     }
 }
 
@@ -19,6 +22,9 @@ public struct Field: Sendable, Hashable {
 /// be narrower than ``minimumValueWidth`` each value follows its own label when the row holds both,
 /// and goes under it otherwise. A figure
 /// (``DisplayWidth/isFigure(_:)``) is never split over rows nor cut: too wide for a row, it becomes `…`.
+/// A field that does not wrap (``Field/wraps``) keeps its value on one row: beside its label when
+/// it fits there, else under it (from the list's left edge when the label is empty), cut only when
+/// it is wider than the list.
 /// When the rows do not fit the height, the last row says how many are left unseen.
 public struct FieldList: Sendable {
     /// The fields, top to bottom.
@@ -51,7 +57,9 @@ public struct FieldList: Sendable {
         let beside = width - labelWidth - 2 >= minimumValueWidth
         var rows: [Row] = []
         for field in fields {
-            if beside {
+            if !field.wraps {
+                rows += whole(field, column: beside ? labelWidth + 2 : nil, width: width)
+            } else if beside {
                 let pieces = TextWrap.lines(field.value, width: width - labelWidth - 2)
                 for (k, piece) in pieces.enumerated() {
                     rows.append(Row(label: k == 0 ? field.label : "", text: piece, indent: labelWidth + 2, style: field.style))
@@ -67,6 +75,19 @@ public struct FieldList: Sendable {
             }
         }
         return rows
+    }
+
+    /// The rows of a field kept whole: beside its label at `column` (nil: no value column) when it
+    /// fits, else under the label — indented 2 when that still fits, from the left edge otherwise.
+    private func whole(_ field: Field, column: Int?, width: Int) -> [Row] {
+        let valueWidth = DisplayWidth.of(Sanitizer.clean(field.value))
+        let labelWidth = DisplayWidth.of(field.label)
+        if let column, valueWidth <= width - column { return [Row(label: field.label, text: field.value, indent: column, style: field.style)] }
+        if column == nil, !field.label.isEmpty, labelWidth + 2 + valueWidth <= width {
+            return [Row(label: field.label, text: field.value, indent: labelWidth + 2, style: field.style)]
+        }
+        let under = Row(label: "", text: field.value, indent: !field.label.isEmpty && valueWidth + 2 <= width ? 2 : 0, style: field.style)
+        return field.label.isEmpty ? [under] : [Row(label: field.label, text: "", indent: 0, style: field.style), under]
     }
 
     /// Height the fields take at `width`.
@@ -88,9 +109,9 @@ public struct FieldList: Sendable {
             if !row.text.isEmpty { buffer.write(row.text, in: line.inset(left: row.indent), style: row.style) }
         }
         if !fits {
-            let more = all.count - shown
-            buffer.write("\(theme.glyphs.ellipsis) \(more) more line\(more == 1 ? "" : "s") below: a taller window shows them",
-                         in: area.row(area.height - 1), style: theme.disabled)
+            let more = "\(theme.glyphs.ellipsis) \(all.count - shown) more line\(all.count - shown == 1 ? "" : "s") below"
+            let hint = more + ": a taller window shows them"
+            buffer.write(DisplayWidth.of(hint) <= area.width ? hint : more, in: area.row(area.height - 1), style: theme.disabled)
         }
         return fits ? all.count : area.height
     }
