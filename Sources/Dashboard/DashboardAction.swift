@@ -22,6 +22,8 @@ public enum DashboardAction: Sendable {
     /// The page before the window of the same view, to prepend.
     case usageEarlierLoaded(UsageView, UsagePage)
     case detailLoaded(String, [ChargeLine])
+    /// The filtered view was written as CSV: `rows` records to the file at `path`.
+    case exported(rows: Int, path: String)
     case invoicesLoaded([Invoice])
     /// A list to choose from, ready to show (the two answers below become one).
     case choicesLoaded(Choice)
@@ -55,6 +57,8 @@ public enum DashboardEffect: Sendable, Equatable {
     /// The same view again after another process wrote: as many rows as are shown, so the cursor stays.
     case refreshUsage(UsageView, rows: Int)
     case loadDetail(String)
+    /// The whole view as CSV in a new file (`e`), as `coffer usage export --format csv` writes it.
+    case exportUsage(UsageView)
     case loadInvoices
     case loadWorkspaces
     case loadTypeFilter(UsageTab)
