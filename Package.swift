@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore"]),
         .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferStore", "CofferCore"]),
-        .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "coffer-bench", "CofferCore", "TmuxHarness"]),
+        .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "coffer-bench", "CofferCore", "CofferStore", "Dashboard", "TmuxHarness"]),
         .testTarget(name: "CofferPresentationTests", dependencies: ["CofferPresentation", "CofferStore", "CofferCore", "TerminalUI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),
         .testTarget(

@@ -24,6 +24,8 @@ public enum DashboardAction: Sendable {
     /// Where the credits of a view's range went.
     case spendingLoaded(UsageView, SpendingReport)
     case detailLoaded(String, [ChargeLine])
+    /// The filtered view was written as CSV: `rows` records to the file at `path`.
+    case exported(rows: Int, path: String)
     case invoicesLoaded([Invoice])
     /// A list to choose from, ready to show (the two answers below become one).
     case choicesLoaded(Choice)
@@ -59,6 +61,8 @@ public enum DashboardEffect: Sendable, Equatable {
     /// The Spending tab's report for the Usage view's range and filters.
     case loadSpending(UsageView)
     case loadDetail(String)
+    /// The whole view as CSV in a new file (`e`), as `coffer usage export --format csv` writes it.
+    case exportUsage(UsageView)
     case loadInvoices
     case loadWorkspaces
     case loadTypeFilter(UsageTab)

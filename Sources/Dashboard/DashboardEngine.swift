@@ -1,4 +1,5 @@
 import CofferCore
+import CofferPresentation
 import CofferStore
 import Foundation
 import Synchronization
@@ -22,10 +23,13 @@ public final class DashboardEngine: @unchecked Sendable {
     private let shared: Mutex<Shared>
     /// The last change token seen; read and written on the effects' queue only.
     private var token: String?
+    /// Where exports go; nil: ``ExportFile/defaultFolder()`` (the current directory, else `$HOME`).
+    private let exportFolder: String?
 
-    /// An engine over `store`, acting as `viewer`.
-    public init(store: CofferStore, viewer: Actor) {
+    /// An engine over `store`, acting as `viewer`, writing exports to `exportFolder` (nil: the current directory, else `$HOME`).
+    public init(store: CofferStore, viewer: Actor, exportFolder: String? = nil) {
         self.store = store
+        self.exportFolder = exportFolder
         shared = Mutex(Shared(viewer: viewer))
     }
 
@@ -112,6 +116,8 @@ public final class DashboardEngine: @unchecked Sendable {
                                                                           before: cursor, limit: UsageState.pageSize, actor: viewer))
         case .loadSpending(let view):
             return .spendingLoaded(view, try Spending(store).report(view.spendingScope(now: store.now), actor: viewer))
+        case .exportUsage(let view):
+            return try export(view, viewer)
         case .loadDetail(let conversation):
             return .detailLoaded(conversation, try UsageQueries(store).detail(conversation: conversation, actor: viewer))
         case .loadInvoices:
@@ -171,6 +177,18 @@ public final class DashboardEngine: @unchecked Sendable {
     /// A seat batch's answer: done, or the first item's refusal.
     private func batch(_ results: [SeatItemResult], done: DashboardOutcome) -> DashboardAction {
         results.first { $0.error != nil }.map { .failed($0.error!) } ?? .done(done)
+    }
+
+    /// Writes the whole filtered view as CSV — the bytes of `coffer usage export --format csv` with the
+    /// same filters — to a new file named for the tab and the day (see ``ExportFile``).
+    private func export(_ view: UsageView, _ viewer: Actor) throws -> DashboardAction {
+        guard let folder = exportFolder ?? ExportFile.defaultFolder() else {
+            throw CofferError("Nowhere to export to: neither the current directory nor $HOME is writable")
+        }
+        let now = store.now
+        let csv = try UsageCSV.export(view.tab, filter: view.filter(now: now), sort: view.sort, actor: viewer, store: store)
+        let path = try ExportFile.write(csv.text, folder: folder, base: "coffer-\(view.tab.rawValue)-\(UTC.dateString(now))", ext: "csv")
+        return .exported(rows: csv.rows, path: path)
     }
 
     /// The values the type filter of `tab` offers: billing types, API keys, import types or adjustment types.

@@ -8,7 +8,7 @@ public enum DashboardCommand: Sendable, Equatable {
     // Team
     case up, down, pageUp, pageDown, top, bottom, mark, invite, replace, remove, access, limit, personal, optIn
     // Usage
-    case nextUsageTab, previousUsageTab, earlier, later, quickPick, customDays, search, typeFilter, sort, reverse, open
+    case nextUsageTab, previousUsageTab, earlier, later, quickPick, customDays, search, typeFilter, sort, reverse, open, export
     // Dialogs, prompts, lists, the portal, the detail sheet and help
     case accept, cancel, switchButton, edit, changeCard, retryPayment
     /// A list's item by its shortcut key (the index of the item).
@@ -82,6 +82,7 @@ public enum DashboardKeys {
         KeyBinding([.char("t")], .typeFilter, help: "Filter by type", group: "Usage", brief: "Filter"),
         KeyBinding([.char("s")], .sort, help: "Sort by the next column", group: "Usage", brief: "Sort"),
         KeyBinding([.char("S")], .reverse, help: "Reverse the sort", group: "Usage", brief: "Reverse"),
+        KeyBinding([.char("e")], .export, help: "Export the view as CSV (to a file it names)", group: "Usage", brief: "Export"),
         KeyBinding([.char("[")], .earlier, help: "Earlier period", group: "Usage", brief: "Earlier"),
         KeyBinding([.char("]")], .later, help: "Later period", group: "Usage", brief: "Later"),
         KeyBinding([.char("d")], .quickPick, help: "Date range: quick picks", group: "Usage", brief: "Dates"),

@@ -23,7 +23,7 @@ func run(_ command: DashboardCommand, _ state: inout DashboardState) -> [Dashboa
         return move(command, &state)
     case .mark, .invite, .replace, .remove, .access, .limit, .personal, .optIn:
         return team(command, &state)
-    case .nextUsageTab, .previousUsageTab, .earlier, .later, .quickPick, .customDays, .search, .typeFilter, .sort, .reverse, .open:
+    case .nextUsageTab, .previousUsageTab, .earlier, .later, .quickPick, .customDays, .search, .typeFilter, .sort, .reverse, .open, .export:
         return usage(command, &state)
     case .accept, .cancel, .switchButton, .edit, .changeCard, .retryPayment, .pick: break // the modals' own
     }
@@ -197,6 +197,8 @@ private func usage(_ command: DashboardCommand, _ state: inout DashboardState) -
     case .open:
         guard view.tab == .conversations, let row = state.usage.current else { return [] }
         return state.start([.loadDetail(row.key)])
+    case .export:
+        return state.start([.exportUsage(view)])
     default: return []
     }
     state.usage.view = view

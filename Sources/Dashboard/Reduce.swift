@@ -74,6 +74,8 @@ private func arrived(_ action: DashboardAction, _ state: inout DashboardState) -
         state.spending = report
     case .detailLoaded(let conversation, let lines):
         state.modal = .detail(conversation: conversation, lines: lines, table: TableState())
+    case .exported(let rows, let path):
+        state.status = StatusLine("Exported \(Table.grouped(rows)) row\(rows == 1 ? "" : "s") to \(path)", level: .success)
     case .invoicesLoaded(let invoices):
         if case .portal = state.modal { state.modal = .portal(invoices) }
     case .choicesLoaded(let choice):

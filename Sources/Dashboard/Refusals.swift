@@ -12,7 +12,7 @@ extension DashboardState {
             billingRefusal(command)
         case .mark, .invite, .replace, .remove, .access, .limit, .personal, .optIn:
             teamRefusal(command)
-        case .search, .open, .earlier, .later:
+        case .search, .open, .earlier, .later, .export:
             usageRefusal(command)
         case .retryPayment:
             billing?.subscription.status?.awaitsPayment == true ? nil : "No payment is outstanding"
@@ -66,6 +66,8 @@ extension DashboardState {
         case .open:
             guard view.tab == .conversations else { return "The billing detail sheet is on the Conversations tab" }
             return usage.rows?.indices.contains(usage.table.selected) == true ? nil : "No conversation is selected"
+        case .export:
+            return usage.rows?.isEmpty == true ? "Nothing to export: no records in this view" : nil
         default:
             let earlier = command == .earlier
             guard view.window.stepped(earlier: earlier, now: now) == nil else { return nil }

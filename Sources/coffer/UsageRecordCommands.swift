@@ -117,23 +117,14 @@ extension UsageCommand {
         func run() throws {
             let store = try global.openStoreForReading()
             let actor = try global.actor(in: store)
-            let rows = try UsageQueries(store).all(filters.tab, filter: filters.filter(now: store.now), sort: filters.sortOrder(), actor: actor)
-            if format == .json { return try Output.json(rows.map { UsageRowJSON($0, tab: filters.tab) }) }
-            let table = UsageTable(tab: filters.tab, role: actor.role)
-            var out = CSV.line(table.columns.map(\.title))
-            for row in rows { out += CSV.line(table.texts(row, format: .export)) }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            let (filter, sort) = (try filters.filter(now: store.now), try filters.sortOrder())
+            if format == .json {
+                let rows = try UsageQueries(store).all(filters.tab, filter: filter, sort: sort, actor: actor)
+                return try Output.json(rows.map { UsageRowJSON($0, tab: filters.tab) })
+            }
+            // The dashboard's `e` writes these same bytes (UsageCSV).
+            let csv = try UsageCSV.export(filters.tab, filter: filter, sort: sort, actor: actor, store: store)
+            FileHandle.standardOutput.write(Data(csv.text.utf8))
         }
-    }
-}
-
-/// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled, CRLF line ends.
-enum CSV {
-    static func line(_ fields: [String]) -> String {
-        fields.map { field in
-            // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
-            field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",") + "\r\n"
     }
 }

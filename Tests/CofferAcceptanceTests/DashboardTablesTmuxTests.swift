@@ -13,7 +13,7 @@ struct DashboardTablesTmuxTests {
         return number(match.1).flatMap { n in number(match.2).map { (n, $0) } }
     }
 
-    @Test("#19.8: All time shows its totals; G goes to the real last row (row M of M) past the loaded pages")
+    @Test("#19.8: All time shows its totals; G goes to the real last row (row M of M) past the loaded pages; #18.3: e exports them all")
     func endReachesTheLastRow() throws {
         let cli = try DashboardTmuxTests.demo()
         let session = try DashboardTmuxTests.open(cli, as: "ada@acme.test")
@@ -34,6 +34,13 @@ struct DashboardTablesTmuxTests {
         try session.send(keys: "G")
         let last = try session.waitUntil("the last row") { Self.position($0).map { $0.0 == $0.1 } == true }
         #expect(Self.position(last)?.1 == total, "\(last)")
+        // #18.3: e writes the whole view, not the rows loaded, where the dashboard was started, and says so.
+        try session.send(keys: "e")
+        let file = cli.folder.appendingPathComponent("coffer-calls-2026-11-21.csv").path
+        let count = last.firstMatch(of: /row [0-9,]+ of ([0-9,]+)/).map { String($0.1) } ?? "?"
+        try session.waitFor("Exported \(count) rows to \(file)")
+        let csv = try cli.run("usage", "export", "--tab", "calls", "--format", "csv", "--as", "ada@acme.test").stdout
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(csv.utf8), "the bytes of coffer usage export")
     }
 
     @Test("#19.1: the billing detail sheet scrolls with G to its last line and shows its totals")

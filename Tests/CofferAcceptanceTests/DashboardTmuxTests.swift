@@ -26,9 +26,11 @@ struct DashboardTmuxTests {
         try session.waitFor("Custom days")
     }
 
+    /// The dashboard as `user`, started in the CLI's temporary folder (where `e` writes its exports).
     static func open(_ cli: CofferCLI, as user: String, width: Int = 110, height: Int = 32) throws -> TmuxSession {
         try TmuxSession(command: [CofferCLI.binary], width: width, height: height,
-                        environment: ["COFFER_DB": cli.environment["COFFER_DB"]!, "COFFER_NOW": now, "COFFER_USER": user])
+                        environment: ["COFFER_DB": cli.environment["COFFER_DB"]!, "COFFER_NOW": now, "COFFER_USER": user],
+                        directory: cli.folder.path)
     }
 
     @Test("(a) the owner opens Billing: the balance to three decimals, the status named and coloured")

@@ -33,7 +33,7 @@ struct KeysTests {
 
     // MARK: #19.4 the footer
 
-    @Test("#19.4: at 120 columns Team shows R, x, Help and Quit; Usage shows ←/→, Enter, s, S and c")
+    @Test("#19.4: at 120 columns Team shows R, x, Help and Quit; Usage shows ←/→, Enter, s, S and (#18.3) e")
     func footerAt120() {
         var team = F.loaded(F.owner, tab: .team)
         _ = Self.press(&team, .down) // Grace: an owner holding a seat, so R and x apply
@@ -42,7 +42,7 @@ struct KeysTests {
             #expect(line.contains(hint), "\(hint): \(line)")
         }
         let usage = Self.footer(F.loaded(F.owner, tab: .usage))
-        for hint in ["←/→ Records", "Enter Detail", "/ Search", "t Filter", "s Sort", "S Reverse", "[ Earlier", "d Dates", "c Days", "? Help", "q Quit"] {
+        for hint in ["←/→ Records", "Enter Detail", "/ Search", "t Filter", "s Sort", "S Reverse", "e Export", "[ Earlier", "d Dates", "? Help", "q Quit"] {
             #expect(usage.contains(hint), "\(hint): \(usage)")
         }
     }

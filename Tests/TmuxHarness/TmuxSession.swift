@@ -21,7 +21,8 @@ public final class TmuxSession {
     ///
     /// The program gets a clean environment: `PATH`, `HOME`, `LANG=C.UTF-8`, `TERM=screen-256color`,
     /// overridden and extended by `environment` (so the caller's `NO_COLOR` or `LC_*` never leak in).
-    public init(command: [String], width: Int = 80, height: Int = 24, environment: [String: String] = [:],
+    /// It starts in `directory` when one is given, else in the test's own working directory.
+    public init(command: [String], width: Int = 80, height: Int = 24, environment: [String: String] = [:], directory: String? = nil,
                 socket: String = "coffer-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))") throws {
         self.socket = socket
         let base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -31,8 +32,8 @@ public final class TmuxSession {
         let shellCommand = (["env", "-i"] + assignments + command).map(Self.quote).joined(separator: " ")
         do {
             // remain-on-exit keeps the pane (and its last screen) when the program ends.
-            try run(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", shellCommand,
-                     ";", "set-option", "-g", "remain-on-exit", "on"])
+            let start = ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)"] + (directory.map { ["-c", $0] } ?? [])
+            try run(start + [shellCommand, ";", "set-option", "-g", "remain-on-exit", "on"])
         } catch {
             kill()
             throw error

@@ -19,7 +19,9 @@ public final class SimulatedClock: Sendable {
 /// Writes months of plausible usage for a team through the same ledger path as `consume`
 /// (used by `coffer demo` and `coffer bench`): conversations of several messages, image and
 /// video generations, API calls from a few keys, brand and product imports, with renewals,
-/// rollover, expirations, packs and auto-recharge settled as time passes.
+/// rollover, expirations, packs and auto-recharge settled as time passes. It ends mid-period
+/// (SPEC §9, issue #18.4): members have used credit this period, one is near their limit, and the
+/// renewal and the expiry of unused credits are days away.
 public struct DemoData {
     /// The team's people: the primary owner first.
     public static let members = ["ada@acme.test", "olga@acme.test", "ben@acme.test", "chen@acme.test", "dara@acme.test",
@@ -46,38 +48,26 @@ public struct DemoData {
         public let refused: Int
     }
 
-    /// Builds the Acme Robotics team `months` before the clock's end time and tries `records`
-    /// usage events spread until `end`.
+    /// How long the current credit and billing period still runs at the build's end time: it is
+    /// well under way, so members have used credit this period, and its renewal and the expiry of
+    /// its unused credits are days away (issue #18.4).
+    public static let periodLeft: Timestamp = 4 * UTC.day
+
+    /// The low-balance alert (R24): the team pool starts a period with about $1,300 (the grant,
+    /// rollover and a pack), so at the default size the alert fires about halfway through each one.
+    static let alertThreshold: Credits = .whole(1_000)
+
+    /// Builds the Acme Robotics team on Pro for `months` ending `periodLeft` after `end`, and tries
+    /// `records` usage events spread until `end`; then tightens one member's limit to near what
+    /// they have used this period.
     @discardableResult
     public func build(months: Int64, records: Int, end: Timestamp, seed: UInt64 = 42, progress: ((Int) -> Void)? = nil) throws -> Outcome {
-        let start = UTC.addingMonths(-months, to: end)
-        clock.now = start
-        let workspace = try Workspaces(store).create(name: "Acme Robotics", owner: Self.members[0])
-        var ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug)
-        try Billing(store).setCard(actor: ada, number: "4242424242424242")
-        try Subscriptions(store).subscribe(actor: ada, plan: "pro", interval: .monthly, seats: 8, card: nil)
-        _ = try Seats(store).add(actor: ada, emails: Array(Self.members.dropFirst()))
-        for email in Self.members.dropFirst() { try Members(store).acceptInvite(actor: Workspaces(store).actor(email: email, workspace: workspace.slug)) }
-        ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug)
-        try store.write { tx in
-            for (email, name) in zip(Self.members, Self.names) {
-                try tx.sql.run("UPDATE users SET name = ? WHERE email = ?", .text(name), .text(email))
-            }
-        }
-        try Members(store).setRole(actor: ada, email: Self.members[1], role: .owner)
-        try Subscriptions(store).subscribePersonal(email: Self.members[6], plan: "pro", interval: .monthly, card: "4242424242424242")
-        try Members(store).setAccess(actor: ada, email: Self.members[6], access: .credits)
-        _ = try Members(store).switchSelf(actor: Workspaces(store).actor(email: Self.members[7], workspace: workspace.slug), toPersonal: true)
-        try Members(store).setLimit(actor: ada, email: Self.members[4], limit: .whole(1_500))
-        for key in ["backend", "zapier", "ci"] { _ = try APIKeys(store).create(actor: ada, name: key) }
-        // Busy teams recharge often: no cap, so every generated event can be paid for.
-        _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(100), amount: .whole(250),
-                                                maxPeriodSpend: .some(nil))
-        try TeamSettings(store).setAlert(actor: ada, threshold: .whole(150))
-        try CreditPacks(store).buy(actor: ada, amount: .whole(100))
+        let start = UTC.addingMonths(-months, to: end + Self.periodLeft)
+        let workspace = try startTeam(proFrom: start)
+        let ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace)
 
         var rng = SeededRandom(seed: seed)
-        let actors = try Self.members.map { try Workspaces(store).actor(email: $0, workspace: workspace.slug) }
+        let actors = try Self.members.map { try Workspaces(store).actor(email: $0, workspace: workspace) }
         let span = max(1, end - start - 3_600)
         let step = Double(span) / Double(max(records, 1))
         var written = 0
@@ -127,8 +117,54 @@ public struct DemoData {
         }
         clock.now = end
         try store.settle()
-        return Outcome(owner: try Workspaces(store).actor(email: Self.members[0], workspace: workspace.slug),
-                       recorded: written, refused: records - written)
+        try setNearLimit(Self.members[4], actor: ada)
+        return Outcome(owner: ada, recorded: written, refused: records - written)
+    }
+
+    /// Acme begins as Ada alone on Starter (a 7-day trial, then paid) ten days before `start`; at
+    /// `start` she upgrades to Pro and buys seats for the team. The upgrade starts Pro's credit and
+    /// billing periods together (R15), so each renewal falls on the day credits refresh. Returns
+    /// the workspace's slug.
+    private func startTeam(proFrom start: Timestamp) throws -> String {
+        clock.now = start - 10 * UTC.day
+        let workspace = try Workspaces(store).create(name: "Acme Robotics", owner: Self.members[0]).slug
+        var ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace)
+        try Billing(store).setCard(actor: ada, number: "4242424242424242")
+        try Subscriptions(store).subscribe(actor: ada, plan: "starter", interval: .monthly, seats: 1, card: nil)
+        clock.now = start
+        _ = try Subscriptions(store).change(actor: ada, plan: "pro", interval: .monthly, confirmed: true)
+        try Seats(store).buy(actor: ada, count: Int64(Self.members.count - 1))
+        _ = try Seats(store).add(actor: ada, emails: Array(Self.members.dropFirst()))
+        for email in Self.members.dropFirst() { try Members(store).acceptInvite(actor: Workspaces(store).actor(email: email, workspace: workspace)) }
+        ada = try Workspaces(store).actor(email: Self.members[0], workspace: workspace)
+        try store.write { tx in
+            for (email, name) in zip(Self.members, Self.names) {
+                try tx.sql.run("UPDATE users SET name = ? WHERE email = ?", .text(name), .text(email))
+            }
+        }
+        try Members(store).setRole(actor: ada, email: Self.members[1], role: .owner)
+        try Subscriptions(store).subscribePersonal(email: Self.members[6], plan: "pro", interval: .monthly, card: "4242424242424242")
+        try Members(store).setAccess(actor: ada, email: Self.members[6], access: .credits)
+        _ = try Members(store).switchSelf(actor: Workspaces(store).actor(email: Self.members[7], workspace: workspace), toPersonal: true)
+        for key in ["backend", "zapier", "ci"] { _ = try APIKeys(store).create(actor: ada, name: key) }
+        // Busy teams recharge often: no cap, so every generated event can be paid for.
+        _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(100), amount: .whole(250),
+                                                maxPeriodSpend: .some(nil))
+        try CreditPacks(store).buy(actor: ada, amount: .whole(100))
+        try TeamSettings(store).setAlert(actor: ada, threshold: Self.alertThreshold)
+        return workspace
+    }
+
+    /// Sets `email`'s credit limit so that what they have used this period is 82–90% of it
+    /// (the used amount ÷ 0.9, rounded up to two significant digits), so the Team tab shows a member
+    /// near their limit. Nothing is set for a member who has used nothing.
+    private func setNearLimit(_ email: String, actor: Actor) throws {
+        guard let used = try Members(store).list(actor: actor).first(where: { $0.email == email })?.usedThisPeriod.millicredits,
+              used > 0 else { return }
+        let target = (used * 10 + 8) / 9
+        var unit: Int64 = 1
+        while target / unit >= 100 { unit *= 10 }
+        try Members(store).setLimit(actor: actor, email: email, limit: Credits(millicredits: (target + unit - 1) / unit * unit))
     }
 
     /// Records a batch in one transaction (refused events, e.g. a limit reached, are skipped).

@@ -247,7 +247,7 @@ public struct Table: Sendable {
     }
 
     /// A count with thousands separators.
-    static func grouped(_ n: Int) -> String {
+    public static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (k, c) in digits.enumerated() {
