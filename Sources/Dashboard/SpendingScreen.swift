@@ -121,8 +121,8 @@ extension DashboardView {
                 continue
             }
             let fraction = limit.millicredits > 0 ? Double(member.usedThisPeriod.millicredits) / Double(limit.millicredits) : 1
-            let mark = fraction >= 1 ? " at limit" : fraction >= 0.9 ? " near" : ""
-            let style = fraction >= 1 ? theme.statusBad : fraction >= 0.9 ? theme.statusWarning : theme.normal
+            let mark = fraction >= 1 ? " at limit" : fraction >= Self.nearLimit ? " near" : ""
+            let style = fraction >= 1 ? theme.statusBad : fraction >= Self.nearLimit ? theme.statusWarning : theme.normal
             let figures = DisplayWidth.pad(member.usedThisPeriod.description, to: used, alignment: .right) + " of "
                 + DisplayWidth.pad(limit.description, to: limits, alignment: .right) + " "
                 + DisplayWidth.pad(percent(fraction), to: 4, alignment: .right) + DisplayWidth.pad(mark, to: 9)
@@ -144,6 +144,9 @@ extension DashboardView {
         let meter = width - name - figures - 2
         return meter >= 4 ? (name, min(meter, 24)) : (max(1, width - figures - 1), 0)
     }
+
+    /// From this share of their limit on, a member's use is marked `near` (R30's limit is the edge).
+    static let nearLimit = 0.8
 
     /// A share of a total as a whole percent ("<1%" for a sliver).
     static func share(_ part: Credits, of total: Credits) -> String {

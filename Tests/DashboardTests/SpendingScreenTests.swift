@@ -68,6 +68,23 @@ struct SpendingScreenTests {
         #expect(!screen.contains("Ada Lovelace") && !screen.contains("Grace Hopper") && screen.contains("Max Mustermann"))
     }
 
+    @Test("R30: use this period against each limit — nearest the limit first, near from 80%, at the limit marked, in words and not colour alone")
+    func limits() {
+        var state = F.loaded(F.owner, tab: .spending)
+        func member(_ email: String, used: Int64, limit: Int64?) -> MemberView {
+            MemberView(name: email, email: email, role: .member, access: .credits, pending: false, multiplier: nil, limit: limit.map(Credits.whole),
+                       usedThisPeriod: .whole(used), remaining: limit.map { .whole($0 - min(used, $0)) }, effectivePlan: "Pro")
+        }
+        state.team.members = [member("low@a.test", used: 10, limit: 100), member("near@a.test", used: 85, limit: 100),
+                              member("over@a.test", used: 100, limit: 100), member("free@a.test", used: 7, limit: nil),
+                              member("idle@a.test", used: 0, limit: nil)]
+        let lines = F.render(state, width: 120, height: 40, colors: 0).split(separator: "\n").map(String.init)
+        let rows = lines.drop { !$0.hasPrefix(" This period against limits") }.dropFirst().prefix(4)
+        #expect(rows.map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["over@a.test", "near@a.test", "low@a.test", "free@a.test"], "\(rows)")
+        #expect(rows[rows.startIndex].contains("100% at limit") && rows[rows.startIndex + 1].contains("85% near") && !rows[rows.startIndex + 2].contains("near"))
+        #expect(rows[rows.startIndex + 3].contains("no limit") && !lines.contains { $0.contains("idle@a.test") }, "nothing used, no limit: not listed")
+    }
+
     @Test("Snapshots in ASCII at 120×40, 80×24 and 40×12 (256 colours and NO_COLOR are in the screens' snapshots)")
     func asciiSnapshots() {
         for (width, height) in ScreenTests.sizes {
