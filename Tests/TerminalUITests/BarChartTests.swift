@@ -13,13 +13,16 @@ import Testing
         return (0..<height).map { buffer.line($0) }
     }
 
-    @Test("Values group into columns only when there are more than fit; otherwise each takes an equal span")
+    @Test("Values group into columns only when there are more than fit; otherwise the bars share the width evenly")
     func grouping() {
-        #expect(BarChart.groups(count: 31, width: 93).columns == 3 && BarChart.groups(count: 31, width: 93).ranges.count == 31)
-        #expect(BarChart.groups(count: 31, width: 40).columns == 1)
+        let even = BarChart.groups(count: 31, width: 93)
+        #expect(even.count == 31 && even.allSatisfy { $0.values.count == 1 && $0.columns.count == 3 } && even.last?.columns.upperBound == 93)
+        let uneven = BarChart.groups(count: 31, width: 59)
+        #expect(Set(uneven.map(\.columns.count)) == [1, 2] && uneven.last?.columns.upperBound == 59, "1 or 2 columns each, the width filled")
+        #expect(zip(uneven, uneven.dropFirst()).allSatisfy { $0.columns.upperBound == $1.columns.lowerBound })
         let grouped = BarChart.groups(count: 365, width: 60)
-        #expect(grouped.columns == 1 && grouped.ranges.count <= 60 && grouped.ranges.map(\.count).reduce(0, +) == 365)
-        #expect(BarChart.groups(count: 0, width: 10).ranges.isEmpty)
+        #expect(grouped.count <= 60 && grouped.map(\.values.count).reduce(0, +) == 365 && grouped.allSatisfy { $0.columns.count == 1 })
+        #expect(BarChart.groups(count: 0, width: 10).isEmpty)
     }
 
     @Test("Bars rise in eighths of a cell from the bottom; the tallest fills the plot, a sliver still shows, zero shows nothing")
@@ -30,7 +33,7 @@ import Testing
         #expect(lines[1] == " 0 ██ ██ ▁▁    ", "\(lines)")
         #expect(lines[2] == "   a          b")
         #expect(draw(chart, width: 15, height: 3, theme: ascii)[1] == " 0 ## ## __    ")
-        #expect(draw(chart, width: 14, height: 3, theme: unicode)[1] == " 0 ████▁▁     ", "2 columns a value: no gap")
+        #expect(draw(chart, width: 14, height: 3, theme: unicode)[1] == " 0 █████▁▁▁   ", "2 or 3 columns a value: no gap")
     }
 
     @Test("The line is drawn over the bars on its own scale, labelled at its highest and lowest, with its own glyph")

@@ -21,15 +21,22 @@ public struct BarChart: Sendable {
     /// The eighths of a cell, from one eighth to a full block.
     static let eighths: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    /// How `count` values map onto `width` columns: each column's range of values, and how many
-    /// columns each group takes (one value per group unless they do not fit).
-    static func groups(count: Int, width: Int) -> (ranges: [Range<Int>], columns: Int) {
-        guard count > 0, width > 0 else { return ([], 0) }
+    /// A bar: the values it adds up and the columns it takes (from the plot's left edge).
+    struct Group: Equatable {
+        let values: Range<Int>
+        let columns: Range<Int>
+    }
+
+    /// How `count` values map onto `width` columns: one value a bar, the bars sharing the width
+    /// as evenly as whole columns allow; or, when there are more values than columns, as many
+    /// values a bar as it takes to fit, one column each.
+    static func groups(count: Int, width: Int) -> [Group] {
+        guard count > 0, width > 0 else { return [] }
         if count <= width {
-            return ((0..<count).map { $0..<($0 + 1) }, width / count)
+            return (0..<count).map { Group(values: $0..<($0 + 1), columns: ($0 * width / count)..<(($0 + 1) * width / count)) }
         }
         let per = (count + width - 1) / width
-        return (stride(from: 0, to: count, by: per).map { $0..<min(count, $0 + per) }, 1)
+        return stride(from: 0, to: count, by: per).enumerated().map { Group(values: $1..<min(count, $1 + per), columns: $0..<($0 + 1)) }
     }
 
     /// Draws the chart in `rect`: scales left and right, the plot, the labels on the last row.
@@ -41,13 +48,15 @@ public struct BarChart: Sendable {
         let lineLabels = [high, low].compactMap { $0.map(format) }
         // The scales' widths are those of their labels at the widest grouping (a column per value or fewer).
         let estimate = Self.groups(count: values.count, width: max(1, rect.width - 16))
-        let widest = estimate.ranges.map { $0.reduce(0.0) { $0 + max(0, values[$1]) } }.max() ?? 0
+        let widest = estimate.map { $0.values.reduce(0.0) { $0 + max(0, values[$1]) } }.max() ?? 0
         let left = min(rect.width / 4, DisplayWidth.of(format(widest)) + 1)
         let right = lineLabels.isEmpty ? 0 : min(rect.width / 4, (lineLabels.map(DisplayWidth.of).max() ?? 0) + 1)
-        let plot = Rect(x: rect.x + left, y: rect.y, width: max(0, rect.width - left - right), height: rect.height - 1)
+        let room = max(0, rect.width - left - right)
+        let groups = Self.groups(count: values.count, width: room)
+        // The plot ends with its last bar, so the last label and the line's scale stand by it.
+        let plot = Rect(x: rect.x + left, y: rect.y, width: min(room, max(1, groups.last?.columns.upperBound ?? 1)), height: rect.height - 1)
         guard plot.width > 0, plot.height > 0 else { return }
-        let (ranges, span) = Self.groups(count: values.count, width: plot.width)
-        let sums = ranges.map { $0.reduce(0.0) { $0 + max(0, values[$1]) } }
+        let sums = groups.map { $0.values.reduce(0.0) { $0 + max(0, values[$1]) } }
         let top = sums.max() ?? 0
         buffer.write(format(top), in: Rect(x: rect.x, y: plot.y, width: left - 1, height: 1), style: theme.disabled, alignment: .right)
         buffer.write(format(0), in: Rect(x: rect.x, y: plot.maxY - 1, width: left - 1, height: 1), style: theme.disabled, alignment: .right)
@@ -56,14 +65,14 @@ public struct BarChart: Sendable {
             buffer.write(format(high), in: column, style: theme.accent)
             if plot.height > 1 { buffer.write(format(low), in: Rect(x: column.x, y: plot.maxY - 1, width: column.width, height: 1), style: theme.accent) }
         }
-        let gap = span >= 3 ? 1 : 0
+        let gap = (groups.map(\.columns.count).min() ?? 0) >= 3 ? 1 : 0 // bars apart when every bar is wide enough
         for (index, sum) in sums.enumerated() where top > 0 && sum > 0 {
             let eighths = max(1, Int((sum / top * Double(plot.height * 8)).rounded()))
-            for x in plot.x + index * span..<plot.x + (index + 1) * span - gap {
+            for x in plot.x + groups[index].columns.lowerBound..<plot.x + groups[index].columns.upperBound - gap {
                 bar(eighths, x: x, plot: plot, unicode: unicode, buffer: &buffer, style: theme.header)
             }
         }
-        if !points.isEmpty { drawLine(ranges, span: span, gap: gap, plot: plot, unicode: unicode, buffer: &buffer, theme: theme) }
+        if !points.isEmpty { drawLine(groups, gap: gap, plot: plot, unicode: unicode, buffer: &buffer, theme: theme) }
         let labels = Rect(x: plot.x, y: rect.maxY - 1, width: plot.width, height: 1)
         buffer.write(firstLabel, in: labels, style: theme.disabled)
         let lastWidth = DisplayWidth.of(lastLabel)
@@ -84,15 +93,15 @@ public struct BarChart: Sendable {
     }
 
     /// The line: in each column, a mark at the height of the group's last point on its own scale.
-    private func drawLine(_ ranges: [Range<Int>], span: Int, gap: Int, plot: Rect, unicode: Bool, buffer: inout Buffer, theme: Theme) {
-        let points = ranges.map { range in range.reversed().lazy.compactMap { line.indices.contains($0) ? line[$0] : nil }.first }
+    private func drawLine(_ groups: [Group], gap: Int, plot: Rect, unicode: Bool, buffer: inout Buffer, theme: Theme) {
+        let points = groups.map { group in group.values.reversed().lazy.compactMap { line.indices.contains($0) ? line[$0] : nil }.first }
         let known = points.compactMap { $0 }
         guard let low = known.min(), let high = known.max() else { return }
         for (index, point) in points.enumerated() {
             guard let point else { continue }
             let level = high > low ? Int(((point - low) / (high - low) * Double(plot.height - 1)).rounded()) : plot.height - 1
             let y = plot.maxY - 1 - level
-            for x in plot.x + index * span..<plot.x + (index + 1) * span - gap {
+            for x in plot.x + groups[index].columns.lowerBound..<plot.x + groups[index].columns.upperBound - gap {
                 buffer.write(unicode ? "━" : "=", x: x, y: y, style: theme.accent)
             }
         }
