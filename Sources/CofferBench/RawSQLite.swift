@@ -27,6 +27,17 @@ final class RawSQLite {
         }
     }
 
+    /// The first column of a statement's first row as an integer; nil for no row or NULL.
+    func int(_ sql: String) throws -> Int64? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+            throw CofferError("Baseline: \(String(cString: sqlite3_errmsg(handle)))")
+        }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW, sqlite3_column_type(statement, 0) != SQLITE_NULL else { return nil }
+        return sqlite3_column_int64(statement, 0)
+    }
+
     /// Prepares, steps through every row and finalizes each statement (a replayed query).
     func replay(_ statements: [String]) throws {
         for sql in statements {
