@@ -115,9 +115,10 @@ struct RawDebitWriter {
             ON CONFLICT DO UPDATE SET lines = lines + 1, messages = messages + 1000, credits = credits + 15
             """)
         conversation = try database.prepare("""
-            INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
-            VALUES (?, ?, 'message', 'Roadmap review', ?, 'ada@acme.test', 1000, 15, ?)
-            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000, credits = credits + 15
+            INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at, first_at)
+            VALUES (?1, ?2, 'message', 'Roadmap review', ?3, 'ada@acme.test', 1000, 15, ?4, ?4)
+            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000, credits = credits + 15,
+              updated_at = max(updated_at, excluded.updated_at), first_at = min(first_at, excluded.first_at)
             """)
         spend = try database.prepare("""
             INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, 0, 15)

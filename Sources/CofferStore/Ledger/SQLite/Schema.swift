@@ -34,6 +34,7 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN secret_hash TEXT")
         }
         migrator.registerMigration("v9-facts-version", migrate: createFactsVersion)
+        migrator.registerMigration("v11-range-sorts", migrate: createRangeSorts)
         return migrator
     }
 
