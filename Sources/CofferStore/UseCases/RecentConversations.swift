@@ -3,10 +3,10 @@ import CofferCore
 /// The Conversations tab under a date range, newest first — the default view, and the one the
 /// dashboard opens — without grouping the whole range (SPEC §7, §11).
 ///
-/// Walks the range newest first: the later partial day's charge lines, then the conversation-days
-/// of the whole days by their latest line, then the earlier partial day's lines. A conversation's
-/// first appearance is its latest line in the range, so the walk stops once the page is full; only
-/// those conversations are then totalled.
+/// Walks the range newest first: the later partial day (its conversation-days with a line before
+/// the end), then the conversation-days of the whole days by their latest line, then the earlier
+/// partial day's lines. A conversation's first appearance is its latest line in the range, so the
+/// walk stops once the page is full; only those conversations are then totalled.
 struct RecentConversations {
     let range: ConversationRange
 
@@ -22,7 +22,11 @@ struct RecentConversations {
             return found.count > limit
         }
         var full = false
-        if let piece = range.later ?? (range.days == nil ? range.pieces.first : nil) { full = try walkLines(piece, consider) }
+        if let piece = range.later {
+            full = try walkLaterDay(piece, consider)
+        } else if range.days == nil, let piece = range.pieces.first {
+            full = try walkLines(piece, consider)
+        }
         if !full, let days = range.days {
             var arguments: [Bind] = [.int(range.workspace), .int(days.from), .int(days.to)]
             if let type = range.type { arguments.append(.text(type)) }
@@ -45,6 +49,26 @@ struct RecentConversations {
                             importType: nil, url: nil, detail: nil, time: entry.updated, cursor: UsageCursor(value: entry.updated, id: entry.id))
         }
         return UsagePage(rows: rows, next: found.count > limit ? rows.last?.cursor : nil)
+    }
+
+    /// The partial day after the whole days, newest first; returns true when the page is full. Its
+    /// conversation-days with a line before the end: a conversation whose lines that day all come
+    /// before the end has its latest there; one that goes on past the end (few do) is looked up.
+    private func walkLaterDay(_ piece: UsageRanges.Piece, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
+        var arguments: [Bind] = [.int(range.workspace), .int(piece.from / UTC.day), .int(piece.to)]
+        if let type = range.type { arguments.append(.text(type)) }
+        var latest: [(id: Int64, at: Timestamp)] = [], going: [Int64] = []
+        try range.sql.each("""
+            SELECT conversation, last_at FROM conversation_days WHERE workspace_id = ? AND day = ? AND first_at < ?\(range.type == nil ? "" : " AND billing_type = ?")
+            """, arguments) { row in
+            if row.int(1) < piece.to { latest.append((row.int(0), row.int(1))) } else { going.append(row.int(0)) }
+            return true
+        }
+        // The later day is the latest part of the range: a conversation's latest line in the range lies there.
+        for (id, totals) in try range.totals(going) { if let at = totals.latest { latest.append((id, at)) } }
+        latest.sort { ($0.at, $0.id) > ($1.at, $1.id) }
+        for entry in latest where consider(entry.id, entry.at) { return true }
+        return false
     }
 
     /// Charge lines of a partial day, newest first; returns true when the page is full.

@@ -11,9 +11,9 @@ import CofferCore
 /// know there is a next page — beats every conversation not yet read, whose all-time figures bound
 /// them. After a cursor, the conversations above it still count when they straddle the range.
 ///
-/// The walk reads at most ``ConversationRange/walkBudget(limit:)`` index entries; when the page is
-/// not known by then (a range holding a sliver of the tab, a page deep down) it says so, and the
-/// caller totals the range instead.
+/// The walk reads the index alone to skip what is out of the range, and at worst all of it; it is
+/// taken when ``ConversationRange/walkPays(limit:)`` expects it to read less than totalling the
+/// range would (not for a range holding a sliver of the tab: the caller totals that range instead).
 struct TopConversations {
     let range: ConversationRange
     /// `messages` or `credits`: a column of `conversations`, and the name of its index.
@@ -33,23 +33,16 @@ struct TopConversations {
     }
 
     /// One page after `after`, largest first (the User column only when `showUsers`, R7); nil when
-    /// the walk ran out of budget before the page was known.
+    /// totalling the range is the cheaper way to it.
     func page(after: UsageCursor?, limit: Int, showUsers: Bool) throws -> UsagePage? {
-        guard let budget = try range.walkBudget(limit: limit) else { return nil }
-        let index = "conversations_by_\(column)"
-        let workspace = Bind.int(range.workspace)
-        // Where the budget ends: the walk goes no further (nil: the index is shorter).
-        let boundary = try range.sql.first("""
-            SELECT \(column), id FROM conversations INDEXED BY \(index) WHERE workspace_id = ? ORDER BY \(column) DESC, id DESC LIMIT 1 OFFSET ?
-            """, [workspace, .int(budget)]) { (value: $0.int(0), id: $0.int(1)) }
+        guard try range.walkPays(limit: limit) else { return nil }
         var conditions = "workspace_id = ? AND updated_at >= ? AND first_at < ?"
-        var binds: [Bind] = [workspace, .int(range.from), .int(range.to)]
+        var binds: [Bind] = [.int(range.workspace), .int(range.from), .int(range.to)]
         if let type = range.type { conditions += " AND billing_type = ?"; binds.append(.text(type)) }
         if let after {
             conditions += " AND ((\(column), id) < (?, ?) OR first_at < ? OR updated_at >= ?)"
             binds += [.int(after.value), .int(after.id), .int(range.from), .int(range.to)]
         }
-        if let boundary { conditions += " AND (\(column), id) >= (?, ?)"; binds += [.int(boundary.value), .int(boundary.id)] }
 
         var best: [Entry] = [] // largest first, at most limit + 1
         var straddling: [Int64] = []
@@ -65,10 +58,9 @@ struct TopConversations {
             }
             straddling.removeAll()
         }
-        var known = false
         try range.sql.each("""
             SELECT id, \(column), messages, credits, first_at, updated_at, conversation_id, title, creator, billing_type
-            FROM conversations INDEXED BY \(index) WHERE \(conditions) ORDER BY \(column) DESC, id DESC
+            FROM conversations INDEXED BY conversations_by_\(column) WHERE \(conditions) ORDER BY \(column) DESC, id DESC
             """, binds) { row in
             let (id, value) = (row.int(0), row.int(1))
             if row.int(4) >= range.from, row.int(5) < range.to {
@@ -80,11 +72,9 @@ struct TopConversations {
                 if straddling.count == 64 { try settle() }
             }
             // Every conversation after this one is bounded by this one's figure.
-            known = best.count > limit && best[limit].key >= (value, id)
-            return !known
+            return best.count <= limit || best[limit].key < (value, id)
         }
         try settle()
-        guard known || boundary == nil else { return nil }
         let rows = best.prefix(limit).map { entry in
             UsageRow(key: entry.totals.conversation, title: entry.totals.title, messages: entry.totals.messages, credits: entry.totals.credits,
                      user: showUsers ? entry.totals.creator : nil, billingType: BillingType(rawValue: entry.totals.billingType), apiKey: nil,
