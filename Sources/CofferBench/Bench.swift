@@ -65,6 +65,8 @@ struct Bench {
     let quick: Bool
     /// What to measure (`--only`; all of them by default).
     let scenarios: Set<Scenario>
+    /// A reference database to measure again instead of generating one (`--reference`).
+    let reference: String?
     let log: (String) -> Void
     var figures: [BenchFigure] = []
 
@@ -75,8 +77,9 @@ struct Bench {
         var needsReference: Bool { [.queries, .dashboard, .ledger, .debits].contains(self) }
     }
 
-    init(work: URL, catalog: Catalog, quick: Bool, scenarios: Set<Scenario> = Set(Scenario.allCases), log: @escaping (String) -> Void) {
-        (self.work, self.catalog, self.quick, self.scenarios, self.log) = (work, catalog, quick, scenarios, log)
+    init(work: URL, catalog: Catalog, quick: Bool, scenarios: Set<Scenario> = Set(Scenario.allCases), reference: String? = nil,
+         log: @escaping (String) -> Void) {
+        (self.work, self.catalog, self.quick, self.scenarios, self.reference, self.log) = (work, catalog, quick, scenarios, reference, log)
     }
 
     /// The median of `runs` timings of `body`, in milliseconds.
@@ -113,21 +116,33 @@ struct Bench {
                            records: records, quick: quick, figures: figures)
     }
 
-    /// Builds the reference database of `records` usage records and measures what runs on it.
-    private mutating func measureReference(records: Int, end: Timestamp) throws {
-        let reference = work.appendingPathComponent("reference.sqlite").path
-        log("Building the reference database (\(records) usage records over 6 months)…")
-        let clock = SimulatedClock(end)
-        let store = try CofferStore(path: reference, catalog: catalog, clock: { clock.now })
-        let started = DispatchTime.now().uptimeNanoseconds
-        let outcome = try DemoData(store: store, clock: clock).build(months: 6, records: records, end: end)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        add("generate usage records (demo data)", unit: "records/s", coffer: Double(records) / seconds, baseline: nil, higherIsBetter: true,
-            target: "1M in < 60 s", meets: quick ? nil : seconds < 60)
-        try store.close()
-        if scenarios.contains(.queries) { try measureQueries(reference: reference, owner: outcome.owner.email, end: end) }
-        if scenarios.contains(.dashboard) { try measureDashboard(reference: reference, owner: outcome.owner.email, end: end) }
-        if scenarios.contains(.ledger) { try compareWithLedger(reference: reference, owner: outcome.owner.email, end: end) }
+    /// Builds the reference database of `records` usage records (or takes the one `--reference`
+    /// names, at the time it was built for) and measures what runs on it.
+    private mutating func measureReference(records: Int, end built: Timestamp) throws {
+        var (reference, end) = (work.appendingPathComponent("reference.sqlite").path, built)
+        if let given = self.reference {
+            guard FileManager.default.fileExists(atPath: given) else { throw CofferError("No reference database at \(given)") }
+            // The demo generator settles at the end it built to: that is the time the figures are taken at.
+            guard let settled = try RawSQLite(path: given).int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settled_until'") else {
+                throw CofferError("\(given) is not a reference database coffer-bench built")
+            }
+            (reference, end) = (given, settled)
+            log("Measuring the reference database \(given) (built for \(UTC.iso(end)))…")
+        } else {
+            log("Building the reference database (\(records) usage records over 6 months)…")
+            let clock = SimulatedClock(end)
+            let store = try CofferStore(path: reference, catalog: catalog, clock: { clock.now })
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try DemoData(store: store, clock: clock).build(months: 6, records: records, end: end)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            add("generate usage records (demo data)", unit: "records/s", coffer: Double(records) / seconds, baseline: nil, higherIsBetter: true,
+                target: "1M in < 60 s", meets: quick ? nil : seconds < 60)
+            try store.close()
+        }
+        let owner = DemoData.members[0] // the primary owner the generator makes
+        if scenarios.contains(.queries) { try measureQueries(reference: reference, owner: owner, end: end) }
+        if scenarios.contains(.dashboard) { try measureDashboard(reference: reference, owner: owner, end: end) }
+        if scenarios.contains(.ledger) { try compareWithLedger(reference: reference, owner: owner, end: end) }
         if scenarios.contains(.debits) { try measureDebits(reference: reference, end: end) }
     }
 }

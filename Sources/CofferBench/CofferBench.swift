@@ -41,6 +41,9 @@ struct RunBench: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "Usage records in the reference database (default 1,000,000; 20,000 with --quick).") var records: Int?
     @Option(help: "Where to build the databases (default: a temporary folder, removed afterwards).") var folder: String?
+    @Option(help: ArgumentHelp("A reference database an earlier run kept (--folder): measured again instead of generating one.",
+                               discussion: "Its records and end time are its own (--records is ignored); the debits scenario writes to it."))
+    var reference: String?
     @Option(help: "A plan catalog to use instead of the one shipped beside coffer (else $COFFER_CATALOG).") var catalog: String?
     @Option(help: "Measure only these scenarios, comma-separated: \(Bench.Scenario.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
     var only: String?
@@ -61,7 +64,8 @@ struct RunBench: ParsableCommand {
                 return scenario
             })
         }
-        var bench = Bench(work: work, catalog: catalog, quick: quick, scenarios: scenarios, log: json ? { _ in } : { print($0) })
+        var bench = Bench(work: work, catalog: catalog, quick: quick, scenarios: scenarios, reference: reference,
+                          log: json ? { _ in } : { print($0) })
         let report = try bench.run(records: count)
         if json { return try printJSON(report) }
         report.printTable()

@@ -27,6 +27,17 @@ final class RawSQLite {
         }
     }
 
+    /// The first column of a statement's first row as an integer; nil for no row or NULL.
+    func int(_ sql: String) throws -> Int64? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+            throw CofferError("Baseline: \(String(cString: sqlite3_errmsg(handle)))")
+        }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW, sqlite3_column_type(statement, 0) != SQLITE_NULL else { return nil }
+        return sqlite3_column_int64(statement, 0)
+    }
+
     /// Prepares, steps through every row and finalizes each statement (a replayed query).
     func replay(_ statements: [String]) throws {
         for sql in statements {
@@ -105,9 +116,10 @@ struct RawDebitWriter {
             ON CONFLICT DO UPDATE SET lines = lines + 1, messages = messages + 1000, credits = credits + 15
             """)
         conversation = try database.prepare("""
-            INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
-            VALUES (?, ?, 'message', 'Roadmap review', ?, 'ada@acme.test', 1000, 15, ?)
-            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000, credits = credits + 15
+            INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at, first_at)
+            VALUES (?1, ?2, 'message', 'Roadmap review', ?3, 'ada@acme.test', 1000, 15, ?4, ?4)
+            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000, credits = credits + 15,
+              updated_at = max(updated_at, excluded.updated_at), first_at = min(first_at, excluded.first_at)
             """)
         spend = try database.prepare("""
             INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, 0, 15)

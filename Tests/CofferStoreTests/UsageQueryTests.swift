@@ -238,6 +238,19 @@ struct UsageQueryTests {
                 AND u.tab IN (2, 3) AND u.created_at >= 0 ORDER BY u.credits DESC, u.id DESC LIMIT 3
                 """).map { $0["detail"] as String }.joined(separator: "; ")
             #expect(walk.contains("usage_by_credits") && !walk.contains("TEMP B-TREE"), "\(walk)")
+            // Issue #18.5: Conversations by messages or credits under a range walk the all-time totals in
+            // order, reading the index alone to skip what is out of range; counts and partial days read no line.
+            let w = ada.workspaceID
+            for (sql, index) in [
+                ("SELECT id FROM conversations INDEXED BY conversations_by_credits WHERE workspace_id = \(w) AND updated_at >= 0 AND first_at < 9 AND billing_type = 'video' AND ((credits, id) < (5, 5) OR first_at < 0) ORDER BY credits DESC, id DESC", "COVERING INDEX conversations_by_credits"),
+                ("SELECT id, title FROM conversations INDEXED BY conversations_by_messages WHERE workspace_id = \(w) AND updated_at >= 0 AND first_at < 9 ORDER BY messages DESC, id DESC", "INDEX conversations_by_messages"),
+                ("SELECT count(*) FROM conversation_days WHERE workspace_id = \(w) AND prev_day >= 1 AND prev_day < 99999 AND day < 99999 AND billing_type = 'image'", "COVERING INDEX conversation_days_returning"),
+                ("SELECT sum(conversations) FROM conversation_day_counts WHERE workspace_id = \(w) AND day >= 1 AND day < 99999", "PRIMARY KEY"),
+                ("SELECT sum(messages), sum(credits) FROM usage_events WHERE workspace_id = \(w) AND tab = 1 AND created_at >= 0 AND created_at < 9", "COVERING INDEX usage_by_time"),
+            ] {
+                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
+                #expect(plan.contains(index) && !plan.contains("TEMP B-TREE") && !plan.contains("SCAN"), "\(plan)")
+            }
         }
         if ProcessInfo.processInfo.environment["SHOW_PLANS"] != nil { for plan in plans { print("PLAN", plan) } }
         for plan in plans {

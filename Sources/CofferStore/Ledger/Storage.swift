@@ -83,6 +83,11 @@ extension StorageConnection {
 
     /// The first column of the first row as an integer; nil for no row or NULL.
     func int(_ sql: String, _ values: Bind...) throws -> Int64? {
+        try int(sql, values)
+    }
+
+    /// The first column of the first row as an integer; nil for no row or NULL.
+    func int(_ sql: String, _ values: [Bind]) throws -> Int64? {
         try first(sql, values) { $0.optionalInt(0) } ?? nil
     }
 

@@ -65,9 +65,9 @@ final class PendingRollups {
     private struct DayTotals { var lines: Int64 = 0, messages: Int64 = 0, credits: Int64 = 0 }
     private struct ConversationTotals {
         let user: Int64, creator: String
-        var title = "", messages: Int64 = 0, credits: Int64 = 0, updated = Int64.min
-        /// The same totals per day.
-        var days: [Int64: (messages: Int64, credits: Int64, last: Int64)] = [:]
+        var title = "", messages: Int64 = 0, credits: Int64 = 0, first = Int64.max, updated = Int64.min
+        /// The same totals per day, with the day's first and latest line.
+        var days: [Int64: (messages: Int64, credits: Int64, first: Int64, last: Int64)] = [:]
     }
 
     private var days: [DayKey: DayTotals] = [:]
@@ -89,9 +89,10 @@ final class PendingRollups {
         if let title, !title.isEmpty { conversations[key]!.title = title }
         conversations[key]!.messages += messages
         conversations[key]!.credits += credits
+        conversations[key]!.first = min(conversations[key]!.first, time)
         conversations[key]!.updated = max(conversations[key]!.updated, time)
-        let old = conversations[key]!.days[day] ?? (0, 0, Int64.min)
-        conversations[key]!.days[day] = (old.messages + messages, old.credits + credits, max(old.last, time))
+        let old = conversations[key]!.days[day] ?? (0, 0, Int64.max, Int64.min)
+        conversations[key]!.days[day] = (old.messages + messages, old.credits + credits, min(old.first, time), max(old.last, time))
     }
 
     /// A member's spending from team wallets this period (R30), to add to what is stored.
@@ -117,11 +118,12 @@ final class PendingRollups {
         }
         if !conversations.isEmpty {
             let upsert = """
-                INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at,
+                  first_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET
                   messages = messages + excluded.messages, credits = credits + excluded.credits,
-                  updated_at = max(updated_at, excluded.updated_at),
+                  updated_at = max(updated_at, excluded.updated_at), first_at = min(first_at, excluded.first_at),
                   title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END
                 RETURNING id
                 """
@@ -129,10 +131,10 @@ final class PendingRollups {
             for (key, c) in conversations {
                 var id: Int64 = 0
                 try sql.each(upsert, [.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
-                                   .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated)]) { row in id = row.int(0); return false }
+                                   .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated), .int(c.first)]) { row in id = row.int(0); return false }
                 for (day, totals) in c.days.sorted(by: { $0.key < $1.key }) {
                     try days.add(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,
-                                 messages: totals.messages, credits: totals.credits, last: totals.last)
+                                 messages: totals.messages, credits: totals.credits, first: totals.first, last: totals.last)
                 }
             }
             conversations.removeAll(keepingCapacity: true)
@@ -149,26 +151,32 @@ final class PendingRollups {
 }
 
 /// Writes to `conversation_days`, keeping each row's `prev_day` (the conversation's previous day
-/// with lines) right even when a day arrives out of order.
+/// with lines) right even when a day arrives out of order, and `conversation_day_counts` (rows per
+/// day and billing type) in step with the rows.
 struct ConversationDays {
     let sql: any StorageConnection
 
     init(_ sql: any StorageConnection) { self.sql = sql }
 
-    func add(workspace: Int64, conversation: Int64, billingType: String, day: Int64, messages: Int64, credits: Int64, last: Int64) throws {
+    func add(workspace: Int64, conversation: Int64, billingType: String, day: Int64, messages: Int64, credits: Int64, first: Int64,
+             last: Int64) throws {
         try sql.run("""
-            UPDATE conversation_days SET messages = messages + ?, credits = credits + ?, last_at = max(last_at, ?)
+            UPDATE conversation_days SET messages = messages + ?, credits = credits + ?, first_at = min(first_at, ?), last_at = max(last_at, ?)
             WHERE workspace_id = ? AND day = ? AND conversation = ?
-            """, .int(messages), .int(credits), .int(last), .int(workspace), .int(day), .int(conversation))
+            """, .int(messages), .int(credits), .int(first), .int(last), .int(workspace), .int(day), .int(conversation))
         guard sql.changedRows == 0 else { return }
         var previous: Int64?
         previous = try sql.int("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?",
                                .int(workspace), .int(conversation), .int(day))
         try sql.run("""
-            INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, last_at, prev_day)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, .int(workspace), .int(day), .int(conversation), .text(billingType), .int(messages), .int(credits), .int(last),
+            INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, first_at, last_at, prev_day)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, .int(workspace), .int(day), .int(conversation), .text(billingType), .int(messages), .int(credits), .int(first), .int(last),
                      .int(previous))
+        try sql.run("""
+            INSERT INTO conversation_day_counts(workspace_id, day, billing_type, conversations) VALUES (?, ?, ?, 1)
+            ON CONFLICT DO UPDATE SET conversations = conversations + 1
+            """, .int(workspace), .int(day), .text(billingType))
         // A day that arrives before a later one becomes that later day's previous day.
         try sql.run("""
             UPDATE conversation_days SET prev_day = ?1

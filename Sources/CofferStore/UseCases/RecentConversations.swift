@@ -3,20 +3,15 @@ import CofferCore
 /// The Conversations tab under a date range, newest first — the default view, and the one the
 /// dashboard opens — without grouping the whole range (SPEC §7, §11).
 ///
-/// Walks the range newest first: the later partial day's charge lines, then the conversation-days
-/// of the whole days by their latest line, then the earlier partial day's lines. A conversation's
-/// first appearance is its latest line in the range, so the walk stops once the page is full; only
-/// those conversations are then totalled.
+/// Walks the range newest first: the later partial day (its conversation-days with a line before
+/// the end), then the conversation-days of the whole days by their latest line, then the earlier
+/// partial day's lines. A conversation's first appearance is its latest line in the range, so the
+/// walk stops once the page is full; only those conversations are then totalled.
 struct RecentConversations {
-    let sql: any StorageConnection
-    let workspace: Int64
-    let filter: UsageFilter
+    let range: ConversationRange
 
     /// One page after `after`, newest first (the User column only when `showUsers`, R7).
     func page(after: UsageCursor?, limit: Int, showUsers: Bool) throws -> UsagePage {
-        let (days, pieces) = try UsageRanges.split(filter, tab: .conversations, workspace: workspace, sql: sql)
-        let later = pieces.filter { piece in days.map { piece.from >= $0.to * UTC.day } ?? true }
-        let earlier = pieces.filter { piece in days.map { piece.to <= $0.from * UTC.day } ?? false }
         var seen = Set<Int64>()
         var found: [(id: Int64, updated: Int64)] = []
         /// True once the page (and one more, to know there is a next page) is full.
@@ -27,36 +22,62 @@ struct RecentConversations {
             return found.count > limit
         }
         var full = false
-        for piece in later where !full { full = try walkLines(piece, consider) }
-        if !full, let days {
-            var arguments: [Bind] = [.int(workspace), .int(days.from), .int(days.to)]
-            if let type = filter.type { arguments.append(.text(type)) }
-            try sql.each("""
+        if let piece = range.later {
+            full = try walkLaterDay(piece, consider)
+        } else if range.days == nil, let piece = range.pieces.first {
+            full = try walkLines(piece, consider)
+        }
+        if !full, let days = range.days {
+            var arguments: [Bind] = [.int(range.workspace), .int(days.from), .int(days.to)]
+            if let type = range.type { arguments.append(.text(type)) }
+            try range.sql.each("""
                 SELECT conversation, last_at FROM conversation_days
-                WHERE workspace_id = ? AND day >= ? AND day < ?\(filter.type == nil ? "" : " AND billing_type = ?")
+                WHERE workspace_id = ? AND day >= ? AND day < ?\(range.type == nil ? "" : " AND billing_type = ?")
                 ORDER BY day DESC, last_at DESC, conversation DESC
                 """, arguments) { row in
                 full = consider(row.int(0), row.int(1))
                 return !full
             }
         }
-        for piece in earlier where !full { full = try walkLines(piece, consider) }
+        if !full, let piece = range.earlier { full = try walkLines(piece, consider) }
         let page = Array(found.prefix(limit))
-        let rows = try zip(page, totals(page.map(\.id), days: days, pieces: pieces)).map { entry, totals in
-            UsageRow(key: totals.conversation, title: totals.title, messages: totals.messages, credits: totals.credits,
-                     user: showUsers ? totals.creator : nil, billingType: BillingType(rawValue: totals.billingType), apiKey: nil,
-                     importType: nil, url: nil, detail: nil, time: entry.updated, cursor: UsageCursor(value: entry.updated, id: entry.id))
+        let totals = try range.totals(page.map(\.id))
+        let rows = page.map { entry in
+            let totals = totals[entry.id] ?? ConversationRange.Totals()
+            return UsageRow(key: totals.conversation, title: totals.title, messages: totals.messages, credits: totals.credits,
+                            user: showUsers ? totals.creator : nil, billingType: BillingType(rawValue: totals.billingType), apiKey: nil,
+                            importType: nil, url: nil, detail: nil, time: entry.updated, cursor: UsageCursor(value: entry.updated, id: entry.id))
         }
         return UsagePage(rows: rows, next: found.count > limit ? rows.last?.cursor : nil)
     }
 
+    /// The partial day after the whole days, newest first; returns true when the page is full. Its
+    /// conversation-days with a line before the end: a conversation whose lines that day all come
+    /// before the end has its latest there; one that goes on past the end (few do) is looked up.
+    private func walkLaterDay(_ piece: UsageRanges.Piece, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
+        var arguments: [Bind] = [.int(range.workspace), .int(piece.from / UTC.day), .int(piece.to)]
+        if let type = range.type { arguments.append(.text(type)) }
+        var latest: [(id: Int64, at: Timestamp)] = [], going: [Int64] = []
+        try range.sql.each("""
+            SELECT conversation, last_at FROM conversation_days WHERE workspace_id = ? AND day = ? AND first_at < ?\(range.type == nil ? "" : " AND billing_type = ?")
+            """, arguments) { row in
+            if row.int(1) < piece.to { latest.append((row.int(0), row.int(1))) } else { going.append(row.int(0)) }
+            return true
+        }
+        // The later day is the latest part of the range: a conversation's latest line in the range lies there.
+        for (id, totals) in try range.totals(going) { if let at = totals.latest { latest.append((id, at)) } }
+        latest.sort { ($0.at, $0.id) > ($1.at, $1.id) }
+        for entry in latest where consider(entry.id, entry.at) { return true }
+        return false
+    }
+
     /// Charge lines of a partial day, newest first; returns true when the page is full.
     private func walkLines(_ piece: UsageRanges.Piece, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
-        var arguments: [Bind] = [.int(workspace), .int(piece.from), .int(piece.to)]
-        if let type = filter.type { arguments.append(.text(type)) }
-        let typed = filter.type == nil ? "" : " AND u.billing_type = ?"
+        var arguments: [Bind] = [.int(range.workspace), .int(piece.from), .int(piece.to)]
+        if let type = range.type { arguments.append(.text(type)) }
+        let typed = range.type == nil ? "" : " AND u.billing_type = ?"
         var full = false
-        try sql.each("""
+        try range.sql.each("""
             SELECT c.id, u.created_at FROM usage_events u JOIN conversations c ON c.workspace_id = u.workspace_id
               AND c.conversation_id = u.conversation_id AND c.billing_type = u.billing_type
             WHERE u.workspace_id = ? AND u.tab = \(EventTab.conversations.rawValue) AND u.created_at >= ? AND u.created_at < ?\(typed)
@@ -66,48 +87,5 @@ struct RecentConversations {
             return !full
         }
         return full
-    }
-
-    /// A conversation's figures in the range.
-    private struct Totals {
-        var conversation = "", title = "", creator = "", billingType = ""
-        var messages = Quantity.zero, credits = Credits.zero
-
-        /// Adds one slice of the range (overflow-checked, R1).
-        mutating func add(messages: Int64, credits: Int64) throws {
-            self.messages = try self.messages.adding(Quantity(milliunits: messages))
-            self.credits = try self.credits.adding(Credits(millicredits: credits))
-        }
-    }
-
-    /// Messages and credits in the range for the page's conversations, in page order.
-    private func totals(_ ids: [Int64], days: UsageRanges.Days?, pieces: [UsageRanges.Piece]) throws -> [Totals] {
-        guard !ids.isEmpty else { return [] }
-        let list = UsageRanges.idList(ids)
-        var totals: [Int64: Totals] = [:]
-        try sql.each("SELECT id, conversation_id, title, creator, billing_type FROM conversations WHERE id IN (\(list.sql))", list.binds) { row in
-            totals[row.int(0)] = Totals(conversation: row.text(1), title: row.text(2), creator: row.text(3), billingType: row.text(4))
-            return true
-        }
-        if let days {
-            try sql.each("""
-                SELECT conversation, sum(messages), sum(credits) FROM conversation_days
-                WHERE workspace_id = ? AND conversation IN (\(list.sql)) AND day >= ? AND day < ? GROUP BY conversation
-                """, [.int(workspace)] + list.binds + [.int(days.from), .int(days.to)]) { row in
-                try totals[row.int(0)]?.add(messages: row.int(1), credits: row.int(2))
-                return true
-            }
-        }
-        for piece in pieces {
-            try sql.each("""
-                SELECT c.id, sum(u.messages), sum(u.credits) FROM conversations c JOIN usage_events u ON u.workspace_id = c.workspace_id
-                  AND u.conversation_id = c.conversation_id AND u.billing_type = c.billing_type AND u.tab = \(EventTab.conversations.rawValue)
-                WHERE c.id IN (\(list.sql)) AND u.created_at >= ? AND u.created_at < ? GROUP BY c.id
-                """, list.binds + [.int(piece.from), .int(piece.to)]) { row in
-                try totals[row.int(0)]?.add(messages: row.int(1), credits: row.int(2))
-                return true
-            }
-        }
-        return ids.map { totals[$0] ?? Totals() }
     }
 }

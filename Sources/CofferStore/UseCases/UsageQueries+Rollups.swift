@@ -101,56 +101,37 @@ extension UsageQueries {
     }
 
     /// Conversations' summary without a search: sums from the daily totals and the partial days'
-    /// lines; the count of distinct conversations from the daily rollup and those lines (all time:
-    /// from the conversations themselves).
+    /// lines; the count of distinct conversations from the daily rollups (``ConversationRange/count()``;
+    /// all time: from the conversations themselves).
     func conversationTotals(filter: UsageFilter, actor: Actor, sql: any StorageConnection) throws -> UsageSummary {
         let workspace = actor.workspaceID
         let tab = EventTab.conversations.rawValue
-        let (days, pieces) = try UsageRanges.split(filter, tab: .conversations, workspace: workspace, sql: sql)
         let typed = filter.type == nil ? "" : " AND billing_type = ?"
         let type: [Bind] = filter.type.map { [.text($0)] } ?? []
         var totals = Totals()
-        var partial: [String] = []
-        var partialArguments: [Bind] = []
-        if let days {
+        // All time: every conversation of the workspace (an index-only count).
+        if filter.from == nil, filter.to == nil {
+            try totals.add(sql.first("""
+                SELECT 0, ifnull(sum(messages), 0), ifnull(sum(credits), 0) FROM usage_daily
+                WHERE workspace_id = ? AND tab = \(tab)\(filter.type == nil ? "" : " AND type = ?")
+                """, [.int(workspace)] + type, map: Totals.init))
+            totals.count = try sql.int("SELECT count(*) FROM conversations WHERE workspace_id = ?\(typed)", [.int(workspace)] + type) ?? 0
+            return totals.summary
+        }
+        let range = try ConversationRange(filter, workspace: workspace, sql: sql)
+        if let days = range.days {
             try totals.add(sql.first("""
                 SELECT 0, ifnull(sum(messages), 0), ifnull(sum(credits), 0) FROM usage_daily
                 WHERE workspace_id = ? AND tab = \(tab)\(filter.type == nil ? "" : " AND type = ?") AND day >= ? AND day < ?
                 """, [.int(workspace)] + type + [.int(days.from), .int(days.to)], map: Totals.init))
         }
-        for piece in pieces {
-            let lines = "FROM usage_events WHERE workspace_id = ? AND tab = \(tab) AND created_at >= ? AND created_at < ?\(typed)"
-            try totals.add(sql.first("SELECT 0, ifnull(sum(messages), 0), ifnull(sum(credits), 0) \(lines)",
-                                     [.int(workspace), .int(piece.from), .int(piece.to)] + type, map: Totals.init))
-            partial.append("""
-                SELECT c.id AS cid FROM usage_events u JOIN conversations c ON c.workspace_id = u.workspace_id
-                  AND c.conversation_id = u.conversation_id AND c.billing_type = u.billing_type
-                WHERE u.workspace_id = ? AND u.tab = \(tab) AND u.created_at >= ? AND u.created_at < ?\(filter.type == nil ? "" : " AND u.billing_type = ?")
-                """)
-            partialArguments += [.int(workspace), .int(piece.from), .int(piece.to)] + type
+        for piece in range.pieces {
+            try totals.add(sql.first("""
+                SELECT 0, ifnull(sum(messages), 0), ifnull(sum(credits), 0)
+                FROM usage_events WHERE workspace_id = ? AND tab = \(tab) AND created_at >= ? AND created_at < ?\(typed)
+                """, [.int(workspace), .int(piece.from), .int(piece.to)] + type, map: Totals.init))
         }
-        // All time: every conversation of the workspace (an index-only count).
-        if filter.from == nil, filter.to == nil, pieces.isEmpty {
-            totals.count = try sql.first("SELECT count(*) FROM conversations WHERE workspace_id = ?\(typed)", [.int(workspace)] + type) { $0.int(0) } ?? 0
-            return totals.summary
-        }
-        // Whole days: each conversation counts on its first day in the range (no DISTINCT over the range).
-        if let days {
-            totals.count += try sql.first("""
-                SELECT count(*) FROM conversation_days WHERE workspace_id = ? AND day >= ? AND day < ?\(typed)
-                  AND (prev_day IS NULL OR prev_day < ?)
-                """, [.int(workspace), .int(days.from), .int(days.to)] + type + [.int(days.from)]) { $0.int(0) } ?? 0
-        }
-        // Partial days: the conversations of their lines that have no line in the whole days.
-        if !partial.isEmpty {
-            var outside = ""
-            if let days {
-                outside = "WHERE NOT EXISTS (SELECT 1 FROM conversation_days d WHERE d.workspace_id = ? AND d.conversation = p.cid AND d.day >= ? AND d.day < ?)"
-                partialArguments += [.int(workspace), .int(days.from), .int(days.to)]
-            }
-            totals.count += try sql.first("SELECT count(*) FROM (SELECT DISTINCT cid FROM (\(partial.joined(separator: " UNION ALL ")))) p \(outside)",
-                                          partialArguments) { $0.int(0) } ?? 0
-        }
+        totals.count = try range.count()
         return totals.summary
     }
 

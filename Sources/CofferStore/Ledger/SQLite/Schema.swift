@@ -35,6 +35,7 @@ enum Schema {
         }
         migrator.registerMigration("v9-facts-version", migrate: createFactsVersion)
         migrator.registerMigration("v10-spending", migrate: createSpendingRollups)
+        migrator.registerMigration("v11-range-sorts", migrate: createRangeSorts)
         return migrator
     }
 
