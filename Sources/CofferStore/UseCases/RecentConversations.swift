@@ -1,45 +1,64 @@
 import CofferCore
 
-/// The Conversations tab under a date range, newest first — the default view, and the one the
-/// dashboard opens — without grouping the whole range (SPEC §7, §11).
+/// The Conversations tab under a date range by latest line — newest first, the default view and
+/// the one the dashboard opens, or oldest first (End) — without grouping the whole range (SPEC §7,
+/// §11).
 ///
-/// Walks the range newest first: the later partial day (its conversation-days with a line before
-/// the end), then the conversation-days of the whole days by their latest line, then the earlier
-/// partial day's lines. A conversation's first appearance is its latest line in the range, so the
+/// Walks the range's conversation-days in time order: the earlier partial day's (those with a line
+/// at or after the start), the whole days', then the later partial day's (those with a line before
+/// the end; a conversation that goes on past the end, as few do, has its latest line looked up).
+/// A conversation's row is its latest line in the range: newest first that is its first
+/// appearance; oldest first, the appearance after which it has no line later in the range. The
 /// walk stops once the page is full; only those conversations are then totalled.
 struct RecentConversations {
     let range: ConversationRange
 
-    /// One page after `after`, newest first (the User column only when `showUsers`, R7).
-    func page(after: UsageCursor?, limit: Int, showUsers: Bool) throws -> UsagePage {
+    /// One page after `after` (the User column only when `showUsers`, R7); nil for oldest first
+    /// over a range with no whole day, whose few lines the caller groups instead.
+    func page(after: UsageCursor?, limit: Int, showUsers: Bool, descending: Bool = true) throws -> UsagePage? {
         var seen = Set<Int64>()
         var found: [(id: Int64, updated: Int64)] = []
         /// True once the page (and one more, to know there is a next page) is full.
         func consider(_ id: Int64, _ updated: Int64) -> Bool {
             guard seen.insert(id).inserted else { return false }
-            if let after, (updated, id) >= (after.value, after.id) { return false }
+            if let after, descending ? (updated, id) >= (after.value, after.id) : (updated, id) <= (after.value, after.id) { return false }
             found.append((id, updated))
             return found.count > limit
         }
-        var full = false
-        if let piece = range.later {
-            full = try walkLaterDay(piece, consider)
-        } else if range.days == nil, let piece = range.pieces.first {
-            full = try walkLines(piece, consider)
+        /// Considers entries in order; true once the page is full.
+        func feed(_ entries: some Sequence<(id: Int64, at: Timestamp)>) -> Bool {
+            for entry in entries where consider(entry.id, entry.at) { return true }
+            return false
         }
-        if !full, let days = range.days {
-            var arguments: [Bind] = [.int(range.workspace), .int(days.from), .int(days.to)]
+        guard let days = range.days else {
+            guard descending else { return nil }
+            if let piece = range.pieces.first { _ = try walkLines(piece, consider) }
+            return try rows(found, limit: limit, showUsers: showUsers)
+        }
+        let later = try laterDay()
+        var full = descending && feed(later)
+        if !full {
+            // The earlier partial day's conversation-days with a line in range, then the whole days'.
+            var arguments: [Bind] = [.int(range.workspace), .int(range.earlier == nil ? days.from : days.from - 1), .int(days.to),
+                                     .int(days.from), .int(range.from)]
             if let type = range.type { arguments.append(.text(type)) }
+            let order = descending ? "DESC" : "ASC"
             try range.sql.each("""
-                SELECT conversation, last_at FROM conversation_days
-                WHERE workspace_id = ? AND day >= ? AND day < ?\(range.type == nil ? "" : " AND billing_type = ?")
-                ORDER BY day DESC, last_at DESC, conversation DESC
+                SELECT conversation, last_at, day FROM conversation_days
+                WHERE workspace_id = ? AND day >= ? AND day < ? AND (day >= ? OR last_at >= ?)\(range.type == nil ? "" : " AND billing_type = ?")
+                ORDER BY day \(order), last_at \(order), conversation \(order)
                 """, arguments) { row in
+                guard try descending || !hasLaterLine(row.int(0), after: row.int(2)) else { return true }
                 full = consider(row.int(0), row.int(1))
                 return !full
             }
         }
-        if !full, let piece = range.earlier { full = try walkLines(piece, consider) }
+        if !full, !descending { _ = feed(later.reversed()) }
+        return try rows(found, limit: limit, showUsers: showUsers)
+    }
+
+    /// The page's rows, totalled over the range, and where the next page starts.
+    private func rows(_ found: [(id: Int64, updated: Int64)], limit: Int, showUsers: Bool) throws -> UsagePage {
         let page = Array(found.prefix(limit))
         let totals = try range.totals(page.map(\.id))
         let rows = page.map { entry in
@@ -51,10 +70,11 @@ struct RecentConversations {
         return UsagePage(rows: rows, next: found.count > limit ? rows.last?.cursor : nil)
     }
 
-    /// The partial day after the whole days, newest first; returns true when the page is full. Its
-    /// conversation-days with a line before the end: a conversation whose lines that day all come
-    /// before the end has its latest there; one that goes on past the end (few do) is looked up.
-    private func walkLaterDay(_ piece: UsageRanges.Piece, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
+    /// The partial day after the whole days (none: empty), newest first, from its conversation-days
+    /// with a line before the end: a conversation whose lines that day all come before the end has
+    /// its latest there; one that goes on past the end is looked up.
+    private func laterDay() throws -> [(id: Int64, at: Timestamp)] {
+        guard let piece = range.later else { return [] }
         var arguments: [Bind] = [.int(range.workspace), .int(piece.from / UTC.day), .int(piece.to)]
         if let type = range.type { arguments.append(.text(type)) }
         var latest: [(id: Int64, at: Timestamp)] = [], going: [Int64] = []
@@ -66,12 +86,18 @@ struct RecentConversations {
         }
         // The later day is the latest part of the range: a conversation's latest line in the range lies there.
         for (id, totals) in try range.totals(going) { if let at = totals.latest { latest.append((id, at)) } }
-        latest.sort { ($0.at, $0.id) > ($1.at, $1.id) }
-        for entry in latest where consider(entry.id, entry.at) { return true }
-        return false
+        return latest.sorted { ($0.at, $0.id) > ($1.at, $1.id) }
     }
 
-    /// Charge lines of a partial day, newest first; returns true when the page is full.
+    /// Whether `conversation` has a line in the range on a day after `day`.
+    private func hasLaterLine(_ conversation: Int64, after day: Int64) throws -> Bool {
+        try range.sql.exists("""
+            SELECT 1 FROM conversation_days INDEXED BY conversation_days_by_conversation
+            WHERE workspace_id = ? AND conversation = ? AND day > ? AND day <= ? AND first_at < ?
+            """, .int(range.workspace), .int(conversation), .int(day), .int(range.days?.to ?? day), .int(range.to))
+    }
+
+    /// Charge lines of a range with no whole day, newest first (the page fills as it goes).
     private func walkLines(_ piece: UsageRanges.Piece, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
         var arguments: [Bind] = [.int(range.workspace), .int(piece.from), .int(piece.to)]
         if let type = range.type { arguments.append(.text(type)) }

@@ -18,11 +18,16 @@ public struct UsageQueries: Sendable {
         let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
         return try store.read { db in
             let sql = db.storage
-            // Under a date range, largest or newest first: walks that stop at the page (SPEC §11).
-            if tab == .conversations, sort.descending, filter.from != nil || filter.to != nil, Self.searchText(filter) == nil {
+            // Under a date range, by latest line either way or largest first: walks that stop at the page (SPEC §11).
+            if tab == .conversations, filter.from != nil || filter.to != nil, Self.searchText(filter) == nil {
                 let range = try ConversationRange(filter, workspace: actor.workspaceID, sql: sql)
-                if sort.field == .updated { return try RecentConversations(range: range).page(after: after, limit: limit, showUsers: showUsers) }
-                if let page = try TopConversations(range, field: sort.field)?.page(after: after, limit: limit, showUsers: showUsers) { return page }
+                if sort.field == .updated,
+                   let page = try RecentConversations(range: range).page(after: after, limit: limit, showUsers: showUsers, descending: sort.descending) {
+                    return page
+                }
+                if sort.descending, let page = try TopConversations(range, field: sort.field)?.page(after: after, limit: limit, showUsers: showUsers) {
+                    return page
+                }
             }
             var query = try base(tab, filter: filter, actor: actor, sql: sql)
             if sort.field == .credits, try Self.walksCredits(tab, filter: filter, limit: limit, workspace: actor.workspaceID, sql: sql) {
