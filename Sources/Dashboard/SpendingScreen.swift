@@ -45,7 +45,7 @@ extension DashboardView {
     static func totalsLine(_ report: SpendingReport) -> String {
         let whose = report.ownOnly ? "You spent" : "Spent"
         let tabs = report.tabs.count > 1 ? "  ·  " + report.tabs.map { "\($0.name) \($0.credits)" }.joined(separator: "  ·  ") : ""
-        return "\(whose) \(report.total) in \(report.charges) charge\(report.charges == 1 ? "" : "s")\(tabs)"
+        return "\(whose) \(report.total) in \(Table.grouped(Int(report.charges))) charge\(report.charges == 1 ? "" : "s")\(tabs)"
     }
 
     /// The chart of the report's days: credits as bars, the pool balance as the line.
