@@ -130,7 +130,7 @@ enum Fixture {
         let tabs = [share("Conversations", "Conversations", total * 85 / 100, charges * 7 / 8),
                     share("MCP-HTTP Calls", "MCP-HTTP Calls", 250, charges / 16),
                     share("Import Usage", "Import Usage", total - total * 85 / 100 - 250, charges - charges * 7 / 8 - charges / 16)]
-        return SpendingReport(from: now - 30 * UTC.day, to: now + 1, days: days, tabs: tabs, members: members, services: services, ownOnly: ownOnly)
+        return try! SpendingReport(from: now - 30 * UTC.day, to: now + 1, days: days, tabs: tabs, members: members, services: services, ownOnly: ownOnly)
     }
 
     /// The screen as text (and, with `styles`, its style layer).

@@ -19,7 +19,7 @@ public struct Spending: Sendable {
             var slices = SpendingSlices()
             try query.collect(into: &slices, sql: sql)
             let days = try query.days(slices, now: store.now, sql: sql)
-            return SpendingReport(from: scope.filter.from, to: scope.filter.to, days: days, tabs: try slices.tabs(),
+            return try SpendingReport(from: scope.filter.from, to: scope.filter.to, days: days, tabs: try slices.tabs(),
                                   members: try slices.members(sql: sql), services: try slices.services(catalog: store.catalog),
                                   ownOnly: ownOnly)
         }
@@ -76,11 +76,16 @@ public struct SpendingReport: Sendable, Equatable {
     public let services: [Share]
     /// True when the viewer is a member: every figure is their own.
     public let ownOnly: Bool
+    /// The credits and the charge lines of the whole report (its tabs' added up).
+    public let total: Credits
+    public let charges: Int64
 
-    /// The credits of the whole report.
-    public var total: Credits { (try? tabs.reduce(Credits.zero) { try $0.adding($1.credits) }) ?? .zero }
-    /// The charge lines of the whole report.
-    public var charges: Int64 { tabs.reduce(0) { $0 + $1.charges } }
+    /// A report of these parts; the totals are added up from the tabs, overflow-checked (R1).
+    init(from: Timestamp?, to: Timestamp?, days: [Day], tabs: [Share], members: [Share], services: [Share], ownOnly: Bool) throws {
+        (self.from, self.to, self.days, self.tabs, self.members, self.services, self.ownOnly) = (from, to, days, tabs, members, services, ownOnly)
+        total = try tabs.reduce(Credits.zero) { try $0.adding($1.credits) }
+        charges = try tabs.reduce(0) { try checked($0, plus: $1.charges) }
+    }
 }
 
 /// Rows of (day, user, service, tab, charges, credits) added up as they arrive from rollups and lines.
