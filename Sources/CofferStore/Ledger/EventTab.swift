@@ -19,6 +19,16 @@ enum EventTab: Int64, Sendable {
         }
     }
 
+    /// The column of `usage_events` that holds a line's type on this tab (billing type, API key,
+    /// import type): what `usage_daily.type` rolls up.
+    var typeColumn: String {
+        switch self {
+        case .conversations: "billing_type"
+        case .calls: "api_key"
+        case .imports, .untabbed: "import_type"
+        }
+    }
+
     /// The usage tab these events show on (nil for a consumable's).
     var usageTab: UsageTab? {
         switch self {

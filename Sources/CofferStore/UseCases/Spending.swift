@@ -171,11 +171,10 @@ struct SpendingQuery {
                     GROUP BY day, user_id, service
                     """, [.int(workspace), .int(tab.rawValue), .int(days.from), .int(days.to)] + typed + mine) { try slices.add($0); return true }
             }
-            let column = tab == .conversations ? "billing_type" : tab == .calls ? "api_key" : "import_type"
             for piece in pieces {
                 try sql.each("""
                     SELECT \(Schema.dayOf("created_at")), user_id, service, tab, count(*), sum(credits) FROM usage_events
-                    WHERE workspace_id = ? AND tab = ? AND created_at >= ? AND created_at < ?\(type == nil ? "" : " AND \(column) = ?")\(user == nil ? "" : " AND user_id = ?")
+                    WHERE workspace_id = ? AND tab = ? AND created_at >= ? AND created_at < ?\(type == nil ? "" : " AND \(tab.typeColumn) = ?")\(user == nil ? "" : " AND user_id = ?")
                     GROUP BY 1, 2, 3
                     """, [.int(workspace), .int(tab.rawValue), .int(piece.from), .int(piece.to)] + typed + mine) { try slices.add($0); return true }
             }

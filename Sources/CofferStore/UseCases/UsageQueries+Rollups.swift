@@ -81,7 +81,7 @@ extension UsageQueries {
                 """, [.int(actor.workspaceID), .int(tab.rawValue), .text(type), .text(type), .int((fullFrom ?? Int64.min / 2) / UTC.day),
                       .int(fullTo.map { $0 / UTC.day } ?? Int64.max / UTC.day)], map: Totals.init))
         }
-        let column = tab == .calls ? "api_key" : "import_type"
+        let column = tab.typeColumn
         // The partial days at either end (or the whole range when it spans no full day).
         var pieces: [(Timestamp?, Timestamp?)] = []
         if (fullFrom ?? .min) < (fullTo ?? .max) {

@@ -18,9 +18,6 @@ public struct BarChart: Sendable {
         (self.values, self.line, self.format, self.firstLabel, self.lastLabel) = (values, line, format, firstLabel, lastLabel)
     }
 
-    /// The eighths of a cell, from one eighth to a full block.
-    static let eighths: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-
     /// A bar: the values it adds up and the columns it takes (from the plot's left edge).
     struct Group: Equatable {
         let values: Range<Int>
@@ -88,7 +85,7 @@ public struct BarChart: Sendable {
             buffer.write(unicode ? "█" : "#", x: x, y: plot.maxY - 1 - row, style: style)
         }
         guard rest > 0, full < plot.height else { return }
-        let glyph: String = unicode ? String(Self.eighths[rest - 1]) : (rest >= 4 || full == 0 ? (rest >= 4 ? "#" : "_") : "")
+        let glyph: String = unicode ? Glyphs.unicode.sparkline[rest - 1] : (rest >= 4 || full == 0 ? (rest >= 4 ? "#" : "_") : "")
         if !glyph.isEmpty { buffer.write(glyph, x: x, y: plot.maxY - 1 - full, style: style) }
     }
 
