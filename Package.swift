@@ -28,9 +28,11 @@ let package = Package(
             dependencies: [
                 "CofferCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), "CPq",
             ]
         ),
+        /// libpq (Debian's libpq-dev): the PostgreSQL store's client, synchronous like GRDB (SPEC §13).
+        .systemLibrary(name: "CPq", path: "Sources/CPq"),
         .target(name: "TerminalUI"),
         .target(name: "CofferPresentation", dependencies: ["CofferStore", "CofferCore", "TerminalUI"]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),

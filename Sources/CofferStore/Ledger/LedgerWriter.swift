@@ -75,9 +75,8 @@ final class LedgerWriter {
     func account(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
                  name: String? = nil, asset: Asset) throws -> Int64 {
         if let id = try existingAccount(kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset) { return id }
-        try sql.run("INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)",
-                    .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code))
-        let id = sql.lastInsertedID
+        let id = try sql.insert("INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)",
+                                .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code))
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         accounts[key] = id
         missing.remove(key)
@@ -124,11 +123,10 @@ final class LedgerWriter {
                type: AdjustmentType, detail: String, expiresAt: Timestamp?, workspace: Int64?,
                source: String? = nil) throws -> Int64 {
         precondition(amount > 0, "grants are positive")
-        try sql.run("""
+        let grantID = try sql.insert("""
             INSERT INTO grants(account_id, source, detail, amount, remaining, expires_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, .int(account), .text(source ?? type.rawValue), .text(detail), .int(amount), .int(amount), .int(expiresAt), .int(now))
-        let grantID = sql.lastInsertedID
         try post(asset: asset, from: try system(origin, asset: asset), to: account, amount: amount,
                  grant: grantID, kind: "grant", usage: nil)
         if asset == .credits, source == nil, let workspace {
@@ -217,7 +215,7 @@ final class LedgerWriter {
         }
         pendingDeltas.removeAll(keepingCapacity: true)
         for (key, net) in pendingDays where net != 0 {
-            try sql.run("INSERT INTO account_days(account_id, day, net) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET net = net + excluded.net",
+            try sql.run("INSERT INTO account_days(account_id, day, net) VALUES (?, ?, ?) ON CONFLICT (account_id, day) DO UPDATE SET net = account_days.net + excluded.net",
                         .int(key.account), .int(key.day), .int(net))
         }
         pendingDays.removeAll(keepingCapacity: true)

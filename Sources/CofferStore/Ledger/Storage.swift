@@ -9,8 +9,8 @@ protocol StorageConnection: AnyObject {
     func run(_ sql: String, _ values: [Bind]) throws
     /// Calls `row` for each result row until it returns false. A row is valid only inside the call.
     func each(_ sql: String, _ values: [Bind], _ row: (any StorageRow) throws -> Bool) throws
-    /// The id of the row the last INSERT created.
-    var lastInsertedID: Int64 { get }
+    /// The dialect the backend speaks where SQL differs (search, index hints).
+    var dialect: SQLDialect { get }
     /// How many rows the last INSERT, UPDATE or DELETE changed.
     var changedRows: Int { get }
     /// Runs `body` in a savepoint: released when it returns, rolled back (and the error rethrown) when it throws.
@@ -103,6 +103,13 @@ extension StorageConnection {
         try first(sql, values) { $0.optionalText(0) } ?? nil
     }
 
+    /// Runs an INSERT into a table with an `id` column and returns the new row's id (`RETURNING id`,
+    /// which SQLite and PostgreSQL both speak).
+    func insert(_ sql: String, _ values: Bind...) throws -> Int64 {
+        guard let id = try int(sql + " RETURNING id", values) else { throw CofferError("An insert returned no id") }
+        return id
+    }
+
     /// Whether the statement returns a row.
     func exists(_ sql: String, _ values: Bind...) throws -> Bool {
         try first(sql, values) { _ in true } ?? false
@@ -114,15 +121,29 @@ enum Bind {
     case int(Int64)
     case text(String)
     case blob([UInt8])
-    case null
+    /// NULL, of the type the value would have had (PostgreSQL types every parameter; SQLite ignores it).
+    case null(BindType)
 
     /// An optional integer, or NULL.
-    static func int(_ value: Int64?) -> Bind { value.map { .int($0) } ?? .null }
+    static func int(_ value: Int64?) -> Bind { value.map { .int($0) } ?? .null(.int) }
     /// An optional text, or NULL.
-    static func text(_ value: String?) -> Bind { value.map { .text($0) } ?? .null }
+    static func text(_ value: String?) -> Bind { value.map { .text($0) } ?? .null(.text) }
     /// A flag, stored as 0 or 1.
     static func bool(_ value: Bool) -> Bind { .int(value ? 1 : 0) }
     /// A machine integer.
     static func int(_ value: Int) -> Bind { .int(Int64(value)) }
 }
 
+
+/// The type of a bound value.
+enum BindType {
+    case int, text, blob
+}
+
+/// Where the backends' SQL differs, beyond what each connection translates itself.
+enum SQLDialect {
+    /// SQLite: FTS5 trigram search with a catch-up index, `INDEXED BY` hints.
+    case sqlite
+    /// PostgreSQL: `pg_trgm` indexes searched with ILIKE, no index hints.
+    case postgres
+}

@@ -107,8 +107,8 @@ final class PendingRollups {
             let insert = """
                 INSERT INTO usage_daily(workspace_id, tab, type, day, user_id, service, lines, messages, credits)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET lines = lines + excluded.lines, messages = messages + excluded.messages,
-                  credits = credits + excluded.credits
+                ON CONFLICT (workspace_id, tab, type, day, user_id, service) DO UPDATE SET lines = usage_daily.lines + excluded.lines,
+                  messages = usage_daily.messages + excluded.messages, credits = usage_daily.credits + excluded.credits
                 """
             for (key, totals) in days {
                 try sql.run(insert, .int(key.workspace), .int(key.tab), .text(key.type), .int(key.day), .int(key.user), .text(key.service),
@@ -122,9 +122,10 @@ final class PendingRollups {
                   first_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET
-                  messages = messages + excluded.messages, credits = credits + excluded.credits,
-                  updated_at = max(updated_at, excluded.updated_at), first_at = min(first_at, excluded.first_at),
-                  title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END
+                  messages = conversations.messages + excluded.messages, credits = conversations.credits + excluded.credits,
+                  updated_at = CASE WHEN excluded.updated_at > conversations.updated_at THEN excluded.updated_at ELSE conversations.updated_at END,
+                  first_at = CASE WHEN excluded.first_at < conversations.first_at THEN excluded.first_at ELSE conversations.first_at END,
+                  title = CASE WHEN excluded.title != '' THEN excluded.title ELSE conversations.title END
                 RETURNING id
                 """
             let days = ConversationDays(sql)
@@ -142,7 +143,7 @@ final class PendingRollups {
         if !spend.isEmpty {
             let upsert = """
                 INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET used = used + excluded.used
+                ON CONFLICT (workspace_id, user_id, period_start) DO UPDATE SET used = member_spend.used + excluded.used
                 """
             for (key, used) in spend { try sql.run(upsert, .int(key.workspace), .int(key.user), .int(key.period), .int(used)) }
             spend.removeAll(keepingCapacity: true)
@@ -161,9 +162,10 @@ struct ConversationDays {
     func add(workspace: Int64, conversation: Int64, billingType: String, day: Int64, messages: Int64, credits: Int64, first: Int64,
              last: Int64) throws {
         try sql.run("""
-            UPDATE conversation_days SET messages = messages + ?, credits = credits + ?, first_at = min(first_at, ?), last_at = max(last_at, ?)
-            WHERE workspace_id = ? AND day = ? AND conversation = ?
-            """, .int(messages), .int(credits), .int(first), .int(last), .int(workspace), .int(day), .int(conversation))
+            UPDATE conversation_days SET messages = messages + ?3, credits = credits + ?4,
+              first_at = CASE WHEN ?5 < first_at THEN ?5 ELSE first_at END, last_at = CASE WHEN ?6 > last_at THEN ?6 ELSE last_at END
+            WHERE workspace_id = ?1 AND day = ?2 AND conversation = ?7
+            """, .int(workspace), .int(day), .int(messages), .int(credits), .int(first), .int(last), .int(conversation))
         guard sql.changedRows == 0 else { return }
         var previous: Int64?
         previous = try sql.int("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?",
@@ -175,7 +177,7 @@ struct ConversationDays {
                      .int(previous))
         try sql.run("""
             INSERT INTO conversation_day_counts(workspace_id, day, billing_type, conversations) VALUES (?, ?, ?, 1)
-            ON CONFLICT DO UPDATE SET conversations = conversations + 1
+            ON CONFLICT (workspace_id, day, billing_type) DO UPDATE SET conversations = conversation_day_counts.conversations + 1
             """, .int(workspace), .int(day), .text(billingType))
         // A day that arrives before a later one becomes that later day's previous day.
         try sql.run("""

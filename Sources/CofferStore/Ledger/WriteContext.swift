@@ -60,7 +60,7 @@ final class WriteContext {
         try ledgerWriter?.finish()
         guard recordedUsage else { return }
         try rollups.flush(sql)
-        try SearchIndex.catchUp(sql)
+        if sql.dialect == .sqlite { try SearchIndex.catchUp(sql) }
     }
 
     /// After the commit: the facts this transaction read go back to the store's cache.

@@ -55,7 +55,7 @@ extension ConsumptionEngine {
                              type: .creditPackagePurchase, detail: "auto-recharge", expiresAt: nil, workspace: workspace)
             try tx.sql.run("""
                 INSERT INTO recharge_spend(workspace_id, seat_id, period_start, spent) VALUES (?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET spent = spent + excluded.spent
+                ON CONFLICT (workspace_id, seat_id, period_start) DO UPDATE SET spent = recharge_spend.spent + excluded.spent
                 """, .int(workspace), .int(seat), .int(c.period.start), .int(cost.millicredits))
             try log(workspace: workspace, seat: seat, outcome: "recharged", message: "bought \(what)", cost: cost.millicredits)
             return "recharged: bought \(what)"

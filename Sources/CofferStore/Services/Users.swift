@@ -5,7 +5,6 @@ enum Users {
     /// The user's id, creating the user on first sight.
     static func findOrCreate(email: String, in tx: WriteContext) throws -> Int64 {
         if let id = try tx.sql.int("SELECT id FROM users WHERE email = ?", .text(email)) { return id }
-        try tx.sql.run("INSERT INTO users(email, created_at) VALUES (?, ?)", .text(email), .int(tx.now))
-        return tx.sql.lastInsertedID
+        return try tx.sql.insert("INSERT INTO users(email, created_at) VALUES (?, ?)", .text(email), .int(tx.now))
     }
 }

@@ -18,7 +18,7 @@ public final class CofferStore: Sendable {
     /// inside each read's own transaction, which is rolled back, and so is every write.
     public let isWhatIf: Bool
     /// The backend every read and write goes through.
-    let backend: SQLiteStore
+    let backend: any StorageBackend
     let seal: LedgerSeal
     let clock: @Sendable () -> Timestamp
     /// Where card payments go (the in-process sandbox unless another gateway is given).
@@ -54,7 +54,7 @@ public final class CofferStore: Sendable {
         self.catalog = catalog
         self.clock = clock
         seal = LedgerSeal(key: ledgerKey)
-        backend = try SQLiteStore(path: path, seal: seal, create: create, readOnly: readOnly, maxPages: maxPages, trace: trace)
+        backend = try Backends.open(path, seal: seal, create: create, readOnly: readOnly, maxPages: maxPages, trace: trace)
         isReadOnly = backend.isReadOnly
         isWhatIf = whatIf
         try backend.read { sql in

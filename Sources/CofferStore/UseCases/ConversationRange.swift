@@ -137,7 +137,7 @@ struct ConversationRange {
         try pieces.first.map { piece in
             try sql.int("""
                 SELECT count(*) FROM (SELECT DISTINCT conversation_id, billing_type FROM usage_events
-                WHERE workspace_id = ? AND tab = \(EventTab.conversations.rawValue) AND created_at >= ? AND created_at < ?\(typed))
+                WHERE workspace_id = ? AND tab = \(EventTab.conversations.rawValue) AND created_at >= ? AND created_at < ?\(typed)) pairs
                 """, [.int(workspace), .int(piece.from), .int(piece.to)] + typeBind) ?? 0
         } ?? 0
     }

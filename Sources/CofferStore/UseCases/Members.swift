@@ -138,9 +138,9 @@ public struct Members: Sendable {
         case .seat:
             if member.seatID == nil {
                 try TeamRules.requireRoom(tx.sql, workspace: workspace, extra: 1, catalog: store.catalog)
-                try tx.sql.run("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
-                               .int(workspace), .int(member.userID), .int(tx.now))
-                try TeamRules.grantSeatAllotment(tx, workspace: workspace, seat: tx.sql.lastInsertedID, multiplier: 1)
+                let seat = try tx.sql.insert("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                                             .int(workspace), .int(member.userID), .int(tx.now))
+                try TeamRules.grantSeatAllotment(tx, workspace: workspace, seat: seat, multiplier: 1)
             }
         case .credits:
             let team = try SubscriptionRow.live(tx.sql, workspace: workspace)
@@ -249,9 +249,8 @@ public struct Members: Sendable {
             var s = try SubscriptionRow.running(tx.sql, workspace: actor.workspaceID, or: "There is no subscription to assign")
             guard !s.assigned else { throw CofferError("The subscription is already assigned to the team") }
             s.assigned = true
-            try tx.sql.run("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
-                           .int(actor.workspaceID), .int(actor.userID), .int(tx.now))
-            let seat = tx.sql.lastInsertedID
+            let seat = try tx.sql.insert("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                                         .int(actor.workspaceID), .int(actor.userID), .int(tx.now))
             try tx.sql.run("UPDATE members SET access = 'seat', previous_access = NULL WHERE workspace_id = ? AND user_id = ?",
                            .int(actor.workspaceID), .int(actor.userID))
             try s.save(tx.sql)

@@ -74,9 +74,9 @@ public struct Seats: Sendable {
                 INSERT INTO members(workspace_id, user_id, role, access, joined_at, pending) VALUES (?, ?, 'member', 'seat', ?, 1)
                 """, .int(actor.workspaceID), .int(user), .int(tx.now))
         }
-        try tx.sql.run("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
-                       .int(actor.workspaceID), .int(user), .int(tx.now))
-        try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: tx.sql.lastInsertedID, multiplier: 1)
+        let seat = try tx.sql.insert("INSERT INTO seats(workspace_id, user_id, added_at) VALUES (?, ?, ?)",
+                                     .int(actor.workspaceID), .int(user), .int(tx.now))
+        try TeamRules.grantSeatAllotment(tx, workspace: actor.workspaceID, seat: seat, multiplier: 1)
         try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "seat.add",
                      subject: email, before: existing.map { $0.access.rawValue }, after: existing == nil ? "pending" : "seat")
     }

@@ -14,8 +14,7 @@ public struct Spending: Sendable {
     public func report(_ scope: SpendingScope, actor: Actor) throws -> SpendingReport {
         let ownOnly = !Permissions.allows(actor.role, .seeUsageUsers)
         let query = SpendingQuery(scope: scope, workspace: actor.workspaceID, user: ownOnly ? actor.userID : nil, actor: actor)
-        return try store.read { db in
-            let sql = db.storage
+        return try store.snapshot { sql in
             var slices = SpendingSlices()
             try query.collect(into: &slices, sql: sql)
             let days = try query.days(slices, now: store.now, sql: sql)
@@ -190,7 +189,7 @@ struct SpendingQuery {
         if let user { conditions += " AND u.user_id = ?"; binds.append(.int(user)) }
         let statement: String
         if tab == .conversations {
-            let match = UsageQueries.conversationSearch(search, actor: actor)
+            let match = UsageQueries.conversationSearch(search, actor: actor, dialect: sql.dialect)
             if let type = filter.type { conditions += " AND v.billing_type = ?"; binds.append(.text(type)) }
             statement = """
                 SELECT \(Schema.dayOf("u.created_at")), u.user_id, u.service, u.tab, count(*), sum(u.credits)
@@ -204,7 +203,7 @@ struct SpendingQuery {
             lines.whereSQL += user == nil ? "" : " AND u.user_id = ?"
             statement = """
                 SELECT \(Schema.dayOf("created_at")), user_id, service, \(tab.rawValue), count(*), sum(credits)
-                FROM (\(lines.selectSQL) WHERE \(lines.whereSQL)) GROUP BY 1, 2, 3
+                FROM (\(lines.selectSQL) WHERE \(lines.whereSQL)) lines GROUP BY 1, 2, 3
                 """
             binds = lines.arguments + (user.map { [.int($0)] } ?? [])
         }

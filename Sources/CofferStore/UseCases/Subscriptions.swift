@@ -281,13 +281,13 @@ public struct Subscriptions: Sendable {
         guard trialing || hasCard else {
             throw CofferError("Add a card first: --card NUMBER (or coffer billing card NUMBER)")
         }
-        try tx.sql.run("""
+        let id = try tx.sql.insert("""
             INSERT INTO subscriptions(workspace_id, user_id, plan, interval, seats, strategy, status, terms,
                                       credit_anchor, billing_anchor, created_at)
             VALUES (?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?, ?)
             """, .int(workspace), .int(user), .text(plan.tier), .text(interval.rawValue), .int(seats), .text(strategy),
                        .text(PlanTerms(plan).json), .int(tx.now), .int(tx.now), .int(tx.now))
-        var s = try SubscriptionRow.load(tx.sql, id: tx.sql.lastInsertedID)
+        var s = try SubscriptionRow.load(tx.sql, id: id)
         if trialing {
             s.status = try Lifecycle.next(nil, on: .trialStarted)
             s.trialEnd = tx.now + plan.trialDays * UTC.day

@@ -31,10 +31,10 @@ extension UsageQueries {
                     """)
                 arguments += [.int(actor.workspaceID), .int(piece.from), .int(piece.to)] + type
             }
-            if parts.isEmpty { parts.append("SELECT NULL AS cid, 0 AS m, 0 AS cr, 0 AS t WHERE 0") } // an empty range
+            if parts.isEmpty { parts.append("SELECT NULL AS cid, 0 AS m, 0 AS cr, 0 AS t WHERE 1 = 0") } // an empty range
             source = """
                 SELECT c.id, c.conversation_id, c.title, c.creator, c.billing_type, agg.m AS messages, agg.cr AS credits, agg.t AS updated_at
-                FROM (SELECT cid, sum(m) AS m, sum(cr) AS cr, max(t) AS t FROM (\(parts.joined(separator: " UNION ALL "))) GROUP BY cid) agg
+                FROM (SELECT cid, sum(m) AS m, sum(cr) AS cr, max(t) AS t FROM (\(parts.joined(separator: " UNION ALL "))) parts GROUP BY cid) agg
                 JOIN conversations c ON c.id = agg.cid
                 """
         } else {
@@ -42,11 +42,11 @@ extension UsageQueries {
             if filter.type != nil { conditions.append("v.billing_type = ?"); tail += type }
         }
         if let search = Self.searchText(filter) {
-            let condition = Self.conversationSearch(search, actor: actor)
+            let condition = Self.conversationSearch(search, actor: actor, dialect: sql.dialect)
             conditions.append(condition.sql)
             tail += condition.binds
         }
-        let whereSQL = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        let whereSQL = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
         return Query(selectSQL: "SELECT * FROM (\(source)) v", whereSQL: whereSQL, arguments: arguments + tail, idColumn: "v.id",
                      messagesColumn: "messages", creditsColumn: "credits")
     }
@@ -54,12 +54,13 @@ extension UsageQueries {
     /// The condition on conversations (as `v`) that a search matches: ID, title or (owners only,
     /// R7) creator — through the trigram index for three characters or more, and by scanning the
     /// conversations newer than the index (it catches up in batches) so results stay complete.
-    static func conversationSearch(_ search: String, actor: Actor) -> (sql: String, binds: [Bind]) {
+    static func conversationSearch(_ search: String, actor: Actor, dialect: SQLDialect) -> (sql: String, binds: [Bind]) {
         let owners = Permissions.allows(actor.role, .seeUsageUsers)
         let pattern = Bind.text(like(search))
         let scan = "v.conversation_id LIKE ? ESCAPE '\\' OR v.title LIKE ? ESCAPE '\\'\(owners ? " OR v.creator LIKE ? ESCAPE '\\'" : "")"
         let likes = Array(repeating: pattern, count: owners ? 3 : 2)
-        guard search.count >= 3 else { return ("(\(scan))", likes) }
+        // PostgreSQL's trigram indexes serve the LIKEs themselves (the connection makes them ILIKE).
+        guard search.count >= 3, dialect == .sqlite else { return ("(\(scan))", likes) }
         let phrase = "\"" + search.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         return ("""
             (v.id IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH ?)

@@ -16,8 +16,7 @@ public struct UsageQueries: Sendable {
         let sort = sort ?? .newest(tab)
         let column = try Self.sortColumn(tab, sort.field)
         let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
-        return try store.read { db in
-            let sql = db.storage
+        return try store.snapshot { sql in
             // Under a date range, by latest line either way or largest first: walks that stop at the page (SPEC §11).
             if tab == .conversations, filter.from != nil || filter.to != nil, Self.searchText(filter) == nil {
                 let range = try ConversationRange(filter, workspace: actor.workspaceID, sql: sql)
@@ -102,8 +101,7 @@ public struct UsageQueries: Sendable {
 
     /// The summary bar's totals for a filtered tab.
     public func summary(_ tab: UsageTab, filter: UsageFilter, actor: Actor) throws -> UsageSummary {
-        try store.read { db in
-            let sql = db.storage
+        try store.snapshot { sql in
             let searching = !(filter.search ?? "").isEmpty
             if let events = EventTab(tab), events == .calls || events == .imports, !searching {
                 return try rolledUp(events, filter: filter, actor: actor, sql: sql)
@@ -114,7 +112,7 @@ public struct UsageQueries: Sendable {
             let query = try base(tab, filter: filter, actor: actor, sql: sql)
             return try sql.first("""
                 SELECT count(*), ifnull(sum(\(query.messagesColumn)), 0), ifnull(sum(\(query.creditsColumn)), 0)
-                FROM (\(query.selectSQL) WHERE \(query.whereSQL))
+                FROM (\(query.selectSQL) WHERE \(query.whereSQL)) page
                 """, query.arguments) {
                 UsageSummary(count: $0.int(0), messages: Quantity(milliunits: $0.int(1)), credits: Credits(millicredits: $0.int(2)))
             } ?? UsageSummary(count: 0, messages: .zero, credits: .zero)
@@ -128,8 +126,7 @@ public struct UsageQueries: Sendable {
         let email = try Email.normalize(email)
         if email != actor.email { try Permissions.require(actor.role, .seeUsageUsers) }
         guard let events = EventTab(tab) else { throw CofferError("--user applies to conversations, calls and imports") }
-        return try store.read { db in
-            let sql = db.storage
+        return try store.snapshot { sql in
             guard let user = try sql.int("""
                 SELECT m.user_id FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? AND u.email = ?
                 """, .int(actor.workspaceID), .text(email)) else {
@@ -146,15 +143,15 @@ public struct UsageQueries: Sendable {
                 Self.range(&lines, column: "u.created_at", filter)
                 if let type = filter.type { lines.whereSQL += " AND u.billing_type = ?"; lines.arguments.append(.text(type)) }
                 if let search = Self.searchText(filter) {
-                    let match = Self.conversationSearch(search, actor: actor)
+                    let match = Self.conversationSearch(search, actor: actor, dialect: sql.dialect)
                     lines.whereSQL += " AND " + match.sql
                     lines.arguments += match.binds
                 }
             }
-            let count = events == .conversations ? "count(DISTINCT conversation_id || char(0) || billing_type)" : "count(*)"
+            let count = events == .conversations ? "count(DISTINCT conversation_id || '/' || billing_type)" : "count(*)"
             return try sql.first("""
                 SELECT \(count), ifnull(sum(messages), 0), ifnull(sum(credits), 0)
-                FROM (\(lines.selectSQL) WHERE \(lines.whereSQL) AND u.user_id = ?)
+                FROM (\(lines.selectSQL) WHERE \(lines.whereSQL) AND u.user_id = ?) member_lines
                 """, lines.arguments + [.int(user)]) {
                 UsageSummary(count: $0.int(0), messages: Quantity(milliunits: $0.int(1)), credits: Credits(millicredits: $0.int(2)))
             } ?? UsageSummary(count: 0, messages: .zero, credits: .zero)
@@ -175,8 +172,8 @@ public struct UsageQueries: Sendable {
 
     /// The API key names that appear in the workspace's call records (the Calls tab's filter).
     public func apiKeyNames(actor: Actor) throws -> [String] {
-        try store.read { db in
-            try db.storage.all("""
+        try store.snapshot { sql in
+            try sql.all("""
                 SELECT DISTINCT type FROM usage_daily WHERE workspace_id = ? AND tab = \(EventTab.calls.rawValue) AND type != '' ORDER BY type
                 """, .int(actor.workspaceID)) { $0.text(0) }
         }
@@ -187,15 +184,14 @@ public struct UsageQueries: Sendable {
     /// on days without any. From the daily rollup, so it stays fast at any number of records; over whole
     /// days it adds up to the three tabs' summaries.
     public func dailyCredits(days: ClosedRange<Int64>, actor: Actor) throws -> [Credits] {
-        try store.read { try UsageDaily.credits($0.storage, workspace: actor.workspaceID, days: days) }
+        try store.snapshot { try UsageDaily.credits($0, workspace: actor.workspaceID, days: days) }
     }
 
     /// A conversation's billing detail sheet: every charge line with the grants it drew from.
     public func detail(conversation: String, actor: Actor) throws -> [ChargeLine] {
         let showUsers = Permissions.allows(actor.role, .seeUsageUsers)
         let tab = EventTab.conversations.rawValue
-        return try store.read { db in
-            let sql = db.storage
+        return try store.snapshot { sql in
             var draws: [Int64: [ChargeLine.GrantDraw]] = [:]
             try sql.each("""
                 SELECT e.usage_id, e.grant_id, e.asset, e.amount, g.source, g.detail

@@ -36,8 +36,8 @@ public struct Workspaces: Sendable {
             let sql = tx.sql
             let userID = try Users.findOrCreate(email: email, in: tx)
             let slug = try uniqueSlug(for: name, sql)
-            try sql.run("INSERT INTO workspaces(slug, name, created_at) VALUES (?, ?, ?)", .text(slug), .text(name), .int(tx.now))
-            let workspaceID = sql.lastInsertedID
+            let workspaceID = try sql.insert("INSERT INTO workspaces(slug, name, created_at) VALUES (?, ?, ?)",
+                                             .text(slug), .text(name), .int(tx.now))
             try sql.run("""
                 INSERT INTO members(workspace_id, user_id, role, access, joined_at) VALUES (?, ?, 'primary_owner', 'seat', ?)
                 """, .int(workspaceID), .int(userID), .int(tx.now))

@@ -17,7 +17,7 @@ final class SQLiteConnection: StorageConnection {
         try db.cachedStatement(sql: sql).each(values, row: row)
     }
 
-    var lastInsertedID: Int64 { db.lastInsertedRowID }
+    var dialect: SQLDialect { .sqlite }
     var changedRows: Int { db.changesCount }
 
     /// Savepoints through cached statements: a batch opens one per event, so preparing SAVEPOINT

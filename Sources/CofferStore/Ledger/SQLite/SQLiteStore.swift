@@ -6,9 +6,10 @@ import GRDB
 /// `synchronous = FULL`, checked, opened and migrated through GRDB. The store above it reads and
 /// writes only through `SQLiteConnection` (the storage seam); SQLite and GRDB errors become
 /// one-line messages that name the file.
-final class SQLiteStore: Sendable {
+final class SQLiteStore: StorageBackend {
     /// The file's path.
     let path: String
+    var location: String { path }
     /// True when the file or its folder is read-only (or `readOnly` was asked): reads work, writes are refused.
     let isReadOnly: Bool
     /// GRDB's connections: a pool (one writer, concurrent readers), or a queue when read-only.
@@ -103,7 +104,7 @@ final class SQLiteStore: Sendable {
     }
 
     /// Runs `body` in a read snapshot, through the storage seam.
-    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    func read<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
         try readDatabase { try body(SQLiteConnection($0)) }
     }
 
@@ -118,7 +119,7 @@ final class SQLiteStore: Sendable {
 
     /// Runs `body` as one IMMEDIATE write transaction, through the storage seam: committed when it
     /// returns, rolled back when it throws.
-    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    func write<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
         do {
             return try database.write { try body(SQLiteConnection($0)) }
         } catch {
@@ -128,7 +129,7 @@ final class SQLiteStore: Sendable {
 
     /// Runs `body` in one IMMEDIATE write transaction that is always rolled back (a what-if, R15a):
     /// what it writes is seen by its own reads and never reaches the file.
-    func rehearse<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    func rehearse<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
         do {
             return try database.writeWithoutTransaction { db in
                 var result: T?
@@ -154,8 +155,14 @@ final class SQLiteStore: Sendable {
 }
 
 extension CofferStore {
-    /// GRDB's connections under the store (tests and tools that look beneath Coffer).
-    var database: any DatabaseWriter { backend.database }
+    /// The SQLite backend under the store (tests and tools that look beneath Coffer); nil on PostgreSQL.
+    var sqlite: SQLiteStore? { backend as? SQLiteStore }
+
+    /// GRDB's connections under an SQLite store (tests and tools that look beneath Coffer).
+    var database: any DatabaseWriter {
+        guard let sqlite else { preconditionFailure("\(path) is not an SQLite file") }
+        return sqlite.database
+    }
 
     /// Runs a read in a consistent snapshot on GRDB's own connection: for the usage queries and
     /// API keys not yet on the storage seam, and for tests. Everything else reads through
@@ -169,6 +176,7 @@ extension CofferStore {
                 return try body(connection.db)
             }
         }
-        return try backend.readDatabase(body)
+        guard let sqlite else { throw CofferError("\(path) is not an SQLite file") }
+        return try sqlite.readDatabase(body)
     }
 }

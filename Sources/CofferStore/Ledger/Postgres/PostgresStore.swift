@@ -1,0 +1,112 @@
+import CofferCore
+import Foundation
+import Synchronization
+
+/// The PostgreSQL backend (SPEC §13): one ledger that several hosts and `coffer serve` processes
+/// share. Each transaction takes a connection from a small pool. Reads run in a REPEATABLE READ
+/// snapshot; every write transaction first takes the ledger's transaction-scoped advisory lock,
+/// so writers on every host are serialised as SQLite's are (R42): no lost update, no overdraft,
+/// no limit passed, and one unbroken hash chain. Commits are durable (`synchronous_commit` on).
+final class PostgresStore: StorageBackend, @unchecked Sendable {
+    /// The URL without its password (for messages).
+    let location: String
+    let isReadOnly: Bool
+    private let url: String
+    private let idle = Mutex<[PostgresConnection]>([])
+
+    /// The advisory lock every write transaction holds ("Coffer" in ASCII).
+    static let writerLock: Int64 = 0x436F_6666_6572
+
+    /// Connects to `url` and migrates its schema forward (creating it in an empty database when
+    /// `create`). Refuses, with a one-line error and changing nothing: a server it cannot reach, a
+    /// database that holds something other than Coffer's tables, one from a newer Coffer, or (without
+    /// `create`) one with no ledger yet.
+    init(url: String, seal: LedgerSeal, create: Bool, readOnly: Bool) throws {
+        self.url = url
+        location = PostgresURL.redacted(url)
+        isReadOnly = readOnly
+        try withConnection { connection in
+            try connection.execute("BEGIN")
+            do {
+                try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.writerLock)])
+                try PostgresMigrations.migrate(connection, seal: seal, create: create, readOnly: readOnly, location: location)
+                try connection.execute("COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    func read<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", commit: true, body)
+    }
+
+    func write<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
+        guard !isReadOnly else { throw CofferError("The database is read-only: \(location)") }
+        return try transaction(begin: "BEGIN", lock: true, commit: true, body)
+    }
+
+    func rehearse<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN", lock: true, commit: false, body)
+    }
+
+    func close() throws {
+        idle.withLock { $0.removeAll() }
+    }
+
+    /// Runs `body` in one transaction on a pooled connection: committed when `commit` and it
+    /// returns, rolled back otherwise; errors become one-line messages.
+    private func transaction<T>(begin: String, lock: Bool = false, commit: Bool,
+                                _ body: (any StorageConnection) throws -> T) throws -> T {
+        try withConnection { connection in
+            try connection.execute(begin)
+            do {
+                if lock { try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.writerLock)]) }
+                let result = try body(connection)
+                try connection.execute(commit ? "COMMIT" : "ROLLBACK")
+                return result
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Lends a connection from the pool (opening one when none is idle) and takes it back after.
+    private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, shownAs: location)
+        do {
+            let result = try body(connection)
+            release(connection)
+            return result
+        } catch let error as PostgresError {
+            release(connection)
+            throw CofferError(error.isConstraint ? "Refused by the database: \(error.message)" : "Database error on \(location): \(error.message)")
+        } catch {
+            release(connection)
+            throw error
+        }
+    }
+
+    private func release(_ connection: PostgresConnection) {
+        guard connection.isHealthy else { return }
+        idle.withLock { if $0.count < 16 { $0.append(connection) } }
+    }
+}
+
+/// PostgreSQL connection URLs (`postgres://USER@HOST/DB`, libpq's URI form).
+enum PostgresURL {
+    /// Whether `location` names a PostgreSQL database rather than a file.
+    static func names(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
+    /// `url` with any password replaced by `***` (URLs appear in messages and logs).
+    static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        let credentials = url[scheme.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+}
