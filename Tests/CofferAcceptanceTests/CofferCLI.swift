@@ -1,6 +1,8 @@
 import Foundation
+import StoreUnderTest
 
-/// Runs the real, built `coffer` binary against a database in a temporary folder.
+/// Runs the real, built `coffer` binary against a database in a temporary folder (or a fresh
+/// PostgreSQL database when the suites run on PostgreSQL: `StoreUnderTest`).
 final class CofferCLI: @unchecked Sendable {
     /// What one run printed and how it exited.
     struct Result {
@@ -29,7 +31,7 @@ final class CofferCLI: @unchecked Sendable {
     init(now: String? = "2026-01-15T12:00:00Z") throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        database = folder.appendingPathComponent("coffer.sqlite").path
+        database = try StoreUnderTest.freshLocation(sqlitePath: folder.appendingPathComponent("coffer.sqlite").path)
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("COFFER_") }
         environment["COFFER_DB"] = database
         environment["XDG_DATA_HOME"] = folder.path

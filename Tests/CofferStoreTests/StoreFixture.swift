@@ -2,8 +2,10 @@
 import CofferCore
 import Foundation
 import GRDB
+import StoreUnderTest
 
-/// A real database file in a fresh temporary folder, with the shipped catalog and a settable clock.
+/// A real database in a fresh temporary folder (or, when the suites run on PostgreSQL, a fresh
+/// database on the test cluster: `StoreUnderTest`), with the shipped catalog and a settable clock.
 final class StoreFixture: @unchecked Sendable {
     let folder: URL
     let path: String
@@ -19,7 +21,7 @@ final class StoreFixture: @unchecked Sendable {
     init(now: String = "2026-01-15T12:00:00Z") throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        path = folder.appendingPathComponent("coffer.sqlite").path
+        path = try StoreUnderTest.freshLocation(sqlitePath: folder.appendingPathComponent("coffer.sqlite").path)
         currentTime = try UTC.parse(now)
     }
 

@@ -82,7 +82,7 @@ struct LedgerInvariants {
             LEFT JOIN (SELECT workspace_id, tab, day, user_id, service, sum(lines) AS lines, sum(credits) AS credits
                        FROM usage_daily GROUP BY 1, 2, 3, 4, 5) r
               ON r.workspace_id = l.workspace_id AND r.tab = l.tab AND r.day = l.day AND r.user_id = l.user_id AND r.service = l.service
-            WHERE r.lines IS NOT l.lines OR r.credits IS NOT l.credits
+            WHERE r.lines IS DISTINCT FROM l.lines OR r.credits IS DISTINCT FROM l.credits
             """) { "usage rollup of day \($0.int(0)), tab \($0.int(1)): \($0.int(3)) millicredits != its lines' \($0.int(2))" }
         try add("SELECT id, kind, balance FROM accounts WHERE kind != 'system' AND balance < 0") {
             "wallet \($0.int(0)) (\($0.text(1))) is below zero: \($0.int(2))"

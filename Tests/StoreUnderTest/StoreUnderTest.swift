@@ -1,0 +1,43 @@
+import Foundation
+
+/// Which store the suites run on (SPEC §13: the same tests pass on both). SQLite files by default;
+/// PostgreSQL when `COFFER_TEST_POSTGRES` names a throwaway cluster's socket directory
+/// (`scripts/test` starts one with `scripts/pg-cluster` and runs the store and acceptance suites
+/// again on it). Each test then gets a database of its own, created empty on that cluster.
+public enum StoreUnderTest {
+    /// The cluster's socket directory, when the suites run on PostgreSQL.
+    public static let postgresSocket: String? = {
+        let value = ProcessInfo.processInfo.environment["COFFER_TEST_POSTGRES"] ?? ""
+        return value.isEmpty ? nil : value
+    }()
+
+    /// True when the suites run on PostgreSQL.
+    public static var isPostgres: Bool { postgresSocket != nil }
+    /// True when the suites run on SQLite files (tests of the file itself run only then).
+    public static var isSQLite: Bool { postgresSocket == nil }
+
+    /// A fresh, empty ledger location: `sqlitePath` on SQLite, else the URL of a new database.
+    public static func freshLocation(sqlitePath: String) throws -> String {
+        guard let socket = postgresSocket else { return sqlitePath }
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try psql(socket: socket, "CREATE DATABASE \(name)")
+        return "postgres://coffer@/\(name)?host=\(socket)"
+    }
+
+    /// Runs one statement with `psql` on the cluster's `postgres` database.
+    public static func psql(socket: String, database: String = "postgres", _ statement: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket, "-U", "coffer", "-d", database, "-c", statement]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NSError(domain: "StoreUnderTest", code: Int(process.terminationStatus),
+                          userInfo: [NSLocalizedDescriptionKey: "psql \(statement): \(String(decoding: message, as: UTF8.self))"])
+        }
+    }
+}
