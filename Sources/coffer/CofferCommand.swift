@@ -20,7 +20,7 @@ struct Coffer: ParsableCommand {
             SubscriptionCommand.self, BillingCommand.self, PacksCommand.self, BalanceCommand.self,
             SeatsCommand.self, InviteCommand.self, MembersCommand.self, AccessCommand.self, AuditCommand.self,
             ConsumeCommand.self, UsageCommand.self, KeysCommand.self, WhitelistCommand.self, RechargeCommand.self, AlertsCommand.self,
-            ServeCommand.self, OperatorCommand.self, CheckCommand.self, BenchCommand.self,
+            ServeCommand.self, OperatorCommand.self, CheckCommand.self, MigrateCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: OpenDashboard.self
     )

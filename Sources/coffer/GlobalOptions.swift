@@ -5,7 +5,7 @@ import Foundation
 
 /// The options every command takes (SPEC §8), and the environment variables behind them.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "The database file (else $COFFER_DB, else $XDG_DATA_HOME/coffer/coffer.sqlite).")
+    @Option(name: .long, help: "The database: a file, or postgres://USER@HOST/DB (else $COFFER_DB, else $XDG_DATA_HOME/coffer/coffer.sqlite).")
     var db: String?
 
     @Option(name: .customLong("as"), help: "The acting user's email (else $COFFER_USER).")

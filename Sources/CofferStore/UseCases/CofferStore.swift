@@ -2,13 +2,14 @@ import CofferCore
 import Foundation
 import Synchronization
 
-/// A Coffer database: one SQLite file in WAL mode with `synchronous = FULL` (SPEC §10).
+/// A Coffer database: one SQLite file in WAL mode with `synchronous = FULL` (SPEC §10), or a
+/// PostgreSQL database that several hosts share (SPEC §13).
 ///
 /// Use cases (`Workspaces`, `Balances`, `Operator`, `LedgerCheck`, …) run each domain command
 /// as one IMMEDIATE transaction through `write`, or read in one snapshot through `snapshot`; both
 /// hand them the storage seam (`StorageConnection`), so the backend under it (`SQLiteStore`) can change.
 public final class CofferStore: Sendable {
-    /// The file's path.
+    /// Where the ledger lives: the file's path, or the PostgreSQL URL without its password.
     public let path: String
     /// The plan and service catalog in force.
     public let catalog: Catalog
@@ -48,13 +49,13 @@ public final class CofferStore: Sendable {
                 whatIf: Bool = false, maxPages: Int? = nil,
                 gateway: any PaymentGateway = SandboxGateway(), warn: @escaping @Sendable (String) -> Void = { _ in },
                 trace: (@Sendable (String) -> Void)? = nil, clock: @escaping @Sendable () -> Timestamp) throws {
-        self.path = path
         self.warn = warn
         self.gateway = gateway
         self.catalog = catalog
         self.clock = clock
         seal = LedgerSeal(key: ledgerKey)
         backend = try Backends.open(path, seal: seal, create: create, readOnly: readOnly, maxPages: maxPages, trace: trace)
+        self.path = backend.location
         isReadOnly = backend.isReadOnly
         isWhatIf = whatIf
         try backend.read { sql in
