@@ -1,0 +1,63 @@
+import Foundation
+import StoreUnderTest
+import Testing
+
+/// Two `coffer serve` processes on one PostgreSQL ledger (SPEC §13, R42): what runs on many
+/// hosts, on one machine. Runs in the PostgreSQL pass of the suites (`scripts/test`).
+@Suite("Two servers, one PostgreSQL ledger (SPEC §13, R42)", .serialized, .enabled(if: StoreUnderTest.isPostgres, "needs the PostgreSQL test cluster"))
+struct TwoServersTests {
+    @Test("R42: events for one wallet posted to two servers at once: every acknowledged event charged once, no overdraft, check passes, replays charge nothing")
+    func twoServersOneWallet() throws {
+        let cli = try CofferCLI(now: "2026-02-01T10:00:00Z")
+        cli.environment["COFFER_USER"] = "ada@acme.test"
+        #expect(try cli.run("workspace", "create", "Acme", "--owner", "ada@acme.test").status == 0)
+        // $3.000 more in the pool (beside the free plan's credits): fewer events fit than the clients will try.
+        #expect(try cli.run("operator", "adjust", "3", "--reason", "usage").status == 0)
+        let pool = try #require(try cli.poolBalance(as: "ada@acme.test").flatMap { Int($0.replacingOccurrences(of: ".", with: "")) })
+        let fit = pool / 15 // $0.015 an event, in millicredits
+        let key = ServeTests.secret(in: try cli.run("keys", "create", "backend").stdout)
+        let servers = [try CofferServe(cli), try CofferServe(cli)]
+        let clientsPerServer = 6, perClient = 60
+        let outcomes = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: clientsPerServer * servers.count) { client in
+            let server = servers[client % servers.count]
+            for index in 0..<perClient {
+                let id = "s\(client % servers.count)-c\(client)-\(index)"
+                do {
+                    let reply = try server.request("POST", "/v1/events", key: key, body: "{\"id\": \"\(id)\", \"service\": \"gpt-4o\"}")
+                    let status = (reply.object["status"] as? String) ?? "HTTP \(reply.status) \(reply.body)"
+                    outcomes.add(id, status)
+                } catch { outcomes.add(id, "error \(error)") }
+            }
+        }
+        let all = outcomes.all
+        let charged = all.filter { $0.value == "charged" }.map(\.key)
+        #expect(all.values.allSatisfy { $0 == "charged" || $0 == "refused" }, "\(all.values.filter { $0 != "charged" && $0 != "refused" }.prefix(3))")
+        // The pool never goes below zero, and it runs out: exactly as many events as fit.
+        #expect(fit < all.count)
+        #expect(charged.count == fit, "charged \(charged.count) of \(all.count); \(fit) fit")
+        #expect(try cli.poolBalance(as: "ada@acme.test") == String(format: "0.%03d", pool - fit * 15))
+        // Replays of acknowledged events to the other server charge nothing.
+        for id in charged.prefix(20) {
+            let other = servers[id.hasPrefix("s0") ? 1 : 0]
+            let reply = try other.request("POST", "/v1/events", key: key, body: "{\"id\": \"\(id)\", \"service\": \"gpt-4o\"}")
+            #expect(reply.object["status"] as? String == "duplicate", "\(id): \(reply.body)")
+        }
+        for server in servers { #expect(server.stop().status == 0) }
+        // Every acknowledged event is in the ledger once: one message each, and what they cost.
+        let check = try cli.run("check")
+        #expect(check.status == 0, "\(check.stdout)")
+        let summary = try cli.run("usage", "summary", "--tab", "conversations", "--json")
+        let totals = try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any]
+        #expect((totals?["messages"] as? NSNumber)?.intValue == fit, "\(summary.stdout)")
+        #expect(totals?["credits"] as? String == String(format: "%d.%03d", fit * 15 / 1000, fit * 15 % 1000), "\(summary.stdout)")
+    }
+}
+
+/// Each event's outcome, as the clients saw it.
+private final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [String: String] = [:]
+    func add(_ id: String, _ outcome: String) { lock.withLock { outcomes[id] = outcome } }
+    var all: [String: String] { lock.withLock { outcomes } }
+}
