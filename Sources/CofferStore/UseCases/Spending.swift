@@ -167,14 +167,14 @@ struct SpendingQuery {
                 try sql.each("""
                     SELECT day, user_id, service, tab, sum(lines), sum(credits) FROM usage_daily
                     WHERE workspace_id = ? AND tab = ? AND day >= ? AND day < ?\(type == nil ? "" : " AND type = ?")\(user == nil ? "" : " AND user_id = ?")
-                    GROUP BY day, user_id, service
+                    GROUP BY day, user_id, service, tab
                     """, [.int(workspace), .int(tab.rawValue), .int(days.from), .int(days.to)] + typed + mine) { try slices.add($0); return true }
             }
             for piece in pieces {
                 try sql.each("""
                     SELECT \(Schema.dayOf("created_at")), user_id, service, tab, count(*), sum(credits) FROM usage_events
                     WHERE workspace_id = ? AND tab = ? AND created_at >= ? AND created_at < ?\(type == nil ? "" : " AND \(tab.typeColumn) = ?")\(user == nil ? "" : " AND user_id = ?")
-                    GROUP BY 1, 2, 3
+                    GROUP BY 1, 2, 3, 4
                     """, [.int(workspace), .int(tab.rawValue), .int(piece.from), .int(piece.to)] + typed + mine) { try slices.add($0); return true }
             }
         }
@@ -195,7 +195,7 @@ struct SpendingQuery {
                 SELECT \(Schema.dayOf("u.created_at")), u.user_id, u.service, u.tab, count(*), sum(u.credits)
                 FROM conversations v JOIN usage_events u ON u.workspace_id = v.workspace_id AND u.conversation_id = v.conversation_id
                   AND u.billing_type = v.billing_type AND u.tab = \(tab.rawValue)
-                WHERE v.workspace_id = ? AND \(match.sql)\(conditions) GROUP BY 1, 2, 3
+                WHERE v.workspace_id = ? AND \(match.sql)\(conditions) GROUP BY 1, 2, 3, 4
                 """
             binds = [.int(workspace)] + match.binds + binds
         } else {
