@@ -52,6 +52,42 @@ struct TwoServersTests {
         #expect((totals?["messages"] as? NSNumber)?.intValue == fit, "\(summary.stdout)")
         #expect(totals?["credits"] as? String == String(format: "%d.%03d", fit * 15 / 1000, fit * 15 % 1000), "\(summary.stdout)")
     }
+
+    @Test("R42: writers of different workspaces do not wait for each other — while a writer holds workspace A, B's consume commits and A's waits")
+    func workspacesDoNotWait() throws {
+        let cli = try CofferCLI(now: "2026-02-01T10:00:00Z")
+        #expect(try cli.run("workspace", "create", "Acme", "--owner", "ada@acme.test").status == 0)
+        #expect(try cli.run("workspace", "create", "Bolt", "--owner", "bo@bolt.test").status == 0)
+        for owner in ["ada@acme.test", "bo@bolt.test"] {
+            // The first spend creates the ledger's system accounts (a ledger-wide write); then only workspace writes follow.
+            #expect(try cli.run("consume", "--as", owner, "--service", "gpt-4o", "--id", "warm-up").status == 0)
+        }
+        let socket = try #require(StoreUnderTest.postgresSocket)
+        let database = try #require(cli.database.components(separatedBy: "@/").last?.split(separator: "?").first.map(String.init))
+        // Another writer of workspace A (id 1), as a consume holds it: the ledger's lock shared, A's own exclusively.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        holder.arguments = ["-X", "-q", "-h", socket, "-U", "coffer", "-d", database, "-c", """
+            BEGIN; SELECT pg_advisory_xact_lock_shared(\(0x436F_6666_6572)); SELECT pg_advisory_xact_lock(\(0x4357), 1);
+            SELECT pg_sleep(6); COMMIT;
+            """]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        Thread.sleep(forTimeInterval: 1)
+        let waiting = Process()
+        waiting.executableURL = URL(fileURLWithPath: CofferCLI.binary)
+        waiting.arguments = ["consume", "--as", "ada@acme.test", "--service", "gpt-4o", "--id", "a-1"]
+        waiting.environment = cli.environment
+        waiting.standardOutput = FileHandle.nullDevice
+        try waiting.run()
+        let other = try cli.run("consume", "--as", "bo@bolt.test", "--service", "gpt-4o", "--id", "b-1")
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(holder.isRunning && waiting.isRunning, "workspace B's write committed while A's writer still held A, and A's consume waited")
+        holder.waitUntilExit()
+        waiting.waitUntilExit()
+        #expect(waiting.terminationStatus == 0)
+        #expect(try cli.run("check").status == 0)
+    }
 }
 
 /// Each event's outcome, as the clients saw it.

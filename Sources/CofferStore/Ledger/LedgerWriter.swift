@@ -4,6 +4,11 @@ import Foundation
 /// Posts movements inside one write transaction (R16–R19): each movement is an entry from one
 /// account to another, chained to the previous entry, with cached balances and grants kept
 /// in step. Created by `CofferStore.write`, which calls `finish()` before committing.
+///
+/// Entries are kept in memory until `finish()`, which takes the chain (`lockLedgerChain`), reads
+/// its head, and writes them with their ids and hashes: the chain is one sequence for the whole
+/// ledger, so that is the only part of a transaction that waits for writers of other workspaces
+/// (R42, on PostgreSQL; SQLite has one writer at a time anyway).
 final class LedgerWriter {
     private let sql: any StorageConnection
     private let seal: LedgerSeal
@@ -11,9 +16,10 @@ final class LedgerWriter {
     private let facts: TransactionFacts?
     /// The time stamped on what is written (settlement sets each event's due time, R15a).
     var now: Timestamp
-    private var lastID: Int64
-    private var head: [UInt8]
-    private var batch: Int64?
+    /// Entries posted in this transaction, without their ids and hashes until `finish()`.
+    private var pendingEntries: [PendingEntry] = []
+    /// Whether the current event's batch has its first entry.
+    private var batchOpen = false
     private var dirty = false
     /// Account ids and balances already read in this transaction (every change passes through `post`).
     private var accounts: [AccountKey: Int64] = [:]
@@ -35,32 +41,48 @@ final class LedgerWriter {
         let kind: WalletKind, workspace: Int64?, user: Int64?, seat: Int64?, name: String?, asset: String
     }
 
-    init(_ sql: any StorageConnection, seal: LedgerSeal, facts: TransactionFacts? = nil, now: Timestamp) throws {
+    /// An entry as posted: its id, batch and hashes are given in `finish()`.
+    struct PendingEntry {
+        let startsBatch: Bool, asset: String, from: Int64, to: Int64, amount: Int64, grant: Int64?, kind: String, usage: Int64?
+        let createdAt: Timestamp
+    }
+
+    init(_ sql: any StorageConnection, seal: LedgerSeal, facts: TransactionFacts? = nil, scope: WriteScope = .ledger,
+         now: Timestamp) throws {
         self.sql = sql
         self.seal = seal
         self.facts = facts
+        self.scope = scope
         self.now = now
-        let stored = try sql.one("SELECT last_entry_id, hash FROM ledger_head WHERE id = 1") { ($0.int(0), $0.bytes(1)) }
-        (lastID, head) = stored ?? (0, LedgerSeal.genesis)
+    }
+
+    /// What the transaction may touch (R42): a workspace-scoped one may not read or move a personal
+    /// wallet (shared by every workspace its holder is in) nor create a system account.
+    private let scope: WriteScope
+
+    private func requireLedgerWide(for kind: WalletKind) throws {
+        guard scope != .ledger, kind == .personal else { return }
+        throw NeedsLedgerWideWrite()
     }
 
     /// What the writer holds in memory about the transaction so far: taken before a savepoint and
     /// restored when the savepoint rolls back, so the chain and the balances follow the database.
     struct State {
-        fileprivate let lastID: Int64, head: [UInt8], batch: Int64?, dirty: Bool
+        fileprivate let entries: Int, batchOpen: Bool, dirty: Bool
         fileprivate let accounts: [AccountKey: Int64], balances: [Int64: Int64], missing: Set<AccountKey>
         fileprivate let pendingDeltas: [Int64: Int64], pendingDays: [DayKey: Int64], systemIDs: Set<Int64>
     }
 
     /// The in-memory state, to restore if what follows is rolled back.
     func snapshot() -> State {
-        State(lastID: lastID, head: head, batch: batch, dirty: dirty, accounts: accounts, balances: balances, missing: missing,
+        State(entries: pendingEntries.count, batchOpen: batchOpen, dirty: dirty, accounts: accounts, balances: balances, missing: missing,
               pendingDeltas: pendingDeltas, pendingDays: pendingDays, systemIDs: systemIDs)
     }
 
     /// Returns to a snapshot after the database rolled back to the matching savepoint.
     func restore(_ state: State) {
-        (lastID, head, batch, dirty) = (state.lastID, state.head, state.batch, state.dirty)
+        pendingEntries.removeLast(pendingEntries.count - state.entries)
+        (batchOpen, dirty) = (state.batchOpen, state.dirty)
         (accounts, balances, missing, pendingDeltas) = (state.accounts, state.balances, state.missing, state.pendingDeltas)
         (pendingDays, systemIDs) = (state.pendingDays, state.systemIDs)
     }
@@ -68,13 +90,14 @@ final class LedgerWriter {
     /// Starts a new batch of entries (one domain event) stamped with `time`.
     func startEvent(at time: Timestamp) {
         now = time
-        batch = nil
+        batchOpen = false
     }
 
     /// The id of a wallet or system account for `asset`, created on first use.
     func account(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
                  name: String? = nil, asset: Asset) throws -> Int64 {
         if let id = try existingAccount(kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset) { return id }
+        if kind == .system, scope != .ledger { throw NeedsLedgerWideWrite() }
         let id = try sql.insert("INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)",
                                 .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code))
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
@@ -88,6 +111,7 @@ final class LedgerWriter {
     /// The id of an account that exists already, or nil.
     func existingAccount(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
                          name: String? = nil, asset: Asset) throws -> Int64? {
+        try requireLedgerWide(for: kind)
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         if let id = accounts[key] { return id }
         if missing.contains(key) { return nil }
@@ -207,9 +231,16 @@ final class LedgerWriter {
         return balance
     }
 
-    /// Writes the cached balances and the chain head; called once before the transaction commits.
+    /// The spends of usage event `usage` posted in this transaction and not yet written (a duplicate
+    /// of an event of the same batch reads its first result from them).
+    func pendingSpends(usage: Int64) -> [PendingEntry] {
+        pendingEntries.filter { $0.usage == usage && $0.kind == "spend" }
+    }
+
+    /// Writes the entries, the cached balances and the chain head; called once before the transaction commits.
     func finish() throws {
         guard dirty else { return }
+        try writeEntries()
         for (account, delta) in pendingDeltas where delta != 0 {
             try sql.run("UPDATE accounts SET balance = balance + ? WHERE id = ?", .int(delta), .int(account))
         }
@@ -219,30 +250,60 @@ final class LedgerWriter {
                         .int(key.account), .int(key.day), .int(net))
         }
         pendingDays.removeAll(keepingCapacity: true)
+        dirty = false
+    }
+
+    /// Entries per INSERT statement in `finish()`.
+    private static let entriesPerStatement = 32
+
+    /// Takes the chain, gives each pending entry its id, batch and hashes after the stored head,
+    /// writes them in a few statements, and moves the head.
+    private func writeEntries() throws {
+        guard !pendingEntries.isEmpty else { return }
+        try sql.lockLedgerChain()
+        let stored = try sql.one("SELECT last_entry_id, hash FROM ledger_head WHERE id = 1") { ($0.int(0), $0.bytes(1)) }
+        var (lastID, head) = stored ?? (0, LedgerSeal.genesis)
+        var batch: Int64 = 0
+        var values: [Bind] = []
+        values.reserveCapacity(min(pendingEntries.count, Self.entriesPerStatement) * 12)
+        func flush() throws {
+            guard !values.isEmpty else { return }
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: values.count / 12).joined(separator: ", ")
+            try sql.run("""
+                INSERT INTO entries(id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id,
+                                    created_at, prev_hash, hash) VALUES \(rows)
+                """, values)
+            values.removeAll(keepingCapacity: true)
+        }
+        for entry in pendingEntries {
+            let id = lastID + 1
+            if entry.startsBatch || batch == 0 { batch = id }
+            let fields = EntryFields(id: id, batch: batch, asset: entry.asset, from: entry.from, to: entry.to, amount: entry.amount,
+                                     grant: entry.grant, kind: entry.kind, usage: entry.usage, createdAt: entry.createdAt)
+            let hash = seal.hash(previous: head, entry: fields)
+            values += [.int(id), .int(batch), .text(entry.asset), .int(entry.from), .int(entry.to), .int(entry.amount), .int(entry.grant),
+                       .text(entry.kind), .int(entry.usage), .int(entry.createdAt), .blob(head), .blob(hash)]
+            if values.count == Self.entriesPerStatement * 12 { try flush() }
+            lastID = id
+            head = hash
+        }
+        try flush()
+        pendingEntries.removeAll(keepingCapacity: true)
         try sql.run("""
             INSERT INTO ledger_head(id, last_entry_id, hash) VALUES (1, ?, ?)
             ON CONFLICT(id) DO UPDATE SET last_entry_id = excluded.last_entry_id, hash = excluded.hash
             """, .int(lastID), .blob(head))
-        dirty = false
     }
 
     private func takeFromGrant(_ draw: Draw) throws {
         try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(draw.amount), .int(draw.grant))
     }
 
-    /// Appends one entry and moves the balances (written to `accounts` in `finish()`).
+    /// Appends one entry (written in `finish()`) and moves the balances (written to `accounts` in `finish()`).
     private func post(asset: Asset, from: Int64, to: Int64, amount: Int64, grant: Int64?, kind: String, usage: Int64?) throws {
-        let id = lastID + 1
-        let batch = self.batch ?? id
-        self.batch = batch
-        let fields = EntryFields(id: id, batch: batch, asset: asset.code, from: from, to: to, amount: amount,
-                                 grant: grant, kind: kind, usage: usage, createdAt: now)
-        let hash = seal.hash(previous: head, entry: fields)
-        try sql.run("""
-            INSERT INTO entries(id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id,
-                                created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, .int(id), .int(batch), .text(asset.code), .int(from), .int(to), .int(amount), .int(grant), .text(kind),
-                     .int(usage), .int(now), .blob(head), .blob(hash))
+        pendingEntries.append(PendingEntry(startsBatch: !batchOpen, asset: asset.code, from: from, to: to, amount: amount, grant: grant,
+                                           kind: kind, usage: usage, createdAt: now))
+        batchOpen = true
         pendingDeltas[from, default: 0] -= amount
         pendingDeltas[to, default: 0] += amount
         let day = UTC.dayNumber(now)
@@ -250,8 +311,6 @@ final class LedgerWriter {
         if !systemIDs.contains(to) { pendingDays[DayKey(account: to, day: day), default: 0] += amount }
         if let balance = balances[from] { balances[from] = balance - amount }
         if let balance = balances[to] { balances[to] = balance + amount }
-        lastID = id
-        head = hash
         dirty = true
     }
 }

@@ -13,6 +13,9 @@ protocol StorageConnection: AnyObject {
     var dialect: SQLDialect { get }
     /// How many rows the last INSERT, UPDATE or DELETE changed.
     var changedRows: Int { get }
+    /// Waits until this transaction alone may extend the entries' hash chain, until it ends (R42).
+    /// A backend whose writers are serialised whole (SQLite) has nothing to wait for.
+    func lockLedgerChain() throws
     /// Runs `body` in a savepoint: released when it returns, rolled back (and the error rethrown) when it throws.
     func inSavepoint(_ body: () throws -> Void) throws
     /// What the backend's own check of its storage finds (SQLite: `PRAGMA integrity_check`), one

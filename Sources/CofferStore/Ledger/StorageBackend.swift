@@ -10,9 +10,9 @@ protocol StorageBackend: Sendable {
     var isReadOnly: Bool { get }
     /// Runs `body` in a consistent read snapshot.
     func read<T>(_ body: (any StorageConnection) throws -> T) throws -> T
-    /// Runs `body` as one write transaction, serialised with every other writer of the ledger:
-    /// committed (durably) when it returns, rolled back when it throws.
-    func write<T>(_ body: (any StorageConnection) throws -> T) throws -> T
+    /// Runs `body` as one write transaction, serialised with every writer whose `scope` overlaps
+    /// (SQLite: with every writer): committed (durably) when it returns, rolled back when it throws.
+    func write<T>(_ scope: WriteScope, _ body: (any StorageConnection) throws -> T) throws -> T
     /// Runs `body` in one write transaction that is always rolled back (a what-if, R15a).
     func rehearse<T>(_ body: (any StorageConnection) throws -> T) throws -> T
     /// Closes the backend's connections.
@@ -31,3 +31,19 @@ enum Backends {
         return try SQLiteStore(path: location, seal: seal, create: create, readOnly: readOnly, maxPages: maxPages, trace: trace)
     }
 }
+
+/// What a write transaction may touch, so that PostgreSQL can let writers of different workspaces
+/// proceed in parallel (R42). Either way the entries' hash chain is extended one transaction at a
+/// time (`StorageConnection.lockLedgerChain`).
+enum WriteScope: Sendable, Equatable {
+    /// Anything in the ledger (settlement, team and plan changes, personal wallets): waits for every other writer.
+    case ledger
+    /// Only these workspaces' own rows: their wallets, members, usage and rollups. Such a write
+    /// waits for writers of the same workspaces and for ledger-wide ones, never for other workspaces.
+    case workspaces(Set<Int64>)
+}
+
+/// Thrown by a workspace-scoped write that finds it needs more (a personal wallet, which members
+/// of several workspaces share, or a system account not created yet): the store runs the whole
+/// command again as a ledger-wide write. Raised before anything outside the database happens.
+struct NeedsLedgerWideWrite: Error {}

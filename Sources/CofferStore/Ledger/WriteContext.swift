@@ -15,10 +15,14 @@ final class WriteContext {
     private var ledgerWriter: LedgerWriter?
     /// Facts that rarely change, shared with the store's other transactions (see `FactCache`).
     let facts: TransactionFacts
+    /// What this transaction may touch (R42): the ledger writer refuses the rest with `NeedsLedgerWideWrite`.
+    let scope: WriteScope
 
     /// A transaction's context over the connection the backend opened it on.
-    init(_ connection: any StorageConnection, catalog: Catalog, gateway: any PaymentGateway, seal: LedgerSeal, facts: FactCache, now: Timestamp) {
+    init(_ connection: any StorageConnection, catalog: Catalog, gateway: any PaymentGateway, seal: LedgerSeal, facts: FactCache,
+         scope: WriteScope = .ledger, now: Timestamp) {
         self.sql = connection
+        self.scope = scope
         self.catalog = catalog
         self.gateway = gateway
         self.seal = seal
@@ -29,7 +33,7 @@ final class WriteContext {
     /// The ledger writer of this transaction, created on first use.
     func ledger() throws -> LedgerWriter {
         if let ledgerWriter { return ledgerWriter }
-        let writer = try LedgerWriter(sql, seal: seal, facts: facts, now: now)
+        let writer = try LedgerWriter(sql, seal: seal, facts: facts, scope: scope, now: now)
         ledgerWriter = writer
         return writer
     }

@@ -163,6 +163,8 @@ struct ConsumptionEngine {
                                   isPrimaryOwner: member.role == .primaryOwner,
                                   ownerOnlyItem: items.contains { !$0.team && $0.service == service.slug },
                                   teamMayUse: WhoPays.teamMayUse(service, teamItems: teamItems))
+        // A personal wallet is shared by every workspace its holder is in: not for a workspace-scoped write (R42).
+        if tx.scope != .ledger, route.contains(.personal) || route.contains(.ownerAllowance) { throw NeedsLedgerWideWrite() }
         let quantity = request.credits == nil ? (request.quantity ?? .whole(1)) : nil
         let needed = try request.credits ?? Credits.cost(of: quantity!, at: service.unitPrice)
         let context = Context(actor: actor, request: request, service: service, member: member, subscription: live,
@@ -327,13 +329,18 @@ struct ConsumptionEngine {
     /// The first result of an id recorded before (R33), rebuilt from its row and its entries.
     private func firstResult(_ stored: UsageResult, usage: Int64) throws -> UsageResult {
         var result = stored
+        func draw(grant: Int64, asset: String, amount: Int64, kind: String) -> UsageResult.Draw {
+            let wallet = kind == "personal" && asset != "credits" && stored.wallets.contains("owner_allowance") ? "owner_allowance" : kind
+            return UsageResult.Draw(wallet: wallet, asset: asset, grant: grant, amount: amount)
+        }
         result.draws = try tx.sql.all("""
             SELECT e.grant_id, e.asset, e.amount, a.kind FROM entries e JOIN accounts a ON a.id = e.from_account
             WHERE e.usage_id = ? AND e.kind = 'spend' ORDER BY e.id
-            """, .int(usage)) { draw -> UsageResult.Draw in
-            var wallet = draw.text(3)
-            if wallet == "personal", draw.text(1) != "credits", stored.wallets.contains("owner_allowance") { wallet = "owner_allowance" }
-            return UsageResult.Draw(wallet: wallet, asset: draw.text(1), grant: draw.int(0), amount: draw.int(2))
+            """, .int(usage)) { draw(grant: $0.int(0), asset: $0.text(1), amount: $0.int(2), kind: $0.text(3)) }
+        // An event recorded earlier in this same transaction: its entries are not written yet.
+        for spend in try tx.ledger().pendingSpends(usage: usage) {
+            let kind = try tx.sql.text("SELECT kind FROM accounts WHERE id = ?", .int(spend.from)) ?? ""
+            result.draws.append(draw(grant: spend.grant ?? 0, asset: spend.asset, amount: spend.amount, kind: kind))
         }
         return result
     }

@@ -69,22 +69,33 @@ public final class CofferStore: Sendable {
     public var now: Timestamp { clock() }
 
     /// Runs one domain command as one IMMEDIATE transaction; the chain head is written before commit.
-    /// Whatever time has made due is settled first, in its own transaction (R15a).
-    func write<T>(_ body: (WriteContext) throws -> T) throws -> T {
+    /// Whatever time has made due is settled first, in its own transaction (R15a). A command scoped
+    /// to workspaces (`WriteScope`) that finds it needs more runs again, ledger-wide.
+    func write<T>(scope: WriteScope = .ledger, _ body: (WriteContext) throws -> T) throws -> T {
         guard !isReadOnly else { throw CofferError("The database is read-only: \(path)") }
         if isWhatIf { return try rehearsal(body) }
+        guard scope != .ledger else { return try settledWrite(scope: .ledger, body) }
+        do {
+            return try settledWrite(scope: scope, body)
+        } catch is NeedsLedgerWideWrite {
+            return try settledWrite(scope: .ledger, body)
+        }
+    }
+
+    /// `write`, in one scope.
+    private func settledWrite<T>(scope: WriteScope, _ body: (WriteContext) throws -> T) throws -> T {
         // Writers are serialised, so "is anything due?" is asked inside the command's own
         // transaction; only when something is, settlement runs first in its own (R15a) and the
         // command starts again after it.
         while true {
-            let done = try transaction { tx -> T? in
+            let done = try transaction(scope: scope) { tx -> T? in
                 guard try !Self.somethingDue(tx.sql, at: tx.now) else { return nil }
                 return try body(tx)
             }
             if let done { return done }
             guard try settle() > 0 else {
                 // Nothing could be settled (the clock is behind the last settled time): go on, as R15a says.
-                return try transaction(body)
+                return try transaction(scope: scope, body)
             }
         }
     }
@@ -125,10 +136,10 @@ public final class CofferStore: Sendable {
     }
 
     /// One IMMEDIATE write transaction with a ledger writer; errors become one-line messages.
-    private func transaction<T>(_ body: (WriteContext) throws -> T) throws -> T {
+    private func transaction<T>(scope: WriteScope = .ledger, _ body: (WriteContext) throws -> T) throws -> T {
         var context: WriteContext?
-        let result = try backend.write { connection in
-            let tx = WriteContext(connection, catalog: catalog, gateway: gateway, seal: seal, facts: facts, now: now)
+        let result = try backend.write(scope) { connection in
+            let tx = WriteContext(connection, catalog: catalog, gateway: gateway, seal: seal, facts: facts, scope: scope, now: now)
             context = tx
             let result = try body(tx)
             try tx.finish()

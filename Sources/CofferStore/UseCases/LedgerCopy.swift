@@ -37,7 +37,7 @@ public struct LedgerCopy: Sendable {
         let target = try PostgresStore(url: url, seal: store.seal, create: true, readOnly: false)
         defer { try? target.close() }
         return try store.snapshot { source in
-            try target.write { destination in
+            try target.write(.ledger) { destination in
                 let schema = try Self.columns(destination)
                 let unknown = Set(schema.keys).subtracting(Self.tables).subtracting(["coffer_migrations"])
                 guard unknown.isEmpty else { throw CofferError("The copy does not know the tables \(unknown.sorted().joined(separator: ", "))") }

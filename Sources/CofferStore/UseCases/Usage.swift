@@ -23,7 +23,7 @@ public struct Usage: Sendable {
     /// auto-recharge acted, the event's savepoint is rolled back, what the recharge did is applied
     /// again on its own and committed, and then the debit's error is thrown (R36).
     public func consume(actor: Actor, request: UsageRequest) throws -> UsageResult {
-        try store.write { tx -> Result<UsageResult, CofferError> in
+        try store.write(scope: .workspaces([actor.workspaceID])) { tx -> Result<UsageResult, CofferError> in
             do {
                 return .success(try ConsumptionEngine(tx: tx).recordInBatch(actor: actor, request: request, at: tx.now))
             } catch let failure as ConsumptionEngine.FailedAfterRecharge {
@@ -50,7 +50,7 @@ public struct Usage: Sendable {
             batch.removeAll(keepingCapacity: true)
             var applied = ImportReport()
             do {
-                try store.write { tx in
+                try store.write(scope: .workspaces([actor.workspaceID])) { tx in
                     applied = ImportReport()
                     let engine = ConsumptionEngine(tx: tx)
                     for (number, parsed) in lines {

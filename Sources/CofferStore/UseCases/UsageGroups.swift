@@ -32,7 +32,7 @@ extension Usage {
     /// savepoint, after whatever time has made due is settled (R15a). Returns one outcome per
     /// event, in order; throws only when the transaction itself fails, and then nothing was written.
     public func recordGroup(_ events: [GroupedEvent]) throws -> [EventOutcome] {
-        try store.write { tx in
+        try store.write(scope: .workspaces(Set(events.map(\.actor.workspaceID)))) { tx in
             let engine = ConsumptionEngine(tx: tx)
             return try events.map { event in try Self.outcome { try engine.recordInBatch(actor: event.actor, request: event.request, at: tx.now) } }
         }

@@ -56,6 +56,10 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
         }
     }
 
+    func lockLedgerChain() throws {
+        try run("SELECT pg_advisory_xact_lock(?)", [.int(PostgresLocks.chain)])
+    }
+
     func inSavepoint(_ body: () throws -> Void) throws {
         try execute("SAVEPOINT coffer_event")
         do {

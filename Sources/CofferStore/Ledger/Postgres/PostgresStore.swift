@@ -4,18 +4,17 @@ import Synchronization
 
 /// The PostgreSQL backend (SPEC §13): one ledger that several hosts and `coffer serve` processes
 /// share. Each transaction takes a connection from a small pool. Reads run in a REPEATABLE READ
-/// snapshot; every write transaction first takes the ledger's transaction-scoped advisory lock,
-/// so writers on every host are serialised as SQLite's are (R42): no lost update, no overdraft,
-/// no limit passed, and one unbroken hash chain. Commits are durable (`synchronous_commit` on).
+/// snapshot; every write transaction first takes transaction-scoped advisory locks (`PostgresLocks`)
+/// for what it may touch (`WriteScope`): writers of the same workspace, or a ledger-wide writer, are
+/// serialised as SQLite's are — no lost update, no overdraft, no limit passed — while writers of
+/// different workspaces proceed in parallel up to the chain, which each extends in turn (R42).
+/// Commits are durable (`synchronous_commit` on).
 final class PostgresStore: StorageBackend, @unchecked Sendable {
     /// The URL without its password (for messages).
     let location: String
     let isReadOnly: Bool
     private let url: String
     private let idle = Mutex<[PostgresConnection]>([])
-
-    /// The advisory lock every write transaction holds ("Coffer" in ASCII).
-    static let writerLock: Int64 = 0x436F_6666_6572
 
     /// Connects to `url` and migrates its schema forward (creating it in an empty database when
     /// `create`). Refuses, with a one-line error and changing nothing: a server it cannot reach, a
@@ -26,9 +25,11 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
         location = PostgresURL.redacted(url)
         isReadOnly = readOnly
         try withConnection { connection in
+            // A ledger that is up to date is opened without waiting for any writer.
+            if try PostgresMigrations.isCurrent(connection, location: location) { return }
             try connection.execute("BEGIN")
             do {
-                try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.writerLock)])
+                try Self.lock(.ledger, on: connection)
                 try PostgresMigrations.migrate(connection, seal: seal, create: create, readOnly: readOnly, location: location)
                 try connection.execute("COMMIT")
             } catch {
@@ -42,13 +43,28 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
         try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", commit: true, body)
     }
 
-    func write<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
+    func write<T>(_ scope: WriteScope, _ body: (any StorageConnection) throws -> T) throws -> T {
         guard !isReadOnly else { throw CofferError("The database is read-only: \(location)") }
-        return try transaction(begin: "BEGIN", lock: true, commit: true, body)
+        return try transaction(begin: "BEGIN", lock: scope, commit: true, body)
     }
 
     func rehearse<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
-        try transaction(begin: "BEGIN", lock: true, commit: false, body)
+        try transaction(begin: "BEGIN", lock: .ledger, commit: false, body)
+    }
+
+    /// Takes the advisory locks of `scope` (`PostgresLocks`), workspaces in ascending order so two
+    /// writers never wait for each other in a circle.
+    private static func lock(_ scope: WriteScope, on connection: PostgresConnection) throws {
+        switch scope {
+        case .ledger:
+            try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(PostgresLocks.ledger)])
+        case .workspaces(let workspaces):
+            try connection.run("SELECT pg_advisory_xact_lock_shared(?)", [.int(PostgresLocks.ledger)])
+            for workspace in workspaces.sorted() {
+                try connection.run("SELECT pg_advisory_xact_lock(CAST(? AS INT4), CAST(? AS INT4))",
+                                   [.int(Int64(PostgresLocks.workspaceClass)), .int(workspace)])
+            }
+        }
     }
 
     func close() throws {
@@ -57,12 +73,12 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
 
     /// Runs `body` in one transaction on a pooled connection: committed when `commit` and it
     /// returns, rolled back otherwise; errors become one-line messages.
-    private func transaction<T>(begin: String, lock: Bool = false, commit: Bool,
+    private func transaction<T>(begin: String, lock: WriteScope? = nil, commit: Bool,
                                 _ body: (any StorageConnection) throws -> T) throws -> T {
         try withConnection { connection in
             try connection.execute(begin)
             do {
-                if lock { try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.writerLock)]) }
+                if let lock { try Self.lock(lock, on: connection) }
                 let result = try body(connection)
                 try connection.execute(commit ? "COMMIT" : "ROLLBACK")
                 return result
@@ -109,4 +125,17 @@ enum PostgresURL {
         guard let colon = credentials.firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + ":***" + String(url[at...])
     }
+}
+
+/// The advisory locks PostgreSQL's writers take (R42), all transaction-scoped. A ledger-wide
+/// write holds `ledger` exclusively; a write scoped to workspaces holds it shared, plus each
+/// workspace's own lock (`workspaceClass`, id); every transaction that posts entries takes `chain`
+/// in `finish()`, just before it writes them.
+enum PostgresLocks {
+    /// Held exclusively by ledger-wide writers, shared by workspace-scoped ones ("Coffer" in ASCII).
+    static let ledger: Int64 = 0x436F_6666_6572
+    /// The entries' hash chain ("Chain" in ASCII).
+    static let chain: Int64 = 0x43_6861_696E
+    /// The first key of a workspace's lock (the second is the workspace's id).
+    static let workspaceClass: Int32 = 0x4357 // "CW"
 }

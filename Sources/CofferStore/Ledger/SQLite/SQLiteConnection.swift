@@ -18,6 +18,9 @@ final class SQLiteConnection: StorageConnection {
     }
 
     var dialect: SQLDialect { .sqlite }
+
+    /// SQLite runs one write transaction at a time: the chain is already this one's.
+    func lockLedgerChain() throws {}
     var changedRows: Int { db.changesCount }
 
     /// Savepoints through cached statements: a batch opens one per event, so preparing SAVEPOINT

@@ -119,7 +119,8 @@ final class SQLiteStore: StorageBackend {
 
     /// Runs `body` as one IMMEDIATE write transaction, through the storage seam: committed when it
     /// returns, rolled back when it throws.
-    func write<T>(_ body: (any StorageConnection) throws -> T) throws -> T {
+    /// (One writer at a time: `scope` changes nothing on SQLite.)
+    func write<T>(_ scope: WriteScope, _ body: (any StorageConnection) throws -> T) throws -> T {
         do {
             return try database.write { try body(SQLiteConnection($0)) }
         } catch {
