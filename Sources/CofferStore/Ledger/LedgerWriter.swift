@@ -97,9 +97,23 @@ final class LedgerWriter {
     func account(_ kind: WalletKind, workspace: Int64? = nil, user: Int64? = nil, seat: Int64? = nil,
                  name: String? = nil, asset: Asset) throws -> Int64 {
         if let id = try existingAccount(kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset) { return id }
-        if kind == .system, scope != .ledger { throw NeedsLedgerWideWrite() }
-        let id = try sql.insert("INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)",
+        let id: Int64
+        if kind == .system, scope != .ledger {
+            // A writer of another workspace may be creating it at this moment: whichever commits
+            // first creates it, the other waits for that commit and reads it (R42).
+            try sql.run("""
+                INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, NULL, NULL, NULL, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, .text(kind.rawValue), .text(name), .text(asset.code))
+            guard let created = try sql.int("""
+                SELECT id FROM accounts WHERE kind = ? AND workspace_id IS NULL AND user_id IS NULL AND seat_id IS NULL
+                  AND name = ? AND asset = ?
+                """, .text(kind.rawValue), .text(name), .text(asset.code)) else { throw CofferError("System account \(name ?? "") was not created") }
+            id = created
+        } else {
+            id = try sql.insert("INSERT INTO accounts(kind, workspace_id, user_id, seat_id, name, asset) VALUES (?, ?, ?, ?, ?, ?)",
                                 .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code))
+        }
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         accounts[key] = id
         missing.remove(key)

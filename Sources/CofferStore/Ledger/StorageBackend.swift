@@ -8,6 +8,9 @@ protocol StorageBackend: Sendable {
     var location: String { get }
     /// True when the backend only reads: writes are refused.
     var isReadOnly: Bool { get }
+    /// True when writers of different workspaces may run at once (`WriteScope`); false when every
+    /// write transaction has the ledger to itself (SQLite), so every write is ledger-wide.
+    var writesInParallel: Bool { get }
     /// Runs `body` in a consistent read snapshot.
     func read<T>(_ body: (any StorageConnection) throws -> T) throws -> T
     /// Runs `body` as one write transaction, serialised with every writer whose `scope` overlaps

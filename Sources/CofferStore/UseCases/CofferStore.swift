@@ -74,7 +74,7 @@ public final class CofferStore: Sendable {
     func write<T>(scope: WriteScope = .ledger, _ body: (WriteContext) throws -> T) throws -> T {
         guard !isReadOnly else { throw CofferError("The database is read-only: \(path)") }
         if isWhatIf { return try rehearsal(body) }
-        guard scope != .ledger else { return try settledWrite(scope: .ledger, body) }
+        guard scope != .ledger, backend.writesInParallel else { return try settledWrite(scope: .ledger, body) }
         do {
             return try settledWrite(scope: scope, body)
         } catch is NeedsLedgerWideWrite {

@@ -13,6 +13,7 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
     /// The URL without its password (for messages).
     let location: String
     let isReadOnly: Bool
+    var writesInParallel: Bool { true }
     private let url: String
     private let idle = Mutex<[PostgresConnection]>([])
 

@@ -10,6 +10,8 @@ final class SQLiteStore: StorageBackend {
     /// The file's path.
     let path: String
     var location: String { path }
+    /// One writer at a time (WAL): every write is ledger-wide.
+    var writesInParallel: Bool { false }
     /// True when the file or its folder is read-only (or `readOnly` was asked): reads work, writes are refused.
     let isReadOnly: Bool
     /// GRDB's connections: a pool (one writer, concurrent readers), or a queue when read-only.
