@@ -93,20 +93,27 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
             try check(result)
             prepared[key] = name
         }
-        var texts: [[CChar]?] = []
+        // Every value's bytes in one buffer (text NUL-terminated, blobs in binary format), then a pointer to each.
+        var bytes: [CChar] = []
+        var offsets: [Int?] = []
         var lengths: [Int32] = []
         var formats: [Int32] = []
-        texts.reserveCapacity(values.count)
+        offsets.reserveCapacity(values.count)
         for value in values {
             switch value {
-            case .int(let v): texts.append(Array(String(v).utf8CString)); lengths.append(0); formats.append(0)
-            case .text(let v): texts.append(Array(v.utf8CString)); lengths.append(0); formats.append(0)
-            case .blob(let v): texts.append(v.map { CChar(bitPattern: $0) }); lengths.append(Int32(v.count)); formats.append(1)
-            case .null: texts.append(nil); lengths.append(0); formats.append(0)
+            case .int(let v): offsets.append(bytes.count); bytes += String(v).utf8CString; lengths.append(0); formats.append(0)
+            case .text(let v): offsets.append(bytes.count); bytes += v.utf8CString; lengths.append(0); formats.append(0)
+            case .blob(let v):
+                offsets.append(bytes.count)
+                bytes += v.map { CChar(bitPattern: $0) }
+                bytes.append(0) // a non-empty buffer, so even an empty blob has an address
+                lengths.append(Int32(v.count)); formats.append(1)
+            case .null: offsets.append(nil); lengths.append(0); formats.append(0)
             }
         }
-        let result = withPointers(texts) { pointers in
-            PQexecPrepared(connection, name, Int32(values.count), pointers, lengths, formats, 0)
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            let pointers = offsets.map { offset in offset.map { UnsafePointer(buffer.baseAddress! + $0) } }
+            return PQexecPrepared(connection, name, Int32(values.count), pointers, lengths, formats, 0)
         }
         do { try check(result) } catch { PQclear(result); throw error }
         lastChanged = Int(String(cString: PQcmdTuples(result))) ?? 0
@@ -136,21 +143,6 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     private static func firstLine(_ text: String) -> String {
         String(text.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
     }
-}
-
-/// Calls `body` with C pointers to `texts` (nil stays nil), valid for the call.
-private func withPointers<R>(_ texts: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafePointer<CChar>?] = []
-    pointers.reserveCapacity(texts.count)
-    func next(_ index: Int) -> R {
-        guard index < texts.count else { return body(pointers) }
-        guard let text = texts[index] else { pointers.append(nil); return next(index + 1) }
-        return text.withUnsafeBufferPointer { buffer in
-            pointers.append(buffer.baseAddress)
-            return next(index + 1)
-        }
-    }
-    return next(0)
 }
 
 /// An error PostgreSQL reported: its SQLSTATE and primary message.
