@@ -24,6 +24,12 @@ public enum StoreUnderTest {
         return "postgres://coffer@/\(name)?host=\(socket)"
     }
 
+    /// The database a URL from `freshLocation` names (`postgres://coffer@/NAME?host=…`); nil for a path.
+    public static func databaseName(_ location: String) -> String? {
+        guard location.hasPrefix("postgres://"), let slash = location.range(of: "@/") else { return nil }
+        return String(location[slash.upperBound...].prefix { $0 != "?" })
+    }
+
     /// Runs one statement with `psql` on the cluster's `postgres` database.
     public static func psql(socket: String, database: String = "postgres", _ statement: String) throws {
         let process = Process()
