@@ -10,11 +10,14 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     private let connection: OpaquePointer
     private var prepared: [String: String] = [:]
     private var lastChanged = 0
+    /// Sees every statement, its parameters written in (`CofferStore`'s `trace`).
+    private let trace: (@Sendable (String) -> Void)?
 
     /// Connects to `url` (a libpq connection URI); the error names the URL without its password.
-    init(url: String, shownAs location: String) throws {
+    init(url: String, shownAs location: String, trace: (@Sendable (String) -> Void)? = nil) throws {
         guard let connection = PQconnectdb(url) else { throw CofferError("Cannot connect to \(location): out of memory") }
         self.connection = connection
+        self.trace = trace
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.firstLine(String(cString: PQerrorMessage(connection)))
             PQfinish(connection)
@@ -35,6 +38,7 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
 
     /// Runs SQL with no parameters, possibly several statements (DDL, transaction control).
     func execute(_ sql: String) throws {
+        trace?(sql)
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
         try check(result)
@@ -76,6 +80,7 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
 
     /// Prepares (once) and runs a statement; the result is the caller's to clear.
     private func perform(_ sql: String, _ values: [Bind]) throws -> OpaquePointer? {
+        if let trace { trace(PostgresSQL.expand(sql, values)) }
         let types = values.map(Self.type)
         let key = types.map(String.init).joined(separator: ",") + "|" + sql
         let name: String

@@ -12,6 +12,8 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
     let location: String
     let isReadOnly: Bool
     private let url: String
+    /// Sees every statement (`CofferStore`'s `trace`).
+    private let trace: (@Sendable (String) -> Void)?
     private let idle = Mutex<[PostgresConnection]>([])
 
     /// The advisory lock every write transaction holds ("Coffer" in ASCII).
@@ -21,8 +23,9 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
     /// `create`). Refuses, with a one-line error and changing nothing: a server it cannot reach, a
     /// database that holds something other than Coffer's tables, one from a newer Coffer, or (without
     /// `create`) one with no ledger yet.
-    init(url: String, seal: LedgerSeal, create: Bool, readOnly: Bool) throws {
+    init(url: String, seal: LedgerSeal, create: Bool, readOnly: Bool, trace: (@Sendable (String) -> Void)? = nil) throws {
         self.url = url
+        self.trace = trace
         location = PostgresURL.redacted(url)
         isReadOnly = readOnly
         try withConnection { connection in
@@ -75,7 +78,7 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
 
     /// Lends a connection from the pool (opening one when none is idle) and takes it back after.
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, shownAs: location)
+        let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, shownAs: location, trace: trace)
         do {
             let result = try body(connection)
             release(connection)
