@@ -23,9 +23,10 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
             PQfinish(connection)
             throw CofferError("Cannot connect to \(location): \(message)")
         }
-        // Notices (e.g. "extension already exists") are not the user's business.
+        // Notices (e.g. "extension already exists") are not the user's business. A lock another
+        // session holds (the writer lock, R42) is waited for as long as SQLite's busy timeout, no longer (SPEC §10).
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
-        try execute("SET client_min_messages = warning")
+        try execute("SET client_min_messages = warning; SET lock_timeout = '\(Int(StoreErrors.busyTimeout * 1_000))ms'")
     }
 
     deinit { PQfinish(connection) }
@@ -163,6 +164,8 @@ struct PostgresError: Error, CustomStringConvertible {
     var isConstraint: Bool { state.hasPrefix("23") }
     /// A serialization failure or deadlock: the transaction may be retried.
     var isRetryable: Bool { state == "40001" || state == "40P01" }
+    /// A lock another session holds was not granted within `lock_timeout`.
+    var isLockTimeout: Bool { state == "55P03" }
     var description: String { message }
 }
 

@@ -3,6 +3,16 @@ import CofferCore
 /// Runs `PostgresSchema`'s migrations forward, recording each in `coffer_migrations` (SQLite's
 /// `grdb_migrations`), inside the transaction that holds the writer lock.
 enum PostgresMigrations {
+    /// True when the database holds a ledger with every known migration and no other (so opening
+    /// it changes nothing and needs no lock); read outside any transaction of the caller's.
+    static func isCurrent(_ sql: PostgresConnection) throws -> Bool {
+        guard try sql.exists("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'coffer_migrations'") else {
+            return false
+        }
+        let done = Set(try sql.all("SELECT identifier FROM coffer_migrations", []) { $0.text(0) })
+        return done == Set(PostgresSchema.migrations.map(\.identifier))
+    }
+
     /// Brings the database's schema up to date; see `PostgresStore.init` for what it refuses.
     static func migrate(_ sql: PostgresConnection, seal: LedgerSeal, create: Bool, readOnly: Bool, location: String) throws {
         let hasLedger = try sql.exists("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'coffer_migrations'")

@@ -29,6 +29,8 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
         location = PostgresURL.redacted(url)
         isReadOnly = readOnly
         try withConnection { connection in
+            // Opening a ledger whose schema is current needs no lock (a writer may hold it for a while).
+            if try PostgresMigrations.isCurrent(connection) { return }
             try connection.execute("BEGIN")
             do {
                 try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.writerLock)])
@@ -85,6 +87,9 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
             return result
         } catch let error as PostgresError {
             release(connection)
+            if error.isLockTimeout {
+                throw CofferError("The database is locked by another process (waited \(Int(StoreErrors.busyTimeout)) s): nothing was written")
+            }
             throw CofferError(error.isConstraint ? "Refused by the database: \(error.message)" : "Database error on \(location): \(error.message)")
         } catch {
             release(connection)
