@@ -72,7 +72,8 @@ struct DemoCommand: ParsableCommand {
     /// full path when it was run by one, so the command works from any folder).
     static func openCommand(path: String, as email: String) -> String {
         let binary = CommandLine.arguments.first.map { $0.contains("/") ? URL(fileURLWithPath: $0).standardized.path : "coffer" } ?? "coffer"
-        let file = URL(fileURLWithPath: path).standardized.path
+        // A PostgreSQL URL (SPEC §13) is no file's path: it is given as it is.
+        let file = path.contains("://") ? path : URL(fileURLWithPath: path).standardized.path
         return [binary, "--db", file, "--as", email].map(shellQuoted).joined(separator: " ")
     }
 

@@ -77,6 +77,18 @@ final class CofferCLI: @unchecked Sendable {
                       signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 
+    /// Builds a demo team (`coffer demo --no-open`, of `records` usage records or the default
+    /// size) and points `COFFER_DB` at it: the demo's own SQLite file; on PostgreSQL, this CLI's
+    /// fresh database (`--db`), so the tests that read the demo read it through PostgreSQL.
+    @discardableResult
+    func buildDemo(records: Int? = nil) throws -> Result {
+        let size = records.map { ["--records", "\($0)"] } ?? []
+        guard StoreUnderTest.isSQLite else { return try run(arguments: ["demo", "--no-open", "--db", database] + size) }
+        let built = try run(arguments: ["demo", "--no-open"] + size)
+        environment["COFFER_DB"] = folder.appendingPathComponent("coffer/demo.sqlite").path
+        return built
+    }
+
     /// The team pool's credit balance as `coffer balance --json` reports it.
     func poolBalance(as user: String) throws -> String? {
         let result = try run("balance", "--as", user, "--json")

@@ -1,4 +1,5 @@
 import Foundation
+import StoreUnderTest
 import Testing
 
 /// Crash trials (SPEC §10, issue #10): `scripts/crash-trials` runs processes that consume,
@@ -6,7 +7,8 @@ import Testing
 /// random moments, and verifies that everything reported done is in the ledger exactly once and
 /// nothing is half-written. CI runs 25 trials with a fresh seed each time (the seed of a
 /// failing trial is printed, to replay it); RELIABILITY.md has the large runs.
-@Suite("Crash trials (SPEC §10)")
+@Suite("Crash trials (SPEC §10)",
+       .enabled(if: StoreUnderTest.isSQLite, "scripts/crash-trials builds and checks SQLite files of its own (python's sqlite3), whatever store the suite runs on"))
 struct CrashTrialsTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../scripts/crash-trials").standardized.path
@@ -41,7 +43,8 @@ struct CrashTrialsTests {
 /// batches over HTTP while the server is SIGKILLed; every acknowledged event must be in the
 /// ledger once, `check` must pass and a replay must charge nothing. `scripts/serve-crash-trials`
 /// runs 200 (BENCHMARKS.md and RELIABILITY.md have the large runs); CI runs a short set.
-@Suite("Crash trials through coffer serve (SPEC §12)")
+@Suite("Crash trials through coffer serve (SPEC §12)",
+       .enabled(if: StoreUnderTest.isSQLite, "scripts/serve-crash-trials builds and checks SQLite files of its own, whatever store the suite runs on"))
 struct ServeCrashTrialsTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../scripts/serve-crash-trials").standardized.path

@@ -11,9 +11,8 @@ struct DashboardTmuxTests {
     /// A demo database and a CLI pointed at it.
     static func demo() throws -> CofferCLI {
         let cli = try CofferCLI(now: now)
-        let built = try cli.run("demo", "--records", "1500", "--no-open")
+        let built = try cli.buildDemo(records: 1500)
         #expect(built.status == 0, "\(built.stderr)")
-        cli.environment["COFFER_DB"] = cli.folder.appendingPathComponent("coffer/demo.sqlite").path
         return cli
     }
 

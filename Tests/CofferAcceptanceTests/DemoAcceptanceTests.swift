@@ -10,9 +10,8 @@ struct DemoAcceptanceTests {
     /// A demo of `records` (nil: the default size) built at ``now``, and a CLI on it.
     static func demo(records: Int? = nil) throws -> CofferCLI {
         let cli = try CofferCLI(now: now)
-        let built = try cli.run(arguments: ["demo", "--no-open"] + (records.map { ["--records", "\($0)"] } ?? []))
+        let built = try cli.buildDemo(records: records)
         #expect(built.status == 0, "\(built.stderr)")
-        cli.environment["COFFER_DB"] = cli.folder.appendingPathComponent("coffer/demo.sqlite").path
         return cli
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StoreUnderTest
 import Testing
 
 /// SPEC §10 faults on the command line: each is one line naming the cause, exit 1, and the
@@ -10,6 +11,9 @@ struct FaultAcceptanceTests {
     enum Fault: String, CaseIterable, CustomTestStringConvertible {
         case diskFull, readOnlyFile, readOnlyFolder, lockedPastBusyTimeout, notADatabase, corruptPage, newerSchema
         var testDescription: String { rawValue }
+        /// The faults every store can meet; the others are faults of the SQLite file itself.
+        static let onEveryStore: [Fault] = [.lockedPastBusyTimeout, .newerSchema]
+        static let ofTheFile = allCases.filter { !onEveryStore.contains($0) }
     }
 
     /// Writes that need new pages (so a full disk stops them): a consume with a 19,000-byte
@@ -22,13 +26,30 @@ struct FaultAcceptanceTests {
                 ["usage", "import", file, "--batch", "5000"]]
     }
 
-    @Test("SPEC §10: each fault → one line naming the cause, exit 1, nothing changed", arguments: Fault.allCases)
+    @Test("SPEC §10: each fault → one line naming the cause, exit 1, nothing changed", arguments: Fault.onEveryStore)
     func fault(_ fault: Fault) throws {
+        try Self.meet(fault)
+    }
+
+    @Test("SPEC §10: each fault of the file → one line naming the cause, exit 1, nothing changed",
+          .enabled(if: StoreUnderTest.isSQLite, "faults of the SQLite file itself: a full disk (max_page_count), chmod, junk bytes, a corrupt page"),
+          arguments: Fault.ofTheFile)
+    func fileFault(_ fault: Fault) throws {
+        try Self.meet(fault)
+    }
+
+    /// What the database holds, to prove a refusal changed nothing: the file's bytes on SQLite, the digest of every row on PostgreSQL.
+    static func contents(_ cli: CofferCLI) throws -> Data {
+        StoreUnderTest.isSQLite ? try cli.bytes() : Data(try cli.digest().utf8)
+    }
+
+    /// Meets `fault` with a small team's database: the refusals, and the database unchanged.
+    static func meet(_ fault: Fault) throws {
         let cli = try CofferCLI()
         try cli.team()
         let writes = try Self.writes(cli)
         let digest = try cli.digest()
-        let bytes = try cli.bytes()
+        let bytes = try Self.contents(cli)
         var cause = ""
         var holder: Process?
         var damagedRange: Range<Int>?
@@ -53,24 +74,24 @@ struct FaultAcceptanceTests {
             damagedRange = try Self.corruptEntriesRoot(cli)
             cause = "\(cli.database) is corrupt"
         case .newerSchema:
-            _ = try cli.python("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v99-from-the-future')\"); c.commit()")
+            try cli.execute("INSERT INTO \(StoreUnderTest.isSQLite ? "grdb_migrations" : "coffer_migrations") VALUES ('v99-from-the-future')")
             cause = "was written by a newer Coffer (schema v99-from-the-future): upgrade Coffer to open it"
         }
-        let damaged = try cli.bytes()
+        let damaged = try Self.contents(cli)
         let unrecoverable: Set<Fault> = [.notADatabase, .corruptPage, .newerSchema]
         // `coffer check` names a damaged file and never writes to it; under the other faults it reads fine.
         let check = try cli.run("check")
         #expect(check.signal == nil && check.status == (unrecoverable.contains(fault) ? 1 : 0), "\(fault): \(check.stdout)\(check.stderr)")
         if unrecoverable.contains(fault) {
             #expect((check.stdout + check.stderr).contains(cause), "\(check.stdout)\(check.stderr)")
-            #expect(try cli.bytes() == damaged, "\(fault): check wrote to the file")
+            #expect(try Self.contents(cli) == damaged, "\(fault): check wrote to the file")
         }
         for arguments in fault == .lockedPastBusyTimeout ? [writes[0]] : writes {
             expectRefusal(try cli.run(arguments: arguments), cause, "\(fault) \(arguments[0])")
         }
         if unrecoverable.contains(fault) {
             // The damage is never written over (a refused write may still touch the header page).
-            let after = try cli.bytes()
+            let after = try Self.contents(cli)
             let damagedRange = damagedRange ?? 0..<damaged.count
             #expect(after.count >= damagedRange.upperBound && after[damagedRange] == damaged[damagedRange], "\(fault): written over")
             return
@@ -80,16 +101,36 @@ struct FaultAcceptanceTests {
         if fault != .diskFull { #expect(try cli.poolBalance(as: CofferCLI.owner) != nil, "\(fault): reading failed") }
         if let holder { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: cli.folder.path)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: cli.database)
+        if StoreUnderTest.isSQLite { try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: cli.database) }
         cli.environment["COFFER_MAX_PAGES"] = nil
         #expect(try cli.digest() == digest, "\(fault) changed the database")
         try cli.expectSound()
-        #expect(try bytes.count <= cli.bytes().count)
+        #expect(try bytes.count <= Self.contents(cli).count)
     }
 
     /// A python3 process holding SQLite's write lock (BEGIN IMMEDIATE) until terminated, as a
-    /// long transaction of another program would.
+    /// long transaction of another program would; on PostgreSQL, a psql session holding Coffer's
+    /// writer lock (the advisory lock every write transaction takes, R42).
     static func holdWriteLock(_ cli: CofferCLI) throws -> Process {
+        if let socket = StoreUnderTest.postgresSocket, let name = cli.postgresDatabase {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            process.arguments = ["-X", "-q", "-h", socket, "-U", "coffer", "-d", name,
+                                 "-c", "SELECT pg_advisory_lock(\(0x436F_6666_6572))", "-c", "SELECT pg_sleep(60)"]
+            // When the test kills psql, its server process notices within 0.1 s and lets the lock go.
+            process.environment = ProcessInfo.processInfo.environment.merging(["PGOPTIONS": "-c client_connection_check_interval=100"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            // Held from the moment the server shows the lock granted.
+            let deadline = Date().addingTimeInterval(10)
+            while try cli.value("""
+                SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """) != "1", Date() < deadline {
+                usleep(20_000)
+            }
+            return process
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """
@@ -126,7 +167,8 @@ struct FaultAcceptanceTests {
         return range
     }
 
-    @Test("SPEC §10: a database cannot be created in a read-only folder; nothing is left behind")
+    @Test("SPEC §10: a database cannot be created in a read-only folder; nothing is left behind",
+          .enabled(if: StoreUnderTest.isSQLite, "a folder that cannot hold a new SQLite file"))
     func createInReadOnlyFolder() throws {
         let cli = try CofferCLI()
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: cli.folder.path)
@@ -136,7 +178,8 @@ struct FaultAcceptanceTests {
         #expect(!FileManager.default.fileExists(atPath: cli.database))
     }
 
-    @Test("SPEC §10, R33: the disk fills mid-import → the committed batches stand, the message says so; the same import again finishes")
+    @Test("SPEC §10, R33: the disk fills mid-import → the committed batches stand, the message says so; the same import again finishes",
+          .enabled(if: StoreUnderTest.isSQLite, "fills the SQLite file (COFFER_MAX_PAGES, PRAGMA max_page_count)"))
     func diskFillsMidImport() throws {
         let cli = try CofferCLI()
         try cli.team()

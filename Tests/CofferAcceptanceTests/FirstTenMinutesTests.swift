@@ -1,4 +1,5 @@
 import Foundation
+import StoreUnderTest
 import Testing
 
 /// Issue #19 points 13 and 15, on the real binary: what a new user types first — typos, bad
@@ -90,7 +91,8 @@ struct FirstTenMinutesTests {
         }
     }
 
-    @Test("The demo: --no-open prints the exact command and whom it opens as; a second run keeps your changes; --fresh rebuilds; plain coffer points to it")
+    @Test("The demo: --no-open prints the exact command and whom it opens as; a second run keeps your changes; --fresh rebuilds; plain coffer points to it",
+          .enabled(if: StoreUnderTest.isSQLite, "the demo's own SQLite file (coffer/demo.sqlite: kept, --fresh, found by plain coffer), whatever store the suite runs on"))
     func demoKept() throws {
         let cli = try CofferCLI(now: "2026-11-21T12:00:00Z")
         cli.environment["COFFER_DB"] = nil

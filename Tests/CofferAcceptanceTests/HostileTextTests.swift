@@ -40,12 +40,7 @@ struct HostileTextTests {
 
     /// A query's single text column, exactly as stored (JSON carries every code point).
     static func stored(_ cli: CofferCLI, _ sql: String) throws -> [String] {
-        let json = try cli.python("""
-            import json, sqlite3, sys
-            rows = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True).execute(sys.argv[2]).fetchall()
-            print(json.dumps([r[0] for r in rows]))
-            """, [sql])
-        return try JSONDecoder().decode([String].self, from: Data(json.utf8))
+        try cli.column(sql).map { $0 ?? "<NULL>" }
     }
 
     @Test("Stored byte for byte; JSON and CSV exports give the same text back; tables and errors show no control character")

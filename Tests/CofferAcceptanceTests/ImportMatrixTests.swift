@@ -113,11 +113,7 @@ struct ImportMatrixTests {
 
     /// The event ids recorded in the database.
     static func events(_ cli: CofferCLI) throws -> Set<String> {
-        let keys = try cli.python("""
-            import json, sqlite3, sys
-            print(json.dumps([k for (k,) in sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True).execute('SELECT event_key FROM usage_events')]))
-            """)
-        return Set(try JSONDecoder().decode([String].self, from: Data(keys.utf8)))
+        Set(try cli.column("SELECT event_key FROM usage_events").map { $0 ?? "<NULL>" })
     }
 
     @Test("Files that cannot be read: missing, a folder, empty, only invalid UTF-8 — clean refusals or nothing done")

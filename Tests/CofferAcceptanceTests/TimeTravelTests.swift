@@ -1,5 +1,6 @@
 import CofferCore
 import Foundation
+import StoreUnderTest
 import Testing
 
 /// Time (R4a, R15a, issue #10): the clock jumps forwards and backwards (COFFER_NOW), credit
@@ -70,8 +71,8 @@ struct TimeTravelTests {
         let end = start.addingTimeInterval(430 * 86_400)
         for cli in [jumper, walker] {
             try Self.expectNextRefresh(cli, latest: end, start: start)
-            let grants = try cli.python("import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM adjustments WHERE type = 'subscription_renewal'\").fetchone()[0])")
-            #expect(Int(grants.trimmingCharacters(in: .whitespacesAndNewlines)) == 1 + Self.refreshes(from: start, through: end).count)
+            let grants = try cli.value("SELECT count(*) FROM adjustments WHERE type = 'subscription_renewal'")
+            #expect(grants.flatMap { Int($0) } == 1 + Self.refreshes(from: start, through: end).count)
         }
         let (walked, jumped) = (try Self.ledger(walker), try Self.ledger(jumper))
         let w = walked.split(separator: "\n"), j = jumped.split(separator: "\n")
@@ -87,8 +88,8 @@ struct TimeTravelTests {
     /// it did not); a read command never settles for good (R15a, issue #19.14).
     static func step(_ cli: CofferCLI, at now: Date, latest: inout Date, start: Date) throws {
         cli.environment["COFFER_NOW"] = iso(now)
-        let settled = try cli.python("import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT ifnull(max(value), 0) FROM meta WHERE key = 'settled_until'\").fetchone()[0])")
-        let behind = now.timeIntervalSince1970 < Double(settled.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let settled = try cli.value("SELECT coalesce(max(value), '0') FROM meta WHERE key = 'settled_until'") ?? "0"
+        let behind = now.timeIntervalSince1970 < Double(settled) ?? 0
         let shown = try cli.run("alerts", "set", "none")
         #expect(shown.status == 0, "\(shown.stderr)")
         // R15a: behind the last settled time, nothing is settled and the command says so.
@@ -108,7 +109,12 @@ struct TimeTravelTests {
 
     /// The ledger and what hangs on it: entries, grants, adjustments, invoices, usage.
     static func ledger(_ cli: CofferCLI) throws -> String {
-        try cli.python("""
+        if StoreUnderTest.isPostgres {
+            return try ["entries", "grants", "adjustments", "invoices", "usage_events", "accounts"].flatMap { table in
+                try cli.column("SELECT '\(table) ' || r::text FROM \(table) r ORDER BY id").map { $0 ?? "" }
+            }.joined(separator: "\n")
+        }
+        return try cli.python("""
             import sqlite3, sys
             db = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)
             for table in ['entries', 'grants', 'adjustments', 'invoices', 'usage_events', 'accounts']:

@@ -1,7 +1,6 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
-import GRDB
 import Testing
 
 /// R24, R28–R37 on real databases: the worked examples exactly, checks, refusals, exactly-once.
@@ -286,7 +285,7 @@ struct ConsumptionTests {
             #expect(report.isSound, "step \(step): \(report.violations)")
             if !report.isSound { return }
         }
-        let spent = try store.read { try Int64.fetchOne($0, sql: "SELECT max(used) FROM member_spend WHERE user_id = (SELECT id FROM users WHERE email = 'carol@acme.test')") } ?? 0
+        let spent = try store.snapshot { try $0.int("SELECT max(used) FROM member_spend WHERE user_id = (SELECT id FROM users WHERE email = 'carol@acme.test')") } ?? 0
         #expect(spent <= 30_000, "carol never passes her limit")
         #expect(try LedgerCheck(store).run().isSound)
     }

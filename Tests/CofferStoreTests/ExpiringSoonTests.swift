@@ -1,7 +1,6 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
-import GRDB
 import Testing
 
 /// "Expiring in 7 days" (SPEC §9, issue #14 point 6): `coffer balance`, its JSON and the Billing tab show
@@ -71,11 +70,11 @@ struct ExpiringSoonTests {
 
             fixture.now = refresh + 3_600
             try store.settle()
-            let recorded = try store.read { db in
-                try Int64.fetchOne(db, sql: """
+            let recorded = try store.snapshot { sql in
+                try sql.int("""
                     SELECT ifnull(-sum(amount), 0) FROM adjustments
                     WHERE workspace_id = ? AND type IN ('credit_expiration', 'package_reset') AND created_at = ?
-                    """, arguments: [workspace.id, refresh]) ?? 0
+                    """, .int(workspace.id), .int(refresh)) ?? 0
             }
             #expect(shown.credits.millicredits == recorded, "\(c.testDescription), refresh \(watched + 1) at \(UTC.iso(refresh))")
             #expect(shown.first == (recorded > 0 ? refresh : nil), "the first expiry is the refresh")
@@ -120,12 +119,12 @@ struct ExpiringSoonTests {
 
     /// The old figure: every team pool credit grant due within 7 days of `now`, whole.
     static func wholeGrantsDue(_ store: CofferStore, workspace: Int64, now: Timestamp) throws -> Int64 {
-        try store.read { db in
-            try Int64.fetchOne(db, sql: """
+        try store.snapshot { sql in
+            try sql.int("""
                 SELECT ifnull(sum(g.remaining), 0) FROM grants g JOIN accounts a ON a.id = g.account_id
                 WHERE a.kind = 'team_pool' AND a.workspace_id = ? AND a.asset = 'credits'
                   AND g.remaining > 0 AND g.expires_at > ? AND g.expires_at <= ?
-                """, arguments: [workspace, now, now + 7 * UTC.day]) ?? 0
+                """, .int(workspace), .int(now), .int(now + 7 * UTC.day)) ?? 0
         }
     }
 }

@@ -1,7 +1,7 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
-import GRDB
+import StoreUnderTest
 import Synchronization
 import Testing
 
@@ -95,22 +95,27 @@ struct FactCacheTests {
         #expect(try LedgerCheck(store).run().isSound)
     }
 
-    @Test("A whitelist written by another process (python's sqlite3) is seen by the next debit")
+    @Test("A whitelist written by another process (python's sqlite3, or psql on PostgreSQL) is seen by the next debit")
     func anotherProcess() throws {
         let (fixture, store, _) = try ConsumptionTests.team(pool: 100_000)
         let bob = try ConsumptionTests.actor(store, "bob@acme.test")
         for _ in 0..<2 { _ = try ConsumptionTests.use(store, bob, "gpt-4o") }
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", """
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            db.execute("INSERT INTO whitelist(workspace_id, service) SELECT id, 'claude-sonnet-4' FROM workspaces")
-            db.commit()
-            """, fixture.path]
-        try python.run()
-        python.waitUntilExit()
-        try #require(python.terminationStatus == 0)
+        let insert = "INSERT INTO whitelist(workspace_id, service) SELECT id, 'claude-sonnet-4' FROM workspaces"
+        if let socket = StoreUnderTest.postgresSocket {
+            try StoreUnderTest.psql(socket: socket, database: try #require(StoreUnderTest.databaseName(fixture.path)), insert)
+        } else {
+            let python = Process()
+            python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            python.arguments = ["python3", "-c", """
+                import sqlite3, sys
+                db = sqlite3.connect(sys.argv[1])
+                db.execute("\(insert)")
+                db.commit()
+                """, fixture.path]
+            try python.run()
+            python.waitUntilExit()
+            try #require(python.terminationStatus == 0)
+        }
         #expect(throws: CofferError("This model is not on your team's whitelist")) { try ConsumptionTests.use(store, bob, "gpt-4o") }
     }
 
@@ -142,7 +147,7 @@ struct FactCacheTests {
         let bob = try ConsumptionTests.actor(store, "bob@acme.test")
         let outcomes = try store.write { tx -> [String] in
             // The first event creates the sink's account, then the database refuses the event: its savepoint undoes both.
-            try tx.sql.run("CREATE TEMP TRIGGER refuse_event BEFORE INSERT ON usage_events BEGIN SELECT RAISE(ABORT, 'refused here'); END")
+            try tx.sql.refuseInserts("refuse_event", into: "usage_events", message: "refused here", temporary: true)
             let engine = ConsumptionEngine(tx: tx)
             var outcomes: [String] = []
             for id in ["first", "second"] {
@@ -152,7 +157,7 @@ struct FactCacheTests {
                 } catch let error as CofferError {
                     outcomes.append(error.message)
                 }
-                try tx.sql.run("DROP TRIGGER IF EXISTS temp.refuse_event")
+                try tx.sql.stopRefusing("refuse_event", on: "usage_events", temporary: true)
             }
             return outcomes
         }
@@ -165,27 +170,41 @@ struct FactCacheTests {
     func triggers() throws {
         let (fixture, store, ada) = try ConsumptionTests.team(pool: 100_000)
         let bob = try ConsumptionTests.actor(store, "bob@acme.test")
-        func version() throws -> Int64 { try store.read { try FactCache.version($0.storage) } }
+        func version() throws -> Int64 { try store.snapshot { try FactCache.version($0) } }
         _ = try ConsumptionTests.use(store, bob, "gpt-4o") // the first debit creates the usage sink's account
         let before = try version()
         _ = try ConsumptionTests.use(store, bob, "gpt-4o")
         #expect(try version() == before, "a debit moved the facts version")
-        let queue = try DatabaseQueue(path: fixture.path)
-        let triggers = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%moves_facts'")
-                .map { (table: $0[0] as String, sql: $0[1] as String) }
-        }
-        for (table, _) in Schema.factTables {
-            let on = triggers.filter { $0.table == table }.map(\.sql)
-            #expect(on.count == 3 && ["INSERT", "UPDATE", "DELETE"].allSatisfy { event in on.contains { $0.contains("AFTER \(event)") } },
-                    "\(table): \(on)")
+        if StoreUnderTest.isSQLite {
+            let triggers = try fixture.rawWrite { sql in
+                try sql.all("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%moves_facts'") {
+                    (table: $0.text(0), sql: $0.text(1))
+                }
+            }
+            for (table, _) in Schema.factTables {
+                let on = triggers.filter { $0.table == table }.map(\.sql)
+                #expect(on.count == 3 && ["INSERT", "UPDATE", "DELETE"].allSatisfy { event in on.contains { $0.contains("AFTER \(event)") } },
+                        "\(table): \(on)")
+            }
+        } else {
+            // PostgreSQL's statement triggers (one may name several events; TRUNCATE is not listed here).
+            let triggers = try fixture.rawWrite { sql in
+                try sql.all("""
+                    SELECT event_object_table, event_manipulation, action_timing FROM information_schema.triggers
+                    WHERE trigger_name LIKE '%moves_facts'
+                    """) { (table: $0.text(0), event: $0.text(1), timing: $0.text(2)) }
+            }
+            for (table, _) in Schema.factTables {
+                let on = triggers.filter { $0.table == table }
+                #expect(Set(on.map(\.event)) == ["INSERT", "UPDATE", "DELETE"] && on.allSatisfy { $0.timing == "AFTER" }, "\(table): \(on)")
+            }
         }
         for (sql, moves) in [("INSERT INTO whitelist(workspace_id, service) VALUES (\(ada.workspaceID), 'claude-sonnet-4')", true),
                              ("DELETE FROM whitelist", true), ("UPDATE members SET role = role", true), ("UPDATE seats SET multiplier = multiplier", true),
                              ("UPDATE subscriptions SET seats = seats", true), ("UPDATE accounts SET balance = balance", false),
                              ("UPDATE accounts SET name = name", true)] {
             let moved = try version()
-            try queue.write { try $0.execute(sql: sql) }
+            try fixture.rawWrite { try $0.run(sql) }
             #expect((try version() > moved) == moves, "\(sql)")
         }
     }

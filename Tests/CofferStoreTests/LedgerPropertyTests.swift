@@ -1,7 +1,6 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
-import GRDB
 import Testing
 
 /// R16–R19 as properties: thousands of random grants, debits, expirations and adjustments,
@@ -17,9 +16,9 @@ struct LedgerPropertyTests {
         let store = try fixture.open()
         let workspace = try Workspaces(store).create(name: "Prop \(seed)", owner: "owner@prop.test")
         var rng = SeededRandom(seed: seed)
-        var model: [ModelGrant] = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, remaining, expires_at FROM grants").map {
-                ModelGrant(id: $0[0], remaining: $0[1], expiresAt: $0[2])
+        var model: [ModelGrant] = try store.snapshot { sql in
+            try sql.all("SELECT id, remaining, expires_at FROM grants") {
+                ModelGrant(id: $0.int(0), remaining: $0.int(1), expiresAt: $0.optionalInt(2))
             }
         }
         let assets: [Asset] = [.credits, .service("mentorship-hour")]
@@ -77,8 +76,8 @@ struct LedgerPropertyTests {
                 models[pools[0]] = try Self.reload(store, account: pools[0])
             }
             for (account, grants) in models {
-                let balance = try store.read { db in
-                    try Int64.fetchOne(db, sql: "SELECT balance FROM accounts WHERE id = ?", arguments: [account]) ?? 0
+                let balance = try store.snapshot { sql in
+                    try sql.int("SELECT balance FROM accounts WHERE id = ?", .int(account)) ?? 0
                 }
                 #expect(balance == grants.reduce(0) { $0 + $1.remaining }, "R19 balance at step \(step)")
             }
@@ -107,9 +106,10 @@ struct LedgerPropertyTests {
     }
 
     static func reload(_ store: CofferStore, account: Int64) throws -> [ModelGrant] {
-        try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, remaining, expires_at FROM grants WHERE account_id = ?", arguments: [account])
-                .map { ModelGrant(id: $0[0], remaining: $0[1], expiresAt: $0[2]) }
+        try store.snapshot { sql in
+            try sql.all("SELECT id, remaining, expires_at FROM grants WHERE account_id = ?", .int(account)) {
+                ModelGrant(id: $0.int(0), remaining: $0.int(1), expiresAt: $0.optionalInt(2))
+            }
         }
     }
 }

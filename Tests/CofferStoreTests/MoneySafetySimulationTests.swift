@@ -1,7 +1,6 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
-import GRDB
 import Testing
 
 /// A seeded simulation in TigerBeetle's manner (issue #14): random statuses, plan changes, pauses,
@@ -124,34 +123,34 @@ struct MoneySafetySimulationTests {
     /// The assertions after every step.
     private func verify(_ store: CofferStore, step: Int, seen: inout Seen, seed: UInt64) throws {
         let context = "seed \(seed), step \(step)"
-        try store.read { db in
-            let (standing, live) = try Self.standing(db)
+        try store.snapshot { sql in
+            let (standing, live) = try Self.standing(sql)
             let policy = standing.policy
             if case .subscription(let status) = standing { seen.statuses[status.rawValue, default: 0] += 1 } else { seen.statuses["free", default: 0] += 1 }
             // R13: team debits, auto-recharges and team packs only where the table says yes.
-            let teamDebits = try Int.fetchOne(db, sql: """
+            let teamDebits = try sql.int("""
                 SELECT count(*) FROM usage_events WHERE id > ? AND (wallets LIKE '%team_pool%' OR wallets LIKE '%seat%')
-                """, arguments: [seen.usage]) ?? 0
+                """, .int(seen.usage)) ?? 0
             #expect(teamDebits == 0 || policy.teamSpending, "\(context): \(teamDebits) team debits while \(standing)")
-            let recharges = try Int.fetchOne(db, sql: "SELECT count(*) FROM recharge_log WHERE id > ? AND outcome = 'recharged'",
-                                             arguments: [seen.recharge]) ?? 0
+            let recharges = try sql.int("SELECT count(*) FROM recharge_log WHERE id > ? AND outcome = 'recharged'",
+                                        .int(seen.recharge)) ?? 0
             #expect(recharges == 0 || policy.autoRecharge, "\(context): \(recharges) auto-recharges while \(standing)")
-            let packs = try Int.fetchOne(db, sql: """
+            let packs = try sql.int("""
                 SELECT count(*) FROM invoices WHERE id > ? AND status = 'paid' AND description LIKE '%credit pack%'
-                """, arguments: [seen.invoice]) ?? 0
+                """, .int(seen.invoice)) ?? 0
             #expect(packs == 0 || policy.buyPacks, "\(context): \(packs) packs bought while \(standing)")
             // R12a: nothing is Active without a paid invoice for its billing period.
             if let live, live.status == .active {
-                let paid = try Bool.fetchOne(db, sql: """
-                    SELECT EXISTS (SELECT 1 FROM invoices WHERE subscription_id = ? AND status = 'paid' AND created_at >= ?)
-                    """, arguments: [live.id, live.billingStart]) ?? false
+                let paid = try sql.exists("""
+                    SELECT 1 FROM invoices WHERE subscription_id = ? AND status = 'paid' AND created_at >= ?
+                    """, .int(live.id), .int(live.billingStart))
                 #expect(paid, "\(context): subscription \(live.id) is Active with no paid invoice since \(UTC.iso(live.billingStart))")
                 // Every step settled what fell due first, so an Active period covers now.
                 #expect(live.billingEnd > store.now, "\(context): subscription \(live.id) is Active past its paid period (\(UTC.iso(live.billingEnd)))")
             }
-            seen.usage = try Int64.fetchOne(db, sql: "SELECT ifnull(max(id), 0) FROM usage_events") ?? 0
-            seen.recharge = try Int64.fetchOne(db, sql: "SELECT ifnull(max(id), 0) FROM recharge_log") ?? 0
-            seen.invoice = try Int64.fetchOne(db, sql: "SELECT ifnull(max(id), 0) FROM invoices") ?? 0
+            seen.usage = try sql.int("SELECT ifnull(max(id), 0) FROM usage_events") ?? 0
+            seen.recharge = try sql.int("SELECT ifnull(max(id), 0) FROM recharge_log") ?? 0
+            seen.invoice = try sql.int("SELECT ifnull(max(id), 0) FROM invoices") ?? 0
         }
         let report = try LedgerCheck(store).run(chain: false)
         #expect(report.isSound, "\(context): \(report.violations)")
@@ -159,10 +158,10 @@ struct MoneySafetySimulationTests {
 
     /// R13's standing, read here from the rows themselves: the latest subscription decides unless
     /// it ended by a move to Free; no subscription at all is the Free plan.
-    static func standing(_ db: Database) throws -> (TeamStanding, SubscriptionRow?) {
-        let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriptions ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1")
+    static func standing(_ sql: any StorageConnection) throws -> (TeamStanding, SubscriptionRow?) {
+        let id = try sql.int("SELECT id FROM subscriptions ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1")
         guard let id else { return (.freePlan, nil) }
-        let latest = try SubscriptionRow.load(db.storage, id: id)
+        let latest = try SubscriptionRow.load(sql, id: id)
         if latest.endedAt != nil { return (latest.scheduledPlan == "free" ? .freePlan : .subscription(latest.status), nil) }
         return (.subscription(latest.status), latest)
     }

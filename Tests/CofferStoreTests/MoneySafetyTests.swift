@@ -1,7 +1,6 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
-import GRDB
 import Testing
 
 /// Issue #14 on real databases: paused trials (R12a), operator seat changes (R9), confirmation of
@@ -110,8 +109,8 @@ struct MoneySafetyTests {
         #expect(try Subscriptions(store).show(actor: ada).seats == 3)
         let renewal = try #require(try Self.invoices(store, ada).first)
         #expect(renewal.createdAt == from && renewal.amountCents == 3 * 39_900, "\(renewal)")
-        let granted = try store.read { db in
-            try Int64.fetchOne(db, sql: "SELECT sum(amount) FROM grants WHERE source = 'subscription_renewal' AND created_at = ?", arguments: [from])
+        let granted = try store.snapshot { sql in
+            try sql.int("SELECT sum(amount) FROM grants WHERE source = 'subscription_renewal' AND created_at = ?", .int(from))
         }
         #expect(granted == Int64(3 * 600_000))
         try Self.sound(store)
@@ -148,10 +147,9 @@ struct MoneySafetyTests {
 
     @Test("R15: every change between paid plans asks first, downgrades too; without --yes nothing is written")
     func confirmation() throws {
-        let (fixture, store, ada) = try Self.workspace()
+        let (_, store, ada) = try Self.workspace()
         try Self.paid(store, ada, plan: "scale")
         let periodEnd = try #require(try Subscriptions(store).show(actor: ada).periodEnd)
-        let before = try fixture.bytes()
         let fingerprint = try store.ledgerFingerprint()
         #expect(throws: CofferError("Changing from Scale, monthly to Pro, monthly takes effect at the end of the current period, on "
                                     + "\(UTC.dateString(periodEnd)); nothing is charged now: run again with --yes to confirm")) {
@@ -160,7 +158,6 @@ struct MoneySafetyTests {
         #expect(throws: CofferError.self) { try Subscriptions(store).change(actor: ada, plan: "business", interval: nil, confirmed: false) }
         #expect(try store.ledgerFingerprint() == fingerprint)
         #expect(try Subscriptions(store).show(actor: ada).scheduledPlan == nil)
-        _ = before
         #expect(try Subscriptions(store).change(actor: ada, plan: "pro", interval: nil, confirmed: true) == .scheduled(at: periodEnd))
         // Free is not a paid plan: moving there needs no confirmation (it is a cancellation at period end).
         #expect(try Subscriptions(store).change(actor: ada, plan: "free", interval: nil, confirmed: false) == .scheduled(at: periodEnd))
@@ -184,7 +181,7 @@ struct MoneySafetyTests {
     func cachedUseEdited() throws {
         let (fixture, store, ada, _) = try Self.spendingTeam()
         try Self.sound(store)
-        try fixture.raw().write { try $0.execute(sql: "UPDATE member_spend SET used = 100") }
+        try fixture.rawWrite { try $0.run("UPDATE member_spend SET used = 100") }
         let report = try LedgerCheck(store).run()
         #expect(report.violations.contains { $0.hasPrefix("member spend of bob@acme.test in workspace 1, period from 2026-01-10: cached $0.100 != the ledger's $0.600") },
                 "\(report.violations)")
@@ -200,7 +197,7 @@ struct MoneySafetyTests {
             try Usage(store).consume(actor: bob, request: UsageRequest(eventID: "b-2", service: "gpt-4o", credits: Credits(millicredits: 1)))
         }
         // A history that says the $0.500 limit held before b-1 was debited: b-1 crossed it.
-        try fixture.raw().write { try $0.execute(sql: "UPDATE member_limits SET after_usage = 0 WHERE credit_limit = 500") }
+        try fixture.rawWrite { try $0.run("UPDATE member_limits SET after_usage = 0 WHERE credit_limit = 500") }
         let report = try LedgerCheck(store).run()
         #expect(report.violations.contains { $0.hasPrefix("usage event 1 took bob@acme.test") && $0.contains("past the $0.500 limit") },
                 "\(report.violations)")
@@ -213,12 +210,7 @@ struct MoneySafetyTests {
         let (fixture, store, ada) = try Self.workspace()
         try Subscriptions(store).subscribe(actor: ada, plan: "pro", interval: .monthly)
         // A refusal raised by the database after the event's entries were written.
-        try fixture.raw().write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER refuse_boom BEFORE INSERT ON usage_events WHEN NEW.event_key = 'boom'
-                BEGIN SELECT RAISE(ABORT, 'boom refused'); END
-                """)
-        }
+        try fixture.rawWrite { try $0.refuseInserts("refuse_boom", into: "usage_events", when: "NEW.event_key = 'boom'", message: "boom refused") }
         let pool = try Balances(store).report(for: ada).poolCredits
         let file = fixture.folder.appendingPathComponent("batch.jsonl")
         try Data("""
@@ -230,7 +222,7 @@ struct MoneySafetyTests {
         #expect(report.inserted == 2)
         #expect(report.rejected.map(\.line) == [2])
         #expect(try Balances(store).report(for: ada).poolCredits.millicredits == pool.millicredits - 5_000)
-        let spends = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM entries WHERE kind = 'spend'") }
+        let spends = try store.snapshot { try $0.int("SELECT count(*) FROM entries WHERE kind = 'spend'") }
         #expect(spends == 2)
         try Self.sound(store)
     }
@@ -239,11 +231,11 @@ struct MoneySafetyTests {
     func unknownStoredValues() throws {
         let (fixture, store, ada) = try Self.workspace()
         try Subscriptions(store).subscribe(actor: ada, plan: "pro", interval: .monthly)
-        try fixture.raw().write { try $0.execute(sql: "UPDATE subscriptions SET status = 'frozen'") }
+        try fixture.rawWrite { try $0.run("UPDATE subscriptions SET status = 'frozen'") }
         #expect(throws: CofferError("Subscription 1 has an unknown status frozen: run coffer check, or upgrade Coffer")) {
             try Subscriptions(store).show(actor: ada)
         }
-        try fixture.raw().write { try $0.execute(sql: "UPDATE subscriptions SET status = 'active', scheduled_interval = 'weekly'") }
+        try fixture.rawWrite { try $0.run("UPDATE subscriptions SET status = 'active', scheduled_interval = 'weekly'") }
         #expect(throws: CofferError("Subscription 1 has an unknown scheduled_interval weekly: run coffer check, or upgrade Coffer")) {
             try Usage(store).consume(actor: ada, request: UsageRequest(eventID: "x", service: "gpt-4o"))
         }

@@ -1,6 +1,7 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
+import StoreUnderTest
 import Testing
 
 /// The trigram index catches up in batches (SPEC §11): a search reads the index for what it holds
@@ -20,8 +21,13 @@ struct SearchTailTests {
         let file = fixture.folder.appendingPathComponent("batch.jsonl")
         try Data(lines.joined(separator: "\n").utf8).write(to: file)
         #expect(try Usage(store).importFile(actor: ada, path: file.path).inserted == count)
-        let indexed = try store.read { try Int64.fetchOne($0, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'") }
-        #expect(indexed == Int64(count), "the batch was indexed")
+        // How far the catch-up index has got: SQLite's FTS5 table only (PostgreSQL's pg_trgm indexes
+        // are kept by the server as each row is written, so there is no tail and no such mark).
+        func indexed() throws -> Int64? {
+            try store.snapshot { try $0.int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'") }
+        }
+        let indexedBefore = try indexed()
+        if StoreUnderTest.isSQLite { #expect(indexedBefore == Int64(count), "the batch was indexed") }
         // A few more, one by one: they wait in the tail.
         for n in 0..<5 {
             var request = UsageRequest(eventID: "t\(n)", service: "gpt-4o")
@@ -29,7 +35,7 @@ struct SearchTailTests {
             request.title = n % 2 == 0 ? "ROCKET launch \(n)" : "Other \(n)"
             _ = try Usage(store).consume(actor: ada, request: request)
         }
-        #expect(try store.read { try Int64.fetchOne($0, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed'") } == indexed)
+        if StoreUnderTest.isSQLite { #expect(try indexed() == indexedBefore, "the tail waits") }
         let expected = Set((0..<count).filter { $0 % 7 == 0 }.map { "c\($0)" } + ["t0", "t2", "t4"])
         let found = Set(try UsageQueries(store).all(.conversations, filter: UsageFilter(search: "rocket"), actor: ada).map(\.key))
         #expect(found == expected)

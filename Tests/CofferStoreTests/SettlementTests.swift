@@ -1,7 +1,6 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
-import GRDB
 import Testing
 
 /// R15a, R20–R21, R23 on real databases.
@@ -137,11 +136,11 @@ struct SettlementTests {
             let report = try LedgerCheck(store).run()
             #expect(report.isSound, "month \(month): \(report.violations)")
         }
-        let refreshes = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM adjustments WHERE type = 'subscription_renewal'") }
+        let refreshes = try store.snapshot { try $0.int("SELECT count(*) FROM adjustments WHERE type = 'subscription_renewal'") }
         #expect(refreshes == 13)
         let paid = try Billing(store).invoices(actor: actor).filter { $0.status == "paid" }.count
         #expect(paid == (interval == .monthly ? 12 : 1), "renewal charges")
-        let dates = try store.read { try Int64.fetchAll($0, sql: "SELECT created_at FROM adjustments WHERE type = 'subscription_renewal' ORDER BY id") }
+        let dates = try store.snapshot { try $0.ints("SELECT created_at FROM adjustments WHERE type = 'subscription_renewal' ORDER BY id") }
         #expect(dates.prefix(3).map(UTC.dateString) == ["2025-01-31", "2025-02-28", "2025-03-31"])
     }
 
@@ -154,7 +153,7 @@ struct SettlementTests {
         try Subscriptions(store).subscribe(actor: actor, plan: "starter", interval: .monthly, card: "4242424242424242")
         try fixture.at("2024-02-29T00:00:00Z") // a leap day
         try store.settle()
-        let types = try store.read { try String.fetchAll($0, sql: "SELECT type || ' ' || amount FROM adjustments ORDER BY id") }
+        let types = try store.snapshot { try $0.all("SELECT type || ' ' || amount FROM adjustments ORDER BY id") { $0.text(0) } }
         #expect(types == ["free_workspace_grant 5000", "subscription_renewal 20000", "package_reset -20000", "subscription_renewal 20000"])
         #expect(try Balances(store).teamPoolCredits(workspace: workspace.id) == Credits.whole(25))
     }

@@ -2,6 +2,7 @@
 import CofferCore
 import Foundation
 import GRDB
+import StoreUnderTest
 import Testing
 
 /// SPEC §9 (issue #18.1): the Spending report against the summary bars and the lines themselves,
@@ -113,13 +114,13 @@ struct SpendingTests {
         let (_, store, ada, _) = try Self.fixture()
         let report = try Spending(store).report(SpendingScope(tab: nil, filter: .lastDays(30, now: store.now)), actor: ada)
         #expect(report.days.count == 31)
-        let (pool, oracle) = try store.read { db -> (Int64, [Int64]) in
-            let pool = try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE kind = 'team_pool' AND asset = 'credits'")!
+        let (pool, oracle) = try store.snapshot { sql -> (Int64, [Int64]) in
+            let pool = try sql.int("SELECT id FROM accounts WHERE kind = 'team_pool' AND asset = 'credits'")!
             let ends = try report.days.map { day in
-                try Int64.fetchOne(db, sql: """
+                try sql.int("""
                     SELECT coalesce(sum(CASE WHEN to_account = ?1 THEN amount ELSE -amount END), 0) FROM entries
                     WHERE (to_account = ?1 OR from_account = ?1) AND created_at < ?2
-                    """, arguments: [pool, day.start + UTC.day])!
+                    """, .int(pool), .int(day.start + UTC.day))!
             }
             return (pool, ends)
         }
@@ -128,7 +129,8 @@ struct SpendingTests {
         #expect(report.days.last?.poolBalance?.millicredits == now)
     }
 
-    @Test("v10-spending: a ledger written before it is rolled up by member and service, and checks out")
+    @Test("v10-spending: a ledger written before it is rolled up by member and service, and checks out",
+          .enabled(if: StoreUnderTest.isSQLite, "puts the SQLite file back as schema v9 left it; PostgreSQL's schema has no v9 to migrate from"))
     func migratesForward() throws {
         let (fixture, store, ada, _) = try Self.fixture()
         let before = try Spending(store).report(SpendingScope(tab: nil, filter: UsageFilter()), actor: ada)

@@ -2,6 +2,7 @@
 import CofferCore
 import Foundation
 import GRDB
+import StoreUnderTest
 import Testing
 
 /// SPEC §10: the ledger is append-only, tamper-evident, and the store refuses files it must not touch.
@@ -17,14 +18,22 @@ struct StoreSafetyTests {
         return (fixture, store)
     }
 
-    @Test("R16: SQLite itself refuses to update or delete a ledger entry")
+    @Test("R16: the database itself (SQLite, or PostgreSQL) refuses to update or delete a ledger entry")
     func appendOnly() throws {
         let (fixture, store) = try Self.populated()
         try store.close()
-        let raw = try fixture.raw()
         for sql in ["UPDATE entries SET amount = amount + 1 WHERE id = 1", "DELETE FROM entries WHERE id = 1",
                     "UPDATE adjustments SET amount = 0", "DELETE FROM audit_log"] {
-            #expect(throws: DatabaseError.self, "\(sql) was allowed") { try raw.write { try $0.execute(sql: sql) } }
+            let error = #expect(throws: (any Error).self, "\(sql) was allowed") { try fixture.rawWrite { try $0.run(sql) } }
+            #expect(error is DatabaseError || error is PostgresError, "\(sql): \(String(describing: error))")
+        }
+    }
+
+    /// Lets a raw connection edit ledger entries (as a tamperer with the database's own access would).
+    static func allowEditingEntries(_ sql: any StorageConnection) throws {
+        switch sql.dialect {
+        case .sqlite: try sql.run("DROP TRIGGER entries_no_update")
+        case .postgres: try sql.run("ALTER TABLE entries DISABLE TRIGGER USER")
         }
     }
 
@@ -33,9 +42,9 @@ struct StoreSafetyTests {
         let (fixture, store) = try Self.populated()
         #expect(try LedgerCheck(store).run().isSound)
         try store.close()
-        try fixture.raw().write { db in
-            try db.execute(sql: "DROP TRIGGER entries_no_update")
-            try db.execute(sql: "UPDATE entries SET amount = amount + 1000 WHERE id = 2")
+        try fixture.rawWrite { sql in
+            try Self.allowEditingEntries(sql)
+            try sql.run("UPDATE entries SET amount = amount + 1000 WHERE id = 2")
         }
         let report = try LedgerCheck(fixture.open()).run()
         #expect(!report.isSound)
@@ -53,25 +62,27 @@ struct StoreSafetyTests {
             try fixture.open(key: "guess")
         }
         // Forge: change an entry and recompute every hash as plain SHA-256, head included.
-        try fixture.raw().write { db in
-            try db.execute(sql: "DROP TRIGGER entries_no_update")
-            try db.execute(sql: "UPDATE entries SET to_account = to_account WHERE id = 1")
+        try fixture.rawWrite { sql in
+            try Self.allowEditingEntries(sql)
+            try sql.run("UPDATE entries SET to_account = to_account WHERE id = 1")
             var previous = LedgerSeal.genesis
             let plain = LedgerSeal(key: nil)
-            for row in try Row.fetchAll(db, sql: "SELECT id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at FROM entries ORDER BY id") {
-                let fields = EntryFields(id: row[0], batch: row[1], asset: row[2], from: row[3], to: row[4], amount: row[5],
-                                         grant: row[6], kind: row[7], usage: row[8], createdAt: row[9])
+            let entries = try sql.all("SELECT id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at FROM entries ORDER BY id") { row in
+                EntryFields(id: row.int(0), batch: row.int(1), asset: row.text(2), from: row.int(3), to: row.int(4), amount: row.int(5),
+                            grant: row.optionalInt(6), kind: row.text(7), usage: row.optionalInt(8), createdAt: row.int(9))
+            }
+            for fields in entries {
                 let hash = plain.hash(previous: previous, entry: fields)
-                try db.execute(sql: "UPDATE entries SET prev_hash = ?, hash = ? WHERE id = ?", arguments: [Data(previous), Data(hash), fields.id])
+                try sql.run("UPDATE entries SET prev_hash = ?, hash = ? WHERE id = ?", .blob(Array(previous)), .blob(Array(hash)), .int(fields.id))
                 previous = hash
             }
-            try db.execute(sql: "UPDATE ledger_head SET hash = ?", arguments: [Data(previous)])
+            try sql.run("UPDATE ledger_head SET hash = ?", .blob(Array(previous)))
         }
         let report = try LedgerCheck(fixture.open(key: "s3cret")).run()
         #expect(report.violations.contains { $0.contains("was altered") })
     }
 
-    @Test("SPEC §10: writes are FULL-synchronous in WAL mode")
+    @Test("SPEC §10: writes are FULL-synchronous in WAL mode", .enabled(if: StoreUnderTest.isSQLite, "SQLite's journal and sync PRAGMAs"))
     func durability() throws {
         let (_, store) = try Self.populated()
         let (mode, sync) = try store.database.writeWithoutTransaction { db in
@@ -85,17 +96,30 @@ struct StoreSafetyTests {
     func newerSchema() throws {
         let (fixture, store) = try Self.populated()
         try store.close()
-        try fixture.raw().write { db in
-            try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99-from-the-future')")
-        }
-        let before = try fixture.bytes()
+        let migrations = StoreUnderTest.isSQLite ? "grdb_migrations" : "coffer_migrations"
+        try fixture.rawWrite { try $0.run("INSERT INTO \(migrations)(identifier) VALUES ('v99-from-the-future')") }
+        let before = try Self.unchangedWitness(fixture)
         #expect(throws: CofferError("\(fixture.path) was written by a newer Coffer (schema v99-from-the-future): upgrade Coffer to open it")) {
             try fixture.open()
         }
-        #expect(try fixture.bytes() == before)
+        #expect(try Self.unchangedWitness(fixture) == before)
     }
 
-    @Test("SPEC §10: a file that is not a database is refused and left unchanged")
+    /// What must not change when a database is refused: the file's bytes on SQLite; on PostgreSQL,
+    /// every table's name and row count (and the migrations recorded, when there are any).
+    static func unchangedWitness(_ fixture: StoreFixture) throws -> String {
+        guard StoreUnderTest.isPostgres else { return try fixture.bytes().base64EncodedString() }
+        return try fixture.rawWrite { sql in
+            let tables = try sql.all("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename") { $0.text(0) }
+            var witness = try tables.map { "\($0): \(try sql.int("SELECT count(*) FROM \($0)") ?? -1)" }
+            if tables.contains("coffer_migrations") {
+                witness += try sql.all("SELECT identifier FROM coffer_migrations ORDER BY identifier") { $0.text(0) }
+            }
+            return witness.joined(separator: "\n")
+        }
+    }
+
+    @Test("SPEC §10: a file that is not a database is refused and left unchanged", .enabled(if: StoreUnderTest.isSQLite, "writes junk bytes into the SQLite file"))
     func notADatabase() throws {
         let fixture = try StoreFixture()
         let junk = Data(repeating: 0x41, count: 8192)
@@ -104,16 +128,19 @@ struct StoreSafetyTests {
         #expect(try fixture.bytes() == junk)
     }
 
-    @Test("SPEC §10: another application's SQLite file is refused and left unchanged")
+    @Test("SPEC §10: another application's database (an SQLite file, or a PostgreSQL database) is refused and left unchanged")
     func foreignDatabase() throws {
         let fixture = try StoreFixture()
-        try fixture.raw().write { try $0.execute(sql: "CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES ('hi')") }
-        let before = try fixture.bytes()
+        try fixture.rawWrite { sql in
+            try sql.run("CREATE TABLE notes(body TEXT)")
+            try sql.run("INSERT INTO notes VALUES ('hi')")
+        }
+        let before = try Self.unchangedWitness(fixture)
         #expect(throws: CofferError("\(fixture.path) is not a Coffer database")) { try fixture.open() }
-        #expect(try fixture.bytes() == before)
+        #expect(try Self.unchangedWitness(fixture) == before)
     }
 
-    @Test("SPEC §10: a corrupt page is reported, never written over")
+    @Test("SPEC §10: a corrupt page is reported, never written over", .enabled(if: StoreUnderTest.isSQLite, "overwrites a page of the SQLite file"))
     func corruptPage() throws {
         let (fixture, store) = try Self.populated()
         try store.close()
@@ -133,7 +160,7 @@ struct StoreSafetyTests {
         #expect(after[(pageSize * 2)..<(pageSize * 2 + 600)] == bytes[(pageSize * 2)..<(pageSize * 2 + 600)])
     }
 
-    @Test("SPEC §10: a read-only file can be read but refuses writes, unchanged")
+    @Test("SPEC §10: a read-only file can be read but refuses writes, unchanged", .enabled(if: StoreUnderTest.isSQLite, "makes the SQLite file read-only (chmod)"))
     func readOnlyFile() throws {
         let (fixture, store) = try Self.populated()
         try store.close()
@@ -150,7 +177,7 @@ struct StoreSafetyTests {
         #expect(try fixture.bytes() == before)
     }
 
-    @Test("SPEC §10: a read-only folder refuses to create a database")
+    @Test("SPEC §10: a read-only folder refuses to create a database", .enabled(if: StoreUnderTest.isSQLite, "a folder that cannot hold a new SQLite file"))
     func readOnlyFolder() throws {
         let fixture = try StoreFixture()
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: fixture.folder.path)
@@ -160,7 +187,7 @@ struct StoreSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.path))
     }
 
-    @Test("SPEC §10: a full disk is a clear error and nothing is written")
+    @Test("SPEC §10: a full disk is a clear error and nothing is written", .enabled(if: StoreUnderTest.isSQLite, "fills the SQLite file with PRAGMA max_page_count"))
     func diskFull() throws {
         let (fixture, store) = try Self.populated()
         let workspace = try Workspaces(store).workspace(nil)

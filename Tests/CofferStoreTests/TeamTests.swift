@@ -1,7 +1,6 @@
 @testable import CofferStore
 import CofferCore
 import Foundation
-import GRDB
 import Testing
 
 /// R5–R7, R25–R27, R31–R32 on real databases.
@@ -220,7 +219,7 @@ struct TeamTests {
         try Members(store).transferOwnership(actor: ada, to: "bob@acme.test")
         #expect(try Self.actor(store, "bob@acme.test").role == .primaryOwner)
         #expect(try Self.actor(store, "ada@acme.test").role == .owner)
-        let primaries = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM members WHERE role = 'primary_owner'") }
+        let primaries = try store.snapshot { try $0.int("SELECT count(*) FROM members WHERE role = 'primary_owner'") }
         #expect(primaries == 1)
         let audit = try AuditLog(store).list(actor: bob).map(\.action)
         #expect(audit.contains("member.role") && audit.contains("member.transfer-ownership"))
@@ -248,12 +247,12 @@ struct TeamTests {
         for (action, attempt) in attempts {
             for actor in [olga, max] where !Permissions.allows(actor.role, action) {
                 let before = try store.ledgerFingerprint()
-                let audit = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM audit_log") }
+                let audit = try store.snapshot { try $0.int("SELECT count(*) FROM audit_log") }
                 // Packs answer with R23's own message; everything else with R7's.
                 let message = action == .buyPacksAlertsRecharge ? "Only the team creator can purchase credit packs" : Permissions.refusal(for: action)
                 #expect(throws: CofferError(message), "\(actor.role) \(action)") { try attempt(actor) }
                 #expect(try store.ledgerFingerprint() == before)
-                #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM audit_log") } == audit)
+                #expect(try store.snapshot { try $0.int("SELECT count(*) FROM audit_log") } == audit)
             }
         }
         // The owner may manage seats and limits; the primary owner may do everything.

@@ -2,6 +2,7 @@
 import CofferCore
 import Foundation
 import GRDB
+import StoreUnderTest
 import Testing
 
 /// SPEC §7: the four tabs against an oracle computed from known events.
@@ -176,12 +177,12 @@ struct UsageQueryTests {
             let filter = UsageFilter(from: from, to: to, type: tab == .conversations ? [nil, "message", "video"][Int(rng.next() % 3)] : nil)
             let summary = try UsageQueries(store).summary(tab, filter: filter, actor: ada)
             let code = tab == .conversations ? 1 : tab == .calls ? 2 : 3
-            let ledger = try store.read { db in
-                try Int64.fetchOne(db, sql: """
+            let ledger = try store.snapshot { sql in
+                try sql.int("""
                     SELECT ifnull(sum(e.amount), 0) FROM entries e JOIN usage_events u ON u.id = e.usage_id
                     WHERE e.asset = 'credits' AND e.kind = 'spend' AND u.tab = ? AND u.created_at >= ? AND u.created_at < ?
                       AND (? IS NULL OR u.billing_type = ?)
-                    """, arguments: [code, from ?? .min, to ?? .max, filter.type, filter.type]) ?? 0
+                    """, .int(code), .int(from ?? .min), .int(to ?? .max), .text(filter.type), .text(filter.type)) ?? 0
             }
             #expect(summary.credits.millicredits == ledger, "\(tab) \(filter)")
         }
@@ -206,7 +207,8 @@ struct UsageQueryTests {
         #expect(throws: CofferError("No conversation nope")) { try UsageQueries(store).detail(conversation: "nope", actor: ada) }
     }
 
-    @Test("SPEC §7: a date-range page of one workspace never scans a whole table (EXPLAIN QUERY PLAN)")
+    @Test("SPEC §7: a date-range page of one workspace never scans a whole table (EXPLAIN QUERY PLAN)",
+          .enabled(if: StoreUnderTest.isSQLite, "reads SQLite's query plans (EXPLAIN QUERY PLAN, INDEXED BY); PostgreSQL's planner picks its own indexes"))
     func queryPlans() throws {
         let (_, store, ada, _, _) = try Self.fixture()
         let plans = try store.read { db -> [String] in
@@ -284,9 +286,12 @@ struct UsageSearchIndexTests {
             var r = UsageRequest(eventID: "3", service: "gpt-4o"); r.conversationID = "c1"; r.title = "Charlie"; return r
         }())
         #expect(try hits("Bravo").isEmpty && hits("Charlie") == ["c1"])
-        // FTS5's own check compares the index with the conversations it was built from.
-        try store.database.writeWithoutTransaction {
-            try $0.execute(sql: "INSERT INTO conversation_search(conversation_search) VALUES ('integrity-check')")
+        // FTS5's own check compares the index with the conversations it was built from (SQLite's FTS5
+        // table; on PostgreSQL search reads pg_trgm indexes the server keeps itself: no table of Coffer's to check).
+        if let sqlite = store.sqlite {
+            try sqlite.database.writeWithoutTransaction {
+                try $0.execute(sql: "INSERT INTO conversation_search(conversation_search) VALUES ('integrity-check')")
+            }
         }
     }
 }
@@ -315,7 +320,7 @@ struct ConversationCountTests {
             #expect(try UsageQueries(store).summary(.conversations, filter: filter, actor: ada).count == expected, "\(from)…\(to)")
             #expect(try UsageQueries(store).page(.conversations, filter: filter, actor: ada).rows.count == Int(expected), "\(from)…\(to)")
         }
-        let chain = try store.read { try Row.fetchAll($0, sql: "SELECT day, prev_day FROM conversation_days ORDER BY day").map { "\($0[0] as Int64):\(($0[1] as Int64?).map(String.init) ?? "-")" } }
+        let chain = try store.snapshot { try $0.all("SELECT day, prev_day FROM conversation_days ORDER BY day") { "\($0.int(0)):\($0.optionalInt(1).map(String.init) ?? "-")" } }
         let day = { (text: String) in String(try UTC.parse(text) / UTC.day) }
         #expect(chain == ["\(try day("2026-03-02")):-", "\(try day("2026-03-05")):\(try day("2026-03-02"))", "\(try day("2026-03-08")):\(try day("2026-03-05"))"])
     }

@@ -24,20 +24,34 @@ public enum StoreUnderTest {
         return "postgres://coffer@/\(name)?host=\(socket)"
     }
 
+    /// The database a URL from `freshLocation` names (`postgres://coffer@/NAME?host=…`); nil for a path.
+    public static func databaseName(_ location: String) -> String? {
+        guard location.hasPrefix("postgres://"), let slash = location.range(of: "@/") else { return nil }
+        return String(location[slash.upperBound...].prefix { $0 != "?" })
+    }
+
     /// Runs one statement with `psql` on the cluster's `postgres` database.
     public static func psql(socket: String, database: String = "postgres", _ statement: String) throws {
+        _ = try psqlOutput(socket: socket, database: database, statement)
+    }
+
+    /// Runs SQL (one statement, or several in one transaction) with `psql` and returns what it
+    /// printed: unaligned, tuples only (`-A -t`), columns split by `|`, NULL as nothing.
+    public static func psqlOutput(socket: String, database: String = "postgres", _ sql: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket, "-U", "coffer", "-d", database, "-c", statement]
-        let errors = Pipe()
+        process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socket, "-U", "coffer", "-d", database, "-c", sql]
+        let errors = Pipe(), output = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = output
         try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw NSError(domain: "StoreUnderTest", code: Int(process.terminationStatus),
-                          userInfo: [NSLocalizedDescriptionKey: "psql \(statement): \(String(decoding: message, as: UTF8.self))"])
+                          userInfo: [NSLocalizedDescriptionKey: "psql \(sql): \(String(decoding: message, as: UTF8.self))"])
         }
+        return String(decoding: printed, as: UTF8.self)
     }
 }

@@ -29,7 +29,7 @@ enum Backends {
     static func open(_ location: String, seal: LedgerSeal, create: Bool, readOnly: Bool, maxPages: Int?,
                      trace: (@Sendable (String) -> Void)?) throws -> any StorageBackend {
         if PostgresURL.names(location) {
-            return try PostgresStore(url: location, seal: seal, create: create, readOnly: readOnly)
+            return try PostgresStore(url: location, seal: seal, create: create, readOnly: readOnly, trace: trace)
         }
         return try SQLiteStore(path: location, seal: seal, create: create, readOnly: readOnly, maxPages: maxPages, trace: trace)
     }

@@ -163,16 +163,17 @@ struct SpendingQuery {
             let type = tab == .calls ? scope.filter.apiKey : scope.filter.type
             let typed: [Bind] = type.map { [.text($0)] } ?? []
             let (days, pieces) = try UsageRanges.split(scope.filter, tab: tab, workspace: workspace, sql: sql)
+            // The tab goes in as a literal: the WHERE fixes it, and a bare column outside GROUP BY is SQLite's alone.
             if let days {
                 try sql.each("""
-                    SELECT day, user_id, service, tab, sum(lines), sum(credits) FROM usage_daily
+                    SELECT day, user_id, service, \(tab.rawValue), sum(lines), sum(credits) FROM usage_daily
                     WHERE workspace_id = ? AND tab = ? AND day >= ? AND day < ?\(type == nil ? "" : " AND type = ?")\(user == nil ? "" : " AND user_id = ?")
                     GROUP BY day, user_id, service, tab
                     """, [.int(workspace), .int(tab.rawValue), .int(days.from), .int(days.to)] + typed + mine) { try slices.add($0); return true }
             }
             for piece in pieces {
                 try sql.each("""
-                    SELECT \(Schema.dayOf("created_at")), user_id, service, tab, count(*), sum(credits) FROM usage_events
+                    SELECT \(Schema.dayOf("created_at")), user_id, service, \(tab.rawValue), count(*), sum(credits) FROM usage_events
                     WHERE workspace_id = ? AND tab = ? AND created_at >= ? AND created_at < ?\(type == nil ? "" : " AND \(tab.typeColumn) = ?")\(user == nil ? "" : " AND user_id = ?")
                     GROUP BY 1, 2, 3, 4
                     """, [.int(workspace), .int(tab.rawValue), .int(piece.from), .int(piece.to)] + typed + mine) { try slices.add($0); return true }
@@ -192,7 +193,7 @@ struct SpendingQuery {
             let match = UsageQueries.conversationSearch(search, actor: actor, dialect: sql.dialect)
             if let type = filter.type { conditions += " AND v.billing_type = ?"; binds.append(.text(type)) }
             statement = """
-                SELECT \(Schema.dayOf("u.created_at")), u.user_id, u.service, u.tab, count(*), sum(u.credits)
+                SELECT \(Schema.dayOf("u.created_at")), u.user_id, u.service, \(tab.rawValue), count(*), sum(u.credits)
                 FROM conversations v JOIN usage_events u ON u.workspace_id = v.workspace_id AND u.conversation_id = v.conversation_id
                   AND u.billing_type = v.billing_type AND u.tab = \(tab.rawValue)
                 WHERE v.workspace_id = ? AND \(match.sql)\(conditions) GROUP BY 1, 2, 3, 4

@@ -10,19 +10,23 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     private let connection: OpaquePointer
     private var prepared: [String: String] = [:]
     private var lastChanged = 0
+    /// Sees every statement, its parameters written in (`CofferStore`'s `trace`).
+    private let trace: (@Sendable (String) -> Void)?
 
     /// Connects to `url` (a libpq connection URI); the error names the URL without its password.
-    init(url: String, shownAs location: String) throws {
+    init(url: String, shownAs location: String, trace: (@Sendable (String) -> Void)? = nil) throws {
         guard let connection = PQconnectdb(url) else { throw CofferError("Cannot connect to \(location): out of memory") }
         self.connection = connection
+        self.trace = trace
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.firstLine(String(cString: PQerrorMessage(connection)))
             PQfinish(connection)
             throw CofferError("Cannot connect to \(location): \(message)")
         }
-        // Notices (e.g. "extension already exists") are not the user's business.
+        // Notices (e.g. "extension already exists") are not the user's business. A lock another
+        // session holds (the writer lock, R42) is waited for as long as SQLite's busy timeout, no longer (SPEC §10).
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
-        try execute("SET client_min_messages = warning")
+        try execute("SET client_min_messages = warning; SET lock_timeout = '\(Int(StoreErrors.busyTimeout * 1_000))ms'")
     }
 
     deinit { PQfinish(connection) }
@@ -35,6 +39,7 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
 
     /// Runs SQL with no parameters, possibly several statements (DDL, transaction control).
     func execute(_ sql: String) throws {
+        trace?(sql)
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
         try check(result)
@@ -80,6 +85,7 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
 
     /// Prepares (once) and runs a statement; the result is the caller's to clear.
     private func perform(_ sql: String, _ values: [Bind]) throws -> OpaquePointer? {
+        if let trace { trace(PostgresSQL.expand(sql, values)) }
         let types = values.map(Self.type)
         let key = types.map(String.init).joined(separator: ",") + "|" + sql
         let name: String
@@ -154,6 +160,8 @@ struct PostgresError: Error, CustomStringConvertible {
     var isConstraint: Bool { state.hasPrefix("23") }
     /// A serialization failure or deadlock: the transaction may be retried.
     var isRetryable: Bool { state == "40001" || state == "40P01" }
+    /// A lock another session holds was not granted within `lock_timeout`.
+    var isLockTimeout: Bool { state == "55P03" }
     var description: String { message }
 }
 

@@ -8,6 +8,25 @@ enum PostgresSQL {
     /// (SQLite's LIKE ignores ASCII case), `CAST(… AS INTEGER)` as BIGINT, and no `INDEXED BY`
     /// hints (PostgreSQL's planner picks its own indexes).
     static func translate(_ sql: String) -> String {
+        placeholders(in: rewritten(sql)) { "$\($0)" }
+    }
+
+    /// `sql` as `translate` makes it, with each parameter written in as a literal: what a trace
+    /// shows (`CofferStore`'s `trace`, as GRDB's expanded SQL does on SQLite).
+    static func expand(_ sql: String, _ values: [Bind]) -> String {
+        placeholders(in: rewritten(sql)) { number in
+            guard number >= 1, number <= values.count else { return "$\(number)" }
+            switch values[number - 1] {
+            case .int(let value): return String(value)
+            case .text(let value): return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+            case .blob(let bytes): return "'\\x" + bytes.hex + "'::bytea"
+            case .null: return "NULL"
+            }
+        }
+    }
+
+    /// `sql` with its `?`/`?N` placeholders (outside string literals) replaced by `parameter(N)`.
+    private static func placeholders(in sql: String, _ parameter: (Int) -> String) -> String {
         var output = ""
         output.reserveCapacity(sql.utf8.count + 16)
         var next = 1
@@ -24,12 +43,18 @@ enum PostgresSQL {
                 pending = characters.next()
             }
             if digits.isEmpty {
-                output += "$\(next)"
+                output += parameter(next)
                 next += 1
             } else {
-                output += "$" + digits
+                output += parameter(Int(digits) ?? 0)
             }
         }
+        return output
+    }
+
+    /// `sql` with the word-level differences rewritten (none of them touches a placeholder).
+    private static func rewritten(_ sql: String) -> String {
+        var output = sql
         for (pattern, replacement) in rewrites {
             output = pattern.stringByReplacingMatches(in: output, range: NSRange(output.startIndex..., in: output), withTemplate: replacement)
         }

@@ -15,14 +15,17 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
     let isReadOnly: Bool
     var writesInParallel: Bool { true }
     private let url: String
+    /// Sees every statement (`CofferStore`'s `trace`).
+    private let trace: (@Sendable (String) -> Void)?
     private let idle = Mutex<[PostgresConnection]>([])
 
     /// Connects to `url` and migrates its schema forward (creating it in an empty database when
     /// `create`). Refuses, with a one-line error and changing nothing: a server it cannot reach, a
     /// database that holds something other than Coffer's tables, one from a newer Coffer, or (without
     /// `create`) one with no ledger yet.
-    init(url: String, seal: LedgerSeal, create: Bool, readOnly: Bool) throws {
+    init(url: String, seal: LedgerSeal, create: Bool, readOnly: Bool, trace: (@Sendable (String) -> Void)? = nil) throws {
         self.url = url
+        self.trace = trace
         location = PostgresURL.redacted(url)
         isReadOnly = readOnly
         try withConnection { connection in
@@ -92,13 +95,16 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
 
     /// Lends a connection from the pool (opening one when none is idle) and takes it back after.
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, shownAs: location)
+        let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, shownAs: location, trace: trace)
         do {
             let result = try body(connection)
             release(connection)
             return result
         } catch let error as PostgresError {
             release(connection)
+            if error.isLockTimeout {
+                throw CofferError("The database is locked by another process (waited \(Int(StoreErrors.busyTimeout)) s): nothing was written")
+            }
             throw CofferError(error.isConstraint ? "Refused by the database: \(error.message)" : "Database error on \(location): \(error.message)")
         } catch {
             release(connection)
