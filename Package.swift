@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "coffer-bench",
             dependencies: [
-                "CofferCore", "CofferStore", "Dashboard", "TerminalUI", "TmuxHarness",
+                "CofferCore", "CofferStore", "Dashboard", "TerminalUI", "TmuxHarness", "CPq",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

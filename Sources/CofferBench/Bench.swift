@@ -20,6 +20,8 @@ struct BenchFigure: Encodable {
     let ratio: Double?
     let target: String
     let meets: Bool?
+    /// Why Coffer could not be measured (the figure is then 0 and the target not met).
+    var failed: String? = nil
 }
 
 /// Everything a run measured.
@@ -34,7 +36,7 @@ struct BenchReport: Encodable {
         print("")
         print("coffer-bench — \(date), \(cores) cores, \(records) usage records\(quick ? " (--quick: smoke test)" : "")")
         let rows = [["Figure", "Coffer", "Baseline", "Against", "Ratio", "Target", "Met"]] + figures.map { f in
-            [f.name, f.median.map { "median \(Self.format($0, f.unit)), worst \(Self.format(f.coffer, f.unit))" } ?? Self.format(f.coffer, f.unit), f.baseline.map { Self.format($0, f.unit) } ?? "—", f.baseline == nil ? "" : f.against,
+            f.failed != nil ? [f.name, "FAILED", "—", "", "—", f.target, "NO"] : [f.name, f.median.map { "median \(Self.format($0, f.unit)), worst \(Self.format(f.coffer, f.unit))" } ?? Self.format(f.coffer, f.unit), f.baseline.map { Self.format($0, f.unit) } ?? "—", f.baseline == nil ? "" : f.against,
              f.ratio.map { String(format: "%.2f×", $0) } ?? "—", f.target, f.meets.map { $0 ? "yes" : "NO" } ?? "—"]
         }
         // Columns padded to their widest cell (the bench's own text: no terminal sanitising needed); numbers right-aligned.
@@ -69,15 +71,20 @@ struct Bench {
     let reference: String?
     let log: (String) -> Void
     var figures: [BenchFigure] = []
+    /// The reference database once built or taken (`--reference`), and the time it was built for.
+    var builtReference: (path: String, end: Timestamp)?
 
     /// The groups of figures, as `--only` names them.
     enum Scenario: String, CaseIterable {
-        case queries, dashboard, ledger, debits, `import`, concurrency, serve
+        case queries, dashboard, ledger, debits, `import`, concurrency, serve, postgres
         /// Whether it measures the reference database (which is built only when one of them runs).
         var needsReference: Bool { [.queries, .dashboard, .ledger, .debits].contains(self) }
+        /// What runs when `--only` is not given: all but PostgreSQL (SPEC §13), which starts a
+        /// server of its own and runs for minutes (`--postgres` or `--only postgres` asks for it).
+        static var defaults: Set<Scenario> { Set(allCases).subtracting([.postgres]) }
     }
 
-    init(work: URL, catalog: Catalog, quick: Bool, scenarios: Set<Scenario> = Set(Scenario.allCases), reference: String? = nil,
+    init(work: URL, catalog: Catalog, quick: Bool, scenarios: Set<Scenario> = Scenario.defaults, reference: String? = nil,
          log: @escaping (String) -> Void) {
         (self.work, self.catalog, self.quick, self.scenarios, self.reference, self.log) = (work, catalog, quick, scenarios, reference, log)
     }
@@ -105,6 +112,14 @@ struct Bench {
                    baseline.map { " (\(against) \(BenchReport.format($0, unit)))" } ?? ""))
     }
 
+    /// Records a figure that could not be measured: Coffer failed (an error, not a slow answer).
+    mutating func addFailure(_ name: String, target: String, error: Error) {
+        let message = (error as? CofferError)?.message ?? "\(error)"
+        figures.append(BenchFigure(name: name, unit: "", coffer: 0, baseline: nil, against: "", ratio: nil, target: target, meets: false,
+                                   failed: message))
+        log("  \(name): FAILED — \(message)")
+    }
+
     /// Measures the scenarios asked for, building the reference database of `records` when one needs it.
     mutating func run(records: Int) throws -> BenchReport {
         let end = UTC.addingMonths(0, to: Int64(Date().timeIntervalSince1970))
@@ -112,6 +127,7 @@ struct Bench {
         if scenarios.contains(.import) { try measureImport(end: end) }
         if scenarios.contains(.concurrency) { try measureConcurrency(end: end) }
         if scenarios.contains(.serve) { try measureServe(end: end) }
+        if scenarios.contains(.postgres) { try measurePostgres(records: records, end: end) }
         return BenchReport(date: UTC.iso(Int64(Date().timeIntervalSince1970)), cores: ProcessInfo.processInfo.activeProcessorCount,
                            records: records, quick: quick, figures: figures)
     }
@@ -119,6 +135,18 @@ struct Bench {
     /// Builds the reference database of `records` usage records (or takes the one `--reference`
     /// names, at the time it was built for) and measures what runs on it.
     private mutating func measureReference(records: Int, end built: Timestamp) throws {
+        let (reference, end) = try reference(records: records, end: built)
+        let owner = DemoData.members[0] // the primary owner the generator makes
+        if scenarios.contains(.queries) { try measureQueries(reference: reference, owner: owner, end: end) }
+        if scenarios.contains(.dashboard) { try measureDashboard(reference: reference, owner: owner, end: end) }
+        if scenarios.contains(.ledger) { try compareWithLedger(reference: reference, owner: owner, end: end) }
+        if scenarios.contains(.debits) { try measureDebits(reference: reference, end: end) }
+    }
+
+    /// The reference database of `records` usage records and the time it was built for: the one
+    /// `--reference` names, else the one this run built, else one built now.
+    mutating func reference(records: Int, end built: Timestamp) throws -> (path: String, end: Timestamp) {
+        if let builtReference { return builtReference }
         var (reference, end) = (work.appendingPathComponent("reference.sqlite").path, built)
         if let given = self.reference {
             guard FileManager.default.fileExists(atPath: given) else { throw CofferError("No reference database at \(given)") }
@@ -139,10 +167,7 @@ struct Bench {
                 target: "1M in < 60 s", meets: quick ? nil : seconds < 60)
             try store.close()
         }
-        let owner = DemoData.members[0] // the primary owner the generator makes
-        if scenarios.contains(.queries) { try measureQueries(reference: reference, owner: owner, end: end) }
-        if scenarios.contains(.dashboard) { try measureDashboard(reference: reference, owner: owner, end: end) }
-        if scenarios.contains(.ledger) { try compareWithLedger(reference: reference, owner: owner, end: end) }
-        if scenarios.contains(.debits) { try measureDebits(reference: reference, end: end) }
+        builtReference = (reference, end)
+        return (reference, end)
     }
 }

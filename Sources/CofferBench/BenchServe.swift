@@ -67,8 +67,9 @@ struct ServeProcess {
     /// The server's stderr (its access log), in a file: a pipe nobody reads would fill and stall it.
     private let logPath: String
 
-    init(database: String, now: Timestamp) throws {
-        logPath = database + ".access.log"
+    /// `coffer serve --db database`; its access log goes to `log` (default: beside a database file).
+    init(database: String, now: Timestamp, log: String? = nil) throws {
+        logPath = log ?? database + ".access.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Measured.folder.appendingPathComponent("coffer")
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--db", database]

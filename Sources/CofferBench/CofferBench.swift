@@ -11,7 +11,7 @@ import Foundation
 struct CofferBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coffer-bench",
-        abstract: "Measure Coffer against raw SQLite on this machine (SPEC §11).",
+        abstract: "Measure Coffer against raw SQLite (and, with --postgres, raw PostgreSQL) on this machine (SPEC §11).",
         discussion: """
             Measures the `coffer` executable beside this one and the code it is built from. Build with \
             `swift build -c release` first; a debug build measures the debugger's speed, not Coffer's.
@@ -45,8 +45,12 @@ struct RunBench: ParsableCommand {
                                discussion: "Its records and end time are its own (--records is ignored); the debits scenario writes to it."))
     var reference: String?
     @Option(help: "A plan catalog to use instead of the one shipped beside coffer (else $COFFER_CATALOG).") var catalog: String?
-    @Option(help: "Measure only these scenarios, comma-separated: \(Bench.Scenario.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
+    @Option(help: ArgumentHelp(
+        "Measure only these scenarios, comma-separated: \(Bench.Scenario.allCases.map(\.rawValue).joined(separator: ", ")) (default: all but postgres).",
+        discussion: "postgres (SPEC §13) starts a throwaway PostgreSQL cluster of its own (scripts/pg-cluster) and runs for minutes; it runs only when named here or with --postgres, and is skipped with a note when no PostgreSQL server is installed."))
     var only: String?
+    @Flag(help: "Also measure PostgreSQL (SPEC §13): coffer serve, raw libpq, queries at --records and pgbench on a throwaway cluster (not in the default set).")
+    var postgres = false
 
     func run() throws {
         let count = records ?? (quick ? 20_000 : 1_000_000)
@@ -55,7 +59,7 @@ struct RunBench: ParsableCommand {
         let work = URL(fileURLWithPath: folder ?? NSTemporaryDirectory()).appendingPathComponent("coffer-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { if folder == nil { try? FileManager.default.removeItem(at: work) } }
-        var scenarios = Set(Bench.Scenario.allCases)
+        var scenarios = Bench.Scenario.defaults
         if let only {
             scenarios = try Set(only.split(separator: ",").map { name in
                 guard let scenario = Bench.Scenario(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
@@ -64,6 +68,7 @@ struct RunBench: ParsableCommand {
                 return scenario
             })
         }
+        if postgres { scenarios.insert(.postgres) }
         var bench = Bench(work: work, catalog: catalog, quick: quick, scenarios: scenarios, reference: reference,
                           log: json ? { _ in } : { print($0) })
         let report = try bench.run(records: count)
