@@ -374,7 +374,8 @@ final class PostgresCluster: @unchecked Sendable {
     }
 
     /// Starts a cluster in a new folder inside `work` (or, when that path is too long for a Unix
-    /// socket, in the temporary folder). Ctrl-C or SIGTERM stops it before the bench exits.
+    /// socket, in the temporary folder). Ctrl-C or SIGTERM ends the bench's servers and stops it
+    /// before the bench exits (status 130; the work folder stays, as after any interrupted run).
     static func start(script: String, near work: URL) throws -> PostgresCluster {
         var folder = work.appendingPathComponent("pg").path
         if folder.utf8.count > 80 { folder = NSTemporaryDirectory() + "/coffer-pg-" + UUID().uuidString.prefix(8) }
@@ -401,15 +402,15 @@ final class PostgresCluster: @unchecked Sendable {
         try RawPostgres(url: url("postgres")).exec("DROP DATABASE IF EXISTS \(name)")
     }
 
-    /// Stops the cluster and removes its folder (once).
+    /// Stops the cluster and removes its folder, once; a second caller (the bench's own cleanup
+    /// while an interrupt stops it) waits until that is done.
     func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return !stopped
-        }
-        guard first else { return }
-        for source in signals { source.cancel() }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
         _ = try? runProgram(script, ["stop", folder], in: URL(fileURLWithPath: NSTemporaryDirectory()))
+        for source in signals { source.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
     }
@@ -420,6 +421,7 @@ final class PostgresCluster: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
                 FileHandle.standardError.write(Data("coffer-bench: interrupted: stopping the PostgreSQL cluster in \(folder)\n".utf8))
+                for pid in ServeProcess.running.withLock({ $0 }) { kill(pid, SIGKILL) } // no server outlives its database
                 stop()
                 exit(130)
             }

@@ -1,6 +1,7 @@
 import CofferCore
 import CofferStore
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,6 +63,8 @@ extension Bench {
 
 /// A `coffer serve` process on a free loopback port, for the bench.
 struct ServeProcess {
+    /// The servers started and not yet stopped (an interrupted bench ends them: see `PostgresCluster`).
+    static let running = Mutex<Set<Int32>>([])
     let process = Process()
     let port: Int
     /// The server's stderr (its access log), in a file: a pipe nobody reads would fill and stall it.
@@ -80,6 +83,8 @@ struct ServeProcess {
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
+        let pid = process.processIdentifier
+        ServeProcess.running.withLock { _ = $0.insert(pid) }
         var line = Data()
         while !line.contains(0x0A) {
             let chunk = out.fileHandleForReading.availableData
@@ -89,6 +94,7 @@ struct ServeProcess {
         guard let port = String(decoding: line, as: UTF8.self).split(separator: ":").last
             .flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
             process.terminate()
+            ServeProcess.running.withLock { _ = $0.remove(pid) }
             throw CofferError("coffer serve did not start: \(String(decoding: line, as: UTF8.self))")
         }
         self.port = port
@@ -98,6 +104,8 @@ struct ServeProcess {
     func stop() throws -> (groups: Int, events: Int) {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
+        let pid = process.processIdentifier
+        ServeProcess.running.withLock { _ = $0.remove(pid) }
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0,
               let last = log.split(separator: "\n").last(where: { $0.contains("\"stopped\":true") }),
