@@ -53,6 +53,42 @@ struct TwoServersTests {
         #expect(totals?["credits"] as? String == String(format: "%d.%03d", fit * 15 / 1000, fit * 15 % 1000), "\(summary.stdout)")
     }
 
+    @Test("R42: two servers recording for two workspaces at the same moment: every event charged, once, to its own team; check passes")
+    func twoWorkspacesAtOnce() throws {
+        let cli = try CofferCLI(now: "2026-02-01T10:00:00Z")
+        var keys: [String] = []
+        for (name, owner) in [("Acme", "ada@acme.test"), ("Bolt", "bo@bolt.test")] {
+            #expect(try cli.run("workspace", "create", name, "--owner", owner).status == 0)
+            #expect(try cli.run("operator", "adjust", "100", "--reason", "usage", "--workspace", name.lowercased()).status == 0)
+            keys.append(ServeTests.secret(in: try cli.run("keys", "create", "backend", "--as", owner).stdout))
+        }
+        let servers = [try CofferServe(cli), try CofferServe(cli)], secrets = keys
+        let outcomes = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: 12) { client in
+            let team = client % 2
+            for index in 0..<25 {
+                let id = "t\(team)-c\(client)-\(index)"
+                let body = index.isMultiple(of: 5)
+                    ? "{\"events\": [{\"id\": \"\(id)\", \"service\": \"gpt-4o\"}, {\"id\": \"\(id)b\", \"service\": \"gpt-4o\"}]}"
+                    : "{\"id\": \"\(id)\", \"service\": \"gpt-4o\"}"
+                do {
+                    let reply = try servers[team].request("POST", "/v1/events", key: secrets[team], body: body)
+                    outcomes.add(id, reply.status == 200 ? "ok" : "HTTP \(reply.status) \(reply.body)")
+                } catch { outcomes.add(id, "error \(error)") }
+            }
+        }
+        #expect(outcomes.all.values.allSatisfy { $0 == "ok" }, "\(outcomes.all.values.filter { $0 != "ok" }.prefix(3))")
+        for server in servers { #expect(server.stop().status == 0) }
+        // 6 clients per team × 25 requests, every 5th a batch of two: 180 events of $0.015 each, per team.
+        for owner in ["ada@acme.test", "bo@bolt.test"] {
+            let summary = try cli.run("usage", "summary", "--tab", "conversations", "--json", "--as", owner)
+            let totals = try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any]
+            #expect((totals?["messages"] as? NSNumber)?.intValue == 180 && totals?["credits"] as? String == "2.700", "\(owner): \(summary.stdout)")
+        }
+        let check = try cli.run("check")
+        #expect(check.status == 0, "\(check.stdout)")
+    }
+
     @Test("R42: writers of different workspaces do not wait for each other — while a writer holds workspace A, B's consume commits and A's waits")
     func workspacesDoNotWait() throws {
         let cli = try CofferCLI(now: "2026-02-01T10:00:00Z")

@@ -250,11 +250,21 @@ struct ConsumptionEngine {
         static let nothing = AccountedPlan(decided: DrawPlan(draws: []), draws: [])
     }
 
+    /// The id the next usage event gets (its entries name it before it is stored). On PostgreSQL,
+    /// where writers of different workspaces run at once (R42), from the table's own sequence; on
+    /// SQLite, one writer at a time, the next after the highest.
+    private func nextUsageID() throws -> Int64 {
+        if tx.sql.dialect == .postgres {
+            return try tx.sql.int("SELECT nextval(pg_get_serial_sequence('usage_events', 'id'))") ?? 0
+        }
+        return try cache.nextUsageID ?? ((tx.sql.int("SELECT max(id) FROM usage_events") ?? 0) + 1)
+    }
+
     /// Draws the plan, books the member's spending, raises alerts and stores the event.
     private func finish(_ c: Context, plan: AccountedPlan, recharge: String?, unlimited: Bool, hash: String) throws -> UsageResult {
         let ledger = try tx.ledger()
         let sql = tx.sql
-        let usageID = try cache.nextUsageID ?? ((sql.int("SELECT max(id) FROM usage_events") ?? 0) + 1)
+        let usageID = try nextUsageID()
         var draws: [UsageResult.Draw] = []
         var before: [Int64: Int64] = [:]
         for planned in plan.draws {
