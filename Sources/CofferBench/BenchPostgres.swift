@@ -542,8 +542,8 @@ private func closeInherited(_ actions: inout posix_spawn_file_actions_t) {
     }
 }
 
-/// Counts, every 20 ms until stopped, the sessions waiting for an advisory lock (the ledger's
-/// writer lock: `PostgresStore.writerLock`, the only advisory lock Coffer takes).
+/// Counts, every 20 ms until stopped, the sessions waiting for an advisory lock (Coffer's writers:
+/// the ledger's, a workspace's or the chain's, `PostgresLocks`).
 final class LockSampler: @unchecked Sendable {
     private let lock = NSLock()
     private var running = true
