@@ -29,6 +29,10 @@ event = {
         "url": {"type": "string", "maxLength": 2000}, "workspace": {"type": "string", "maxLength": 100},
     },
 }
+# An optional field given as null is absent, as in the import line format (R33).
+for name, schema in event["properties"].items():
+    if name not in event["required"]:
+        event["properties"][name] = {"anyOf": [schema, {"type": "null"}]}
 result = {"type": "object", "properties": {
     "event_id": {"type": "string"}, "service": {"type": "string"}, "member": {"type": "string"},
     "credits": amount, "units": amount, "value": amount, "balance": amount,
