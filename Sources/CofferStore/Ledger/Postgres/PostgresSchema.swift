@@ -433,27 +433,17 @@ enum PostgresSchema {
                 RETURN NULL;
             END
             $$;
-            CREATE TRIGGER users_moves_facts AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON users
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            CREATE TRIGGER workspaces_moves_facts AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON workspaces
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            CREATE TRIGGER members_moves_facts AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON members
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            CREATE TRIGGER seats_moves_facts AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON seats
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            CREATE TRIGGER subscriptions_moves_facts AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON subscriptions
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            CREATE TRIGGER api_keys_moves_facts AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON api_keys
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            CREATE TRIGGER whitelist_moves_facts AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON whitelist
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            CREATE TRIGGER recharge_settings_moves_facts AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON recharge_settings
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            -- An account's identity; its balance changes with every debit and moves nothing.
-            CREATE TRIGGER accounts_moves_facts AFTER INSERT OR DELETE OR TRUNCATE ON accounts
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            CREATE TRIGGER accounts_update_moves_facts AFTER UPDATE OF kind, workspace_id, user_id, seat_id, name, asset ON accounts
-                FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();
-            """),
+            """ + factTriggers),
     ]
+
+    /// A trigger per table facts are kept from (`Schema.factTables`, the list SQLite's triggers
+    /// follow too): any change moves `facts_version`, once per statement.
+    private static var factTriggers: String {
+        Schema.factTables.map { table, columns in
+            let events = columns.map { "INSERT OR DELETE OR TRUNCATE ON \(table)\n    FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();\n"
+                + "CREATE TRIGGER \(table)_update_moves_facts AFTER UPDATE OF \($0) ON \(table)" }
+                ?? "INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(table)"
+            return "CREATE TRIGGER \(table)_moves_facts AFTER \(events)\n    FOR EACH STATEMENT EXECUTE FUNCTION facts_version_moves();\n"
+        }.joined()
+    }
 }
