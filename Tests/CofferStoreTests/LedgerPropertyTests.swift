@@ -90,6 +90,75 @@ struct LedgerPropertyTests {
         #expect(final.entries > 500)
     }
 
+    /// A step inside a transaction that is rolled back to its savepoint.
+    struct RolledBack: Error {}
+
+    @Test("R18–R19 within one transaction: grants drawn, added, expired and rolled back to savepoints, written at once or at commit",
+          arguments: [(11, false), (12, true), (13, true)] as [(UInt64, Bool)])
+    func manyOperationsPerTransaction(seed: UInt64, deferred: Bool) throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let workspace = try Workspaces(store).create(name: "Tx \(seed)", owner: "owner@prop.test")
+        let pool = try store.write { tx in try tx.ledger().account(.teamPool, workspace: workspace.id, asset: .credits) }
+        var model = try Self.reload(store, account: pool)
+        var rng = SeededRandom(seed: seed)
+        for round in 0..<120 {
+            var working = model
+            try store.write { tx in
+                let ledger = try tx.ledger()
+                ledger.defersGrantUpdates = deferred
+                for step in 0..<(1 + Int(rng.next() % 8)) {
+                    let rollBack = rng.next() % 4 == 0
+                    var attempt = working
+                    let state = ledger.snapshot()
+                    do {
+                        try tx.sql.inSavepoint {
+                            try Self.randomStep(&rng, ledger: ledger, pool: pool, workspace: workspace.id, now: fixture.now,
+                                                model: &attempt, label: "round \(round) step \(step)")
+                            if rollBack { throw RolledBack() }
+                        }
+                        working = attempt
+                    } catch is RolledBack {
+                        ledger.restore(state)
+                    } catch let error as CofferError {
+                        ledger.restore(state) // a refused debit: nothing of it stays
+                        #expect(error.message.hasPrefix("Insufficient credits"), "\(error)")
+                    }
+                }
+            }
+            model = working
+            let stored = try Self.reload(store, account: pool)
+            #expect(stored.map(\.remaining) == model.map(\.remaining), "R19 grants after round \(round)")
+            let report = try LedgerCheck(store).run(chain: round % 40 == 39)
+            #expect(report.isSound, "round \(round): \(report.violations)")
+            if !report.isSound { return }
+        }
+    }
+
+    /// One random grant, debit or expiry on `pool`, checked against `model` (R18 burn order, R19).
+    static func randomStep(_ rng: inout SeededRandom, ledger: LedgerWriter, pool: Int64, workspace: Int64, now: Timestamp,
+                           model: inout [ModelGrant], label: String) throws {
+        switch rng.next() % 8 {
+        case 0...2:
+            let amount = Int64(rng.next() % 30_000) + 1
+            let expires: Timestamp? = rng.next() % 2 == 0 ? nil : now + Int64(1 + rng.next() % 40) * UTC.day
+            let id = try ledger.grant(to: pool, asset: .credits, amount: amount, from: .grants, type: .adminAdjustment,
+                                      detail: label, expiresAt: expires, workspace: workspace)
+            model.append(ModelGrant(id: id, remaining: amount, expiresAt: expires))
+        case 3...6:
+            let amount = Int64(rng.next() % 40_000) + 1
+            let draws = try ledger.draw(from: pool, asset: .credits, amount: amount, to: .usage, kind: "spend")
+            #expect(draws == expectedDraws(model, amount: amount), "R18 burn order at \(label)")
+            for draw in draws { model[model.firstIndex { $0.id == draw.grant }!].remaining -= draw.amount }
+        default:
+            guard let target = model.filter({ $0.remaining > 0 && $0.expiresAt != nil })
+                .min(by: { ($0.expiresAt!, $0.id) < ($1.expiresAt!, $1.id) }) else { return }
+            try ledger.expire(grant: target.id, account: pool, asset: .credits, amount: target.remaining)
+            model[model.firstIndex { $0.id == target.id }!].remaining = 0
+        }
+        #expect(try ledger.balance(of: pool) == model.reduce(0) { $0 + $1.remaining }, "R19 balance at \(label)")
+    }
+
     /// R18: soonest expiry first, never-expiring last, oldest first among equals.
     static func expectedDraws(_ grants: [ModelGrant], amount: Int64) -> [LedgerWriter.Draw] {
         var left = amount
@@ -107,7 +176,7 @@ struct LedgerPropertyTests {
 
     static func reload(_ store: CofferStore, account: Int64) throws -> [ModelGrant] {
         try store.snapshot { sql in
-            try sql.all("SELECT id, remaining, expires_at FROM grants WHERE account_id = ?", .int(account)) {
+            try sql.all("SELECT id, remaining, expires_at FROM grants WHERE account_id = ? ORDER BY id", .int(account)) {
                 ModelGrant(id: $0.int(0), remaining: $0.int(1), expiresAt: $0.optionalInt(2))
             }
         }

@@ -32,6 +32,24 @@ final class LedgerWriter {
     private var pendingDays: [DayKey: Int64] = [:]
     /// The system accounts met in this transaction: they have no daily rollup.
     private var systemIDs: Set<Int64> = []
+    /// Each wallet's grants with something left, in burn order, as this transaction has left them
+    /// (read once per wallet; every grant change passes through this writer).
+    private var grantBooks: [Int64: [GrantLeft]] = [:]
+    /// Amounts taken from grants and not yet written to `grants` (see `defersGrantUpdates`).
+    private var pendingTakes: [Int64: Int64] = [:]
+
+    /// Whether amounts taken from grants are written once per grant in `finish()` instead of at
+    /// once. Set by usage recording (`ConsumptionEngine`), whose transactions read grants only
+    /// through this writer; code that reads `grants.remaining` with its own SQL must not run after
+    /// it in the same transaction. It spares a group of debits one UPDATE each, and PostgreSQL
+    /// the walk through every version of a grant row updated many times in one transaction.
+    var defersGrantUpdates = false
+
+    /// A grant with something left: its id and what is left.
+    struct GrantLeft {
+        let id: Int64
+        var remaining: Int64
+    }
 
     /// A wallet's movement on one UTC day.
     struct DayKey: Hashable { let account: Int64, day: Int64 }
@@ -71,12 +89,14 @@ final class LedgerWriter {
         fileprivate let entries: Int, batchOpen: Bool, dirty: Bool
         fileprivate let accounts: [AccountKey: Int64], balances: [Int64: Int64], missing: Set<AccountKey>
         fileprivate let pendingDeltas: [Int64: Int64], pendingDays: [DayKey: Int64], systemIDs: Set<Int64>
+        fileprivate let grantBooks: [Int64: [GrantLeft]], pendingTakes: [Int64: Int64]
     }
 
     /// The in-memory state, to restore if what follows is rolled back.
     func snapshot() -> State {
         State(entries: pendingEntries.count, batchOpen: batchOpen, dirty: dirty, accounts: accounts, balances: balances, missing: missing,
-              pendingDeltas: pendingDeltas, pendingDays: pendingDays, systemIDs: systemIDs)
+              pendingDeltas: pendingDeltas, pendingDays: pendingDays, systemIDs: systemIDs,
+              grantBooks: grantBooks, pendingTakes: pendingTakes)
     }
 
     /// Returns to a snapshot after the database rolled back to the matching savepoint.
@@ -85,6 +105,7 @@ final class LedgerWriter {
         (batchOpen, dirty) = (state.batchOpen, state.dirty)
         (accounts, balances, missing, pendingDeltas) = (state.accounts, state.balances, state.missing, state.pendingDeltas)
         (pendingDays, systemIDs) = (state.pendingDays, state.systemIDs)
+        (grantBooks, pendingTakes) = (state.grantBooks, state.pendingTakes)
     }
 
     /// Starts a new batch of entries (one domain event) stamped with `time`.
@@ -165,6 +186,7 @@ final class LedgerWriter {
             INSERT INTO grants(account_id, source, detail, amount, remaining, expires_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, .int(account), .text(source ?? type.rawValue), .text(detail), .int(amount), .int(amount), .int(expiresAt), .int(now))
+        grantBooks[account] = nil // read again, with the new grant in its place, on the next draw
         try post(asset: asset, from: try system(origin, asset: asset), to: account, amount: amount,
                  grant: grantID, kind: "grant", usage: nil)
         if asset == .credits, source == nil, let workspace {
@@ -177,7 +199,7 @@ final class LedgerWriter {
     /// R21, or the team pool for a closed seat wallet, R27), through the `rollover` system account.
     func move(grant: Int64, from account: Int64, to target: Int64, asset: Asset, amount: Int64,
               expiresAt: Timestamp?, detail: String) throws {
-        try takeFromGrant(Draw(grant: grant, amount: amount))
+        try take(Draw(grant: grant, amount: amount), from: account)
         let transit = try system(.rollover, asset: asset)
         try post(asset: asset, from: account, to: transit, amount: amount, grant: grant, kind: "rollover", usage: nil)
         try self.grant(to: target, asset: asset, amount: amount, from: .rollover, type: .subscriptionRenewal,
@@ -206,18 +228,14 @@ final class LedgerWriter {
         let sinkAccount = try system(sink, asset: asset)
         var left = amount
         var draws: [Draw] = []
-        try sql.each("""
-            SELECT id, remaining FROM grants WHERE account_id = ? AND remaining > 0
-            ORDER BY coalesce(expires_at, 9223372036854775807), id
-            """, [.int(account)]) { row in
-            let take = min(left, row.int(1))
-            draws.append(Draw(grant: row.int(0), amount: take))
+        for grant in try grantBook(of: account) where left > 0 {
+            let take = min(left, grant.remaining)
+            draws.append(Draw(grant: grant.id, amount: take))
             left -= take
-            return left > 0
         }
         guard left == 0 else { throw LedgerInconsistency(account: account) }
         for draw in draws {
-            try takeFromGrant(draw)
+            try take(draw, from: account)
             try post(asset: asset, from: account, to: sinkAccount, amount: draw.amount, grant: draw.grant,
                      kind: kind, usage: usage)
         }
@@ -226,7 +244,7 @@ final class LedgerWriter {
 
     /// Expires what is left of a grant into the `expired` system account.
     func expire(grant: Int64, account: Int64, asset: Asset, amount: Int64) throws {
-        try takeFromGrant(Draw(grant: grant, amount: amount))
+        try take(Draw(grant: grant, amount: amount), from: account)
         try post(asset: asset, from: account, to: try system(.expired, asset: asset), amount: amount,
                  grant: grant, kind: "expire", usage: nil)
     }
@@ -253,6 +271,7 @@ final class LedgerWriter {
 
     /// Writes the entries, the cached balances and the chain head; called once before the transaction commits.
     func finish() throws {
+        try writeGrantTakes()
         guard dirty else { return }
         try writeEntries()
         for (account, delta) in pendingDeltas where delta != 0 {
@@ -309,8 +328,38 @@ final class LedgerWriter {
             """, .int(lastID), .blob(head))
     }
 
-    private func takeFromGrant(_ draw: Draw) throws {
-        try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(draw.amount), .int(draw.grant))
+    /// A wallet's grants with something left, in burn order: soonest-expiring first, never-expiring
+    /// last, oldest first among equals (R18); read once per transaction, less what it has taken.
+    private func grantBook(of account: Int64) throws -> [GrantLeft] {
+        if let book = grantBooks[account] { return book }
+        let book = try sql.all("""
+            SELECT id, remaining FROM grants WHERE account_id = ? AND remaining > 0
+            ORDER BY coalesce(expires_at, 9223372036854775807), id
+            """, .int(account)) { GrantLeft(id: $0.int(0), remaining: $0.int(1) - (pendingTakes[$0.int(0)] ?? 0)) }
+            .filter { $0.remaining > 0 }
+        grantBooks[account] = book
+        return book
+    }
+
+    /// Takes a draw's amount from its grant: in `grants` now, or in `finish()` when `defersGrantUpdates`.
+    private func take(_ draw: Draw, from account: Int64) throws {
+        if defersGrantUpdates {
+            pendingTakes[draw.grant, default: 0] += draw.amount
+        } else {
+            try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(draw.amount), .int(draw.grant))
+        }
+        guard var book = grantBooks[account], let index = book.firstIndex(where: { $0.id == draw.grant }) else { return }
+        book[index].remaining -= draw.amount
+        if book[index].remaining <= 0 { book.remove(at: index) }
+        grantBooks[account] = book
+    }
+
+    /// Writes the amounts taken from grants and not yet written, one UPDATE per grant, in id order.
+    private func writeGrantTakes() throws {
+        for (grant, amount) in pendingTakes.sorted(by: { $0.key < $1.key }) where amount != 0 {
+            try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(amount), .int(grant))
+        }
+        pendingTakes.removeAll(keepingCapacity: true)
     }
 
     /// Appends one entry (written in `finish()`) and moves the balances (written to `accounts` in `finish()`).

@@ -263,6 +263,7 @@ struct ConsumptionEngine {
     /// Draws the plan, books the member's spending, raises alerts and stores the event.
     private func finish(_ c: Context, plan: AccountedPlan, recharge: String?, unlimited: Bool, hash: String) throws -> UsageResult {
         let ledger = try tx.ledger()
+        ledger.defersGrantUpdates = true // grants are read here only through the writer
         let sql = tx.sql
         let usageID = try nextUsageID()
         var draws: [UsageResult.Draw] = []
