@@ -348,10 +348,9 @@ final class LedgerWriter {
         } else {
             try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(draw.amount), .int(draw.grant))
         }
-        guard var book = grantBooks[account], let index = book.firstIndex(where: { $0.id == draw.grant }) else { return }
-        book[index].remaining -= draw.amount
-        if book[index].remaining <= 0 { book.remove(at: index) }
-        grantBooks[account] = book
+        guard let index = grantBooks[account]?.firstIndex(where: { $0.id == draw.grant }) else { return }
+        grantBooks[account]![index].remaining -= draw.amount
+        if grantBooks[account]![index].remaining <= 0 { grantBooks[account]!.remove(at: index) }
     }
 
     /// Writes the amounts taken from grants and not yet written, one UPDATE per grant, in id order.
