@@ -22,8 +22,16 @@ struct BodyFields {
         }
     }
 
+    /// How deeply a body may nest (a seat list is three levels): deeper is refused before decoding.
+    static let maxNesting = 32
+
     /// The fields of `body`, which must be a non-empty JSON object of `allowed` fields.
     init(_ body: [UInt8], allowed: Set<String>) throws {
+        // Before JSONDecoder, which traps on some texts at its own limit (`JSONNesting`): one body
+        // must not end the server.
+        guard !JSONNesting.exceeds(Self.maxNesting, in: body) else {
+            throw APIError(.badRequest, "The body nests more than \(Self.maxNesting) levels deep")
+        }
         guard let values = try? JSONDecoder().decode([String: Value].self, from: Data(body)) else {
             throw APIError(.badRequest, "The body is not a JSON object")
         }

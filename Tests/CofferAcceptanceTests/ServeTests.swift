@@ -107,6 +107,10 @@ struct ServeTests {
         let server = try CofferServe(cli)
         let big = "{\"id\": \"big\", \"service\": \"gpt-4o\", \"title\": \"" + String(repeating: "x", count: 1 << 20) + "\"}"
         let many = "{\"events\": [" + (0...1_000).map { "{\"id\": \"m\($0)\", \"service\": \"gpt-4o\"}" }.joined(separator: ",") + "]}"
+        // Open to Foundation's 512-level limit at the very end of the body: its JSONDecoder traps
+        // there (`JSONNesting`), which once ended the whole server (found by `scripts/fuzz import`).
+        let trap = "\n{\"seats_limit\": " + String(repeating: "[", count: 512)
+        let deepEvent = #"{"id": "deep", "service": "gpt-4o", "title": "# + String(repeating: "[", count: 511) + String(repeating: "]", count: 511) + "}"
         let cases: [(String, String, String?, Int)] = [
             ("POST", "/v1/events", "{", 400),
             ("POST", "/v1/events", "", 400),
@@ -119,6 +123,10 @@ struct ServeTests {
             ("POST", "/v1/events", #"{"events": [{"id": "ok2", "service": "gpt-4o"}], "extra": 1}"#, 400),
             ("POST", "/v1/events", big, 413),
             ("POST", "/v1/events", many, 413),
+            ("PUT", "/v1/billing-team", trap, 400),
+            ("PUT", "/v1/billing-team/seats", trap, 400),
+            ("POST", "/v1/events", trap, 400),
+            ("POST", "/v1/events", deepEvent, 400),
             ("GET", "/v1/nothing-here", nil, 404),
             ("DELETE", "/v1/balance", nil, 404),
         ]

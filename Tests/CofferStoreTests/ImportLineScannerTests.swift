@@ -66,12 +66,14 @@ struct ImportLineScannerTests {
          #"{"id":"n","service":"gpt-4o","zz":\#(number)}"#, #"{"id":"n","service":"gpt-4o","title":\#(number)}"#].map(bytes)
     }
 
-    /// Nesting at and past the decoder's limit of 512 levels (the line itself is the first).
+    /// Nesting at and past the decoder's limit of 512 levels (the line itself is the first), closed,
+    /// and left open at the end of the line — where the decoder itself traps at the limit
+    /// (`JSONNesting`; `scripts/fuzz import` found it).
     static let nesting: [[UInt8]] = [510, 511, 512, 600].flatMap { depth in
         [#"{"id":"n","service":"gpt-4o","title":\#(String(repeating: "[", count: depth))\#(String(repeating: "]", count: depth))}"#,
          #"{"id":"n","service":"gpt-4o","zz":\#(String(repeating: "{\"a\":", count: depth))1\#(String(repeating: "}", count: depth))}"#]
             .map(bytes)
-    }
+    } + [510, 511, 512, 513].map { bytes(#"{"id": "# + String(repeating: "[", count: $0)) }
 
     /// Byte order marks, lines whose first bytes mark UTF-16 or UTF-32, invalid UTF-8.
     static let encodings: [[UInt8]] = {

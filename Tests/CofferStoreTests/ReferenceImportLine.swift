@@ -28,6 +28,9 @@ enum ReferenceImportLine {
     static func parse(_ text: String, workspace: String) throws -> UsageRequest {
         let object: [String: ReferenceJSONValue]
         do {
+            // The decoder refuses a text over its 512 levels — or traps, on one that reaches them
+            // at its very end (`JSONNesting`): answered here as the decoder answers the others.
+            guard !JSONNesting.exceeds(512, in: text.utf8) else { throw CofferError("not a JSON object") }
             object = try Self.object(text)
         } catch {
             throw CofferError("not a JSON object")
