@@ -84,7 +84,7 @@ extension Bench {
             for _ in 0..<count {
                 try writer.database.exec("BEGIN IMMEDIATE")
                 next += 1
-                try writer.write(next, at: end)
+                try writer.write(first: next, count: 1, at: end)
                 try writer.database.exec("COMMIT")
             }
         }
@@ -123,7 +123,9 @@ extension Bench {
             var n = 0
             while n < count {
                 try writer.database.exec("BEGIN IMMEDIATE")
-                for _ in 0..<min(2_000, count - n) { next += 1; try writer.write(next, at: end); n += 1 }
+                let size = min(2_000, count - n)
+                try writer.write(first: next + 1, count: size, at: end)
+                (next, n) = (next + Int64(size), n + size)
                 try writer.database.exec("COMMIT")
             }
         }

@@ -76,10 +76,10 @@ final class RawPostgres: @unchecked Sendable {
 
 /// The rows `coffer serve` writes on PostgreSQL for a group of debits (SPEC §11's raw baseline
 /// for §13), sent through libpq with no domain code — the statements Coffer's writer sends, in
-/// the same shape: per debit its usage record, its ledger entry and the grant it draws on; per
-/// conversation in the group its rollup and its day (a new day: the previous day's lookup, the
-/// day's count and the next day's link, as `ConversationDays.add`); once per group both balances,
-/// the wallet's day, the chain head, the daily usage and the member's spend. No reads, no
+/// the same shape: per debit its usage record and its ledger entry; per conversation in the group
+/// its rollup and its day (a new day: the previous day's lookup, the day's count and the next
+/// day's link, as `ConversationDays.add`); once per group the grant drawn, both balances, the
+/// wallet's day, the chain head, the daily usage and the member's spend. No reads, no
 /// savepoints, no advisory lock: what is left is PostgreSQL writing and committing the same rows.
 struct RawPostgresDebitWriter {
     /// The tables it writes (the bench compares them with what a traced Coffer event wrote).
@@ -172,7 +172,6 @@ struct RawPostgresDebitWriter {
             let name = conversation(n)
             try database.run("usage", [nextUsage, ids.workspace, "raw-\(n)", "fingerprint-\(n)", ids.user, name, Int64(1_000_000), time])
             try database.run("entry", [nextEntry, batch, ids.pool, ids.sink, ids.grant, nextUsage, time, hash, hash])
-            try database.run("grant", [Int64(15), ids.grant])
             nextUsage += 1
             nextEntry += 1
             if let index = conversations.firstIndex(where: { $0.name == name }) { conversations[index].debits += 1 } else { conversations.append((name, 1)) }
@@ -189,6 +188,7 @@ struct RawPostgresDebitWriter {
             }
         }
         let total = 15 * Int64(count)
+        try database.run("grant", [total, ids.grant])
         try database.run("balance", [-total, ids.pool])
         try database.run("balance", [total, ids.sink])
         try database.run("walletDay", [ids.pool, day, -total])

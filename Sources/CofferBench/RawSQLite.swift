@@ -85,9 +85,11 @@ final class RawSQLite {
     }
 }
 
-/// The rows one debit writes (a usage record, its ledger entry, the grant, both balances, the
-/// chain head and the rollups), written through the C API with no domain code: the baseline
-/// for durable debits (one transaction each) and for batch import (many per transaction).
+/// The rows a transaction of debits writes, written through the C API with no domain code, in the
+/// shape Coffer's writer writes them: per debit its usage record and ledger entry; once per
+/// transaction the grant drawn, both balances, the chain head, the wallet's day, the daily usage,
+/// each conversation's rollup and the member's spend. The baseline for durable debits (one
+/// transaction each), batch import and `coffer serve`'s groups (many per transaction).
 struct RawDebitWriter {
     let database: RawSQLite
     private let usage, entry, grant, balance, head, daily, conversation, spend, walletDay: RawSQLite.Prepared
@@ -107,41 +109,49 @@ struct RawDebitWriter {
             INSERT INTO entries(batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at, prev_hash, hash)
             VALUES (?, 'credits', ?, ?, 15, ?, 'spend', ?, ?, ?, ?)
             """)
-        self.grant = try database.prepare("UPDATE grants SET remaining = remaining - 15 WHERE id = ?")
+        self.grant = try database.prepare("UPDATE grants SET remaining = remaining - ? WHERE id = ?")
         balance = try database.prepare("UPDATE accounts SET balance = balance + ? WHERE id = ?")
         head = try database.prepare("UPDATE ledger_head SET last_entry_id = ?, hash = ? WHERE id = 1")
         daily = try database.prepare("""
             INSERT INTO usage_daily(workspace_id, tab, type, day, user_id, service, lines, messages, credits)
-            VALUES (?, 1, 'message', ?, ?, 'gpt-4o', 1, 1000, 15)
-            ON CONFLICT DO UPDATE SET lines = lines + 1, messages = messages + 1000, credits = credits + 15
+            VALUES (?1, 1, 'message', ?2, ?3, 'gpt-4o', ?4, 1000 * ?4, 15 * ?4)
+            ON CONFLICT DO UPDATE SET lines = lines + ?4, messages = messages + 1000 * ?4, credits = credits + 15 * ?4
             """)
         conversation = try database.prepare("""
             INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at, first_at)
-            VALUES (?1, ?2, 'message', 'Roadmap review', ?3, 'ada@acme.test', 1000, 15, ?4, ?4)
-            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000, credits = credits + 15,
+            VALUES (?1, ?2, 'message', 'Roadmap review', ?3, 'ada@acme.test', 1000 * ?5, 15 * ?5, ?4, ?4)
+            ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000 * ?5, credits = credits + 15 * ?5,
               updated_at = max(updated_at, excluded.updated_at), first_at = min(first_at, excluded.first_at)
             """)
         spend = try database.prepare("""
-            INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?, ?, 0, 15)
-            ON CONFLICT DO UPDATE SET used = used + 15
+            INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?1, ?2, 0, ?3)
+            ON CONFLICT DO UPDATE SET used = used + ?3
             """)
         walletDay = try database.prepare("""
-            INSERT INTO account_days(account_id, day, net) VALUES (?, ?, -15) ON CONFLICT DO UPDATE SET net = net - 15
+            INSERT INTO account_days(account_id, day, net) VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET net = net + ?3
             """)
     }
 
-    /// Writes the rows of debit number `n` (no transaction of its own).
-    func write(_ n: Int64, at time: Timestamp) throws {
-        let hash = [UInt8](repeating: UInt8(truncatingIfNeeded: n), count: 32)
-        try usage.run([workspace, "raw-\(n)", "fingerprint-\(n)", user, user, "conv-\(n / 8)", Int64(1_000_000), time])
-        try entry.run([n, pool, sink, grantID, n, time, hash, hash])
-        try grant.run([grantID])
-        try balance.run([Int64(-15), pool])
-        try balance.run([Int64(15), sink])
-        try head.run([n, hash])
-        try daily.run([workspace, time / 86_400, user])
-        try walletDay.run([pool, time / 86_400])
-        try conversation.run([workspace, "conv-\(n / 8)", user, time])
-        try spend.run([workspace, user])
+    /// Writes the rows of debits `first`…`first + count - 1` (no transaction of its own); debit n is
+    /// in conversation `n / 8`, as the bench's events are.
+    func write(first: Int64, count: Int, at time: Timestamp) throws {
+        var hash: [UInt8] = []
+        var conversations: [(name: String, debits: Int64)] = []
+        for n in first..<first + Int64(count) {
+            hash = [UInt8](repeating: UInt8(truncatingIfNeeded: n), count: 32)
+            let name = "conv-\(n / 8)"
+            try usage.run([workspace, "raw-\(n)", "fingerprint-\(n)", user, user, name, Int64(1_000_000), time])
+            try entry.run([n, pool, sink, grantID, n, time, hash, hash])
+            if conversations.last?.name == name { conversations[conversations.count - 1].debits += 1 } else { conversations.append((name, 1)) }
+        }
+        let debits = Int64(count), total = 15 * Int64(count)
+        try grant.run([total, grantID])
+        try balance.run([-total, pool])
+        try balance.run([total, sink])
+        try head.run([first + debits - 1, hash])
+        try daily.run([workspace, time / 86_400, user, debits])
+        try walletDay.run([pool, time / 86_400, -total])
+        for (name, debits) in conversations { try conversation.run([workspace, name, user, time, debits]) }
+        try spend.run([workspace, user, total])
     }
 }
