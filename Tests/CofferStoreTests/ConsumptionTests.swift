@@ -211,6 +211,34 @@ struct ConsumptionTests {
         #expect(try Self.use(store, ada, "gpt-4o", credits: .whole(1)).recharge == "recharged: bought $20.000 of credits")
     }
 
+    @Test("R35–R36 within one group: each recharge counts against the period's cap for the next event; a debit that fails after its recharge keeps the recharge, once")
+    func rechargeCapWithinOneGroup() throws {
+        let (_, store, ada) = try Self.team(pool: 5_000)
+        _ = try TeamSettings(store).setRecharge(actor: ada, seatEmail: nil, enabled: true, threshold: .whole(400), amount: .whole(20),
+                                                maxPeriodSpend: .some(.whole(60)))
+        let amounts: [Credits] = [.whole(1), .whole(10_000), .whole(1), .whole(1), .whole(1)]
+        let outcomes = try Usage(store).recordGroup(amounts.enumerated().map { index, credits in
+            GroupedEvent(actor: ada, request: UsageRequest(eventID: "group-\(index)", service: "gpt-4o", credits: credits))
+        })
+        func recharge(_ outcome: EventOutcome) -> String? {
+            switch outcome {
+            case .recorded(let result): result.recharge
+            case .refused(let message): message
+            }
+        }
+        #expect(outcomes.map(recharge) == [
+            "recharged: bought $20.000 of credits",
+            "Insufficient credits: balance $44.000, needed $10,000.000",
+            "recharged: bought $20.000 of credits",
+            "refused: Billing period limit reached",
+            "refused: Billing period limit reached",
+        ])
+        #expect(try Billing(store).invoices(actor: ada).filter { $0.description.hasPrefix("Auto-recharge") }.count == 3)
+        #expect(try store.snapshot { try $0.int("SELECT sum(spent) FROM recharge_spend") } == 60_000)
+        #expect(try Self.pool(store, ada) == 5_000 + 60_000 - 4_000)
+        #expect(try LedgerCheck(store).run().isSound)
+    }
+
     @Test("R24: one alert per crossing, judged after any recharge")
     func alertPerCrossing() throws {
         let (_, store, ada) = try Self.team(pool: 12_000)

@@ -174,7 +174,7 @@ public struct DemoData {
         let events = batch
         batch.removeAll(keepingCapacity: true)
         return try store.write { tx in
-            let engine = ConsumptionEngine(tx: tx)
+            let engine = ConsumptionEngine(tx: tx, expecting: events.count)
             var count = 0
             for (actor, request, time) in events {
                 do {

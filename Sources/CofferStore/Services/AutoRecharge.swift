@@ -23,9 +23,8 @@ extension ConsumptionEngine {
         let asset: Asset = hasAllowance ? .service(c.service.slug) : .credits
         let held = try balance(wallet: wallet, asset: asset, c)
         let value = hasAllowance ? try Credits.cost(of: Quantity(milliunits: held), at: c.service.unitPrice) : Credits(millicredits: held)
-        var spent: Int64 = 0
-        spent = try tx.sql.int("SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?",
-                               .int(workspace), .int(seat), .int(c.period.start)) ?? 0
+        let spendKey = RechargeSpendKey(workspace: workspace, seat: seat, period: c.period.start)
+        let spent = try rechargeSpent(spendKey)
         let decision = RechargeDecision.decide(settings, value: value, needed: c.needed, spentThisPeriod: Credits(millicredits: spent),
                                                unitPrice: hasAllowance ? c.service.unitPrice : nil)
         switch decision {
@@ -53,10 +52,7 @@ extension ConsumptionEngine {
             guard let account = try account(wallet, asset: asset, c, create: true) else { return nil }
             try ledger.grant(to: account, asset: asset, amount: hasAllowance ? units : cost.millicredits, from: .payments,
                              type: .creditPackagePurchase, detail: "auto-recharge", expiresAt: nil, workspace: workspace)
-            try tx.sql.run("""
-                INSERT INTO recharge_spend(workspace_id, seat_id, period_start, spent) VALUES (?, ?, ?, ?)
-                ON CONFLICT (workspace_id, seat_id, period_start) DO UPDATE SET spent = recharge_spend.spent + excluded.spent
-                """, .int(workspace), .int(seat), .int(c.period.start), .int(cost.millicredits))
+            try addRechargeSpent(spendKey, cost.millicredits)
             try log(workspace: workspace, seat: seat, outcome: "recharged", message: "bought \(what)", cost: cost.millicredits)
             return "recharged: bought \(what)"
         }

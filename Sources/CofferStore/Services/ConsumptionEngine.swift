@@ -8,14 +8,30 @@ struct ConsumptionEngine {
     let tx: WriteContext
     /// What this engine remembers between the events it records.
     private let cache = Cache()
+    /// How many events the transaction is to record (ids for them are reserved at once on PostgreSQL).
+    private let expectedEvents: Int
 
-    init(tx: WriteContext) { self.tx = tx }
+    /// An engine for the events of one transaction: `expecting` of them, when the caller knows.
+    init(tx: WriteContext, expecting expectedEvents: Int = 1) {
+        self.tx = tx
+        self.expectedEvents = max(1, expectedEvents)
+    }
 
     /// What this engine keeps beside the transaction's facts (`tx.facts`, see `FactCache`).
     final class Cache {
         /// Whether this engine has read `facts_version` yet (once, before its first fact).
         var factsRefreshed = false
         var nextUsageID: Int64?
+        /// Usage ids taken from PostgreSQL's sequence and not yet given, the next one last.
+        var reservedUsageIDs: [Int64] = []
+        var reservedOnce = false
+        /// What auto-recharge has spent per workspace, seat and period, as this transaction has left it.
+        var rechargeSpent: [RechargeSpendKey: Int64] = [:]
+    }
+
+    /// A seat's (or the pool's: seat 0) auto-recharge spending in one period.
+    struct RechargeSpendKey: Hashable {
+        let workspace: Int64, seat: Int64, period: Int64
     }
 
     /// Everything the checks and the draws need, read once.
@@ -101,14 +117,14 @@ struct ConsumptionEngine {
     private func inSavepoint<T>(_ body: () throws -> T) throws -> T {
         let ledger = try tx.ledger()
         let state = ledger.snapshot()
-        let nextUsageID = cache.nextUsageID
+        let (nextUsageID, reservedUsageIDs, rechargeSpent) = (cache.nextUsageID, cache.reservedUsageIDs, cache.rechargeSpent)
         let facts = tx.facts.snapshot()
         var result: T?
         do {
             try tx.sql.inSavepoint { result = try body() }
         } catch {
             ledger.restore(state)
-            cache.nextUsageID = nextUsageID
+            (cache.nextUsageID, cache.reservedUsageIDs, cache.rechargeSpent) = (nextUsageID, reservedUsageIDs, rechargeSpent)
             // What was read inside the savepoint may come from rows it wrote (a recharge's settings).
             tx.facts.restore(facts)
             // A constraint the database enforces refuses this event alone, like any other refusal.
@@ -251,11 +267,19 @@ struct ConsumptionEngine {
     }
 
     /// The id the next usage event gets (its entries name it before it is stored). On PostgreSQL,
-    /// where writers of different workspaces run at once (R42), from the table's own sequence; on
-    /// SQLite, one writer at a time, the next after the highest.
+    /// where writers of different workspaces run at once (R42), from the table's own sequence —
+    /// for every event the transaction expects in one round trip (what a refused or duplicate
+    /// event leaves unused is a gap); on SQLite, one writer at a time, the next after the highest.
     private func nextUsageID() throws -> Int64 {
         if tx.sql.dialect == .postgres {
-            return try tx.sql.int("SELECT nextval(pg_get_serial_sequence('usage_events', 'id'))") ?? 0
+            if cache.reservedUsageIDs.isEmpty {
+                let count = cache.reservedOnce ? 1 : expectedEvents
+                cache.reservedUsageIDs = try tx.sql.all("SELECT nextval(pg_get_serial_sequence('usage_events', 'id')) FROM generate_series(1, ?)",
+                                                        .int(Int64(count))) { $0.int(0) }.sorted(by: >)
+                cache.reservedOnce = true
+            }
+            guard let id = cache.reservedUsageIDs.popLast() else { throw CofferError("The usage id sequence gave no value") }
+            return id
         }
         return try cache.nextUsageID ?? ((tx.sql.int("SELECT max(id) FROM usage_events") ?? 0) + 1)
     }
@@ -321,6 +345,26 @@ struct ConsumptionEngine {
                      service: c.service.slug, title: r.title,
                      credits: credits, at: tx.now)
         return result
+    }
+
+    /// What auto-recharge has spent in `key`'s period: read once per transaction, then kept here
+    /// (the transaction holds its workspace, so no other writer changes it meanwhile).
+    func rechargeSpent(_ key: RechargeSpendKey) throws -> Int64 {
+        if let spent = cache.rechargeSpent[key] { return spent }
+        let spent = try tx.sql.int("SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?",
+                                   .int(key.workspace), .int(key.seat), .int(key.period)) ?? 0
+        cache.rechargeSpent[key] = spent
+        return spent
+    }
+
+    /// Adds a recharge's cost to `key`'s period, in `recharge_spend` and in this engine's memory.
+    func addRechargeSpent(_ key: RechargeSpendKey, _ cost: Int64) throws {
+        let before = try rechargeSpent(key)
+        try tx.sql.run("""
+            INSERT INTO recharge_spend(workspace_id, seat_id, period_start, spent) VALUES (?, ?, ?, ?)
+            ON CONFLICT (workspace_id, seat_id, period_start) DO UPDATE SET spent = recharge_spend.spent + excluded.spent
+            """, .int(key.workspace), .int(key.seat), .int(key.period), .int(cost))
+        cache.rechargeSpent[key] = before + cost
     }
 
     /// The account of a paying wallet for an asset (nil when it does not exist yet).

@@ -52,7 +52,7 @@ public struct Usage: Sendable {
             do {
                 try store.write(scope: .workspaces([actor.workspaceID])) { tx in
                     applied = ImportReport()
-                    let engine = ConsumptionEngine(tx: tx)
+                    let engine = ConsumptionEngine(tx: tx, expecting: lines.count)
                     for (number, parsed) in lines {
                         switch parsed {
                         case .failure(let error): applied.rejected.append((number, error.message))

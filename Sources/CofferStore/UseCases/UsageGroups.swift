@@ -33,7 +33,7 @@ extension Usage {
     /// event, in order; throws only when the transaction itself fails, and then nothing was written.
     public func recordGroup(_ events: [GroupedEvent]) throws -> [EventOutcome] {
         try store.write(scope: .workspaces(Set(events.map(\.actor.workspaceID)))) { tx in
-            let engine = ConsumptionEngine(tx: tx)
+            let engine = ConsumptionEngine(tx: tx, expecting: events.count)
             return try events.map { event in try Self.outcome { try engine.recordInBatch(actor: event.actor, request: event.request, at: tx.now) } }
         }
     }
