@@ -332,11 +332,15 @@ final class LedgerWriter {
     /// last, oldest first among equals (R18); read once per transaction, less what it has taken.
     private func grantBook(of account: Int64) throws -> [GrantLeft] {
         if let book = grantBooks[account] { return book }
-        let book = try sql.all("""
+        var book: [GrantLeft] = []
+        try sql.each("""
             SELECT id, remaining FROM grants WHERE account_id = ? AND remaining > 0
             ORDER BY coalesce(expires_at, 9223372036854775807), id
-            """, .int(account)) { GrantLeft(id: $0.int(0), remaining: $0.int(1) - (pendingTakes[$0.int(0)] ?? 0)) }
-            .filter { $0.remaining > 0 }
+            """, [.int(account)]) { row in
+            let id = row.int(0), remaining = row.int(1) - (pendingTakes.isEmpty ? 0 : pendingTakes[id] ?? 0)
+            if remaining > 0 { book.append(GrantLeft(id: id, remaining: remaining)) }
+            return true
+        }
         grantBooks[account] = book
         return book
     }
@@ -355,8 +359,9 @@ final class LedgerWriter {
 
     /// Writes the amounts taken from grants and not yet written, one UPDATE per grant, in id order.
     private func writeGrantTakes() throws {
-        for (grant, amount) in pendingTakes.sorted(by: { $0.key < $1.key }) where amount != 0 {
-            try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(amount), .int(grant))
+        guard !pendingTakes.isEmpty else { return }
+        for grant in pendingTakes.keys.sorted() where pendingTakes[grant] != 0 {
+            try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(pendingTakes[grant]!), .int(grant))
         }
         pendingTakes.removeAll(keepingCapacity: true)
     }
