@@ -55,6 +55,9 @@ public struct LedgerCopy: Sendable {
                             """, [])
                     }
                 }
+                // Statistics for the planner now, not when autovacuum gets to the new tables: the
+                // first tab read of a million records otherwise plans without them.
+                try destination.run("ANALYZE", [])
                 return Report(rows: rows, tables: Self.tables.count)
             }
         }
