@@ -239,6 +239,34 @@ struct ConsumptionTests {
         #expect(try LedgerCheck(store).run().isSound)
     }
 
+    @Test("R33 in one group: ids recorded before, repeated within the group, refused then sent again, across lookups of 100 ids")
+    func exactlyOnceWithinOneGroup() throws {
+        let (_, store, ada) = try Self.team(pool: 1_000_000)
+        let before = [0, 99, 100, 199, 249]
+        for index in before { _ = try Self.use(store, ada, "gpt-4o", credits: .whole(1), id: "g-\(index)") }
+        func event(_ id: String, _ credits: Credits = .whole(1)) -> GroupedEvent {
+            GroupedEvent(actor: ada, request: UsageRequest(eventID: id, service: "gpt-4o", credits: credits))
+        }
+        let events = (0..<250).map { event("g-\($0)") } + [
+            event("new"), event("new"), event("refused", .whole(5_000)), event("refused"), event("new", .whole(2)),
+        ]
+        let outcomes = try Usage(store).recordGroup(events)
+        func shown(_ outcome: EventOutcome) -> String {
+            switch outcome {
+            case .recorded(let result): result.duplicate ? "duplicate" : "recorded"
+            case .refused(let message): message
+            }
+        }
+        #expect(outcomes.prefix(250).enumerated().filter { shown($0.element) == "duplicate" }.map(\.offset) == before)
+        #expect(outcomes.prefix(250).filter { shown($0) == "recorded" }.count == 245)
+        #expect(outcomes.suffix(5).map(shown) == [
+            "recorded", "duplicate", "Insufficient credits: balance $749.000, needed $5,000.000", "recorded",
+            "Usage event new was already recorded with a different payload",
+        ])
+        #expect(try store.snapshot { try $0.int("SELECT count(*) FROM usage_events") } == 252)
+        #expect(try LedgerCheck(store).run().isSound)
+    }
+
     @Test("R24: one alert per crossing, judged after any recharge")
     func alertPerCrossing() throws {
         let (_, store, ada) = try Self.team(pool: 12_000)

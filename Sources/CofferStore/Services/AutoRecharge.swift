@@ -58,6 +58,31 @@ extension ConsumptionEngine {
         }
     }
 
+    /// A seat's (or the pool's: seat 0) auto-recharge spending in one period.
+    struct RechargeSpendKey: Hashable {
+        let workspace: Int64, seat: Int64, period: Int64
+    }
+
+    /// What auto-recharge has spent in `key`'s period: read once per transaction, then kept here
+    /// (the transaction holds its workspace, so no other writer changes it meanwhile).
+    func rechargeSpent(_ key: RechargeSpendKey) throws -> Int64 {
+        if let spent = cache.rechargeSpent[key] { return spent }
+        let spent = try tx.sql.int("SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?",
+                                   .int(key.workspace), .int(key.seat), .int(key.period)) ?? 0
+        cache.rechargeSpent[key] = spent
+        return spent
+    }
+
+    /// Adds a recharge's cost to `key`'s period, in `recharge_spend` and in this engine's memory.
+    func addRechargeSpent(_ key: RechargeSpendKey, _ cost: Int64) throws {
+        let before = try rechargeSpent(key)
+        try tx.sql.run("""
+            INSERT INTO recharge_spend(workspace_id, seat_id, period_start, spent) VALUES (?, ?, ?, ?)
+            ON CONFLICT (workspace_id, seat_id, period_start) DO UPDATE SET spent = recharge_spend.spent + excluded.spent
+            """, .int(key.workspace), .int(key.seat), .int(key.period), .int(cost))
+        cache.rechargeSpent[key] = before + cost
+    }
+
     private func log(workspace: Int64, seat: Int64, outcome: String, message: String, cost: Int64) throws {
         try tx.sql.run("INSERT INTO recharge_log(workspace_id, seat_id, outcome, message, cost, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                        .int(workspace), .int(seat), .text(outcome), .text(message), .int(cost), .int(tx.now))

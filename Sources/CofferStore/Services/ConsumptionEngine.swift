@@ -7,7 +7,7 @@ import Foundation
 struct ConsumptionEngine {
     let tx: WriteContext
     /// What this engine remembers between the events it records.
-    private let cache = Cache()
+    let cache = Cache()
     /// How many events the transaction is to record (ids for them are reserved at once on PostgreSQL).
     private let expectedEvents: Int
 
@@ -22,16 +22,35 @@ struct ConsumptionEngine {
         /// Whether this engine has read `facts_version` yet (once, before its first fact).
         var factsRefreshed = false
         var nextUsageID: Int64?
-        /// Usage ids taken from PostgreSQL's sequence and not yet given, the next one last.
+        /// Usage ids taken from PostgreSQL's sequence for this transaction, and how many are given.
         var reservedUsageIDs: [Int64] = []
-        var reservedOnce = false
+        var givenUsageIDs = 0
         /// What auto-recharge has spent per workspace, seat and period, as this transaction has left it.
         var rechargeSpent: [RechargeSpendKey: Int64] = [:]
+        /// Event ids looked up for a whole group before its first event and not recorded then (R33).
+        var absentKeys: Set<EventKey> = []
+        /// Event ids recorded in this transaction, and their order (to undo a rolled-back event's).
+        var recordedKeys: Set<EventKey> = []
+        var recordedKeyLog: [EventKey] = []
+
+        /// Where the memo stands: what `rewind` returns to when an event's savepoint rolls back.
+        struct Mark {
+            fileprivate let nextUsageID: Int64?, givenUsageIDs: Int, rechargeSpent: [RechargeSpendKey: Int64], recordedKeys: Int
+        }
+
+        func mark() -> Mark {
+            Mark(nextUsageID: nextUsageID, givenUsageIDs: givenUsageIDs, rechargeSpent: rechargeSpent, recordedKeys: recordedKeyLog.count)
+        }
+
+        func rewind(to mark: Mark) {
+            (nextUsageID, givenUsageIDs, rechargeSpent) = (mark.nextUsageID, mark.givenUsageIDs, mark.rechargeSpent)
+            while recordedKeyLog.count > mark.recordedKeys { recordedKeys.remove(recordedKeyLog.removeLast()) }
+        }
     }
 
-    /// A seat's (or the pool's: seat 0) auto-recharge spending in one period.
-    struct RechargeSpendKey: Hashable {
-        let workspace: Int64, seat: Int64, period: Int64
+    /// An event's id within its workspace (R33: unique per workspace).
+    struct EventKey: Hashable {
+        let workspace: Int64, id: String
     }
 
     /// Everything the checks and the draws need, read once.
@@ -64,8 +83,9 @@ struct ConsumptionEngine {
     func record(actor: Actor, request: UsageRequest) throws -> UsageResult {
         try request.validate()
         let hash = request.payloadHash
-        let seen = try tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
-                                     .int(actor.workspaceID), .text(request.eventID))
+        let key = EventKey(workspace: actor.workspaceID, id: request.eventID)
+        let seen = try !isKnownNew(key) && tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
+                                                         .int(actor.workspaceID), .text(request.eventID))
         if seen, let first = try tx.sql.one("""
             SELECT u.payload_hash, u.id, u.service, usr.email, u.credits, u.units, u.value, u.wallets, u.balance, u.unlimited, u.recharge
             FROM usage_events u JOIN users usr ON usr.id = u.user_id WHERE u.workspace_id = ? AND u.event_key = ?
@@ -117,14 +137,14 @@ struct ConsumptionEngine {
     private func inSavepoint<T>(_ body: () throws -> T) throws -> T {
         let ledger = try tx.ledger()
         let state = ledger.snapshot()
-        let (nextUsageID, reservedUsageIDs, rechargeSpent) = (cache.nextUsageID, cache.reservedUsageIDs, cache.rechargeSpent)
+        let mark = cache.mark()
         let facts = tx.facts.snapshot()
         var result: T?
         do {
             try tx.sql.inSavepoint { result = try body() }
         } catch {
             ledger.restore(state)
-            (cache.nextUsageID, cache.reservedUsageIDs, cache.rechargeSpent) = (nextUsageID, reservedUsageIDs, rechargeSpent)
+            cache.rewind(to: mark)
             // What was read inside the savepoint may come from rows it wrote (a recharge's settings).
             tx.facts.restore(facts)
             // A constraint the database enforces refuses this event alone, like any other refusal.
@@ -272,14 +292,14 @@ struct ConsumptionEngine {
     /// event leaves unused is a gap); on SQLite, one writer at a time, the next after the highest.
     private func nextUsageID() throws -> Int64 {
         if tx.sql.dialect == .postgres {
-            if cache.reservedUsageIDs.isEmpty {
-                let count = cache.reservedOnce ? 1 : expectedEvents
-                cache.reservedUsageIDs = try tx.sql.all("SELECT nextval(pg_get_serial_sequence('usage_events', 'id')) FROM generate_series(1, ?)",
-                                                        .int(Int64(count))) { $0.int(0) }.sorted(by: >)
-                cache.reservedOnce = true
+            if cache.givenUsageIDs == cache.reservedUsageIDs.count {
+                let count = cache.reservedUsageIDs.isEmpty ? expectedEvents : 1
+                cache.reservedUsageIDs += try tx.sql.all("SELECT nextval(pg_get_serial_sequence('usage_events', 'id')) FROM generate_series(1, ?)",
+                                                         .int(Int64(count))) { $0.int(0) }.sorted()
             }
-            guard let id = cache.reservedUsageIDs.popLast() else { throw CofferError("The usage id sequence gave no value") }
-            return id
+            guard cache.givenUsageIDs < cache.reservedUsageIDs.count else { throw CofferError("The usage id sequence gave no value") }
+            cache.givenUsageIDs += 1
+            return cache.reservedUsageIDs[cache.givenUsageIDs - 1]
         }
         return try cache.nextUsageID ?? ((tx.sql.int("SELECT max(id) FROM usage_events") ?? 0) + 1)
     }
@@ -335,6 +355,7 @@ struct ConsumptionEngine {
                      .int(result.balance), .int(unlimited ? 1 : 0), .text(recharge), .int(tx.now), .int(shape.tab), .int(shape.messages),
                      .int(c.period.start))
         cache.nextUsageID = usageID + 1
+        noteRecorded(EventKey(workspace: c.actor.workspaceID, id: r.eventID))
         tx.recordedUsage = true
         // In-memory rollups come last, after every statement that could fail (a savepoint rollback
         // cannot take them back).
@@ -345,26 +366,6 @@ struct ConsumptionEngine {
                      service: c.service.slug, title: r.title,
                      credits: credits, at: tx.now)
         return result
-    }
-
-    /// What auto-recharge has spent in `key`'s period: read once per transaction, then kept here
-    /// (the transaction holds its workspace, so no other writer changes it meanwhile).
-    func rechargeSpent(_ key: RechargeSpendKey) throws -> Int64 {
-        if let spent = cache.rechargeSpent[key] { return spent }
-        let spent = try tx.sql.int("SELECT spent FROM recharge_spend WHERE workspace_id = ? AND seat_id = ? AND period_start = ?",
-                                   .int(key.workspace), .int(key.seat), .int(key.period)) ?? 0
-        cache.rechargeSpent[key] = spent
-        return spent
-    }
-
-    /// Adds a recharge's cost to `key`'s period, in `recharge_spend` and in this engine's memory.
-    func addRechargeSpent(_ key: RechargeSpendKey, _ cost: Int64) throws {
-        let before = try rechargeSpent(key)
-        try tx.sql.run("""
-            INSERT INTO recharge_spend(workspace_id, seat_id, period_start, spent) VALUES (?, ?, ?, ?)
-            ON CONFLICT (workspace_id, seat_id, period_start) DO UPDATE SET spent = recharge_spend.spent + excluded.spent
-            """, .int(key.workspace), .int(key.seat), .int(key.period), .int(cost))
-        cache.rechargeSpent[key] = before + cost
     }
 
     /// The account of a paying wallet for an asset (nil when it does not exist yet).

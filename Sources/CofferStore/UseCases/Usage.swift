@@ -53,6 +53,7 @@ public struct Usage: Sendable {
                 try store.write(scope: .workspaces([actor.workspaceID])) { tx in
                     applied = ImportReport()
                     let engine = ConsumptionEngine(tx: tx, expecting: lines.count)
+                    try engine.lookUpKeys(lines.compactMap { try? $0.1.get() }.map { .init(workspace: actor.workspaceID, id: $0.eventID) })
                     for (number, parsed) in lines {
                         switch parsed {
                         case .failure(let error): applied.rejected.append((number, error.message))

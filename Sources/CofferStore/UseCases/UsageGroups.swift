@@ -34,6 +34,7 @@ extension Usage {
     public func recordGroup(_ events: [GroupedEvent]) throws -> [EventOutcome] {
         try store.write(scope: .workspaces(Set(events.map(\.actor.workspaceID)))) { tx in
             let engine = ConsumptionEngine(tx: tx, expecting: events.count)
+            try engine.lookUpKeys(events.map { .init(workspace: $0.actor.workspaceID, id: $0.request.eventID) })
             return try events.map { event in try Self.outcome { try engine.recordInBatch(actor: event.actor, request: event.request, at: tx.now) } }
         }
     }
