@@ -17,42 +17,6 @@ struct ConsumptionEngine {
         self.expectedEvents = max(1, expectedEvents)
     }
 
-    /// What this engine keeps beside the transaction's facts (`tx.facts`, see `FactCache`).
-    final class Cache {
-        /// Whether this engine has read `facts_version` yet (once, before its first fact).
-        var factsRefreshed = false
-        var nextUsageID: Int64?
-        /// Usage ids taken from PostgreSQL's sequence for this transaction, and how many are given.
-        var reservedUsageIDs: [Int64] = []
-        var givenUsageIDs = 0
-        /// What auto-recharge has spent per workspace, seat and period, as this transaction has left it.
-        var rechargeSpent: [RechargeSpendKey: Int64] = [:]
-        /// Event ids looked up for a whole group before its first event and not recorded then (R33).
-        var absentKeys: Set<EventKey> = []
-        /// Event ids recorded in this transaction, and their order (to undo a rolled-back event's).
-        var recordedKeys: Set<EventKey> = []
-        var recordedKeyLog: [EventKey] = []
-
-        /// Where the memo stands: what `rewind` returns to when an event's savepoint rolls back.
-        struct Mark {
-            fileprivate let nextUsageID: Int64?, givenUsageIDs: Int, rechargeSpent: [RechargeSpendKey: Int64], recordedKeys: Int
-        }
-
-        func mark() -> Mark {
-            Mark(nextUsageID: nextUsageID, givenUsageIDs: givenUsageIDs, rechargeSpent: rechargeSpent, recordedKeys: recordedKeyLog.count)
-        }
-
-        func rewind(to mark: Mark) {
-            (nextUsageID, givenUsageIDs, rechargeSpent) = (mark.nextUsageID, mark.givenUsageIDs, mark.rechargeSpent)
-            while recordedKeyLog.count > mark.recordedKeys { recordedKeys.remove(recordedKeyLog.removeLast()) }
-        }
-    }
-
-    /// An event's id within its workspace (R33: unique per workspace).
-    struct EventKey: Hashable {
-        let workspace: Int64, id: String
-    }
-
     /// Everything the checks and the draws need, read once.
     struct Context {
         let actor: Actor
