@@ -158,7 +158,7 @@ public final class DashboardEngine: @unchecked Sendable {
             return bulk(emails, .limit(limit)) { try Members(store).setLimit(actor: viewer, email: $0, limit: limit) }
         case .pollChanges:
             try store.settle() // before a refresh, whatever has fallen due (R15a)
-            let now = try store.changeToken()
+            let now = try store.changeToken(workspace: viewer.workspaceID)
             defer { token = now }
             return now != token ? .changed : nil
         }

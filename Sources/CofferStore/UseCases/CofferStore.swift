@@ -197,15 +197,26 @@ private final class WarningsGiven: Sendable {
 }
 
 extension CofferStore {
-    /// A token that changes whenever anything the dashboard shows changes, in this process or
-    /// another: the ledger head, the latest usage event, audit entry and member count.
-    public func changeToken() throws -> String {
+    /// A token that changes whenever anything the dashboard of `workspace` shows changes, in this
+    /// process or another: the ledger head, the latest usage event and audit entry, the member and
+    /// subscription counts.
+    ///
+    /// On SQLite one writer at a time takes ids, so the latest id moves on every commit. On PostgreSQL
+    /// writers of different workspaces run at once (R42): one that took its ids first may commit
+    /// last, under a latest id another team's commit already showed. Only the workspace's own
+    /// writers are serialised, so there the token also holds the workspace's own latest ids.
+    public func changeToken(workspace: Int64) throws -> String {
         try snapshot { sql in
-            try sql.one("""
+            let own = sql.dialect == .postgres
+                ? ", coalesce((SELECT max(id) FROM usage_events WHERE workspace_id = ?1), 0), coalesce((SELECT max(id) FROM audit_log WHERE workspace_id = ?1), 0)"
+                : ""
+            return try sql.first("""
                 SELECT coalesce((SELECT last_entry_id FROM ledger_head), 0), coalesce((SELECT max(id) FROM usage_events), 0),
                        coalesce((SELECT max(id) FROM audit_log), 0), (SELECT count(*) FROM members),
-                       (SELECT count(*) FROM subscriptions WHERE ended_at IS NULL)
-                """) { row in (Int32(0)..<5).map { String(row.int($0)) }.joined(separator: ":") } ?? ""
+                       (SELECT count(*) FROM subscriptions WHERE ended_at IS NULL)\(own)
+                """, own.isEmpty ? [] : [.int(workspace)], map: { row in
+                (Int32(0)..<(own.isEmpty ? 5 : 7)).map { String(row.int($0)) }.joined(separator: ":")
+            }) ?? ""
         }
     }
 }

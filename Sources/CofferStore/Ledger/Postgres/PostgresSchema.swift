@@ -152,6 +152,11 @@ enum PostgresSchema {
             CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit_log
                 FOR EACH STATEMENT EXECUTE FUNCTION append_only('the audit log is append-only');
             """ + "\n\n" + teamAndUsageTables + "\n" + factTriggers),
+        // A workspace's latest usage id, for the dashboard's change token: a workspace's writers
+        // take usage ids one transaction after another (its advisory lock), so its own latest id
+        // moves on each commit, where the table's latest id can be taken by another team's later
+        // transaction that commits first (`CofferStore.changeToken`).
+        ("pg-v2", "CREATE INDEX usage_by_workspace_id ON usage_events(workspace_id, id);"),
     ]
 
     /// A trigger per table facts are kept from (`Schema.factTables`, the list SQLite's triggers
