@@ -37,9 +37,10 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let path = demoPath
-        let exists = FileManager.default.fileExists(atPath: path)
+        let exists = try CofferStore.isOccupied(path)
         if exists, global.db != nil {
-            throw CofferError("\(path) already exists: the demo builds a new database (choose another --db, or open it with coffer --db \(path))")
+            let shown = CofferStore.shown(path)
+            throw CofferError("\(shown) already exists: the demo builds a new database (choose another --db, or open it with coffer --db \(shown))")
         }
         if exists, !fresh {
             print("Demo database: \(path) (kept as you left it; scripts/demo --fresh or coffer demo --fresh builds a new one)")

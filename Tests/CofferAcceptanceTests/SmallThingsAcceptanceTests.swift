@@ -17,6 +17,19 @@ struct SmallThingsAcceptanceTests {
 
     static func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
 
+    @Test("SPEC §8: `demo --db` refuses a location that already holds a ledger (a file, or a PostgreSQL database) and changes nothing")
+    func demoRefusesATakenLocation() throws {
+        let cli = try Self.pro()
+        #expect(try cli.run("consume", "--service", "gpt-4o", "--id", "before-demo").status == 0)
+        let before = try cli.run("check")
+        let demo = try cli.run("demo", "--no-open", "--records", "10", "--db", cli.database)
+        #expect(demo.status == 1, "\(demo.stdout)")
+        #expect(demo.stderr.contains("already exists: the demo builds a new database"), "\(demo.stderr)")
+        let after = try cli.run("check")
+        #expect(after.status == 0 && after.stdout == before.stdout, "\(before.stdout) → \(after.stdout)")
+        #expect(try cli.run("workspace", "list").stdout.components(separatedBy: "\n").filter { $0.contains("Acme") }.count == 1)
+    }
+
     @Test("R4, R33: a consume that rounds to $0.000 says so, instead of `Charged  to ` with empty fields")
     func zeroCharge() throws {
         let cli = try Self.pro()

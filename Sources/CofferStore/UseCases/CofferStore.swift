@@ -65,6 +65,17 @@ public final class CofferStore: Sendable {
         }
     }
 
+    /// Whether a ledger location is already taken: a file exists at the path, or the PostgreSQL
+    /// database holds tables. Reads only; an unreachable server is an error.
+    public static func isOccupied(_ location: String) throws -> Bool {
+        try Backends.isOccupied(location)
+    }
+
+    /// The location as messages show it: a PostgreSQL URL without its password, a path as it is.
+    public static func shown(_ location: String) -> String {
+        PostgresURL.redacted(location)
+    }
+
     /// The current time (the real clock, or `COFFER_NOW`).
     public var now: Timestamp { clock() }
 

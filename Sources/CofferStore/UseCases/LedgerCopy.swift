@@ -65,8 +65,7 @@ public struct LedgerCopy: Sendable {
 
     /// Refuses a target that already holds tables (it is left untouched).
     private static func requireEmpty(url: String, shown: String) throws {
-        let probe = try PostgresConnection(url: url, shownAs: shown)
-        guard try !probe.exists("SELECT 1 FROM pg_tables WHERE schemaname = current_schema()") else {
+        guard try !Backends.isOccupied(url) else {
             throw CofferError("\(shown) is not empty: a ledger is copied only into an empty database (nothing was written)")
         }
     }
