@@ -40,7 +40,7 @@ struct DemoCommand: ParsableCommand {
         let exists = try CofferStore.isOccupied(path)
         if exists, global.db != nil {
             let shown = CofferStore.shown(path)
-            throw CofferError("\(shown) already exists: the demo builds a new database (choose another --db, or open it with coffer --db \(shown))")
+            throw CofferError("\(shown) already exists: the demo builds a new database (choose another --db, or open it with coffer --db \(Self.shellQuoted(shown)))")
         }
         if exists, !fresh {
             print("Demo database: \(path) (kept as you left it; scripts/demo --fresh or coffer demo --fresh builds a new one)")

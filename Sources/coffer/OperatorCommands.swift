@@ -11,6 +11,7 @@ struct OperatorCommand: ParsableCommand {
     /// An Admin adjustment of the team pool's credits.
     struct Adjust: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "adjust",
             abstract: "Add (or, negative, remove) credits in the team pool as an Admin adjustment.")
         @OptionGroup var global: GlobalOptions
         @Argument(parsing: .allUnrecognized, help: "The amount, e.g. 12.48 or -3.") var amount: [String]
@@ -28,7 +29,7 @@ struct OperatorCommand: ParsableCommand {
 
     /// A referral reward into the team pool (R22).
     struct Grant: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Grant a referral reward into the team pool.")
+        static let configuration = CommandConfiguration(commandName: "grant", abstract: "Grant a referral reward into the team pool.")
         enum Kind: String, ExpressibleByArgument, CaseIterable {
             case referralSignup = "referral-signup"
             case referralFirstPaid = "referral-first-paid"
@@ -53,7 +54,7 @@ struct OperatorCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "seats", abstract: "Set paid seats (from the next credit period).",
                                                         subcommands: [Set.self])
         struct Set: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Set the paid seats, effective from the next credit period.")
+            static let configuration = CommandConfiguration(commandName: "set", abstract: "Set the paid seats, effective from the next credit period.")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "The number of paid seats.") var seats: Int64
             func run() throws {

@@ -8,7 +8,7 @@ struct KeysCommand: ParsableCommand {
                                                     subcommands: [Create.self, Revoke.self, List.self], defaultSubcommand: List.self)
     /// Creates a key and shows its secret once.
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an API key (its secret is shown once).")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an API key (its secret is shown once).")
         @OptionGroup var global: GlobalOptions
         @Argument var name: String
         func run() throws {
@@ -19,7 +19,7 @@ struct KeysCommand: ParsableCommand {
     }
     /// Revokes a key: it authenticates nothing from the next request on.
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke an API key at once.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke an API key at once.")
         @OptionGroup var global: GlobalOptions
         @Argument var name: String
         func run() throws {
@@ -30,7 +30,7 @@ struct KeysCommand: ParsableCommand {
     }
     /// Lists keys.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List API keys.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List API keys.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
@@ -48,7 +48,7 @@ struct WhitelistCommand: ParsableCommand {
                                                     subcommands: [Set.self, Clear.self, Show.self], defaultSubcommand: Show.self)
     /// Sets the whitelist.
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Allow only these models for Seat access.")
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Allow only these models for Seat access.")
         @OptionGroup var global: GlobalOptions
         @Argument var models: [String]
         func run() throws {
@@ -59,7 +59,7 @@ struct WhitelistCommand: ParsableCommand {
     }
     /// Clears the whitelist.
     struct Clear: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Allow every model again.")
+        static let configuration = CommandConfiguration(commandName: "clear", abstract: "Allow every model again.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let store = try global.openStore()
@@ -69,7 +69,7 @@ struct WhitelistCommand: ParsableCommand {
     }
     /// Shows the whitelist.
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the whitelist.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the whitelist.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let store = try global.openStoreForReading()
@@ -84,7 +84,7 @@ struct RechargeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "recharge", abstract: "Auto-recharge.", subcommands: [Set.self])
     /// Changes auto-recharge settings.
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set auto-recharge for the team, or one seat (--seat).")
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Set auto-recharge for the team, or one seat (--seat).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "true or false.") var enabled: Bool?
         @Option(help: "Recharge when the wallet would fall below this.") var threshold: String?
@@ -110,7 +110,7 @@ struct AlertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "alerts", abstract: "Low-balance alerts.", subcommands: [Set.self])
     /// Sets the alert amount.
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Alert when a team wallet falls below AMOUNT (or none).")
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Alert when a team wallet falls below AMOUNT (or none).")
         @OptionGroup var global: GlobalOptions
         @Argument var amount: String
         func run() throws {

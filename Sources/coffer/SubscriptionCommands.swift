@@ -42,7 +42,7 @@ struct SubscriptionCommand: ParsableCommand {
 
     /// Shows tier, status, price and interval, features, seats, period end, next refresh, credits.
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the plan, status, period and credits.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the plan, status, period and credits.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -77,7 +77,7 @@ struct SubscriptionCommand: ParsableCommand {
 
     /// Upgrades now (prorated) or downgrades at the period end (R15).
     struct Change: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change plan or interval (upgrade now, downgrade at period end).")
+        static let configuration = CommandConfiguration(commandName: "change", abstract: "Change plan or interval (upgrade now, downgrade at period end).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The new plan's tier.") var plan: String
         @Option(help: "monthly, yearly or one-time.") var interval: BillingInterval?
@@ -98,7 +98,7 @@ struct SubscriptionCommand: ParsableCommand {
 
     /// Cancels at the period end, or now.
     struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel at the period end (or --now).")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel at the period end (or --now).")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Cancel immediately.") var now = false
 
@@ -111,21 +111,21 @@ struct SubscriptionCommand: ParsableCommand {
 
     /// Pauses until resumed.
     struct Pause: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Pause the subscription until resumed.")
+        static let configuration = CommandConfiguration(commandName: "pause", abstract: "Pause the subscription until resumed.")
         @OptionGroup var global: GlobalOptions
         func run() throws { try SubscriptionCommand.lifecycle(global) { try Subscriptions($0).pause(actor: $1) } }
     }
 
     /// Resumes a paused subscription.
     struct Resume: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resume a paused subscription.")
+        static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused subscription.")
         @OptionGroup var global: GlobalOptions
         func run() throws { try SubscriptionCommand.lifecycle(global) { try Subscriptions($0).resume(actor: $1) } }
     }
 
     /// Retries the open payment now.
     struct Retry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Retry the failed payment now.")
+        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Retry the failed payment now.")
         @OptionGroup var global: GlobalOptions
         func run() throws { try SubscriptionCommand.lifecycle(global) { try Subscriptions($0).retry(actor: $1) } }
     }
@@ -140,7 +140,7 @@ struct SubscriptionCommand: ParsableCommand {
 extension SubscriptionCommand {
     /// Gives the subscription back to the team (R32).
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assign the subscription to the team (your seat returns).")
+        static let configuration = CommandConfiguration(commandName: "assign", abstract: "Assign the subscription to the team (your seat returns).")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let store = try global.openStore()
@@ -151,7 +151,7 @@ extension SubscriptionCommand {
 
     /// Takes the subscription away from the team (R32).
     struct Unassign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Unassign the subscription: every seat goes, everyone is Personal.")
+        static let configuration = CommandConfiguration(commandName: "unassign", abstract: "Unassign the subscription: every seat goes, everyone is Personal.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let store = try global.openStore()
@@ -194,7 +194,7 @@ struct BillingCommand: ParsableCommand {
 
     /// Saves the card; a failed payment is retried with it.
     struct Card: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set the card on file (a failed payment is retried with it).")
+        static let configuration = CommandConfiguration(commandName: "card", abstract: "Set the card on file (a failed payment is retried with it).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The card number.") var number: String
         @Flag(help: "Set your personal card instead of the workspace's.") var personal = false
@@ -210,7 +210,7 @@ struct BillingCommand: ParsableCommand {
 
     /// Lists invoices, newest first.
     struct Invoices: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List invoices, newest first.")
+        static let configuration = CommandConfiguration(commandName: "invoices", abstract: "List invoices, newest first.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -245,7 +245,7 @@ struct PacksCommand: ParsableCommand {
 
     /// Buys packs into the team pool, or the personal wallet.
     struct Buy: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Buy $10, $25, $50, $100, $500 or $1,000 packs.")
+        static let configuration = CommandConfiguration(commandName: "buy", abstract: "Buy $10, $25, $50, $100, $500 or $1,000 packs.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The pack's amount.") var amount: String
         @Option(help: "How many packs.") var count: Int64 = 1

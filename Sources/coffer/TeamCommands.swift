@@ -13,7 +13,7 @@ struct SeatsCommand: ParsableCommand {
 
     /// Lists held, reserved and pending seats.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List seats: held, reserved or pending.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List seats: held, reserved or pending.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
@@ -30,7 +30,7 @@ struct SeatsCommand: ParsableCommand {
 
     /// Adds seats (invitations); reports each refused item, exit 1 if any was refused.
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add seats for emails (pending until accepted).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add seats for emails (pending until accepted).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Emails to add.") var emails: [String]
         func run() throws {
@@ -42,7 +42,7 @@ struct SeatsCommand: ParsableCommand {
 
     /// Moves a seat to another email.
     struct Replace: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move a seat to another email.")
+        static let configuration = CommandConfiguration(commandName: "replace", abstract: "Move a seat to another email.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The current holder.") var from: String
         @Argument(help: "The new holder.") var to: String
@@ -55,7 +55,7 @@ struct SeatsCommand: ParsableCommand {
 
     /// Removes a seat.
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a seat (its slot is free again).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a seat (its slot is free again).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The holder's email.") var email: String
         func run() throws {
@@ -67,7 +67,7 @@ struct SeatsCommand: ParsableCommand {
 
     /// Buys paid seats (self-serve plans).
     struct Buy: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Buy more paid seats (prorated; self-serve plans).")
+        static let configuration = CommandConfiguration(commandName: "buy", abstract: "Buy more paid seats (prorated; self-serve plans).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "How many seats.") var count: Int64
         func run() throws {
@@ -92,7 +92,7 @@ struct InviteCommand: ParsableCommand {
 
     /// The acting user accepts their pending seat.
     struct Accept: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Accept your pending seat.")
+        static let configuration = CommandConfiguration(commandName: "accept", abstract: "Accept your pending seat.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let store = try global.openStore()
@@ -112,7 +112,7 @@ struct MembersCommand: ParsableCommand {
 
     /// The members table.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List members with access, limits and this period's use.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List members with access, limits and this period's use.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
@@ -209,7 +209,7 @@ struct AuditCommand: ParsableCommand {
 
     /// Lists the audit log, newest first.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List audited changes, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List audited changes, newest first.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {

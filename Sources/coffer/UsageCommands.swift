@@ -70,6 +70,7 @@ struct UsageCommand: ParsableCommand {
     /// Imports a JSONL file of usage events, each exactly once.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import usage events from a JSONL file (one object per line, the fields of consume).",
             discussion: """
                 Fields: id, service, quantity or credits (strings such as "2.5", or whole numbers), for, \

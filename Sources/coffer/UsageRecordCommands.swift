@@ -44,7 +44,7 @@ struct UsageFilterOptions: ParsableArguments {
 extension UsageCommand {
     /// Lists one page of a tab.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a tab's records (one page; --after for the next).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a tab's records (one page; --after for the next).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filters: UsageFilterOptions
         @Option(help: "Rows per page.") var limit: Int = 50
@@ -73,7 +73,7 @@ extension UsageCommand {
 
     /// Prints the summary bar's totals.
     struct Summary: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The summary bar's totals for the filtered tab.")
+        static let configuration = CommandConfiguration(commandName: "summary", abstract: "The summary bar's totals for the filtered tab.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filters: UsageFilterOptions
         @Option(help: "Only the charge lines of this member (owners and admins; a member may name themself).") var user: String?
@@ -93,7 +93,7 @@ extension UsageCommand {
 
     /// The billing detail sheet of a conversation.
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A conversation's billing detail sheet.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A conversation's billing detail sheet.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The conversation ID.") var conversation: String
         @Flag(help: "Print JSON.") var json = false
@@ -108,7 +108,7 @@ extension UsageCommand {
 
     /// Exports the filtered view as CSV (RFC 4180) or JSON.
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the filtered view: --format csv or json.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Export the filtered view: --format csv or json.")
         enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filters: UsageFilterOptions

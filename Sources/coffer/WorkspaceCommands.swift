@@ -10,7 +10,7 @@ struct WorkspaceCommand: ParsableCommand {
 
     /// Creates a workspace on the Free plan with its primary owner and the Free workspace grant.
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a workspace on the Free plan.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a workspace on the Free plan.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The workspace's name.") var name: String
         @Option(help: "The primary owner's email.") var owner: String
@@ -29,7 +29,7 @@ struct WorkspaceCommand: ParsableCommand {
 
     /// Lists the acting user's workspaces, or every workspace when no user is given.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List workspaces (the acting user's, or all).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List workspaces (the acting user's, or all).")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
 

@@ -22,6 +22,20 @@ struct FirstTenMinutesTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("Every command names itself: ArgumentParser otherwise derives each name from its type by reflection at every start (~60M instructions)")
+    func commandsNameThemselves() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/coffer").standardized
+        var unnamed: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for call in text.components(separatedBy: "CommandConfiguration(").dropFirst() {
+                let firstArgument = call.drop { $0 == " " || $0 == "\n" }
+                if !firstArgument.hasPrefix("commandName:") { unnamed.append("\(file): \(firstArgument.prefix(50))") }
+            }
+        }
+        #expect(unnamed.isEmpty, "\(unnamed)")
+    }
+
     /// Bad input and the exit status it gets: 64 for usage errors, 1 for refusals.
     static let errors: [([String], Int32)] = [
         (["usage", "list", "--sort", "size"], 64), (["usage", "list", "--last", "2w"], 64),
