@@ -13,6 +13,13 @@ public enum FixedPoint {
     /// - Parameter allowDollar: whether a `$` sign may lead (credits) or not (quantities).
     /// - Throws: `CofferError` with a clear one-line message; nothing is rounded.
     public static func parse(_ input: String, allowDollar: Bool) throws -> Int64 {
+        if let plain = plainDigits(input) { return plain }
+        return try parseAnyForm(input, allowDollar: allowDollar)
+    }
+
+    /// `parse` character by character, every form and every refusal (the plain form too, which
+    /// `plainDigits` reads faster with the same result).
+    static func parseAnyForm(_ input: String, allowDollar: Bool) throws -> Int64 {
         let trimmed = input.trimmingSpaces
         // The input as an error message quotes it, built only when there is an error to report.
         var shown: String { CofferError.quote(trimmed) }
@@ -51,6 +58,38 @@ public enum FixedPoint {
         let value = whole * scale + fraction
         guard value <= maxInputWhole * scale else { throw CofferError("Amount is too large: \(shown)") }
         return isNegative ? -value : value
+    }
+
+    /// The common form read straight from its bytes: 1 to 13 digits, then optionally a point and
+    /// up to three decimals, within `maxInputWhole`. Nil for anything else, which `parse` then reads
+    /// character by character (signs, `$`, grouping, spaces) or refuses with its message.
+    private static func plainDigits(_ input: String) -> Int64? {
+        var whole: Int64 = 0, fraction: Int64 = 0
+        var wholeDigits = 0, fractionDigits = 0, afterPoint = false
+        for byte in input.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int64(byte &- UInt8(ascii: "0"))
+                if afterPoint {
+                    guard fractionDigits < 3 else { return nil }
+                    fraction = fraction * 10 + digit
+                    fractionDigits += 1
+                } else {
+                    guard wholeDigits < 13 else { return nil }
+                    whole = whole * 10 + digit
+                    wholeDigits += 1
+                }
+            case UInt8(ascii: "."):
+                guard !afterPoint else { return nil }
+                afterPoint = true
+            default:
+                return nil
+            }
+        }
+        guard wholeDigits > 0 else { return nil }
+        for _ in fractionDigits..<3 { fraction *= 10 }
+        let value = whole * scale + fraction
+        return value <= maxInputWhole * scale ? value : nil
     }
 
     /// Formats thousandths as `1,234.560` (no currency sign; `-` for negatives).

@@ -62,12 +62,31 @@ final class PendingRollups {
     struct DayKey: Hashable { let workspace: Int64, tab: Int64, type: String, day: Int64, user: Int64, service: String }
     struct ConversationKey: Hashable { let workspace: Int64, conversation: String, billingType: String }
     struct SpendKey: Hashable { let workspace: Int64, user: Int64, period: Int64 }
-    private struct DayTotals { var lines: Int64 = 0, messages: Int64 = 0, credits: Int64 = 0 }
+    private struct DayTotals {
+        var lines: Int64 = 0, messages: Int64 = 0, credits: Int64 = 0
+
+        mutating func add(messages: Int64, credits: Int64) {
+            lines += 1
+            self.messages += messages
+            self.credits += credits
+        }
+    }
+    /// A conversation's totals over some lines: messages, credits, the first and the latest line's time.
+    private struct LineTotals {
+        var messages: Int64 = 0, credits: Int64 = 0, first = Int64.max, last = Int64.min
+
+        mutating func add(messages: Int64, credits: Int64, at time: Timestamp) {
+            self.messages += messages
+            self.credits += credits
+            first = min(first, time)
+            last = max(last, time)
+        }
+    }
     private struct ConversationTotals {
         let user: Int64, creator: String
-        var title = "", messages: Int64 = 0, credits: Int64 = 0, first = Int64.max, updated = Int64.min
-        /// The same totals per day, with the day's first and latest line.
-        var days: [Int64: (messages: Int64, credits: Int64, first: Int64, last: Int64)] = [:]
+        var title = "", all = LineTotals()
+        /// The same totals per day.
+        var days: [Int64: LineTotals] = [:]
     }
 
     private var days: [DayKey: DayTotals] = [:]
@@ -76,23 +95,17 @@ final class PendingRollups {
     private var spend: [SpendKey: Int64] = [:]
 
     func day(_ key: DayKey, messages: Int64, credits: Int64) {
-        days[key, default: DayTotals()].lines += 1
-        days[key]!.messages += messages
-        days[key]!.credits += credits
+        days[key, default: DayTotals()].add(messages: messages, credits: credits) // one lookup, changed in place
     }
 
     func conversation(_ key: ConversationKey, user: Int64, creator: String, title: String?, messages: Int64, credits: Int64,
                       at time: Timestamp, day: Int64) {
-        if conversations[key] == nil {
-            conversations[key] = ConversationTotals(user: user, creator: creator)
+        // One lookup, the totals changed in place.
+        conversations.updateValue(forKey: key, default: ConversationTotals(user: user, creator: creator)) { totals in
+            if let title, !title.isEmpty { totals.title = title }
+            totals.all.add(messages: messages, credits: credits, at: time)
+            totals.days[day, default: LineTotals()].add(messages: messages, credits: credits, at: time)
         }
-        if let title, !title.isEmpty { conversations[key]!.title = title }
-        conversations[key]!.messages += messages
-        conversations[key]!.credits += credits
-        conversations[key]!.first = min(conversations[key]!.first, time)
-        conversations[key]!.updated = max(conversations[key]!.updated, time)
-        let old = conversations[key]!.days[day] ?? (0, 0, Int64.max, Int64.min)
-        conversations[key]!.days[day] = (old.messages + messages, old.credits + credits, min(old.first, time), max(old.last, time))
     }
 
     /// A member's spending from team wallets this period (R30), to add to what is stored.
@@ -132,7 +145,7 @@ final class PendingRollups {
             for (key, c) in conversations {
                 var id: Int64 = 0
                 try sql.each(upsert, [.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
-                                   .text(c.creator), .int(c.messages), .int(c.credits), .int(c.updated), .int(c.first)]) { row in id = row.int(0); return false }
+                                   .text(c.creator), .int(c.all.messages), .int(c.all.credits), .int(c.all.last), .int(c.all.first)]) { row in id = row.int(0); return false }
                 for (day, totals) in c.days.sorted(by: { $0.key < $1.key }) {
                     try days.add(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,
                                  messages: totals.messages, credits: totals.credits, first: totals.first, last: totals.last)
