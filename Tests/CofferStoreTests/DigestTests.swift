@@ -1,4 +1,5 @@
 @testable import CofferStore
+import CofferCore
 import Testing
 
 @Suite("SHA-256 and HMAC through swift-crypto (SPEC §10 hash chain)")
@@ -38,5 +39,23 @@ struct DigestTests {
         #expect(plain.hash(previous: firstHash, entry: second).hex == "32ddc260750ba6b0172a6296dea8b3dd8357a5f99ce5ddf6f639ecd7ffd061c6")
         #expect(LedgerSeal(key: "k3y").hash(previous: LedgerSeal.genesis, entry: first).hex
                 == "8cb615e3c02f9ec9e1c564d8d742025dc7113b07d3a1188aaf466869e3f106e2")
+    }
+
+    @Test("R33: a payload's fingerprint is the SHA-256 of its length-prefixed fields (computed independently, in Python)")
+    func payloadFingerprintUnchanged() throws {
+        var request = UsageRequest(eventID: "e-1", service: "gpt-4o", quantity: try Quantity.parse("2.5"), forEmail: "bob@acme.test")
+        request.conversationID = "c-1"
+        request.title = "Über ✓"
+        request.url = "https://x.test/a"
+        #expect(request.payloadHash == "204b48b9b093aa8fc85a2049d91e80102f8d85a517af9d0fb851a72d5b878880")
+    }
+
+    @Test("SPEC §10: numbers enter the chain's bytes exactly as String(_:) spells them", arguments: [
+        0, 1, -1, 9, 10, -10, 99, 100, 1_767_225_600_000, Int64.max, Int64.min, Int64.min + 1,
+    ] as [Int64])
+    func decimalsAsStrings(value: Int64) {
+        var bytes: [UInt8] = [7]
+        bytes.appendDecimal(value)
+        #expect(bytes == [7] + Array(String(value).utf8))
     }
 }

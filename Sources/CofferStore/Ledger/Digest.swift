@@ -22,7 +22,7 @@ enum Digest {
         mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) { inner.update(bufferPointer: UnsafeRawBufferPointer(bytes)) }
 
         /// The digest of everything added.
-        func finalize() -> [UInt8] { Array(inner.finalize()) }
+        func finalize() -> [UInt8] { inner.finalize().withUnsafeBytes { Array($0) } }
     }
 
     /// `count` bytes from the system's cryptographically secure generator.
@@ -35,13 +35,32 @@ enum Digest {
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal.
     var hex: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+            out.append(hexDigit(byte >> 4))
+            out.append(hexDigit(byte & 0x0F))
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The lower-case hexadecimal digit of a value 0…15.
+@inline(__always)
+private func hexDigit(_ value: UInt8) -> UInt8 {
+    value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `value` in decimal, exactly as `String(value)` spells it.
+    mutating func appendDecimal(_ value: Int64) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = count
+        repeat {
+            append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        self[start...].reverse()
     }
 }

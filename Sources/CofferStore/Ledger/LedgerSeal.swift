@@ -70,10 +70,12 @@ struct EntryFields {
     var canonical: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(96)
-        func field(_ text: String) { out.append(contentsOf: text.utf8); out.append(UInt8(ascii: "|")) }
-        field(String(id)); field(String(batch)); field(asset); field(String(from)); field(String(to)); field(String(amount))
-        field(grant.map(String.init) ?? ""); field(kind); field(usage.map(String.init) ?? "")
-        out.append(contentsOf: String(createdAt).utf8)
+        let bar = UInt8(ascii: "|")
+        func field(_ text: String) { out.append(contentsOf: text.utf8); out.append(bar) }
+        func field(_ number: Int64?) { if let number { out.appendDecimal(number) }; out.append(bar) }
+        field(id); field(batch); field(asset); field(from); field(to); field(amount)
+        field(grant); field(kind); field(usage)
+        out.appendDecimal(createdAt)
         return out
     }
 }

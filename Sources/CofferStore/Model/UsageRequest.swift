@@ -33,19 +33,29 @@ public struct UsageRequest: Sendable, Equatable {
 
     /// Refuses malformed requests before anything is read or written.
     func validate() throws {
-        guard !eventID.isEmpty, eventID.count <= 200 else { throw CofferError("An event id has 1 to 200 characters") }
+        // (Counting characters only when the bytes alone do not settle it.)
+        guard !eventID.isEmpty, eventID.utf8.count <= 200 || eventID.count <= 200 else { throw CofferError("An event id has 1 to 200 characters") }
         guard quantity == nil || credits == nil else { throw CofferError("Give --quantity or --credits, not both") }
         if let quantity, quantity.milliunits <= 0 { throw CofferError("Quantity must be greater than zero: \(quantity.plain)") }
         if let credits, credits.millicredits <= 0 { throw CofferError("Amount must be greater than zero: \(credits.plain)") }
         _ = try billingType.map(BillingType.parse)
         _ = try importType.map(ImportType.parse)
-        for (name, value) in [("id", eventID), ("service", service), ("title", title), ("url", url), ("conversation", conversationID),
-                              ("call", callID), ("task", taskID), ("api key", apiKey)] {
-            guard let value else { continue }
-            if value.utf8.count > 20_000 { throw CofferError("The \(name) is longer than 20,000 bytes") }
-            // SQLite text ends at a NUL: refused rather than stored cut short.
-            if value.utf8.contains(0) { throw CofferError("The \(name) contains a NUL character (U+0000)") }
-        }
+        try Self.checkText("id", eventID)
+        try Self.checkText("service", service)
+        try Self.checkText("title", title)
+        try Self.checkText("url", url)
+        try Self.checkText("conversation", conversationID)
+        try Self.checkText("call", callID)
+        try Self.checkText("task", taskID)
+        try Self.checkText("api key", apiKey)
+    }
+
+    /// A text field fits (at most 20,000 bytes) and holds no NUL: SQLite text ends at a NUL, so it
+    /// is refused rather than stored cut short.
+    private static func checkText(_ name: String, _ value: String?) throws {
+        guard let value else { return }
+        if value.utf8.count > 20_000 { throw CofferError("The \(name) is longer than 20,000 bytes") }
+        if value.utf8.contains(0) { throw CofferError("The \(name) contains a NUL character (U+0000)") }
     }
 }
 

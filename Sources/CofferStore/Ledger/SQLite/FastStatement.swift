@@ -36,7 +36,12 @@ extension Statement {
             let index = Int32(offset + 1)
             let code: Int32 = switch value {
             case .int(let v): sqlite3_bind_int64(statement, index, v)
-            case .text(let v): sqlite3_bind_text(statement, index, v, -1, transient)
+            case .text(let v) where v.isEmpty: sqlite3_bind_text(statement, index, "", 0, transient)
+            case .text(let v):
+                // The UTF-8 bytes in place (no C string made first); SQLite copies them.
+                v.utf8.withContiguousStorageIfAvailable { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), transient) }
+                } ?? sqlite3_bind_text(statement, index, v, -1, transient)
             case .blob(let v): v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
             case .null: sqlite3_bind_null(statement, index)
             }
