@@ -79,12 +79,12 @@ extension Bench {
         let copy = work.appendingPathComponent("baseline.sqlite").path
         try FileManager.default.copyItem(atPath: reference, toPath: copy)
         let writer = try rawWriter(path: copy)
-        var next: Int64 = 10_000_000
+        var next: Int64 = 10_000_000 // a multiple of 8: 8 debits a conversation, as Coffer's above
         let baseline = try Bench.median(runs: 3) {
             for _ in 0..<count {
                 try writer.database.exec("BEGIN IMMEDIATE")
-                next += 1
                 try writer.write(first: next, count: 1, at: end)
+                next += 1
                 try writer.database.exec("COMMIT")
             }
         }
@@ -100,9 +100,14 @@ extension Bench {
         let count = quick ? 2_000 : 100_000
         let path = work.appendingPathComponent("import.sqlite").path
         let clock = SimulatedClock(end - 86_400)
-        let store = try CofferStore(path: path, catalog: catalog, clock: { clock.now })
-        let owner = try DemoData(store: store, clock: clock).build(months: 1, records: 0, end: end).owner
-        try OperatorActions(store).adjust(workspace: Workspaces(store).workspace(nil), amount: .whole(10_000_000), reason: "bench")
+        let setup = try CofferStore(path: path, catalog: catalog, clock: { clock.now })
+        let owner = try DemoData(store: setup, clock: clock).build(months: 1, records: 0, end: end).owner
+        try OperatorActions(setup).adjust(workspace: Workspaces(setup).workspace(nil), amount: .whole(10_000_000), reason: "bench")
+        try setup.close()
+        // The baseline starts from the very database Coffer starts from.
+        let baselinePath = work.appendingPathComponent("import-baseline.sqlite").path
+        try FileManager.default.copyItem(atPath: path, toPath: baselinePath)
+        let store = try CofferStore(path: path, catalog: catalog, create: false, clock: { clock.now })
         var files: [String] = []
         for run in 0..<3 {
             let file = work.appendingPathComponent("import-\(run).jsonl").path
@@ -111,24 +116,28 @@ extension Bench {
             files.append(file)
         }
         var run = 0
+        let before = try RowCounts(path: path)
         let coffer = try Bench.median(runs: 3) {
             let report = try Usage(store).importFile(actor: owner, path: files[run])
             run += 1
             guard report.inserted == count else { throw CofferError("Bench import inserted \(report.inserted) of \(count): \(report.rejected.first?.reason ?? "")") }
         }
         try store.close()
-        let writer = try rawWriter(path: path)
-        var next: Int64 = 20_000_000
+        let afterCoffer = try RowCounts(path: path)
+        let writer = try rawWriter(path: baselinePath)
+        var next: Int64 = 20_000_000 // a multiple of 8: each conversation's 8 debits in one run, as the file's
         let baseline = try Bench.median(runs: 3) {
             var n = 0
             while n < count {
                 try writer.database.exec("BEGIN IMMEDIATE")
                 let size = min(2_000, count - n)
-                try writer.write(first: next + 1, count: size, at: end)
+                try writer.write(first: next, count: size, at: clock.now)
                 (next, n) = (next + Int64(size), n + size)
                 try writer.database.exec("COMMIT")
             }
         }
+        // The baseline is only honest if it wrote the rows Coffer wrote (SPEC §11).
+        try RowCounts.requireSameRows(coffer: afterCoffer.minus(before), raw: RowCounts(path: baselinePath).minus(before))
         let perSecond = Double(count) / (coffer / 1_000), rawPerSecond = Double(count) / (baseline / 1_000)
         add("batch import", unit: "records/s", coffer: perSecond, baseline: rawPerSecond, higherIsBetter: true,
             target: "≥ 0.5× and ≥ 60,000/s", meets: perSecond >= 0.5 * rawPerSecond && perSecond >= 60_000)

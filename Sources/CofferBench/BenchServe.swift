@@ -55,7 +55,7 @@ extension Bench {
         while written < count {
             try writer.database.exec("BEGIN IMMEDIATE")
             let size = min(groupSize, count - written)
-            try writer.write(first: next + 1, count: size, at: time)
+            try writer.write(first: next, count: size, at: time)
             (next, written) = (next + Int64(size), written + size)
             try writer.database.exec("COMMIT")
         }

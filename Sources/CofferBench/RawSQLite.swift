@@ -38,6 +38,17 @@ final class RawSQLite {
         return sqlite3_column_int64(statement, 0)
     }
 
+    /// The first column of a statement's first row as text; nil for no row or NULL.
+    func text(_ sql: String) throws -> String? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+            throw CofferError("Baseline: \(String(cString: sqlite3_errmsg(handle)))")
+        }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW, let text = sqlite3_column_text(statement, 0) else { return nil }
+        return String(cString: text)
+    }
+
     /// Prepares, steps through every row and finalizes each statement (a replayed query).
     func replay(_ statements: [String]) throws {
         for sql in statements {
@@ -57,7 +68,12 @@ final class RawSQLite {
         deinit { sqlite3_finalize(statement) }
 
         /// Binds integers and texts in order, steps once, resets.
-        func run(_ values: [Any?]) throws {
+        func run(_ values: [Any?]) throws { _ = try value(values) }
+
+        /// Binds, steps once and resets, returning the first column of the row it gave (nil for
+        /// none, or NULL): a `RETURNING id`, or a lookup.
+        @discardableResult
+        func value(_ values: [Any?]) throws -> Int64? {
             for (offset, value) in values.enumerated() {
                 let index = Int32(offset + 1)
                 switch value {
@@ -70,10 +86,15 @@ final class RawSQLite {
                 }
             }
             let code = sqlite3_step(statement)
+            let first = code == SQLITE_ROW && sqlite3_column_type(statement, 0) != SQLITE_NULL ? sqlite3_column_int64(statement, 0) : nil
             sqlite3_reset(statement)
             guard code == SQLITE_DONE || code == SQLITE_ROW else { throw CofferError("Baseline: step failed (\(code))") }
+            return first
         }
     }
+
+    /// Rows the last statement changed.
+    var changes: Int32 { sqlite3_changes(handle) }
 
     /// Prepares a statement for repeated use.
     func prepare(_ sql: String) throws -> Prepared {
@@ -88,12 +109,18 @@ final class RawSQLite {
 /// The rows a transaction of debits writes, written through the C API with no domain code, in the
 /// shape Coffer's writer writes them: per debit its usage record and ledger entry; once per
 /// transaction the grant drawn, both balances, the chain head, the wallet's day, the daily usage,
-/// each conversation's rollup and the member's spend. The baseline for durable debits (one
-/// transaction each), batch import and `coffer serve`'s groups (many per transaction).
-struct RawDebitWriter {
+/// each conversation's rollup and its day (a new day: the previous day's lookup, the day's count
+/// and the next day's link, as `ConversationDays.add`), the member's spend, and — once 512 new
+/// conversations wait, as `SearchIndex.catchUp` — the conversations' trigram index. The baseline
+/// for durable debits (one transaction each), batch import and `coffer serve`'s groups (many per
+/// transaction).
+final class RawDebitWriter {
     let database: RawSQLite
     private let usage, entry, grant, balance, head, daily, conversation, spend, walletDay: RawSQLite.Prepared
+    private let day, previousDay, newDay, dayCount, nextDay, search, searched: RawSQLite.Prepared
     let workspace: Int64, user: Int64, pool: Int64, sink: Int64, grantID: Int64
+    /// The newest conversation the trigram index holds, and the newest written.
+    private var indexed: Int64, newestConversation: Int64
 
     init(path: String, workspace: Int64, user: Int64, pool: Int64, sink: Int64, grant: Int64) throws {
         database = try RawSQLite(path: path)
@@ -122,6 +149,7 @@ struct RawDebitWriter {
             VALUES (?1, ?2, 'message', 'Roadmap review', ?3, 'ada@acme.test', 1000 * ?5, 15 * ?5, ?4, ?4)
             ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000 * ?5, credits = credits + 15 * ?5,
               updated_at = max(updated_at, excluded.updated_at), first_at = min(first_at, excluded.first_at)
+            RETURNING id
             """)
         spend = try database.prepare("""
             INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?1, ?2, 0, ?3)
@@ -130,6 +158,33 @@ struct RawDebitWriter {
         walletDay = try database.prepare("""
             INSERT INTO account_days(account_id, day, net) VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET net = net + ?3
             """)
+        day = try database.prepare("""
+            UPDATE conversation_days SET messages = messages + ?3, credits = credits + ?4, first_at = min(first_at, ?5), last_at = max(last_at, ?5)
+            WHERE workspace_id = ?1 AND day = ?2 AND conversation = ?6
+            """)
+        previousDay = try database.prepare("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?")
+        newDay = try database.prepare("""
+            INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, first_at, last_at, prev_day)
+            VALUES (?1, ?2, ?3, 'message', ?4, ?5, ?6, ?6, ?7)
+            """)
+        dayCount = try database.prepare("""
+            INSERT INTO conversation_day_counts(workspace_id, day, billing_type, conversations) VALUES (?, ?, 'message', 1)
+            ON CONFLICT (workspace_id, day, billing_type) DO UPDATE SET conversations = conversations + 1
+            """)
+        nextDay = try database.prepare("""
+            UPDATE conversation_days SET prev_day = ?1
+            WHERE workspace_id = ?2 AND conversation = ?3
+              AND day = (SELECT min(day) FROM conversation_days WHERE workspace_id = ?2 AND conversation = ?3 AND day > ?1)
+            """)
+        search = try database.prepare("""
+            INSERT INTO conversation_search(rowid, conversation_id, title, creator)
+            SELECT id, conversation_id, title, creator FROM conversations WHERE id > ? ORDER BY id
+            """)
+        searched = try database.prepare("""
+            INSERT INTO meta(key, value) VALUES ('search_indexed', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+            """)
+        indexed = Int64(try database.text("SELECT value FROM meta WHERE key = 'search_indexed'") ?? "0") ?? 0
+        newestConversation = try database.int("SELECT max(id) FROM conversations") ?? 0
     }
 
     /// Writes the rows of debits `first`…`first + count - 1` (no transaction of its own); debit n is
@@ -151,7 +206,61 @@ struct RawDebitWriter {
         try head.run([first + debits - 1, hash])
         try daily.run([workspace, time / 86_400, user, debits])
         try walletDay.run([pool, time / 86_400, -total])
-        for (name, debits) in conversations { try conversation.run([workspace, name, user, time, debits]) }
+        let today = time / 86_400
+        for (name, debits) in conversations {
+            guard let id = try conversation.value([workspace, name, user, time, debits]) else {
+                throw CofferError("Baseline: the conversation upsert returned no id")
+            }
+            newestConversation = max(newestConversation, id)
+            try day.run([workspace, today, 1000 * debits, 15 * debits, time, id])
+            if database.changes == 0 {
+                let previous = try previousDay.value([workspace, id, today])
+                try newDay.run([workspace, today, id, 1000 * debits, 15 * debits, time, previous])
+                try dayCount.run([workspace, today])
+                try nextDay.run([today, workspace, id])
+            }
+        }
         try spend.run([workspace, user, total])
+        if newestConversation - indexed >= 512 {
+            try search.run([indexed])
+            try searched.run([String(newestConversation)])
+            indexed = newestConversation
+        }
+    }
+}
+
+/// How many rows each table a debit writes holds: the bench compares what Coffer added with what
+/// the raw baseline added for the same work, so a baseline that skips a row is caught. Entries count
+/// the usage records they pay for (settlement may grant something once a day, which is no debit's
+/// work, and a debit that empties one grant and goes on from the next writes two entries).
+struct RowCounts {
+    static let tables = ["usage_events", "entries", "conversations", "conversation_days", "conversation_day_counts",
+                         "conversation_search", "usage_daily", "account_days", "member_spend"]
+    let rows: [String: Int64]
+
+    init(path: String) throws {
+        let database = try RawSQLite(path: path)
+        var rows: [String: Int64] = [:]
+        for table in Self.tables {
+            let counted = table == "entries" ? "count(DISTINCT usage_id)" : "count(*)"
+            rows[table] = try database.int("SELECT \(counted) FROM \(table)") ?? 0
+        }
+        self.rows = rows
+    }
+
+    private init(rows: [String: Int64]) { self.rows = rows }
+
+    /// The rows added since `earlier`.
+    func minus(_ earlier: RowCounts) -> RowCounts {
+        RowCounts(rows: rows.merging(earlier.rows) { $0 - $1 })
+    }
+
+    /// Throws, naming the tables, unless both added the same number of rows to each.
+    static func requireSameRows(coffer: RowCounts, raw: RowCounts) throws {
+        let differing = tables.filter { coffer.rows[$0] != raw.rows[$0] }
+        guard differing.isEmpty else {
+            throw CofferError("The raw baseline did not write the rows Coffer wrote: "
+                + differing.map { "\($0) \(coffer.rows[$0] ?? 0) vs \(raw.rows[$0] ?? 0)" }.joined(separator: ", "))
+        }
     }
 }
