@@ -83,7 +83,7 @@ let package = Package(
         /// Which store the suites run on: SQLite files, or a throwaway PostgreSQL cluster (SPEC §13).
         .target(name: "StoreUnderTest", path: "Tests/StoreUnderTest"),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCore", "StoreUnderTest"]),
-        .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferStore", "CofferCore"]),
+        .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferStore", "CofferCore", "CofferPresentation"]),
         .testTarget(name: "CofferAcceptanceTests", dependencies: ["coffer", "coffer-bench", "CofferCore", "CofferStore", "Dashboard", "TmuxHarness", "StoreUnderTest"]),
         .testTarget(name: "CofferPresentationTests", dependencies: ["CofferPresentation", "CofferStore", "CofferCore", "TerminalUI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], exclude: ["Snapshots"]),

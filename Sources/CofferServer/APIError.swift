@@ -1,4 +1,5 @@
 import CofferCore
+import CofferPresentation
 import Foundation
 import Hummingbird
 
@@ -67,6 +68,11 @@ enum JSONBody {
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// JSON already written, as a response with `status`.
+    static func response(_ json: JSONBytes, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
     }
 
     /// `{"error": message}` with `status` (R41).
