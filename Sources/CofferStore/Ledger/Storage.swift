@@ -16,7 +16,9 @@ protocol StorageConnection: AnyObject {
     /// Waits until this transaction alone may extend the entries' hash chain, until it ends (R42).
     /// A backend whose writers are serialised whole (SQLite) has nothing to wait for.
     func lockLedgerChain() throws
-    /// Runs `body` in a savepoint: released when it returns, rolled back (and the error rethrown) when it throws.
+    /// Runs `body` in a savepoint: what it wrote stands when it returns (the savepoint is released
+    /// then, or — PostgreSQL — with the next one's opening or the transaction's end, a round trip
+    /// fewer), and is rolled back (the error rethrown) when it throws.
     func inSavepoint(_ body: () throws -> Void) throws
     /// What the backend's own check of its storage finds (SQLite: `PRAGMA integrity_check`), one
     /// line each; empty when it is sound. `coffer check` reads nothing else when this finds damage.

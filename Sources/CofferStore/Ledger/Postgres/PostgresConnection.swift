@@ -10,6 +10,9 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     private let connection: OpaquePointer
     private var prepared: [String: String] = [:]
     private var lastChanged = 0
+    /// The last event's savepoint is still open: its writes stand, and it is released in the same
+    /// round trip that opens the next one (or by the transaction's end), one round trip an event fewer.
+    private var savepointOpen = false
     /// Sees every statement, its parameters written in (`CofferStore`'s `trace`).
     private let trace: (@Sendable (String) -> Void)?
 
@@ -40,6 +43,7 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     /// Runs SQL with no parameters, possibly several statements (DDL, transaction control).
     func execute(_ sql: String) throws {
         trace?(sql)
+        if sql == "COMMIT" || sql == "ROLLBACK" || sql.hasPrefix("BEGIN") { savepointOpen = false }
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
         try check(result)
@@ -65,17 +69,19 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
         try run("SELECT pg_advisory_xact_lock(?)", [.int(PostgresLocks.chain)])
     }
 
+    /// The savepoint stays open after `body` returns (its writes stand): the next event's opening
+    /// releases it in the same round trip, and the transaction's end closes the last one.
     func inSavepoint(_ body: () throws -> Void) throws {
-        try execute("SAVEPOINT coffer_event")
+        try execute(savepointOpen ? "RELEASE SAVEPOINT coffer_event; SAVEPOINT coffer_event" : "SAVEPOINT coffer_event")
+        savepointOpen = true
         do {
             try body()
         } catch {
-            try? execute("ROLLBACK TO SAVEPOINT coffer_event")
-            try? execute("RELEASE SAVEPOINT coffer_event")
+            savepointOpen = false
+            try? execute("ROLLBACK TO SAVEPOINT coffer_event; RELEASE SAVEPOINT coffer_event")
             if let error = error as? PostgresError, error.isConstraint { throw StorageRefusal(message: error.message) }
             throw error
         }
-        try execute("RELEASE SAVEPOINT coffer_event")
     }
 
     /// PostgreSQL checks its own pages (with checksums, when the cluster has them) as it reads:
