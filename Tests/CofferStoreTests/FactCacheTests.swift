@@ -95,6 +95,19 @@ struct FactCacheTests {
         #expect(try LedgerCheck(store).run().isSound)
     }
 
+    @Test("R38: a key's holder, kept while the facts counter stands still, is refused at once after another store revokes the key")
+    func keptHolderRevokedElsewhere() throws {
+        let (fixture, store, ada) = try ConsumptionTests.team(pool: 100_000)
+        let secret = try APIKeys(store).create(actor: ada, name: "backend")
+        #expect(try APIKeys(store).holder(ofSecret: secret)?.keyName == "backend")
+        let version = try store.snapshot { try FactCache.version($0) }
+        #expect(store.backend.factsVersion() == (StoreUnderTest.isSQLite ? version : nil), "SQLite reads the counter on its own connection")
+        #expect(try APIKeys(store).holder(ofSecret: secret)?.keyName == "backend", "kept")
+        try APIKeys(fixture.open()).revoke(actor: ada, name: "backend")
+        #expect(try APIKeys(store).holder(ofSecret: secret) == nil)
+        #expect(store.backend.factsVersion() == (StoreUnderTest.isSQLite ? try store.snapshot { try FactCache.version($0) } : nil))
+    }
+
     @Test("A whitelist written by another process (python's sqlite3, or psql on PostgreSQL) is seen by the next debit")
     func anotherProcess() throws {
         let (fixture, store, _) = try ConsumptionTests.team(pool: 100_000)

@@ -19,6 +19,9 @@ protocol StorageBackend: Sendable {
     func write<T>(_ scope: WriteScope, _ body: (any StorageConnection) throws -> T) throws -> T
     /// Runs `body` in one write transaction that is always rolled back (a what-if, R15a).
     func rehearse<T>(_ body: (any StorageConnection) throws -> T) throws -> T
+    /// The facts counter (`FactCache`) as last committed, read as cheaply as the backend can
+    /// outside any transaction; nil when it has no such way (callers then read it in a snapshot).
+    func factsVersion() -> Int64?
     /// Closes the backend's connections.
     func close() throws
 }

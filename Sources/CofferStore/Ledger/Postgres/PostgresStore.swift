@@ -71,6 +71,9 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
         }
     }
 
+    /// No cheaper way than a snapshot: callers read the counter in one.
+    func factsVersion() -> Int64? { nil }
+
     func close() throws {
         idle.withLock { $0.removeAll() }
     }

@@ -16,6 +16,8 @@ final class SQLiteStore: StorageBackend {
     let isReadOnly: Bool
     /// GRDB's connections: a pool (one writer, concurrent readers), or a queue when read-only.
     let database: any DatabaseWriter
+    /// A connection of its own for the facts counter alone.
+    private let probe: FactsVersionProbe
 
     /// Opens (or, with `create`, creates) the file at `path` and migrates it forward.
     ///
@@ -26,6 +28,7 @@ final class SQLiteStore: StorageBackend {
     init(path: String, seal: LedgerSeal, create: Bool, readOnly: Bool, maxPages: Int?,
          trace: (@Sendable (String) -> Void)?) throws {
         self.path = path
+        probe = FactsVersionProbe(path: path)
         let files = FileManager.default
         let exists = files.fileExists(atPath: path)
         let folder = (path as NSString).deletingLastPathComponent
@@ -147,8 +150,11 @@ final class SQLiteStore: StorageBackend {
         }
     }
 
+    func factsVersion() -> Int64? { probe.version() }
+
     /// Closes the file (checkpointing the WAL when this is the last connection).
     func close() throws {
+        probe.close()
         if let pool = database as? DatabasePool {
             try? pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
             try pool.close()
