@@ -82,6 +82,19 @@ struct StoreSafetyTests {
         #expect(report.violations.contains { $0.contains("was altered") })
     }
 
+    @Test("SPEC §10: text bound through the seam ends at a NUL, as SQLite's C strings always did; the text around it is whole",
+          .enabled(if: StoreUnderTest.isSQLite, "PostgreSQL refuses a NUL in text"))
+    func textEndsAtNul() throws {
+        let (fixture, _) = try Self.populated()
+        let stored = try fixture.rawWrite { sql -> [String] in
+            for (key, value) in [("nul", "ab\u{0}cd"), ("plain", "ünïcode ✓ 😀"), ("empty", "")] {
+                try sql.run("INSERT INTO meta(key, value) VALUES (?, ?)", .text("test-" + key), .text(value))
+            }
+            return try sql.all("SELECT value || '|' || length(value) FROM meta WHERE key LIKE 'test-%' ORDER BY key") { $0.text(0) }
+        }
+        #expect(stored == ["|0", "ab|2", "ünïcode ✓ 😀|11"])
+    }
+
     @Test("SPEC §10: writes are FULL-synchronous in WAL mode", .enabled(if: StoreUnderTest.isSQLite, "SQLite's journal and sync PRAGMAs"))
     func durability() throws {
         let (_, store) = try Self.populated()

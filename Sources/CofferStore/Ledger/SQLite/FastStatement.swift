@@ -38,9 +38,12 @@ extension Statement {
             case .int(let v): sqlite3_bind_int64(statement, index, v)
             case .text(let v) where v.isEmpty: sqlite3_bind_text(statement, index, "", 0, transient)
             case .text(let v):
-                // The UTF-8 bytes in place (no C string made first); SQLite copies them.
+                // The UTF-8 bytes in place (no C string made first), up to a NUL as a C string ends
+                // there; SQLite copies them.
                 v.utf8.withContiguousStorageIfAvailable { bytes in
-                    bytes.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), transient) }
+                    bytes.withMemoryRebound(to: CChar.self) { text in
+                        sqlite3_bind_text(statement, index, text.baseAddress, Int32(text.firstIndex(of: 0) ?? text.count), transient)
+                    }
                 } ?? sqlite3_bind_text(statement, index, v, -1, transient)
             case .blob(let v): v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
             case .null: sqlite3_bind_null(statement, index)
