@@ -28,9 +28,11 @@ let package = Package(
             dependencies: [
                 "CofferCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"), "CPq",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), "CPq", "CSQLiteConfig",
             ]
         ),
+        /// SQLite's process-wide settings (sqlite3_config), for the SQLite store.
+        .systemLibrary(name: "CSQLiteConfig", path: "Sources/CSQLiteConfig"),
         /// libpq (Debian's libpq-dev): the PostgreSQL store's client, synchronous like GRDB (SPEC §13).
         .systemLibrary(name: "CPq", path: "Sources/CPq"),
         .target(name: "TerminalUI"),

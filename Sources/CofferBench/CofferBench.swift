@@ -16,7 +16,7 @@ struct CofferBench: ParsableCommand {
             Measures the `coffer` executable beside this one and the code it is built from. Build with \
             `swift build -c release` first; a debug build measures the debugger's speed, not Coffer's.
             """,
-        subcommands: [RunBench.self, DashboardProbeCommand.self],
+        subcommands: [RunBench.self, DashboardProbeCommand.self, LoadCommand.self],
         defaultSubcommand: RunBench.self
     )
 

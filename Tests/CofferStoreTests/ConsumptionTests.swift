@@ -279,8 +279,9 @@ struct ConsumptionTests {
         #expect(alerts.first?.message == "Low balance: the team pool is at $9.000, below your $10.000 alert")
     }
 
-    @Test("R33: a JSONL import applies each line once; re-importing changes nothing; bad lines are named; R7 applies")
-    func importFile() throws {
+    @Test("R33: a JSONL import applies each line once; re-importing changes nothing; bad lines are named; R7 applies — in batches of any size (each read ahead while the one before is written)",
+          arguments: [1, 3, 2_000])
+    func importFile(batchSize: Int) throws {
         let (fixture, store, ada) = try Self.team()
         try APIKeys(store).create(actor: ada, name: "ci").isEmpty == false ? () : ()
         let lines = [
@@ -295,13 +296,13 @@ struct ConsumptionTests {
         ]
         let path = fixture.folder.appendingPathComponent("usage.jsonl").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let report = try Usage(store).importFile(actor: ada, path: path)
+        let report = try Usage(store).importFile(actor: ada, path: path, batchSize: batchSize)
         #expect(report.inserted == 3 && report.duplicates == 1)
         #expect(report.rejected.map(\.line) == [3, 4, 6, 7])
         #expect(report.rejected.map(\.reason) == [#"quantity: write amounts as strings, e.g. "2.5""#, "Unknown service nope (see coffer plans)",
                                                   "unknown field quantiy", "not a JSON object"])
         let ledger = try store.ledgerFingerprint()
-        let again = try Usage(store).importFile(actor: ada, path: path)
+        let again = try Usage(store).importFile(actor: ada, path: path, batchSize: batchSize)
         #expect(again.inserted == 0 && again.duplicates == 4)
         #expect(try store.ledgerFingerprint() == ledger)
         let bob = try Self.actor(store, "bob@acme.test")

@@ -95,6 +95,24 @@ struct StoreSafetyTests {
         #expect(stored == ["|0", "ab|2", "ünïcode ✓ 😀|11"])
     }
 
+    @Test("SPEC §10: the writer's statements, found by a slot without hashing their SQL, each answer their own text; a call with fewer values than parameters leaves the rest NULL",
+          .enabled(if: StoreUnderTest.isSQLite, "the SQLite writer's statement shortcuts"))
+    func writerStatementShortcuts() throws {
+        let (_, store) = try Self.populated()
+        guard let backend = store.sqlite else { Issue.record("not an SQLite store"); return }
+        // More texts than slots, of equal and of different lengths, so slots are shared and reused.
+        let texts = (0..<300).map { "SELECT ? + \($0)" } + (0..<40).map { "SELECT ? + \(String(repeating: " ", count: $0))7" }
+        for order in [Array(texts.indices), Array(texts.indices.reversed()), Array(texts.indices.shuffled())] {
+            let answers = try backend.write(.ledger) { sql in try order.map { try sql.int(texts[$0], .int(1_000)) } }
+            #expect(answers == order.map { $0 < 300 ? Int64(1_000 + $0) : 1_007 })
+        }
+        let nulls = try backend.write(.ledger) { sql -> [Int64?] in
+            let both = "SELECT coalesce(?1, -1) * 10 + coalesce(?2, -1)"
+            return [try sql.int(both, .int(1), .int(2)), try sql.int(both, [.int(3)]), try sql.int(both, .int(4), .int(5))]
+        }
+        #expect(nulls == [12, 29, 45])
+    }
+
     @Test("SPEC §10: writes are FULL-synchronous in WAL mode", .enabled(if: StoreUnderTest.isSQLite, "SQLite's journal and sync PRAGMAs"))
     func durability() throws {
         let (_, store) = try Self.populated()

@@ -55,7 +55,8 @@ public struct UsageRequest: Sendable, Equatable {
     private static func checkText(_ name: String, _ value: String?) throws {
         guard let value else { return }
         if value.utf8.count > 20_000 { throw CofferError("The \(name) is longer than 20,000 bytes") }
-        if value.utf8.contains(0) { throw CofferError("The \(name) contains a NUL character (U+0000)") }
+        let hasNul = value.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? value.utf8.contains(0)
+        if hasNul { throw CofferError("The \(name) contains a NUL character (U+0000)") }
     }
 }
 

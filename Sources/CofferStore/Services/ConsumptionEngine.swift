@@ -44,9 +44,9 @@ struct ConsumptionEngine {
     }
 
     /// Records the event, or returns the first result for a duplicate id (R33).
-    func record(actor: Actor, request: UsageRequest) throws -> UsageResult {
-        try request.validate()
-        let hash = request.payloadHash
+    func record(actor: Actor, checked: CheckedUsage) throws -> UsageResult {
+        let request = checked.request
+        let hash = checked.payloadHash
         let key = EventKey(workspace: actor.workspaceID, id: request.eventID)
         let seen = try !isKnownNew(key) && tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
                                                          .int(actor.workspaceID), .text(request.eventID))
@@ -86,14 +86,19 @@ struct ConsumptionEngine {
     /// Records one event of a batch in its own savepoint (R33, R40), as its own batch of entries:
     /// a refusal rolls back that event alone, whatever it had written. When the debit fails after
     /// auto-recharge acted, what the recharge did is applied again on its own (R36), as `consume` does.
-    func recordInBatch(actor: Actor, request: UsageRequest, at time: Timestamp) throws -> UsageResult {
+    func recordInBatch(actor: Actor, checked: CheckedUsage, at time: Timestamp) throws -> UsageResult {
         tx.setTime(time)
         do {
-            return try inSavepoint { try record(actor: actor, request: request) }
+            return try inSavepoint { try record(actor: actor, checked: checked) }
         } catch let failure as FailedAfterRecharge {
-            try inSavepoint { try rechargeOnly(actor: actor, request: request) }
+            try inSavepoint { try rechargeOnly(actor: actor, request: checked.request) }
             throw failure
         }
+    }
+
+    /// The same for a request not yet checked: a malformed one is refused before anything is written.
+    func recordInBatch(actor: Actor, request: UsageRequest, at time: Timestamp) throws -> UsageResult {
+        try recordInBatch(actor: actor, checked: request.checked(), at: time)
     }
 
     /// Runs `body` in a savepoint; when it throws, the database, the ledger writer and this

@@ -40,26 +40,29 @@ public struct Usage: Sendable {
               let handle = FileHandle(forReadingAtPath: path) else {
             throw CofferError("Cannot read \(CofferError.quote(path, limit: 200))\(isFolder.boolValue ? ": it is a folder" : "")")
         }
-        defer { try? handle.close() }
+        let lines = ImportReadAhead(handle: handle, path: path, workspace: actor.workspaceSlug, batchSize: batchSize)
+        defer {
+            lines.finish()
+            try? handle.close()
+        }
         var report = ImportReport()
-        var reader = LineReader(handle: handle, maxLineBytes: 1 << 20)
-        var batch: [(Int, Result<UsageRequest, CofferError>)] = []
-        func flush() throws {
-            guard let first = batch.first?.0 else { return }
-            let lines = batch
-            batch.removeAll(keepingCapacity: true)
+        lines.startNext()
+        while true {
+            let batch = try lines.take()
+            guard let first = batch.first?.number else { break }
+            lines.startNext() // the next batch is read while this one is written
             var applied = ImportReport()
             do {
                 try store.write(scope: .workspaces([actor.workspaceID])) { tx in
                     applied = ImportReport()
-                    let engine = ConsumptionEngine(tx: tx, expecting: lines.count)
-                    try engine.lookUpKeys(lines.compactMap { try? $0.1.get() }.map { .init(workspace: actor.workspaceID, id: $0.eventID) })
-                    for (number, parsed) in lines {
-                        switch parsed {
+                    let engine = ConsumptionEngine(tx: tx, expecting: batch.count)
+                    try engine.lookUpKeys(batch.compactMap { try? $0.event.get() }.map { .init(workspace: actor.workspaceID, id: $0.request.eventID) })
+                    for (number, event) in batch {
+                        switch event {
                         case .failure(let error): applied.rejected.append((number, error.message))
-                        case .success(let request):
+                        case .success(let checked):
                             do {
-                                let result = try engine.recordInBatch(actor: actor, request: request, at: tx.now)
+                                let result = try engine.recordInBatch(actor: actor, checked: checked, at: tx.now)
                                 if result.duplicate { applied.duplicates += 1 } else { applied.inserted += 1 }
                             } catch let failure as ConsumptionEngine.FailedAfterRecharge {
                                 applied.rejected.append((number, failure.error.message)) // what the recharge did stands (R36)
@@ -78,19 +81,6 @@ public struct Usage: Sendable {
             report.duplicates += applied.duplicates
             report.rejected += applied.rejected
         }
-        func nextLine() throws -> Bool {
-            do {
-                return try reader.next { number, line in
-                    if let parsed = ImportLine.read(line, workspace: actor.workspaceSlug) { batch.append((number, parsed)) }
-                }
-            } catch {
-                throw CofferError("Cannot read \(CofferError.quote(path, limit: 200)): \(error.localizedDescription)")
-            }
-        }
-        while try nextLine() {
-            if batch.count >= batchSize { try flush() }
-        }
-        try flush()
         return report
     }
 }

@@ -10,12 +10,16 @@ public enum EventOutcome: Sendable, Equatable {
 /// One event to record in a group: who records it (each request's own actor) and what.
 public struct GroupedEvent: Sendable {
     public let actor: Actor
-    public let request: UsageRequest
+    /// The request validated and fingerprinted by whoever made the event (a request's own
+    /// thread), or its refusal: the writer only records.
+    let checked: Result<CheckedUsage, CofferError>
+    let eventID: String
 
     /// An event recorded as `actor`.
     public init(actor: Actor, request: UsageRequest) {
         self.actor = actor
-        self.request = request
+        checked = request.checkedResult
+        eventID = request.eventID
     }
 }
 
@@ -34,8 +38,10 @@ extension Usage {
     public func recordGroup(_ events: [GroupedEvent]) throws -> [EventOutcome] {
         try store.write(scope: .workspaces(Set(events.map(\.actor.workspaceID)))) { tx in
             let engine = ConsumptionEngine(tx: tx, expecting: events.count)
-            try engine.lookUpKeys(events.map { .init(workspace: $0.actor.workspaceID, id: $0.request.eventID) })
-            return try events.map { event in try Self.outcome { try engine.recordInBatch(actor: event.actor, request: event.request, at: tx.now) } }
+            try engine.lookUpKeys(events.map { .init(workspace: $0.actor.workspaceID, id: $0.eventID) })
+            return try events.map { event in
+                try Self.outcome { try engine.recordInBatch(actor: event.actor, checked: event.checked.get(), at: tx.now) }
+            }
         }
     }
 

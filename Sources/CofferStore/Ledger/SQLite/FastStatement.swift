@@ -30,8 +30,12 @@ extension Statement {
         }
     }
 
+    /// Binds every parameter: a call that gives fewer values than the statement has parameters
+    /// clears the earlier bindings first (the rest are NULL); otherwise each value replaces the last
+    /// one in place, which spares SQLite freeing and allocating every text again.
     private func bind(_ values: [Bind]) throws {
         let statement = sqliteStatement
+        if values.count != Int(sqlite3_bind_parameter_count(statement)) { sqlite3_clear_bindings(statement) }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let code: Int32 = switch value {
@@ -54,7 +58,6 @@ extension Statement {
 
     private func reset() {
         sqlite3_reset(sqliteStatement)
-        sqlite3_clear_bindings(sqliteStatement)
     }
 
     private func failure(_ code: Int32) -> DatabaseError {

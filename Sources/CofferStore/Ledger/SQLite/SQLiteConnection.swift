@@ -5,16 +5,26 @@ import GRDBSQLite
 /// once per connection and cached; rows are read through SQLite's C API by column index.
 final class SQLiteConnection: StorageConnection {
     let db: Database
+    /// The writer's statements found without hashing their text (nil: GRDB's cache alone).
+    private let shortcuts: StatementShortcuts?
 
-    /// The seam over `db`, inside a transaction or read GRDB opened.
-    init(_ db: Database) { self.db = db }
+    /// The seam over `db`, inside a transaction or read GRDB opened; `shortcuts` only for the
+    /// writer connection they belong to.
+    init(_ db: Database, shortcuts: StatementShortcuts? = nil) {
+        self.db = db
+        self.shortcuts = shortcuts
+    }
+
+    private func statement(_ sql: String) throws -> Statement {
+        try shortcuts?.statement(sql, in: db) ?? db.cachedStatement(sql: sql)
+    }
 
     func run(_ sql: String, _ values: [Bind]) throws {
-        try db.cachedStatement(sql: sql).run(values)
+        try statement(sql).run(values)
     }
 
     func each(_ sql: String, _ values: [Bind], _ row: (any StorageRow) throws -> Bool) throws {
-        try db.cachedStatement(sql: sql).each(values, row: row)
+        try statement(sql).each(values, row: row)
     }
 
     var dialect: SQLDialect { .sqlite }

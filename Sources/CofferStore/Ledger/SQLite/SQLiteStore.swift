@@ -1,4 +1,5 @@
 import CofferCore
+import CSQLiteConfig
 import Foundation
 import GRDB
 
@@ -18,6 +19,8 @@ final class SQLiteStore: StorageBackend {
     let database: any DatabaseWriter
     /// A connection of its own for the facts counter alone.
     private let probe: FactsVersionProbe
+    /// The writer connection's statements, found without hashing their SQL.
+    private let writerStatements = StatementShortcuts()
 
     /// Opens (or, with `create`, creates) the file at `path` and migrates it forward.
     ///
@@ -27,6 +30,7 @@ final class SQLiteStore: StorageBackend {
     /// statement with its arguments; `maxPages` caps the file (`PRAGMA max_page_count`).
     init(path: String, seal: LedgerSeal, create: Bool, readOnly: Bool, maxPages: Int?,
          trace: (@Sendable (String) -> Void)?) throws {
+        _ = Self.configureSQLite
         self.path = path
         probe = FactsVersionProbe(path: path)
         let files = FileManager.default
@@ -87,6 +91,10 @@ final class SQLiteStore: StorageBackend {
         }
     }
 
+    /// SQLite's process-wide settings, made once before the first connection: no memory
+    /// statistics (nothing reads them, and keeping them takes a global mutex on every allocation).
+    private static let configureSQLite: Void = { _ = coffer_sqlite_disable_memory_statistics() }()
+
     /// Checks an existing file before anything may write to it.
     private static func preflight(path: String) throws {
         var config = Configuration()
@@ -127,7 +135,7 @@ final class SQLiteStore: StorageBackend {
     /// (One writer at a time: `scope` changes nothing on SQLite.)
     func write<T>(_ scope: WriteScope, _ body: (any StorageConnection) throws -> T) throws -> T {
         do {
-            return try database.write { try body(SQLiteConnection($0)) }
+            return try database.write { [writerStatements] in try body(SQLiteConnection($0, shortcuts: writerStatements)) }
         } catch {
             throw StoreErrors.describe(error, path: path)
         }
@@ -140,7 +148,7 @@ final class SQLiteStore: StorageBackend {
             return try database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    result = try body(SQLiteConnection(db))
+                    result = try body(SQLiteConnection(db, shortcuts: writerStatements))
                     return .rollback
                 }
                 return result!
@@ -152,9 +160,13 @@ final class SQLiteStore: StorageBackend {
 
     func factsVersion() -> Int64? { probe.version() }
 
+    /// The shortcuts' statements go before GRDB closes the connection they were prepared on.
+    deinit { writerStatements.clear() }
+
     /// Closes the file (checkpointing the WAL when this is the last connection).
     func close() throws {
         probe.close()
+        writerStatements.clear()
         if let pool = database as? DatabasePool {
             try? pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
             try pool.close()
