@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "coffer-bench",
             dependencies: [
-                "CofferCore", "CofferStore", "Dashboard", "TerminalUI", "TmuxHarness", "CPq",
+                "CofferCore", "CofferStore", "Dashboard", "TerminalUI", "TmuxHarness", "CPq", "CSQLiteConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

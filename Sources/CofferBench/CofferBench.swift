@@ -1,6 +1,7 @@
 import ArgumentParser
 import CofferCore
 import CofferStore
+import CSQLiteConfig
 import Foundation
 
 /// `coffer-bench`: the performance harness of SPEC §11, a program of its own beside the `coffer`
@@ -53,6 +54,9 @@ struct RunBench: ParsableCommand {
     var postgres = false
 
     func run() throws {
+        // The raw SQLite baselines in this process get the settings Coffer's store makes (before
+        // any connection opens): no memory statistics.
+        _ = coffer_sqlite_disable_memory_statistics()
         let count = records ?? (quick ? 20_000 : 1_000_000)
         let catalog = try Measured.catalog(catalog)
         try Measured.requireCoffer()
