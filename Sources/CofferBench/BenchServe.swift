@@ -126,6 +126,8 @@ struct LoadClients {
     let clients: Int
     let batch: Int
     let run: String
+    /// A path to GET instead of posting events (the HTTP stack's own cost, for `coffer-bench load`).
+    var get: String? = nil
 
     /// What the clients saw.
     struct Result {
@@ -161,16 +163,21 @@ struct LoadClients {
             guard let connection = Connection(port: port) else { mine.failures += 1; mine.firstFailure = "cannot connect"; return }
             var n = 0
             while DispatchTime.now().uptimeNanoseconds < deadline {
-                let events = (0..<batch).map { #"{"id":"\#(run)\#(client)-\#(n + $0)","service":"gpt-4o","conversation":"c\#(client)-\#((n + $0) / 8)"}"# }
-                n += batch
-                let body = batch == 1 ? events[0] : #"{"events":[\#(events.joined(separator: ","))]}"#
-                let request = "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                let request: String
+                if let get {
+                    request = "GET \(get) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n\r\n"
+                } else {
+                    let events = (0..<batch).map { #"{"id":"\#(run)\#(client)-\#(n + $0)","service":"gpt-4o","conversation":"c\#(client)-\#((n + $0) / 8)"}"# }
+                    n += batch
+                    let body = batch == 1 ? events[0] : #"{"events":[\#(events.joined(separator: ","))]}"#
+                    request = "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                }
                 let sent = DispatchTime.now().uptimeNanoseconds
                 guard let (status, reply) = connection.exchange(Array(request.utf8)) else {
                     mine.failures += 1; mine.firstFailure = "connection lost"; return
                 }
                 mine.latencies.append(Double(DispatchTime.now().uptimeNanoseconds - sent) / 1e6)
-                if status == 200, !reply.contains("\"refused\"") { mine.events += batch } else { mine.failures += 1; mine.firstFailure = "\(status) \(reply.prefix(200))" }
+                if status == 200, !reply.contains("\"refused\"") { mine.events += get == nil ? batch : 1 } else { mine.failures += 1; mine.firstFailure = "\(status) \(reply.prefix(200))" }
             }
         }
         done.wait()

@@ -11,11 +11,12 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Concurrent clients, one connection each.") var clients = 64
     @Option(help: "Events per request (1 posts single events).") var batch = 1
     @Option(help: "How long to post, in seconds.") var seconds = 6.0
+    @Option(help: "GET this path instead of posting events (e.g. /healthz: the HTTP stack alone).") var get: String?
     @Option(help: "A prefix for the events' ids, new for each run on one database.") var prefix = "load-\(UInt32.random(in: 0...UInt32.max))-"
 
     func run() throws {
-        let result = LoadClients(port: port, key: key, clients: clients, batch: batch, run: prefix).run(for: seconds)
-        print("\(Int(Double(result.events) / seconds)) events/s, \(result.latencies.count) requests, "
+        let result = LoadClients(port: port, key: key, clients: clients, batch: batch, run: prefix, get: get).run(for: seconds)
+        print("\(Int(Double(result.events) / seconds)) \(get == nil ? "events" : "answers")/s, \(result.latencies.count) requests, "
               + "median \(result.percentile(0.5)) ms, p99 \(result.percentile(0.99)) ms, \(result.failures) failed \(result.firstFailure)")
     }
 }
