@@ -52,15 +52,23 @@ private func hexDigit(_ value: UInt8) -> UInt8 {
 }
 
 extension Array where Element == UInt8 {
-    /// Appends `value` in decimal, exactly as `String(value)` spells it.
+    /// Appends `value` in decimal, exactly as `String(value)` spells it: the digits are written
+    /// backwards into a buffer on the stack and appended at once (a ledger entry's hash covers
+    /// seven numbers).
     mutating func appendDecimal(_ value: Int64) {
-        if value < 0 { append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = count
-        repeat {
-            append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        self[start...].reverse()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in // "-9223372036854775808"
+            var magnitude = value.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "-")
+            }
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 }

@@ -57,19 +57,6 @@ final class LedgerWriter {
     /// What identifies an account.
     struct AccountKey: Hashable, Sendable {
         let kind: WalletKind, workspace: Int64?, user: Int64?, seat: Int64?, name: String?, asset: String
-
-        /// Hashes the numbers and the texts' lengths only (texts are compared in full by `==`):
-        /// a debit looks accounts up several times, and hashing "credits" (or the kind's raw
-        /// text, which is what hashing the kind does) each time cost more than the lookup.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(kind.rawValue.utf8.count)
-            hasher.combine(kind.rawValue.utf8.first)
-            hasher.combine(workspace)
-            hasher.combine(user)
-            hasher.combine(seat)
-            hasher.combine(name?.utf8.count ?? -1)
-            hasher.combine(asset.utf8.count)
-        }
     }
 
     /// An entry as posted: its id, batch and hashes are given in `finish()`.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -46,7 +47,9 @@ extension Statement {
                 // there; SQLite copies them.
                 v.utf8.withContiguousStorageIfAvailable { bytes in
                     bytes.withMemoryRebound(to: CChar.self) { text in
-                        sqlite3_bind_text(statement, index, text.baseAddress, Int32(text.firstIndex(of: 0) ?? text.count), transient)
+                        let start = text.baseAddress!
+                        let length = memchr(start, 0, text.count).map { start.distance(to: $0.assumingMemoryBound(to: CChar.self)) } ?? text.count
+                        return sqlite3_bind_text(statement, index, start, Int32(length), transient)
                     }
                 } ?? sqlite3_bind_text(statement, index, v, -1, transient)
             case .blob(let v): v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
