@@ -2,20 +2,20 @@ import CofferCore
 
 /// A usage request that passed `validate()`, with its payload fingerprint (R33). It can be made
 /// on any thread, so the one writer of a batch receives its events ready to record.
-public struct CheckedUsage: Sendable {
-    public let request: UsageRequest
+struct CheckedUsage: Sendable {
+    let request: UsageRequest
     let payloadHash: String
 }
 
 extension UsageRequest {
     /// The request validated and fingerprinted; throws its first refusal, before anything is read or written.
-    public func checked() throws -> CheckedUsage {
+    func checked() throws -> CheckedUsage {
         try validate()
         return CheckedUsage(request: self, payloadHash: payloadHash)
     }
 
     /// The same, as a result (a batch keeps each event's refusal in its place).
-    public var checkedResult: Result<CheckedUsage, CofferError> {
+    var checkedResult: Result<CheckedUsage, CofferError> {
         do { return .success(try checked()) } catch let error as CofferError { return .failure(error) } catch {
             return .failure(CofferError("\(error)"))
         }
