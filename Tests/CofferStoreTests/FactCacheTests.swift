@@ -143,7 +143,7 @@ struct FactCacheTests {
         #expect(throws: Abandon.self) {
             try store.write { tx in
                 try tx.sql.run("INSERT INTO whitelist(workspace_id, service) VALUES (?, 'claude-sonnet-4')", .int(ada.workspaceID))
-                _ = try ConsumptionEngine(tx: tx).recordInBatch(actor: bob, request: UsageRequest(eventID: "gone", service: "claude-sonnet-4"),
+                _ = try ConsumptionEngine(tx: tx).recordInBatch(actor: bob, checked: UsageRequest(eventID: "gone", service: "claude-sonnet-4").checked(),
                                                                 at: tx.now)
                 throw Abandon()
             }
@@ -165,7 +165,7 @@ struct FactCacheTests {
             var outcomes: [String] = []
             for id in ["first", "second"] {
                 do {
-                    _ = try engine.recordInBatch(actor: bob, request: UsageRequest(eventID: id, service: "gpt-4o"), at: tx.now)
+                    _ = try engine.recordInBatch(actor: bob, checked: UsageRequest(eventID: id, service: "gpt-4o").checked(), at: tx.now)
                     outcomes.append("recorded")
                 } catch let error as CofferError {
                     outcomes.append(error.message)

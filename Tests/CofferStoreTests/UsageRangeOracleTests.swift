@@ -62,7 +62,7 @@ struct UsageRangeOracleTests {
             fixture.now = slice[0].2
             try store.write { tx in
                 let engine = ConsumptionEngine(tx: tx)
-                for (actor, request, time) in slice { _ = try engine.recordInBatch(actor: actor, request: request, at: time) }
+                for (actor, request, time) in slice { _ = try engine.recordInBatch(actor: actor, checked: request.checked(), at: time) }
             }
         }
         return events.map(\.2).max() ?? start

@@ -178,7 +178,7 @@ public struct DemoData {
             var count = 0
             for (actor, request, time) in events {
                 do {
-                    _ = try engine.recordInBatch(actor: actor, request: request, at: time)
+                    _ = try engine.recordInBatch(actor: actor, checked: request.checked(), at: time)
                     count += 1
                 } catch is CofferError, is ConsumptionEngine.FailedAfterRecharge {
                     continue // a refused event (a member's limit, say) is simply not recorded

@@ -96,11 +96,6 @@ struct ConsumptionEngine {
         }
     }
 
-    /// The same for a request not yet checked: a malformed one is refused before anything is written.
-    func recordInBatch(actor: Actor, request: UsageRequest, at time: Timestamp) throws -> UsageResult {
-        try recordInBatch(actor: actor, checked: request.checked(), at: time)
-    }
-
     /// Runs `body` in a savepoint; when it throws, the database, the ledger writer and this
     /// engine's memo return to where they were.
     private func inSavepoint<T>(_ body: () throws -> T) throws -> T {

@@ -25,7 +25,7 @@ public struct Usage: Sendable {
     public func consume(actor: Actor, request: UsageRequest) throws -> UsageResult {
         try store.write(scope: .workspaces([actor.workspaceID])) { tx -> Result<UsageResult, CofferError> in
             do {
-                return .success(try ConsumptionEngine(tx: tx).recordInBatch(actor: actor, request: request, at: tx.now))
+                return .success(try ConsumptionEngine(tx: tx).recordInBatch(actor: actor, checked: request.checked(), at: tx.now))
             } catch let failure as ConsumptionEngine.FailedAfterRecharge {
                 return .failure(failure.error)
             }
