@@ -15,7 +15,7 @@ struct CofferBench: ParsableCommand {
         abstract: "Measure Coffer against raw SQLite (and, with --postgres, raw PostgreSQL) on this machine (SPEC §11).",
         discussion: """
             Measures the `coffer` executable beside this one and the code it is built from. Build with \
-            `swift build -c release` first; a debug build measures the debugger's speed, not Coffer's.
+            `scripts/swift-build -c release` first; a debug build measures the debugger's speed, not Coffer's.
             """,
         subcommands: [RunBench.self, DashboardProbeCommand.self, LoadCommand.self],
         defaultSubcommand: RunBench.self
@@ -97,7 +97,7 @@ enum Measured {
     /// Refuses to start when there is no `coffer` to measure.
     static func requireCoffer() throws {
         guard FileManager.default.isExecutableFile(atPath: coffer) else {
-            throw CofferError("no coffer executable beside coffer-bench (\(coffer)): build both with `swift build -c release`")
+            throw CofferError("no coffer executable beside coffer-bench (\(coffer)): build both with `scripts/swift-build -c release`")
         }
     }
 
