@@ -8,21 +8,21 @@ enum EventsBody {
     static let maxEvents = 1_000
 
     /// The parsed events, and whether the body was a batch.
-    static func parse(_ bytes: [UInt8], workspace: String) throws -> (events: [UsageRequest], batch: Bool) {
+    static func parse(_ bytes: [UInt8], as actor: Actor) throws -> (events: [GroupedEvent], batch: Bool) {
         guard let elements = try batchElements(bytes) else {
-            return ([try line(bytes[...], workspace: workspace, name: nil)], false)
+            return ([try line(bytes[...], as: actor, name: nil)], false)
         }
         guard !elements.isEmpty else { throw APIError(.badRequest, "events: give 1 to 1,000 events") }
         guard elements.count <= maxEvents else {
             throw APIError(.contentTooLarge, "events: a batch holds at most 1,000 events (this one has \(elements.count))")
         }
-        return (try elements.enumerated().map { try line(bytes[$1], workspace: workspace, name: "events[\($0)]") }, true)
+        return (try elements.enumerated().map { try line(bytes[$1], as: actor, name: "events[\($0)]") }, true)
     }
 
-    private static func line(_ bytes: ArraySlice<UInt8>, workspace: String, name: String?) throws -> UsageRequest {
+    private static func line(_ bytes: ArraySlice<UInt8>, as actor: Actor, name: String?) throws -> GroupedEvent {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw APIError(.badRequest, "The body is not valid UTF-8") }
         do {
-            return try UsageRequest.parse(line: text, workspace: workspace)
+            return try GroupedEvent(actor: actor, line: text)
         } catch let error as CofferError {
             throw APIError(.badRequest, name.map { "\($0): \(error.message)" } ?? error.message)
         }

@@ -58,9 +58,9 @@ struct Routes: Sendable {
     private func events(_ request: Request) async throws -> Response {
         let holder = try await authenticate(request)
         let body = try await body(of: request)
-        let (requests, batch) = try EventsBody.parse(body, workspace: holder.actor.workspaceSlug)
-        let outcomes = try await writer.submit(requests.map { GroupedEvent(actor: holder.actor, request: $0) })
-        let results = zip(requests, outcomes).enumerated().map { EventJSON(index: $0, id: $1.0.eventID, outcome: $1.1) }
+        let (events, batch) = try EventsBody.parse(body, as: holder.actor)
+        let outcomes = try await writer.submit(events)
+        let results = zip(events, outcomes).enumerated().map { EventJSON(index: $0, id: $1.0.eventID, outcome: $1.1) }
         var response: Response
         if batch {
             response = JSONBody.response(EventJSON.batch(results))

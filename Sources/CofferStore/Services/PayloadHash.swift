@@ -5,13 +5,20 @@ import CofferCore
 struct CheckedUsage: Sendable {
     let request: UsageRequest
     let payloadHash: String
+
+    /// A request its parser has validated already (the import line parser always does): only
+    /// the fingerprint is left to make.
+    init(validated request: UsageRequest) {
+        self.request = request
+        payloadHash = request.payloadHash
+    }
 }
 
 extension UsageRequest {
     /// The request validated and fingerprinted; throws its first refusal, before anything is read or written.
     func checked() throws -> CheckedUsage {
         try validate()
-        return CheckedUsage(request: self, payloadHash: payloadHash)
+        return CheckedUsage(validated: self)
     }
 
     /// The same, as a result (a batch keeps each event's refusal in its place).

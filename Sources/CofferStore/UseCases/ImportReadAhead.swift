@@ -50,7 +50,7 @@ final class ImportReadAhead: @unchecked Sendable {
             while batch.count < batchSize {
                 let more = try reader.next { [workspace] number, line in
                     if let parsed = ImportLine.read(line, workspace: workspace) {
-                        batch.append((number, parsed.flatMap(\.checkedResult)))
+                        batch.append((number, parsed.map(CheckedUsage.init(validated:))))
                     }
                 }
                 if !more { break }

@@ -13,7 +13,7 @@ public struct GroupedEvent: Sendable {
     /// The request validated and fingerprinted by whoever made the event (a request's own
     /// thread), or its refusal: the writer only records.
     let checked: Result<CheckedUsage, CofferError>
-    let eventID: String
+    public let eventID: String
 
     /// An event recorded as `actor`.
     public init(actor: Actor, request: UsageRequest) {
@@ -21,13 +21,15 @@ public struct GroupedEvent: Sendable {
         checked = request.checkedResult
         eventID = request.eventID
     }
-}
 
-extension UsageRequest {
     /// One event in the import line format (SPEC §7: a JSON object with the fields of `consume`),
-    /// recorded into `workspace`; throws the line's one-line reason.
-    public static func parse(line: String, workspace: String) throws -> UsageRequest {
-        try ImportLine.parse(line, workspace: workspace)
+    /// recorded into the actor's workspace; throws the line's one-line reason. The line parser
+    /// validates the event, so it is not validated again.
+    public init(actor: Actor, line: String) throws {
+        let request = try ImportLine.parse(line, workspace: actor.workspaceSlug)
+        self.actor = actor
+        checked = .success(CheckedUsage(validated: request))
+        eventID = request.eventID
     }
 }
 
