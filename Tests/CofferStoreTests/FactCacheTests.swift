@@ -156,11 +156,12 @@ struct FactCacheTests {
 
     @Test("Facts read inside an event's savepoint that rolled back are dropped with it (an account created, then undone)")
     func rolledBackSavepointFacts() throws {
-        let (_, store, _) = try ConsumptionTests.team(pool: 100_000) // no debit yet: the usage sink's account does not exist
+        let (_, store, ada) = try ConsumptionTests.team(pool: 100_000) // no debit yet: the usage sink's account does not exist
         let bob = try ConsumptionTests.actor(store, "bob@acme.test")
+        try TeamSettings(store).setAlert(actor: ada, threshold: Credits(millicredits: 99_999)) // any debit crosses it
         let outcomes = try store.write { tx -> [String] in
-            // The first event creates the sink's account, then the database refuses the event: its savepoint undoes both.
-            try tx.sql.refuseInserts("refuse_event", into: "usage_events", message: "refused here", temporary: true)
+            // The first event creates the sink's account, then the database refuses its alert: its savepoint undoes both.
+            try tx.sql.refuseInserts("refuse_event", into: "alerts", message: "refused here", temporary: true)
             let engine = ConsumptionEngine(tx: tx)
             var outcomes: [String] = []
             for id in ["first", "second"] {
@@ -170,7 +171,7 @@ struct FactCacheTests {
                 } catch let error as CofferError {
                     outcomes.append(error.message)
                 }
-                try tx.sql.stopRefusing("refuse_event", on: "usage_events", temporary: true)
+                try tx.sql.stopRefusing("refuse_event", on: "alerts", temporary: true)
             }
             return outcomes
         }

@@ -209,9 +209,14 @@ struct MoneySafetyTests {
     func savepoints() throws {
         let (fixture, store, ada) = try Self.workspace()
         try Subscriptions(store).subscribe(actor: ada, plan: "pro", interval: .monthly)
-        // A refusal raised by the database after the event's entries were written.
-        try fixture.rawWrite { try $0.refuseInserts("refuse_boom", into: "usage_events", when: "NEW.event_key = 'boom'", message: "boom refused") }
         let pool = try Balances(store).report(for: ada).poolCredits
+        // "boom" takes the pool below the alert (the first write of its own), and the database
+        // refuses that alert; "ok-2" crosses the alert again from "ok-1"'s balance, and may.
+        try TeamSettings(store).setAlert(actor: ada, threshold: Credits(millicredits: pool.millicredits - 2_000))
+        let boomed = Credits(millicredits: pool.millicredits - 3_000)
+        try fixture.rawWrite {
+            try $0.refuseInserts("refuse_boom", into: "alerts", when: "NEW.message LIKE '%is at \(boomed),%'", message: "boom refused")
+        }
         let file = fixture.folder.appendingPathComponent("batch.jsonl")
         try Data("""
             {"id": "ok-1", "service": "gpt-4o", "credits": "1"}
@@ -224,6 +229,8 @@ struct MoneySafetyTests {
         #expect(try Balances(store).report(for: ada).poolCredits.millicredits == pool.millicredits - 5_000)
         let spends = try store.snapshot { try $0.int("SELECT count(*) FROM entries WHERE kind = 'spend'") }
         #expect(spends == 2)
+        let alerts = try store.snapshot { try $0.int("SELECT count(*) FROM alerts WHERE kind = 'low_balance'") }
+        #expect(alerts == 1) // ok-2's
         try Self.sound(store)
     }
 

@@ -25,3 +25,38 @@ private extension WalletKind {
         }
     }
 }
+
+extension LedgerWriter {
+    /// The last few accounts looked up, found or not, checked before the transaction's
+    /// dictionaries: a debit asks for the same handful of accounts several times, and comparing
+    /// a key with eight others costs less than hashing it once. It mirrors `accounts` and
+    /// `missing`, so it is emptied whenever they lose or change an entry (an account created,
+    /// a savepoint rolled back).
+    struct RecentAccounts {
+        private static let capacity = 8
+        private var entries: [(key: AccountKey, id: Int64?)] = []
+        private var next = 0
+
+        /// The account found for `key` (nil inside: known to be missing), or nil when not recent.
+        func lookUp(_ key: AccountKey) -> Int64?? {
+            for entry in entries where entry.key == key { return .some(entry.id) }
+            return nil
+        }
+
+        /// Remembers what a lookup found, in place of the oldest entry when full.
+        mutating func remember(_ key: AccountKey, _ id: Int64?) {
+            if entries.count < Self.capacity {
+                entries.append((key, id))
+            } else {
+                entries[next] = (key, id)
+                next = (next + 1) % Self.capacity
+            }
+        }
+
+        /// Forgets everything.
+        mutating func clear() {
+            entries.removeAll(keepingCapacity: true)
+            next = 0
+        }
+    }
+}

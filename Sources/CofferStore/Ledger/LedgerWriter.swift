@@ -26,6 +26,8 @@ final class LedgerWriter {
     private var balances: [Int64: Int64] = [:]
     /// Accounts looked for and not found in this transaction (until `account` creates them).
     private var missing: Set<AccountKey> = []
+    /// The last lookups of `accounts` and `missing`, answered without hashing.
+    private var recent = RecentAccounts()
     /// Balance changes not yet written to `accounts`: written once per account in `finish()`.
     private var pendingDeltas: [Int64: Int64] = [:]
     /// The same changes per wallet and UTC day, for `account_days` (system accounts are left out).
@@ -105,6 +107,7 @@ final class LedgerWriter {
         (batchOpen, dirty) = (state.batchOpen, state.dirty)
         (accounts, balances, missing, pendingDeltas) = (state.accounts, state.balances, state.missing, state.pendingDeltas)
         (pendingDays, systemIDs) = (state.pendingDays, state.systemIDs)
+        recent.clear()
         (grantBooks, pendingTakes) = (state.grantBooks, state.pendingTakes)
     }
 
@@ -138,6 +141,7 @@ final class LedgerWriter {
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
         accounts[key] = id
         missing.remove(key)
+        recent.clear()
         facts?.update { $0.accounts[key] = id; $0.missingAccounts.remove(key) }
         balances[id] = 0
         return id
@@ -148,6 +152,14 @@ final class LedgerWriter {
                          name: String? = nil, asset: Asset) throws -> Int64? {
         try requireLedgerWide(for: kind)
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
+        if let known = recent.lookUp(key) { return known }
+        let id = try lookUpAccount(key)
+        recent.remember(key, id)
+        return id
+    }
+
+    /// The account for `key` from this transaction's dictionaries, the store's facts or the database.
+    private func lookUpAccount(_ key: AccountKey) throws -> Int64? {
         if let id = accounts[key] { return id }
         if missing.contains(key) { return nil }
         if let known = facts?.current {
@@ -158,7 +170,7 @@ final class LedgerWriter {
             SELECT id FROM accounts WHERE kind = ? AND coalesce(workspace_id, 0) = coalesce(?, 0)
               AND coalesce(user_id, 0) = coalesce(?, 0) AND coalesce(seat_id, 0) = coalesce(?, 0)
               AND coalesce(name, '') = coalesce(?, '') AND asset = ?
-            """, .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code)) else {
+            """, .text(key.kind.rawValue), .int(key.workspace), .int(key.user), .int(key.seat), .text(key.name), .text(key.asset)) else {
             missing.insert(key)
             facts?.update { $0.missingAccounts.insert(key) }
             return nil

@@ -152,3 +152,39 @@ enum SQLDialect {
     /// PostgreSQL: `pg_trgm` indexes searched with ILIKE, no index hints.
     case postgres
 }
+
+/// An event's savepoint, opened only before the event's first write (R33, R40). Most events
+/// only read inside theirs — the ledger writer's entries, the usage rows and the rollups are
+/// written at commit — so most need none: a refusal then has nothing in the database to take
+/// back, and the caller restores what it keeps in memory. Both backends keep one.
+struct LazySavepoint {
+    private enum State { case none, wanted, opened }
+    private var state = State.none
+
+    /// An event starts: its savepoint is wanted (event savepoints do not nest).
+    mutating func begin() {
+        precondition(state == .none, "event savepoints do not nest")
+        state = .wanted
+    }
+
+    /// Whether the savepoint must be opened before `sql` runs: it is wanted and `sql` writes.
+    mutating func opens(before sql: String) -> Bool {
+        guard state == .wanted, !Self.reads(sql) else { return false }
+        state = .opened
+        return true
+    }
+
+    /// The event ends: whether its savepoint was opened (and must be released or rolled back).
+    mutating func end() -> Bool {
+        defer { state = .none }
+        return state == .opened
+    }
+
+    /// Whether `sql` only reads: a plain SELECT (anything else opens the savepoint).
+    static func reads(_ sql: String) -> Bool {
+        var bytes = sql.utf8.makeIterator()
+        for expected in "SELECT".utf8 where bytes.next() != expected { return false }
+        let next = bytes.next()
+        return next == UInt8(ascii: " ") || next == UInt8(ascii: "\n")
+    }
+}

@@ -142,13 +142,24 @@ final class PendingRollups {
                 RETURNING id
                 """
             let days = ConversationDays(sql)
+            // A conversation this flush creates gets an id above every one already stored (SQLite's
+            // next rowid, PostgreSQL's sequence; a workspace's conversations are written by one
+            // transaction at a time): its days are all new, and come in order.
+            let stored = try sql.int("SELECT max(id) FROM conversations") ?? 0
             for (key, c) in conversations {
                 var id: Int64 = 0
                 try sql.each(upsert, [.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
                                    .text(c.creator), .int(c.all.messages), .int(c.all.credits), .int(c.all.last), .int(c.all.first)]) { row in id = row.int(0); return false }
+                var previous: Int64?
                 for (day, totals) in c.days.sorted(by: { $0.key < $1.key }) {
-                    try days.add(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,
-                                 messages: totals.messages, credits: totals.credits, first: totals.first, last: totals.last)
+                    let line = ConversationDays.Line(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,
+                                                     messages: totals.messages, credits: totals.credits, first: totals.first, last: totals.last)
+                    if id > stored {
+                        try days.insert(line, previous: previous)
+                        previous = day
+                    } else {
+                        try days.add(line)
+                    }
                 }
             }
             conversations.removeAll(keepingCapacity: true)
@@ -172,31 +183,43 @@ struct ConversationDays {
 
     init(_ sql: any StorageConnection) { self.sql = sql }
 
-    func add(workspace: Int64, conversation: Int64, billingType: String, day: Int64, messages: Int64, credits: Int64, first: Int64,
-             last: Int64) throws {
+    /// A conversation's lines on one UTC day.
+    struct Line {
+        let workspace: Int64, conversation: Int64, billingType: String, day: Int64
+        let messages: Int64, credits: Int64, first: Int64, last: Int64
+    }
+
+    /// Adds a day's lines to a conversation that may have lines on any day already.
+    func add(_ line: Line) throws {
         try sql.run("""
             UPDATE conversation_days SET messages = messages + ?3, credits = credits + ?4,
               first_at = CASE WHEN ?5 < first_at THEN ?5 ELSE first_at END, last_at = CASE WHEN ?6 > last_at THEN ?6 ELSE last_at END
             WHERE workspace_id = ?1 AND day = ?2 AND conversation = ?7
-            """, .int(workspace), .int(day), .int(messages), .int(credits), .int(first), .int(last), .int(conversation))
+            """, .int(line.workspace), .int(line.day), .int(line.messages), .int(line.credits), .int(line.first), .int(line.last),
+                     .int(line.conversation))
         guard sql.changedRows == 0 else { return }
-        var previous: Int64?
-        previous = try sql.int("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?",
-                               .int(workspace), .int(conversation), .int(day))
-        try sql.run("""
-            INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, first_at, last_at, prev_day)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, .int(workspace), .int(day), .int(conversation), .text(billingType), .int(messages), .int(credits), .int(first), .int(last),
-                     .int(previous))
-        try sql.run("""
-            INSERT INTO conversation_day_counts(workspace_id, day, billing_type, conversations) VALUES (?, ?, ?, 1)
-            ON CONFLICT (workspace_id, day, billing_type) DO UPDATE SET conversations = conversation_day_counts.conversations + 1
-            """, .int(workspace), .int(day), .text(billingType))
+        let previous = try sql.int("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?",
+                                   .int(line.workspace), .int(line.conversation), .int(line.day))
+        try insert(line, previous: previous)
         // A day that arrives before a later one becomes that later day's previous day.
         try sql.run("""
             UPDATE conversation_days SET prev_day = ?1
             WHERE workspace_id = ?2 AND conversation = ?3
               AND day = (SELECT min(day) FROM conversation_days WHERE workspace_id = ?2 AND conversation = ?3 AND day > ?1)
-            """, .int(day), .int(workspace), .int(conversation))
+            """, .int(line.day), .int(line.workspace), .int(line.conversation))
+    }
+
+    /// Writes a day the conversation has no row for yet, after `previous` (its latest day before
+    /// this one, if any) — all there is to do for a conversation's first days, given in order.
+    func insert(_ line: Line, previous: Int64?) throws {
+        try sql.run("""
+            INSERT INTO conversation_days(workspace_id, day, conversation, billing_type, messages, credits, first_at, last_at, prev_day)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, .int(line.workspace), .int(line.day), .int(line.conversation), .text(line.billingType), .int(line.messages),
+                     .int(line.credits), .int(line.first), .int(line.last), .int(previous))
+        try sql.run("""
+            INSERT INTO conversation_day_counts(workspace_id, day, billing_type, conversations) VALUES (?, ?, ?, 1)
+            ON CONFLICT (workspace_id, day, billing_type) DO UPDATE SET conversations = conversation_day_counts.conversations + 1
+            """, .int(line.workspace), .int(line.day), .text(line.billingType))
     }
 }

@@ -58,11 +58,14 @@ final class WriteContext {
     var recordedUsage = false
     /// Rollups of this transaction's charge lines, written before commit.
     let rollups = PendingRollups()
+    /// This transaction's usage rows, written before commit.
+    let pendingUsage = PendingUsageRows()
 
-    /// Writes what is pending (balances, chain head, rollups, search index) before the commit.
+    /// Writes what is pending (balances, chain head, usage rows, rollups, search index) before the commit.
     func finish() throws {
         try ledgerWriter?.finish()
         guard recordedUsage else { return }
+        try pendingUsage.flush(sql)
         try rollups.flush(sql)
         if sql.dialect == .sqlite { try SearchIndex.catchUp(sql) }
     }

@@ -47,23 +47,7 @@ struct ConsumptionEngine {
     func record(actor: Actor, checked: CheckedUsage) throws -> UsageResult {
         let request = checked.request
         let hash = checked.payloadHash
-        let key = EventKey(workspace: actor.workspaceID, id: request.eventID)
-        let seen = try !isKnownNew(key) && tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
-                                                         .int(actor.workspaceID), .text(request.eventID))
-        if seen, let first = try tx.sql.one("""
-            SELECT u.payload_hash, u.id, u.service, usr.email, u.credits, u.units, u.value, u.wallets, u.balance, u.unlimited, u.recharge
-            FROM usage_events u JOIN users usr ON usr.id = u.user_id WHERE u.workspace_id = ? AND u.event_key = ?
-            """, .int(actor.workspaceID), .text(request.eventID), map: { row in
-            (hash: row.text(0), result: UsageResult(
-                eventID: request.eventID, service: row.text(2), member: row.text(3), credits: row.int(4), units: row.int(5),
-                value: row.int(6), wallets: row.text(7).split(separator: ",").map(String.init), draws: [], balance: row.int(8),
-                unlimited: row.bool(9), recharge: row.optionalText(10), duplicate: true), usage: row.int(1))
-        }) {
-            guard first.hash == hash else {
-                throw CofferError("Usage event \(CofferError.quote(request.eventID)) was already recorded with a different payload")
-            }
-            return try firstResult(first.result, usage: first.usage)
-        }
+        if let first = try firstRecording(actor: actor, request: request, hash: hash) { return first }
         let context = try prepare(actor: actor, request: request)
         if try unlimited(context) { return try finish(context, plan: .nothing, recharge: nil, unlimited: true, hash: hash) }
         // R30 before any money moves, on what the event needs less the owner's own allowance (R9a).
@@ -102,6 +86,7 @@ struct ConsumptionEngine {
         let ledger = try tx.ledger()
         let state = ledger.snapshot()
         let mark = cache.mark()
+        let rows = tx.pendingUsage.count
         let facts = tx.facts.snapshot()
         var result: T?
         do {
@@ -109,6 +94,7 @@ struct ConsumptionEngine {
         } catch {
             ledger.restore(state)
             cache.rewind(to: mark)
+            tx.pendingUsage.rewind(to: rows)
             // What was read inside the savepoint may come from rows it wrote (a recharge's settings).
             tx.facts.restore(facts)
             // A constraint the database enforces refuses this event alone, like any other refusal.
@@ -307,17 +293,15 @@ struct ConsumptionEngine {
             recharge: recharge, duplicate: false)
         let r = c.request
         let shape = UsageRecordShape(r, service: c.service, quantity: c.quantity)
-        try sql.run("""
-            INSERT INTO usage_events(id, workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
-              credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
-              wallets, balance, unlimited, recharge, created_at, tab, messages, period_start)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, .int(usageID), .int(c.actor.workspaceID), .text(r.eventID), .text(hash), .int(c.member.userID), .int(c.actor.userID),
-                     .text(c.service.slug), .text(c.service.kind.rawValue), .int(c.quantity?.milliunits), .int(credits), .int(units),
-                     .int(value), .text(shape.conversationID), .text(r.title), .text(shape.billingType), .text(r.apiKey), .text(shape.callID),
-                     .text(shape.taskID), .text(shape.importType), .text(r.url), .text(result.wallets.joined(separator: ",")),
-                     .int(result.balance), .int(unlimited ? 1 : 0), .text(recharge), .int(tx.now), .int(shape.tab), .int(shape.messages),
-                     .int(c.period.start))
+        // The row is written with the transaction's others before commit (`PendingUsageRows`).
+        tx.pendingUsage.add(workspace: c.actor.workspaceID, eventKey: r.eventID, values: [
+            .int(usageID), .int(c.actor.workspaceID), .text(r.eventID), .text(hash), .int(c.member.userID), .int(c.actor.userID),
+            .text(c.service.slug), .text(c.service.kind.rawValue), .int(c.quantity?.milliunits), .int(credits), .int(units),
+            .int(value), .text(shape.conversationID), .text(r.title), .text(shape.billingType), .text(r.apiKey), .text(shape.callID),
+            .text(shape.taskID), .text(shape.importType), .text(r.url), .text(result.wallets.joined(separator: ",")),
+            .int(result.balance), .int(unlimited ? 1 : 0), .text(recharge), .int(tx.now), .int(shape.tab), .int(shape.messages),
+            .int(c.period.start),
+        ], recorded: .init(payloadHash: hash, result: result.storedForDuplicates, usageID: usageID))
         cache.nextUsageID = usageID + 1
         noteRecorded(EventKey(workspace: c.actor.workspaceID, id: r.eventID))
         tx.recordedUsage = true
@@ -344,25 +328,6 @@ struct ConsumptionEngine {
         let ledger = try tx.ledger()
         if create { return try ledger.account(kind, workspace: kind == .personal ? nil : workspace, user: user, seat: seat, asset: asset) }
         return try ledger.existingAccount(kind, workspace: kind == .personal ? nil : workspace, user: user, seat: seat, asset: asset)
-    }
-
-    /// The first result of an id recorded before (R33), rebuilt from its row and its entries.
-    private func firstResult(_ stored: UsageResult, usage: Int64) throws -> UsageResult {
-        var result = stored
-        func draw(grant: Int64, asset: String, amount: Int64, kind: String) -> UsageResult.Draw {
-            let wallet = kind == "personal" && asset != "credits" && stored.wallets.contains("owner_allowance") ? "owner_allowance" : kind
-            return UsageResult.Draw(wallet: wallet, asset: asset, grant: grant, amount: amount)
-        }
-        result.draws = try tx.sql.all("""
-            SELECT e.grant_id, e.asset, e.amount, a.kind FROM entries e JOIN accounts a ON a.id = e.from_account
-            WHERE e.usage_id = ? AND e.kind = 'spend' ORDER BY e.id
-            """, .int(usage)) { draw(grant: $0.int(0), asset: $0.text(1), amount: $0.int(2), kind: $0.text(3)) }
-        // An event recorded earlier in this same transaction: its entries are not written yet.
-        for spend in try tx.ledger().pendingSpends(usage: usage) {
-            let kind = try tx.sql.text("SELECT kind FROM accounts WHERE id = ?", .int(spend.from)) ?? ""
-            result.draws.append(draw(grant: spend.grant ?? 0, asset: spend.asset, amount: spend.amount, kind: kind))
-        }
-        return result
     }
 
     func balance(wallet: PayingWallet, asset: Asset, _ c: Context) throws -> Int64 {

@@ -13,6 +13,8 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     /// The last event's savepoint is still open: its writes stand, and it is released in the same
     /// round trip that opens the next one (or by the transaction's end), one round trip an event fewer.
     private var savepointOpen = false
+    /// The current event's savepoint, opened at its first write.
+    private var savepoint = LazySavepoint()
     /// Sees every statement, its parameters written in (`CofferStore`'s `trace`).
     private let trace: (@Sendable (String) -> Void)?
 
@@ -69,19 +71,23 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
         try run("SELECT pg_advisory_xact_lock(?)", [.int(PostgresLocks.chain)])
     }
 
-    /// The savepoint stays open after `body` returns (its writes stand): the next event's opening
-    /// releases it in the same round trip, and the transaction's end closes the last one.
+    /// The savepoint opens before the event's first write (`LazySavepoint`) and stays open after
+    /// `body` returns (its writes stand): the next opening releases it in the same round trip, and
+    /// the transaction's end closes the last one. A statement that fails outside a savepoint
+    /// leaves the transaction unusable on PostgreSQL, so such a failure is never one event's
+    /// refusal: it fails the transaction.
     func inSavepoint(_ body: () throws -> Void) throws {
-        try execute(savepointOpen ? "RELEASE SAVEPOINT coffer_event; SAVEPOINT coffer_event" : "SAVEPOINT coffer_event")
-        savepointOpen = true
+        savepoint.begin()
         do {
             try body()
         } catch {
+            guard savepoint.end() else { throw error }
             savepointOpen = false
             try? execute("ROLLBACK TO SAVEPOINT coffer_event; RELEASE SAVEPOINT coffer_event")
             if let error = error as? PostgresError, error.isConstraint { throw StorageRefusal(message: error.message) }
             throw error
         }
+        _ = savepoint.end()
     }
 
     /// PostgreSQL checks its own pages (with checksums, when the cluster has them) as it reads:
@@ -91,6 +97,10 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
 
     /// Prepares (once) and runs a statement; the result is the caller's to clear.
     private func perform(_ sql: String, _ values: [Bind]) throws -> OpaquePointer? {
+        if savepoint.opens(before: sql) {
+            try execute(savepointOpen ? "RELEASE SAVEPOINT coffer_event; SAVEPOINT coffer_event" : "SAVEPOINT coffer_event")
+            savepointOpen = true
+        }
         if let trace { trace(PostgresSQL.expand(sql, values)) }
         let types = values.map(Self.type)
         let key = types.map(String.init).joined(separator: ",") + "|" + sql

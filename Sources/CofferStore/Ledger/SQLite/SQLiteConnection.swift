@@ -7,6 +7,8 @@ final class SQLiteConnection: StorageConnection {
     let db: Database
     /// The writer's statements found without hashing their text (nil: GRDB's cache alone).
     private let shortcuts: StatementShortcuts?
+    /// The current event's savepoint, opened at its first write.
+    private var savepoint = LazySavepoint()
 
     /// The seam over `db`, inside a transaction or read GRDB opened; `shortcuts` only for the
     /// writer connection they belong to.
@@ -20,10 +22,12 @@ final class SQLiteConnection: StorageConnection {
     }
 
     func run(_ sql: String, _ values: [Bind]) throws {
+        if savepoint.opens(before: sql) { try statement("SAVEPOINT coffer_event").run([]) }
         try statement(sql).run(values)
     }
 
     func each(_ sql: String, _ values: [Bind], _ row: (any StorageRow) throws -> Bool) throws {
+        if savepoint.opens(before: sql) { try statement("SAVEPOINT coffer_event").run([]) }
         try statement(sql).each(values, row: row)
     }
 
@@ -33,23 +37,26 @@ final class SQLiteConnection: StorageConnection {
     func lockLedgerChain() throws {}
     var changedRows: Int { db.changesCount }
 
-    /// Savepoints through cached statements: a batch opens one per event, so preparing SAVEPOINT
-    /// and RELEASE anew each time would cost more than many of the event's own statements.
+    /// The savepoint opens before the event's first write (`LazySavepoint`), through cached
+    /// statements: preparing SAVEPOINT and RELEASE anew for each event would cost more than many
+    /// of the event's own statements.
     func inSavepoint(_ body: () throws -> Void) throws {
-        try run("SAVEPOINT coffer_event", [])
+        savepoint.begin()
         do {
             try body()
         } catch {
             // Undo the event and close its savepoint; if the transaction itself is gone (a fault
             // SQLite rolled back whole), the original error is what matters.
-            try? run("ROLLBACK TO SAVEPOINT coffer_event", [])
-            try? run("RELEASE SAVEPOINT coffer_event", [])
+            if savepoint.end() {
+                try? statement("ROLLBACK TO SAVEPOINT coffer_event").run([])
+                try? statement("RELEASE SAVEPOINT coffer_event").run([])
+            }
             if let error = error as? DatabaseError, error.resultCode.primaryResultCode == .SQLITE_CONSTRAINT {
                 throw StorageRefusal(message: error.message ?? "a constraint failed")
             }
             throw error
         }
-        try run("RELEASE SAVEPOINT coffer_event", [])
+        if savepoint.end() { try statement("RELEASE SAVEPOINT coffer_event").run([]) }
     }
 
     /// `PRAGMA integrity_check`'s findings; empty when it says `ok`.

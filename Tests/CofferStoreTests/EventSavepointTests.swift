@@ -1,0 +1,76 @@
+@testable import CofferStore
+import CofferCore
+import Foundation
+import StoreUnderTest
+import Testing
+
+/// An event's savepoint opens at its first write, and its usage row is written with the
+/// transaction's others at commit (R33, R40): what a group writes, and when.
+@Suite("Event savepoints and usage rows written at commit (R33, R40)")
+struct EventSavepointTests {
+    @Test("A plain SELECT is a read; anything else opens the event's savepoint", arguments: [
+        ("SELECT 1", true), ("SELECT\n  id FROM accounts", true), ("SELECT id FROM usage_events WHERE event_key = ?", true),
+        ("INSERT INTO alerts(kind) VALUES (?)", false), ("UPDATE grants SET remaining = 0", false),
+        ("INSERT INTO accounts(kind) VALUES (?) RETURNING id", false), ("WITH t AS (SELECT 1) DELETE FROM x", false),
+        ("SELECTED", false), ("select 1", false), ("SELECT", false), ("", false), (" SELECT 1", false),
+    ])
+    func readsAreSelects(sql: String, reads: Bool) {
+        #expect(LazySavepoint.reads(sql) == reads)
+    }
+
+    @Test("R40: a debit that only reads opens no savepoint; one that writes an alert opens one, before that write")
+    func savepointAtFirstWrite() throws {
+        let (fixture, store, ada) = try ConsumptionTests.team(pool: 100_000)
+        let bob = try ConsumptionTests.actor(store, "bob@acme.test")
+        _ = try ConsumptionTests.use(store, bob, "gpt-4o", quantity: 1) // creates the usage sink's account
+        let log = FactCacheTests.StatementLog()
+        let traced = try CofferStore(path: fixture.path, catalog: StoreFixture.catalog, trace: { log.add($0) }, clock: { fixture.now })
+        _ = try ConsumptionTests.use(traced, bob, "gpt-4o", quantity: 1)
+        let quiet = log.take()
+        #expect(!quiet.contains { $0.contains("SAVEPOINT") }, "\(quiet)")
+        #expect(quiet.filter { $0.hasPrefix("INSERT INTO usage_events") }.count == 1)
+
+        let pool = try Balances(store).teamPoolCredits(workspace: ada.workspaceID)
+        try TeamSettings(store).setAlert(actor: ada, threshold: Credits(millicredits: pool.millicredits - 1))
+        _ = try ConsumptionTests.use(traced, bob, "gpt-4o", quantity: 1)
+        let alerted = log.take()
+        let opened = try #require(alerted.firstIndex { $0.contains("SAVEPOINT coffer_event") && !$0.hasPrefix("RELEASE SAVEPOINT coffer_event") })
+        let alert = try #require(alerted.firstIndex { $0.hasPrefix("INSERT INTO alerts") })
+        #expect(opened == alert - 1, "\(alerted)")
+        #expect(try store.snapshot { try $0.int("SELECT count(*) FROM alerts") } == 1)
+    }
+
+    @Test("R33: a group of 75 events writes its rows 32 to a statement; an id repeated in the group is its first result")
+    func rowsAtCommit() throws {
+        let (_, store, ada) = try ConsumptionTests.team(pool: 10_000_000)
+        let bob = try ConsumptionTests.actor(store, "bob@acme.test")
+        var requests = (0..<75).map { UsageRequest(eventID: "g-\($0)", service: "gpt-4o", credits: Credits(millicredits: 1_000 + Int64($0))) }
+        requests.insert(requests[70], at: 74) // the same id and payload, before its first is written
+        var conflicting = requests[3]
+        conflicting.credits = Credits(millicredits: 1)
+        requests.append(conflicting)
+        let before = try Balances(store).teamPoolCredits(workspace: ada.workspaceID)
+        let results = try store.write(scope: .workspaces([ada.workspaceID])) { tx in
+            let engine = ConsumptionEngine(tx: tx, expecting: requests.count)
+            return try requests.map { request -> Result<UsageResult, CofferError> in
+                do { return .success(try engine.recordInBatch(actor: bob, checked: request.checked(), at: tx.now)) }
+                catch let error as CofferError { return .failure(error) }
+            }
+        }
+        let first = try results[70].get()
+        let again = try results[74].get()
+        #expect(again.duplicate && !first.duplicate)
+        #expect(again.credits == first.credits)
+        #expect(again.draws == first.draws, "\(first.draws) \(again.draws)")
+        #expect(again.balance == first.balance)
+        #expect(throws: CofferError("Usage event g-3 was already recorded with a different payload")) { try results.last!.get() }
+        let stored = try store.snapshot { sql in
+            try sql.all("SELECT event_key, credits FROM usage_events WHERE event_key LIKE 'g-%' ORDER BY id") { ($0.text(0), $0.int(1)) }
+        }
+        #expect(stored.map(\.0) == (0..<75).map { "g-\($0)" })
+        #expect(stored.map(\.1) == (0..<75).map { 1_000 + Int64($0) })
+        let spent = (0..<75).reduce(Int64(0)) { $0 + 1_000 + Int64($1) }
+        #expect(try Balances(store).teamPoolCredits(workspace: ada.workspaceID).millicredits == before.millicredits - spent)
+        #expect(try LedgerCheck(store).run().violations.isEmpty)
+    }
+}
