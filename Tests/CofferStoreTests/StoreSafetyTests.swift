@@ -113,7 +113,7 @@ struct StoreSafetyTests {
         #expect(nulls == [12, 29, 45])
     }
 
-    @Test("SPEC §10: writes are FULL-synchronous in WAL mode", .enabled(if: StoreUnderTest.isSQLite, "SQLite's journal and sync PRAGMAs"))
+    @Test("SPEC §10: writes are FULL-synchronous in WAL mode; the writer journals statements in memory", .enabled(if: StoreUnderTest.isSQLite, "SQLite's journal and sync PRAGMAs"))
     func durability() throws {
         let (_, store) = try Self.populated()
         let (mode, sync) = try store.database.writeWithoutTransaction { db in
@@ -121,6 +121,10 @@ struct StoreSafetyTests {
         }
         #expect(mode == "wal")
         #expect(sync == 2)
+        // The writer's statement journals stay in memory (a 32-row INSERT would spill them to a
+        // temporary file, a write per page); readers keep the default, so a large sort can spill.
+        #expect(try store.database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+        #expect(try store.database.read { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 0)
     }
 
     @Test("SPEC §10: a database from a newer Coffer is refused and left unchanged")

@@ -73,6 +73,10 @@ final class SQLiteStore: StorageBackend {
                 database = try DatabasePool(path: path, configuration: config)
                 try database.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA synchronous = FULL")
+                    // The writer's statement journals in memory: a statement that writes many rows
+                    // (32 usage rows, 32 entries) keeps the pages it changes until it ends, and past
+                    // 64 KiB SQLite would spill them to a temporary file, a write(2) per page.
+                    try db.execute(sql: "PRAGMA temp_store = MEMORY")
                     guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
                         throw CofferError("Could not set synchronous = FULL on \(path)")
                     }
