@@ -32,8 +32,8 @@ struct PostgresAcceptanceTests {
         let copied = try cli.run("--db", file, "migrate", "--to", target)
         #expect(copied.status == 0, "\(copied.stderr)")
         #expect(copied.stdout.contains("check ok on both") && copied.stdout.contains(fileHead), "\(copied.stdout)")
-        // The copy has its planner statistics at once (the copy ends with ANALYZE): a table never
-        // analysed has reltuples -1.
+        // The copy has its planner statistics at once (the copy ends with VACUUM (ANALYZE)): a
+        // table never analysed has reltuples -1.
         #expect(try cli.value("SELECT reltuples FROM pg_class WHERE relname = 'usage_events'") == "30")
         let copyCheck = try cli.run("check")
         #expect(Self.head(copyCheck) == fileHead, "\(copyCheck.stdout)")

@@ -74,3 +74,43 @@ struct EventSavepointTests {
         #expect(try LedgerCheck(store).run().violations.isEmpty)
     }
 }
+
+/// The buffer of usage rows alone: what rewinding to a mark keeps, across statements' chunks.
+@Suite("Usage rows pending until commit (PendingUsageRows)")
+struct PendingUsageRowsTests {
+    /// A row of `usage_events` for the fixture's workspace 1 and user 1 (no entries: only the rows are looked at).
+    static func row(_ n: Int) -> [Bind] {
+        [.int(Int64(10_000 + n)), .int(1), .text("r-\(n)"), .text("hash"), .int(1), .int(1), .text("gpt-4o"), .text("conversation_message"),
+         .null(.int), .int(Int64(n)), .int(0), .int(Int64(n)), .null(.text), .null(.text), .null(.text), .null(.text), .null(.text),
+         .null(.text), .null(.text), .null(.text), .text("team_pool"), .int(0), .int(0), .null(.text), .int(1), .int(0), .int(0), .null(.int)]
+    }
+
+    static func recorded(_ n: Int) -> PendingUsageRows.Recorded {
+        .init(payloadHash: "hash-\(n)", result: UsageResult(eventID: "r-\(n)", service: "gpt-4o", member: "ada@acme.test", credits: Int64(n), units: 0,
+                                                            value: Int64(n), wallets: [], draws: [], balance: 0, unlimited: false,
+                                                            recharge: nil, duplicate: true), usageID: Int64(10_000 + n))
+    }
+
+    @Test("Rewinding keeps the rows before the mark, whole chunks and part of one; ids added again are found again")
+    func rewind() throws {
+        let (_, store, _) = try ConsumptionTests.team()
+        let stored = try store.write { tx -> [String] in
+            let rows = PendingUsageRows()
+            for n in 0..<70 { rows.add(workspace: 1, eventKey: "r-\(n)", values: Self.row(n), recorded: Self.recorded(n)) }
+            rows.rewind(to: 40)
+            #expect(rows.count == 40)
+            #expect(rows.recorded(workspace: 1, eventKey: "r-39")?.usageID == 10_039)
+            #expect(rows.recorded(workspace: 1, eventKey: "r-40") == nil)
+            #expect(rows.recorded(workspace: 2, eventKey: "r-39") == nil)
+            rows.rewind(to: 32)
+            rows.rewind(to: 32)
+            #expect(rows.count == 32 && rows.recorded(workspace: 1, eventKey: "r-32") == nil)
+            for n in 32..<35 { rows.add(workspace: 1, eventKey: "r-\(n)", values: Self.row(n), recorded: Self.recorded(n)) }
+            #expect(rows.recorded(workspace: 1, eventKey: "r-34")?.payloadHash == "hash-34")
+            try rows.flush(tx.sql)
+            #expect(rows.count == 0 && rows.recorded(workspace: 1, eventKey: "r-0") == nil)
+            return try tx.sql.all("SELECT event_key FROM usage_events WHERE id >= 10000 ORDER BY id", []) { $0.text(0) }
+        }
+        #expect(stored == (0..<35).map { "r-\($0)" })
+    }
+}

@@ -55,7 +55,9 @@ final class PendingUsageRows {
         head + Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
-    private var values: [Bind] = []
+    /// The rows' values, a statement's worth (`rowsPerStatement` rows) to a chunk, so each chunk
+    /// is bound as it is, without a copy.
+    private var chunks: [[Bind]] = []
     private var recorded: [Key: Entry] = [:]
     /// Ids whose digest another id of the transaction had already (a collision: never seen, but
     /// possible), looked through one by one.
@@ -70,7 +72,11 @@ final class PendingUsageRows {
     func add(workspace: Int64, eventKey: String, values row: [Bind], recorded record: Recorded) {
         precondition(row.count == Self.columns.count, "a usage row has \(Self.columns.count) values")
         let key = Key(workspace: workspace, eventKey: eventKey)
-        values += row
+        if chunks.last.map({ $0.count == Self.rowsPerStatement * Self.columns.count }) ?? true { // a new statement's rows
+            chunks.append([])
+            chunks[chunks.count - 1].reserveCapacity(Self.rowsPerStatement * Self.columns.count)
+        }
+        chunks[chunks.count - 1] += row
         let entry = Entry(eventKey: eventKey, recorded: record)
         if recorded[key] == nil {
             recorded[key] = entry
@@ -98,22 +104,19 @@ final class PendingUsageRows {
         while order.count > mark {
             let last = order.removeLast()
             if last.collided { collided.removeLast() } else { recorded[last.key] = nil }
+            chunks[chunks.count - 1].removeLast(Self.columns.count)
+            if chunks[chunks.count - 1].isEmpty { chunks.removeLast() }
         }
-        values.removeLast(values.count - mark * Self.columns.count)
     }
 
     /// Writes the pending rows and forgets them.
     func flush(_ sql: any StorageConnection) throws {
-        guard !values.isEmpty else { return }
-        let width = Self.columns.count
-        var start = 0
-        while start < values.count {
-            let end = min(start + Self.rowsPerStatement * width, values.count)
-            let rows = (end - start) / width
-            try sql.run(rows == Self.rowsPerStatement ? Self.fullChunk : Self.statement(rows: rows), Array(values[start..<end]))
-            start = end
+        guard !chunks.isEmpty else { return }
+        for chunk in chunks {
+            let rows = chunk.count / Self.columns.count
+            try sql.run(rows == Self.rowsPerStatement ? Self.fullChunk : Self.statement(rows: rows), chunk)
         }
-        values.removeAll(keepingCapacity: true)
+        chunks.removeAll()
         recorded.removeAll(keepingCapacity: true)
         collided.removeAll()
         order.removeAll(keepingCapacity: true)

@@ -36,7 +36,7 @@ public struct LedgerCopy: Sendable {
         try Self.requireEmpty(url: url, shown: shown)
         let target = try PostgresStore(url: url, seal: store.seal, create: true, readOnly: false)
         defer { try? target.close() }
-        return try store.snapshot { source in
+        let report = try store.snapshot { source in
             try target.write(.ledger) { destination in
                 let schema = try Self.columns(destination)
                 let unknown = Set(schema.keys).subtracting(Self.tables).subtracting(["coffer_migrations"])
@@ -55,12 +55,14 @@ public struct LedgerCopy: Sendable {
                             """, [])
                     }
                 }
-                // Statistics for the planner now, not when autovacuum gets to the new tables: the
-                // first tab read of a million records otherwise plans without them.
-                try destination.run("ANALYZE", [])
                 return Report(rows: rows, tables: Self.tables.count)
             }
         }
+        // Statistics and the visibility map now, not when autovacuum gets to the new tables: the
+        // first tab reads of a million records would otherwise plan without statistics, then
+        // compete with autovacuum for the machine.
+        try target.vacuumAnalyze()
+        return report
     }
 
     /// Refuses a target that already holds tables (it is left untouched).

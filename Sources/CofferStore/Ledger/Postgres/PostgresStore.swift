@@ -96,6 +96,13 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
         }
     }
 
+    /// `VACUUM (ANALYZE)` over the whole database, outside any transaction: after a bulk copy, the
+    /// planner gets its statistics and the visibility map is set (index-only scans) now, instead
+    /// of when autovacuum reaches the new tables — in the middle of their first reads.
+    func vacuumAnalyze() throws {
+        try withConnection { try $0.execute("VACUUM (ANALYZE)") }
+    }
+
     /// Lends a connection from the pool (opening one when none is idle) and takes it back after.
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, shownAs: location, trace: trace)
