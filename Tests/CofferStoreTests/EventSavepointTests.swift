@@ -73,6 +73,28 @@ struct EventSavepointTests {
         #expect(try Balances(store).teamPoolCredits(workspace: ada.workspaceID).millicredits == before.millicredits - spent)
         #expect(try LedgerCheck(store).run().violations.isEmpty)
     }
+
+    @Test("R33: ids that differ only in how \"é\" is spelled (composed, decomposed) are two ids, in one group and across groups")
+    func idsAreBytes() throws {
+        let (_, store, _) = try ConsumptionTests.team(pool: 10_000_000)
+        let bob = try ConsumptionTests.actor(store, "bob@acme.test")
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed) // Swift's String equality; the database compares bytes
+        func group(_ ids: [String]) throws -> [Bool] {
+            try store.write(scope: .workspaces([bob.workspaceID])) { tx in
+                let engine = ConsumptionEngine(tx: tx, expecting: ids.count)
+                try engine.lookUpKeys(ids.map { EventIDKey(workspace: bob.workspaceID, id: $0) })
+                return try ids.map {
+                    try engine.recordInBatch(actor: bob, checked: UsageRequest(eventID: $0, service: "gpt-4o", credits: .whole(1)).checked(),
+                                             at: tx.now).duplicate
+                }
+            }
+        }
+        #expect(try group([composed, decomposed, composed]) == [false, false, true])
+        #expect(try group([decomposed, "x-\(composed)", composed]) == [true, false, true])
+        let stored = try store.snapshot { try $0.int("SELECT count(*) FROM usage_events", []) }
+        #expect(stored == 3)
+    }
 }
 
 /// The buffer of usage rows alone: what rewinding to a mark keeps, across statements' chunks.

@@ -9,8 +9,7 @@ extension ConsumptionEngine {
         if let earlier = tx.pendingUsage.recorded(workspace: actor.workspaceID, eventKey: request.eventID) {
             return try duplicate(of: earlier.result, hash: earlier.payloadHash, usage: earlier.usageID, request: request, hash: hash)
         }
-        let key = EventKey(workspace: actor.workspaceID, id: request.eventID)
-        let seen = try !isKnownNew(key) && tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
+        let seen = try !isKnownNew(EventIDKey(workspace: actor.workspaceID, id: request.eventID)) && tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
                                                          .int(actor.workspaceID), .text(request.eventID))
         guard seen, let first = try tx.sql.one("""
             SELECT u.payload_hash, u.id, u.service, usr.email, u.credits, u.units, u.value, u.wallets, u.balance, u.unlimited, u.recharge

@@ -14,31 +14,22 @@ extension ConsumptionEngine {
         /// What auto-recharge has spent per workspace, seat and period, as this transaction has left it.
         var rechargeSpent: [RechargeSpendKey: Int64] = [:]
         /// Event ids looked up for a whole group before its first event and not recorded then (R33).
-        var absentKeys: Set<EventKey> = []
-        /// Event ids recorded in this transaction, and their order (to undo a rolled-back event's).
-        var recordedKeys: Set<EventKey> = []
-        var recordedKeyLog: [EventKey] = []
+        var absentKeys: Set<EventIDKey> = []
 
         /// Where the memo stands: what `rewind` returns to when an event's savepoint rolls back.
         struct Mark {
-            fileprivate let nextUsageID: Int64?, givenUsageIDs: Int, rechargeSpent: [RechargeSpendKey: Int64], recordedKeys: Int
+            fileprivate let nextUsageID: Int64?, givenUsageIDs: Int, rechargeSpent: [RechargeSpendKey: Int64]
         }
 
         /// Where the memo stands now.
         func mark() -> Mark {
-            Mark(nextUsageID: nextUsageID, givenUsageIDs: givenUsageIDs, rechargeSpent: rechargeSpent, recordedKeys: recordedKeyLog.count)
+            Mark(nextUsageID: nextUsageID, givenUsageIDs: givenUsageIDs, rechargeSpent: rechargeSpent)
         }
 
-        /// Returns to `mark`, forgetting the ids recorded since.
+        /// Returns to `mark`.
         func rewind(to mark: Mark) {
             (nextUsageID, givenUsageIDs, rechargeSpent) = (mark.nextUsageID, mark.givenUsageIDs, mark.rechargeSpent)
-            while recordedKeyLog.count > mark.recordedKeys { recordedKeys.remove(recordedKeyLog.removeLast()) }
         }
-    }
-
-    /// An event's id within its workspace (R33: unique per workspace).
-    struct EventKey: Hashable {
-        let workspace: Int64, id: String
     }
 
     /// Event ids per statement when a group's ids are looked up at once; a shorter chunk repeats
@@ -48,39 +39,33 @@ extension ConsumptionEngine {
     /// On PostgreSQL, looks up in a few statements which of a group's event ids are already
     /// recorded (R33), so that each event need not ask on its own: one round trip an event. The
     /// answer holds for this transaction: it holds its workspaces, so no other writer records
-    /// them meanwhile; ids this transaction records itself are asked for again (`isKnownNew`).
-    /// On SQLite, where a statement is a function call, each event asking costs less than the
-    /// bookkeeping (measured: 222,549 → 229,927 instructions an imported line), so it does not.
-    func lookUpKeys(_ keys: @autoclosure () -> [EventKey]) throws {
+    /// them meanwhile; what this transaction records itself is found among its pending rows
+    /// first (`PendingUsageRows`). On SQLite, where a statement is a function call, each event
+    /// asking costs less than the bookkeeping (measured: 222,549 → 229,927 instructions an
+    /// imported line), so it does not.
+    func lookUpKeys(_ keys: @autoclosure () -> [EventIDKey]) throws {
         guard tx.sql.dialect == .postgres else { return }
         let byWorkspace = Dictionary(grouping: Set(keys()), by: \.workspace)
         let marks = Array(repeating: "?", count: Self.keysPerLookup).joined(separator: ", ")
         for (workspace, keys) in byWorkspace.sorted(by: { $0.key < $1.key }) {
-            let ids = keys.map(\.id).sorted()
-            var absent = Set(ids)
+            let ids = keys.map(\.id)
+            var absent = Set(keys)
             for start in stride(from: 0, to: ids.count, by: Self.keysPerLookup) {
                 let chunk = ids[start..<min(start + Self.keysPerLookup, ids.count)]
                 let padded = Array(chunk) + Array(repeating: chunk.last!, count: Self.keysPerLookup - chunk.count)
                 try tx.sql.each("SELECT event_key FROM usage_events WHERE workspace_id = ? AND event_key IN (\(marks))",
                                 [.int(workspace)] + padded.map { .text($0) }) { row in
-                    absent.remove(row.text(0))
+                    absent.remove(EventIDKey(workspace: workspace, id: row.text(0)))
                     return true
                 }
             }
-            cache.absentKeys.formUnion(absent.map { EventKey(workspace: workspace, id: $0) })
+            cache.absentKeys.formUnion(absent)
         }
     }
 
-    /// Whether `key` is known not to be recorded: looked up absent for the group, and not
-    /// recorded by this transaction since.
-    func isKnownNew(_ key: EventKey) -> Bool {
-        cache.absentKeys.contains(key) && !cache.recordedKeys.contains(key)
-    }
-
-    /// Notes that this transaction recorded `key` (undone with its savepoint).
-    func noteRecorded(_ key: EventKey) {
-        guard cache.absentKeys.contains(key) else { return }
-        cache.recordedKeys.insert(key)
-        cache.recordedKeyLog.append(key)
+    /// Whether `key` is known not to be recorded: looked up absent for the group (the caller has
+    /// looked among this transaction's pending rows first).
+    func isKnownNew(_ key: EventIDKey) -> Bool {
+        cache.absentKeys.contains(key)
     }
 }

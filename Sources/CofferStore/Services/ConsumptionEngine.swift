@@ -303,7 +303,6 @@ struct ConsumptionEngine {
             .int(c.period.start),
         ], recorded: .init(payloadHash: hash, result: result.storedForDuplicates, usageID: usageID))
         cache.nextUsageID = usageID + 1
-        noteRecorded(EventKey(workspace: c.actor.workspaceID, id: r.eventID))
         tx.recordedUsage = true
         // In-memory rollups come last, after every statement that could fail (a savepoint rollback
         // cannot take them back).
