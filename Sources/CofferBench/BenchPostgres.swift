@@ -277,7 +277,7 @@ extension Bench {
         let count = try RawSQLite(path: reference).int("SELECT count(*) FROM usage_events") ?? 0
         add("PostgreSQL: coffer migrate --to (\(count.formatted()) usage records; check on both)", unit: "s", coffer: migrated, baseline: nil,
             higherIsBetter: false, target: "(R43)", meets: output.contains("check ok on both"))
-        // The copy carries its statistics: `coffer migrate` ends with ANALYZE.
+        // The copy carries its statistics and visibility map: `coffer migrate` ends with VACUUM (ANALYZE).
 
         log("PostgreSQL: queries over the copy…")
         let postgres = try CofferStore(path: url, catalog: catalog, create: false, clock: { end })

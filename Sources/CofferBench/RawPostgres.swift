@@ -89,24 +89,28 @@ struct RawPostgresDebitWriter {
     let ids: BenchIDs
     private var nextUsage: Int64
     private var nextEntry: Int64
+    /// The newest conversation written: one above it is new, and its first day needs no lookup.
+    private var newestConversation: Int64
+    private var usage, entry: RawPostgresRows
 
     init(url: String, ids: BenchIDs) throws {
         database = try RawPostgres(url: url)
         self.ids = ids
         nextUsage = Int64(try database.value("SELECT coalesce(max(id), 0) + 1 FROM usage_events") ?? "1") ?? 1
         nextEntry = Int64(try database.value("SELECT coalesce(max(id), 0) + 1 FROM entries") ?? "1") ?? 1
+        newestConversation = Int64(try database.value("SELECT coalesce(max(id), 0) FROM conversations") ?? "0") ?? 0
+        usage = RawPostgresRows(database, name: "usage", head: """
+            INSERT INTO usage_events(id, workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
+              credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
+              wallets, balance, unlimited, recharge, created_at, tab, messages, period_start) VALUES
+            """, row: """
+            ($1, $2, $3, $4, $5, $5, 'gpt-4o', 'conversation_message', 1000, 15, 0, 15, $6, NULL, 'message', NULL, NULL,
+              NULL, NULL, NULL, 'team_pool', $7, 0, NULL, $8, 1, 1000, 0)
+            """, width: 8)
+        entry = RawPostgresRows(database, name: "entry", head: """
+            INSERT INTO entries(id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at, prev_hash, hash) VALUES
+            """, row: "($1, $2, 'credits', $3, $4, 15, $5, 'spend', $6, $7, $8, $9)", width: 9)
         for (name, sql) in [
-            ("usage", """
-                INSERT INTO usage_events(id, workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
-                  credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
-                  wallets, balance, unlimited, recharge, created_at, tab, messages, period_start)
-                VALUES ($1, $2, $3, $4, $5, $5, 'gpt-4o', 'conversation_message', 1000, 15, 0, 15, $6, NULL, 'message', NULL, NULL,
-                  NULL, NULL, NULL, 'team_pool', $7, 0, NULL, $8, 1, 1000, 0)
-                """),
-            ("entry", """
-                INSERT INTO entries(id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at, prev_hash, hash)
-                VALUES ($1, $2, 'credits', $3, $4, 15, $5, 'spend', $6, $7, $8, $9)
-                """),
             ("grant", "UPDATE grants SET remaining = remaining - $1 WHERE id = $2"),
             ("conversation", """
                 INSERT INTO conversations(workspace_id, conversation_id, billing_type, title, user_id, creator, messages, credits, updated_at,
@@ -170,17 +174,25 @@ struct RawPostgresDebitWriter {
         for n in first..<first + Int64(count) {
             hash = [UInt8](repeating: UInt8(truncatingIfNeeded: n), count: 32)
             let name = conversation(n)
-            try database.run("usage", [nextUsage, ids.workspace, "raw-\(n)", "fingerprint-\(n)", ids.user, name, Int64(1_000_000), time])
-            try database.run("entry", [nextEntry, batch, ids.pool, ids.sink, ids.grant, nextUsage, time, hash, hash])
+            try usage.add([nextUsage, ids.workspace, "raw-\(n)", "fingerprint-\(n)", ids.user, name, Int64(1_000_000), time])
+            try entry.add([nextEntry, batch, ids.pool, ids.sink, ids.grant, nextUsage, time, hash, hash])
             nextUsage += 1
             nextEntry += 1
             if let index = conversations.firstIndex(where: { $0.name == name }) { conversations[index].debits += 1 } else { conversations.append((name, 1)) }
         }
+        try usage.flush()
+        try entry.flush()
+        let stored = newestConversation
         for (name, debits) in conversations {
-            guard let id = try database.run("conversation", [ids.workspace, name, ids.user, 1000 * debits, 15 * debits, time]).value else {
+            guard let id = try database.run("conversation", [ids.workspace, name, ids.user, 1000 * debits, 15 * debits, time]).value
+                .flatMap(Int64.init) else {
                 throw CofferError("Baseline: the conversation upsert returned no id")
             }
-            if try database.run("day", [ids.workspace, day, 1000 * debits, 15 * debits, time, time, id]).changed == 0 {
+            newestConversation = max(newestConversation, id)
+            if id > stored {
+                try database.run("newDay", [ids.workspace, day, id, 1000 * debits, 15 * debits, time, nil])
+                try database.run("dayCount", [ids.workspace, day])
+            } else if try database.run("day", [ids.workspace, day, 1000 * debits, 15 * debits, time, time, id]).changed == 0 {
                 let previous = try database.run("previous", [ids.workspace, id, day]).value
                 try database.run("newDay", [ids.workspace, day, id, 1000 * debits, 15 * debits, time, previous])
                 try database.run("dayCount", [ids.workspace, day])
@@ -195,6 +207,53 @@ struct RawPostgresDebitWriter {
         try database.run("head", [nextEntry - 1, hash])
         try database.run("daily", [ids.workspace, day, ids.user, Int64(count), 1000 * Int64(count), total])
         try database.run("spend", [ids.workspace, ids.user, total])
+    }
+}
+
+/// Rows of one table written as Coffer writes them, 32 to an INSERT (prepared once per row count):
+/// `row` numbers its own parameters from $1 to `width`.
+struct RawPostgresRows {
+    private static let rowsPerStatement = 32
+    private let database: RawPostgres
+    private let name: String, head: String, row: String, width: Int
+    private var prepared: Set<Int> = []
+    private var values: [Any?] = []
+    private var rows = 0
+
+    init(_ database: RawPostgres, name: String, head: String, row: String, width: Int) {
+        (self.database, self.name, self.head, self.row, self.width) = (database, name, head, row, width)
+    }
+
+    /// Adds a row's values, writing a statement's worth when there are 32 rows.
+    mutating func add(_ row: [Any?]) throws {
+        values += row
+        rows += 1
+        if rows == Self.rowsPerStatement { try flush() }
+    }
+
+    /// Writes the rows added.
+    mutating func flush() throws {
+        guard rows > 0 else { return }
+        if !prepared.contains(rows) {
+            let all = (0..<rows).map { Self.renumber(row, by: $0 * width) }
+            try database.prepare("\(name)-\(rows)", head + " " + all.joined(separator: ", "))
+            prepared.insert(rows)
+        }
+        try database.run("\(name)-\(rows)", values)
+        values.removeAll(keepingCapacity: true)
+        rows = 0
+    }
+
+    /// `sql` with each `$k` made `$(k + offset)`.
+    static func renumber(_ sql: String, by offset: Int) -> String {
+        var result = "", digits = "", inParameter = false
+        for character in sql + " " {
+            if inParameter, character.isASCII, character.isNumber { digits.append(character); continue }
+            if inParameter { result += "\(Int(digits)! + offset)"; inParameter = false; digits = "" }
+            if character == "$" { inParameter = true }
+            result.append(character)
+        }
+        return String(result.dropLast())
     }
 }
 

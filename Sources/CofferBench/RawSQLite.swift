@@ -107,16 +107,18 @@ final class RawSQLite {
 }
 
 /// The rows a transaction of debits writes, written through the C API with no domain code, in the
-/// shape Coffer's writer writes them: per debit its usage record and ledger entry; once per
-/// transaction the grant drawn, both balances, the chain head, the wallet's day, the daily usage,
-/// each conversation's rollup and its day (a new day: the previous day's lookup, the day's count
-/// and the next day's link, as `ConversationDays.add`), the member's spend, and — once 512 new
+/// shape Coffer's writer writes them: per debit its usage record and ledger entry, 32 to a
+/// statement; once per transaction the grant drawn, both balances, the chain head, the wallet's
+/// day, the daily usage, each conversation's rollup and its day (a new conversation's first day
+/// inserted outright; a new day of an older one after the previous day's lookup, with the day's
+/// count and the next day's link, as `ConversationDays`), the member's spend, and — once 512 new
 /// conversations wait, as `SearchIndex.catchUp` — the conversations' trigram index. The baseline
 /// for durable debits (one transaction each), batch import and `coffer serve`'s groups (many per
 /// transaction).
 final class RawDebitWriter {
     let database: RawSQLite
-    private let usage, entry, grant, balance, head, daily, conversation, spend, walletDay: RawSQLite.Prepared
+    private let usage, entry: RowsStatement
+    private let grant, balance, head, daily, conversation, spend, walletDay: RawSQLite.Prepared
     private let day, previousDay, newDay, dayCount, nextDay, search, searched: RawSQLite.Prepared
     let workspace: Int64, user: Int64, pool: Int64, sink: Int64, grantID: Int64
     /// The newest conversation the trigram index holds, and the newest written.
@@ -125,17 +127,17 @@ final class RawDebitWriter {
     init(path: String, workspace: Int64, user: Int64, pool: Int64, sink: Int64, grant: Int64) throws {
         database = try RawSQLite(path: path)
         (self.workspace, self.user, self.pool, self.sink, self.grantID) = (workspace, user, pool, sink, grant)
-        usage = try database.prepare("""
+        usage = RowsStatement(database, head: """
             INSERT INTO usage_events(workspace_id, event_key, payload_hash, user_id, recorded_by, service, kind, quantity,
               credits, units, value, conversation_id, title, billing_type, api_key, call_id, task_id, import_type, url,
-              wallets, balance, unlimited, recharge, created_at, tab, messages)
-            VALUES (?, ?, ?, ?, ?, 'gpt-4o', 'conversation_message', 1000, 15, 0, 15, ?, 'Roadmap review', 'message',
+              wallets, balance, unlimited, recharge, created_at, tab, messages) VALUES
+            """, row: """
+            (?, ?, ?, ?, ?, 'gpt-4o', 'conversation_message', 1000, 15, 0, 15, ?, 'Roadmap review', 'message',
               NULL, NULL, NULL, NULL, NULL, 'team_pool', ?, 0, NULL, ?, 1, 1000)
             """)
-        entry = try database.prepare("""
-            INSERT INTO entries(batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at, prev_hash, hash)
-            VALUES (?, 'credits', ?, ?, 15, ?, 'spend', ?, ?, ?, ?)
-            """)
+        entry = RowsStatement(database, head: """
+            INSERT INTO entries(batch, asset, from_account, to_account, amount, grant_id, kind, usage_id, created_at, prev_hash, hash) VALUES
+            """, row: "(?, 'credits', ?, ?, 15, ?, 'spend', ?, ?, ?, ?)")
         self.grant = try database.prepare("UPDATE grants SET remaining = remaining - ? WHERE id = ?")
         balance = try database.prepare("UPDATE accounts SET balance = balance + ? WHERE id = ?")
         head = try database.prepare("UPDATE ledger_head SET last_entry_id = ?, hash = ? WHERE id = 1")
@@ -195,10 +197,12 @@ final class RawDebitWriter {
         for n in first..<first + Int64(count) {
             hash = [UInt8](repeating: UInt8(truncatingIfNeeded: n), count: 32)
             let name = "conv-\(n / 8)"
-            try usage.run([workspace, "raw-\(n)", "fingerprint-\(n)", user, user, name, Int64(1_000_000), time])
-            try entry.run([n, pool, sink, grantID, n, time, hash, hash])
+            try usage.add([workspace, "raw-\(n)", "fingerprint-\(n)", user, user, name, Int64(1_000_000), time])
+            try entry.add([n, pool, sink, grantID, n, time, hash, hash])
             if conversations.last?.name == name { conversations[conversations.count - 1].debits += 1 } else { conversations.append((name, 1)) }
         }
+        try usage.flush()
+        try entry.flush()
         let debits = Int64(count), total = 15 * Int64(count)
         try grant.run([total, grantID])
         try balance.run([-total, pool])
@@ -207,11 +211,17 @@ final class RawDebitWriter {
         try daily.run([workspace, time / 86_400, user, debits])
         try walletDay.run([pool, time / 86_400, -total])
         let today = time / 86_400
+        let stored = newestConversation // a conversation above it is new: its day is its first
         for (name, debits) in conversations {
             guard let id = try conversation.value([workspace, name, user, time, debits]) else {
                 throw CofferError("Baseline: the conversation upsert returned no id")
             }
             newestConversation = max(newestConversation, id)
+            if id > stored {
+                try newDay.run([workspace, today, id, 1000 * debits, 15 * debits, time, nil])
+                try dayCount.run([workspace, today])
+                continue
+            }
             try day.run([workspace, today, 1000 * debits, 15 * debits, time, id])
             if database.changes == 0 {
                 let previous = try previousDay.value([workspace, id, today])
@@ -226,6 +236,39 @@ final class RawDebitWriter {
             try searched.run([String(newestConversation)])
             indexed = newestConversation
         }
+    }
+}
+
+/// Rows of one table written as Coffer writes them, 32 to an INSERT (a statement prepared once
+/// per row count).
+final class RowsStatement {
+    private static let rowsPerStatement = 32
+    private let database: RawSQLite
+    private let head: String, row: String
+    private var prepared: [Int: RawSQLite.Prepared] = [:]
+    private var values: [Any?] = []
+    private var rows = 0
+
+    init(_ database: RawSQLite, head: String, row: String) {
+        (self.database, self.head, self.row) = (database, head, row)
+    }
+
+    /// Adds a row's values, writing a statement's worth when there are 32 rows.
+    func add(_ row: [Any?]) throws {
+        values += row
+        rows += 1
+        if rows == Self.rowsPerStatement { try flush() }
+    }
+
+    /// Writes the rows added.
+    func flush() throws {
+        guard rows > 0 else { return }
+        if prepared[rows] == nil {
+            prepared[rows] = try database.prepare(head + " " + Array(repeating: row, count: rows).joined(separator: ", "))
+        }
+        try prepared[rows]!.run(values)
+        values.removeAll(keepingCapacity: true)
+        rows = 0
     }
 }
 
