@@ -118,19 +118,19 @@ struct PendingUsageRowsTests {
         let (_, store, _) = try ConsumptionTests.team()
         let stored = try store.write { tx -> [String] in
             let rows = PendingUsageRows()
-            for n in 0..<70 { rows.add(workspace: 1, eventKey: "r-\(n)", values: Self.row(n), recorded: Self.recorded(n)) }
+            for n in 0..<70 { rows.add(EventIDKey(workspace: 1, id: "r-\(n)"), values: Self.row(n), recorded: Self.recorded(n)) }
             rows.rewind(to: 40)
             #expect(rows.count == 40)
-            #expect(rows.recorded(workspace: 1, eventKey: "r-39")?.usageID == 10_039)
-            #expect(rows.recorded(workspace: 1, eventKey: "r-40") == nil)
-            #expect(rows.recorded(workspace: 2, eventKey: "r-39") == nil)
+            #expect(rows.recorded(EventIDKey(workspace: 1, id: "r-39"))?.usageID == 10_039)
+            #expect(rows.recorded(EventIDKey(workspace: 1, id: "r-40")) == nil)
+            #expect(rows.recorded(EventIDKey(workspace: 2, id: "r-39")) == nil)
             rows.rewind(to: 32)
             rows.rewind(to: 32)
-            #expect(rows.count == 32 && rows.recorded(workspace: 1, eventKey: "r-32") == nil)
-            for n in 32..<35 { rows.add(workspace: 1, eventKey: "r-\(n)", values: Self.row(n), recorded: Self.recorded(n)) }
-            #expect(rows.recorded(workspace: 1, eventKey: "r-34")?.payloadHash == "hash-34")
+            #expect(rows.count == 32 && rows.recorded(EventIDKey(workspace: 1, id: "r-32")) == nil)
+            for n in 32..<35 { rows.add(EventIDKey(workspace: 1, id: "r-\(n)"), values: Self.row(n), recorded: Self.recorded(n)) }
+            #expect(rows.recorded(EventIDKey(workspace: 1, id: "r-34"))?.payloadHash == "hash-34")
             try rows.flush(tx.sql)
-            #expect(rows.count == 0 && rows.recorded(workspace: 1, eventKey: "r-0") == nil)
+            #expect(rows.count == 0 && rows.recorded(EventIDKey(workspace: 1, id: "r-0")) == nil)
             return try tx.sql.all("SELECT event_key FROM usage_events WHERE id >= 10000 ORDER BY id", []) { $0.text(0) }
         }
         #expect(stored == (0..<35).map { "r-\($0)" })

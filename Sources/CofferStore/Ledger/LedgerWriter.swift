@@ -298,8 +298,9 @@ final class LedgerWriter {
         dirty = false
     }
 
-    /// Entries per INSERT statement in `finish()`.
-    private static let entriesPerStatement = 32
+    private static let entryInsert = MultiRowInsert(into: "entries", columns: [
+        "id", "batch", "asset", "from_account", "to_account", "amount", "grant_id", "kind", "usage_id", "created_at", "prev_hash", "hash",
+    ])
 
     /// Takes the chain, gives each pending entry its id, batch and hashes after the stored head,
     /// writes them in a few statements, and moves the head.
@@ -310,14 +311,11 @@ final class LedgerWriter {
         var (lastID, head) = stored ?? (0, LedgerSeal.genesis)
         var batch: Int64 = 0
         var values: [Bind] = []
-        values.reserveCapacity(min(pendingEntries.count, Self.entriesPerStatement) * 12)
+        let chunk = MultiRowInsert.rowsPerStatement * Self.entryInsert.width
+        values.reserveCapacity(min(pendingEntries.count * Self.entryInsert.width, chunk))
         func flush() throws {
             guard !values.isEmpty else { return }
-            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: values.count / 12).joined(separator: ", ")
-            try sql.run("""
-                INSERT INTO entries(id, batch, asset, from_account, to_account, amount, grant_id, kind, usage_id,
-                                    created_at, prev_hash, hash) VALUES \(rows)
-                """, values)
+            try Self.entryInsert.run(values, on: sql)
             values.removeAll(keepingCapacity: true)
         }
         for entry in pendingEntries {
@@ -328,7 +326,7 @@ final class LedgerWriter {
             let hash = seal.hash(previous: head, entry: fields)
             values += [.int(id), .int(batch), .text(entry.asset), .int(entry.from), .int(entry.to), .int(entry.amount), .int(entry.grant),
                        .text(entry.kind), .int(entry.usage), .int(entry.createdAt), .blob(head), .blob(hash)]
-            if values.count == Self.entriesPerStatement * 12 { try flush() }
+            if values.count == chunk { try flush() }
             lastID = id
             head = hash
         }

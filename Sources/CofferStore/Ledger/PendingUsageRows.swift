@@ -21,17 +21,9 @@ final class PendingUsageRows {
         "credits", "units", "value", "conversation_id", "title", "billing_type", "api_key", "call_id", "task_id", "import_type", "url",
         "wallets", "balance", "unlimited", "recharge", "created_at", "tab", "messages", "period_start",
     ]
-    private static let rowsPerStatement = 32
-    private static let head = "INSERT INTO usage_events(\(columns.joined(separator: ", "))) VALUES "
-    private static let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-    /// The statement for a full chunk (the same text every time, so it is prepared once).
-    private static let fullChunk = statement(rows: rowsPerStatement)
+    private static let insert = MultiRowInsert(into: "usage_events", columns: columns)
 
-    private static func statement(rows: Int) -> String {
-        head + Array(repeating: row, count: rows).joined(separator: ", ")
-    }
-
-    /// The rows' values, a statement's worth (`rowsPerStatement` rows) to a chunk, so each chunk
+    /// The rows' values, a statement's worth (`MultiRowInsert.rowsPerStatement` rows) to a chunk, so each chunk
     /// is bound as it is, without a copy.
     private var chunks: [[Bind]] = []
     private var recorded: [EventIDKey: Recorded] = [:]
@@ -42,12 +34,12 @@ final class PendingUsageRows {
     var count: Int { order.count }
 
     /// Adds a row: `values` in the order of `columns`.
-    func add(workspace: Int64, eventKey: String, values row: [Bind], recorded record: Recorded) {
+    func add(_ key: EventIDKey, values row: [Bind], recorded record: Recorded) {
         precondition(row.count == Self.columns.count, "a usage row has \(Self.columns.count) values")
-        let key = EventIDKey(workspace: workspace, id: eventKey)
-        if chunks.last.map({ $0.count == Self.rowsPerStatement * Self.columns.count }) ?? true { // a new statement's rows
+        let chunk = MultiRowInsert.rowsPerStatement * Self.columns.count
+        if chunks.last.map({ $0.count == chunk }) ?? true { // a new statement's rows
             chunks.append([])
-            chunks[chunks.count - 1].reserveCapacity(Self.rowsPerStatement * Self.columns.count)
+            chunks[chunks.count - 1].reserveCapacity(chunk)
         }
         chunks[chunks.count - 1] += row
         recorded[key] = record
@@ -55,8 +47,8 @@ final class PendingUsageRows {
     }
 
     /// The event recorded under this id in this transaction, if any.
-    func recorded(workspace: Int64, eventKey: String) -> Recorded? {
-        recorded.isEmpty ? nil : recorded[EventIDKey(workspace: workspace, id: eventKey)]
+    func recorded(_ key: EventIDKey) -> Recorded? {
+        recorded.isEmpty ? nil : recorded[key]
     }
 
     /// Takes back the rows added after `mark` (their event's savepoint rolled back).
@@ -71,10 +63,7 @@ final class PendingUsageRows {
     /// Writes the pending rows and forgets them.
     func flush(_ sql: any StorageConnection) throws {
         guard !chunks.isEmpty else { return }
-        for chunk in chunks {
-            let rows = chunk.count / Self.columns.count
-            try sql.run(rows == Self.rowsPerStatement ? Self.fullChunk : Self.statement(rows: rows), chunk)
-        }
+        for chunk in chunks { try Self.insert.run(chunk, on: sql) }
         chunks.removeAll()
         recorded.removeAll(keepingCapacity: true)
         order.removeAll(keepingCapacity: true)

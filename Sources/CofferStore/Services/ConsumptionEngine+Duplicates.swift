@@ -6,10 +6,11 @@ extension ConsumptionEngine {
     /// transaction (its row not written yet) or by an earlier one; nil for a new id. A different
     /// payload under the same id is refused.
     func firstRecording(actor: Actor, request: UsageRequest, hash: String) throws -> UsageResult? {
-        if let earlier = tx.pendingUsage.recorded(workspace: actor.workspaceID, eventKey: request.eventID) {
+        let key = EventIDKey(workspace: actor.workspaceID, id: request.eventID)
+        if let earlier = tx.pendingUsage.recorded(key) {
             return try duplicate(of: earlier.result, hash: earlier.payloadHash, usage: earlier.usageID, request: request, hash: hash)
         }
-        let seen = try !isKnownNew(EventIDKey(workspace: actor.workspaceID, id: request.eventID)) && tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
+        let seen = try !isKnownNew(key) && tx.sql.exists("SELECT 1 FROM usage_events WHERE workspace_id = ? AND event_key = ?",
                                                          .int(actor.workspaceID), .text(request.eventID))
         guard seen, let first = try tx.sql.one("""
             SELECT u.payload_hash, u.id, u.service, usr.email, u.credits, u.units, u.value, u.wallets, u.balance, u.unlimited, u.recharge

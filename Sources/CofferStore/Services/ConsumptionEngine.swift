@@ -294,7 +294,7 @@ struct ConsumptionEngine {
         let r = c.request
         let shape = UsageRecordShape(r, service: c.service, quantity: c.quantity)
         // The row is written with the transaction's others before commit (`PendingUsageRows`).
-        tx.pendingUsage.add(workspace: c.actor.workspaceID, eventKey: r.eventID, values: [
+        tx.pendingUsage.add(EventIDKey(workspace: c.actor.workspaceID, id: r.eventID), values: [
             .int(usageID), .int(c.actor.workspaceID), .text(r.eventID), .text(hash), .int(c.member.userID), .int(c.actor.userID),
             .text(c.service.slug), .text(c.service.kind.rawValue), .int(c.quantity?.milliunits), .int(credits), .int(units),
             .int(value), .text(shape.conversationID), .text(r.title), .text(shape.billingType), .text(r.apiKey), .text(shape.callID),
