@@ -5,14 +5,26 @@ import CofferCore
 /// so a second backend (PostgreSQL, SPEC §13) implements this — with its own DDL, search and
 /// locking — without touching them. Statements use `?` placeholders and SQL both backends speak.
 protocol StorageConnection: AnyObject {
-    /// Runs a statement to completion.
+    /// Runs a statement whose rows the caller does not read. A backend that pays a round trip per
+    /// statement (PostgreSQL) sends it with the next statement that needs an answer — at the
+    /// latest the event's savepoint's end or the commit — and its failure surfaces there, failing
+    /// what it would have failed (the event, or the transaction).
     func run(_ sql: String, _ values: [Bind]) throws
+    /// Sends every statement `run` left waiting and returns once the database has run them: a
+    /// failure among them is thrown here. What must not happen unless they stood (memory a
+    /// savepoint cannot take back) comes after this.
+    func flush() throws
     /// Calls `row` for each result row until it returns false. A row is valid only inside the call.
     func each(_ sql: String, _ values: [Bind], _ row: (any StorageRow) throws -> Bool) throws
+    /// Declares reads that follow, independent of one another and of what this transaction writes
+    /// before them: a backend that pays a round trip per statement sends them all at once, and
+    /// the next `each` of the same statement and values gets its rows without asking again (a
+    /// write in between discards what was read ahead). Other backends need not do anything.
+    func readAhead(_ queries: [Query]) throws
     /// The dialect the backend speaks where SQL differs (search, index hints).
     var dialect: SQLDialect { get }
-    /// How many rows the last INSERT, UPDATE or DELETE changed.
-    var changedRows: Int { get }
+    /// How many rows the last INSERT, UPDATE or DELETE changed (it has run once this returns).
+    var changedRows: Int { get throws }
     /// Waits until this transaction alone may extend the entries' hash chain, until it ends (R42).
     /// A backend whose writers are serialised whole (SQLite) has nothing to wait for.
     func lockLedgerChain() throws
@@ -59,8 +71,18 @@ extension StorageRow {
 }
 
 extension StorageConnection {
-    /// Runs a statement to completion.
+    /// Runs a statement whose rows the caller does not read (see the protocol's `run`).
     func run(_ sql: String, _ values: Bind...) throws { try run(sql, values) }
+
+    /// Each row of `query` mapped by `map`.
+    func all<T>(_ query: Query, map: (any StorageRow) throws -> T) throws -> [T] {
+        try all(query.sql, query.values, map: map)
+    }
+
+    /// The first row of `query` mapped by `map`, or nil when there is none.
+    func first<T>(_ query: Query, map: (any StorageRow) throws -> T) throws -> T? {
+        try first(query.sql, query.values, map: map)
+    }
 
     /// Each row mapped by `map`.
     func all<T>(_ sql: String, _ values: Bind..., map: (any StorageRow) throws -> T) throws -> [T] {
@@ -121,8 +143,24 @@ extension StorageConnection {
     }
 }
 
+/// A statement and its values, as a value: what `readAhead` is told will follow.
+struct Query: Hashable {
+    let sql: String
+    let values: [Bind]
+
+    init(_ sql: String, _ values: Bind...) {
+        self.sql = sql
+        self.values = values
+    }
+
+    init(_ sql: String, _ values: [Bind]) {
+        self.sql = sql
+        self.values = values
+    }
+}
+
 /// A value bound to a statement through the seam: no boxing on the hot paths (debits, imports).
-enum Bind {
+enum Bind: Hashable {
     case int(Int64)
     case text(String)
     case blob([UInt8])
@@ -141,7 +179,7 @@ enum Bind {
 
 
 /// The type of a bound value.
-enum BindType {
+enum BindType: Hashable {
     case int, text, blob
 }
 
@@ -173,6 +211,9 @@ struct LazySavepoint {
         state = .opened
         return true
     }
+
+    /// Whether the event's savepoint has been opened (it has written).
+    var isOpen: Bool { state == .opened }
 
     /// The event ends: whether its savepoint was opened (and must be released or rolled back).
     mutating func end() -> Bool {

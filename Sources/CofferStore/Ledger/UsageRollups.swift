@@ -197,7 +197,7 @@ struct ConversationDays {
             WHERE workspace_id = ?1 AND day = ?2 AND conversation = ?7
             """, .int(line.workspace), .int(line.day), .int(line.messages), .int(line.credits), .int(line.first), .int(line.last),
                      .int(line.conversation))
-        guard sql.changedRows == 0 else { return }
+        guard try sql.changedRows == 0 else { return }
         let previous = try sql.int("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?",
                                    .int(line.workspace), .int(line.conversation), .int(line.day))
         try insert(line, previous: previous)

@@ -304,8 +304,9 @@ struct ConsumptionEngine {
         ], recorded: .init(payloadHash: hash, result: result.storedForDuplicates, usageID: usageID))
         cache.nextUsageID = usageID + 1
         tx.recordedUsage = true
-        // In-memory rollups come last, after every statement that could fail (a savepoint rollback
-        // cannot take them back).
+        // In-memory rollups come last, after every statement that could fail has run (a savepoint
+        // rollback cannot take them back).
+        try tx.sql.flush()
         if teamSpend > 0 {
             tx.rollups.addSpend(.init(workspace: c.actor.workspaceID, user: c.member.userID, period: c.period.start), teamSpend)
         }

@@ -53,7 +53,7 @@ public struct APIKeys: Sendable {
         try Permissions.require(actor.role, .manageWhitelistAndKeys)
         try store.write { tx in
             try tx.sql.run("DELETE FROM api_keys WHERE workspace_id = ? AND name = ?", .int(actor.workspaceID), .text(name))
-            guard tx.sql.changedRows == 1 else { throw CofferError("No API key named \(CofferError.quote(name))") }
+            guard try tx.sql.changedRows == 1 else { throw CofferError("No API key named \(CofferError.quote(name))") }
             try tx.audit(workspace: actor.workspaceID, actor: actor.email, role: actor.role.rawValue, action: "key.revoke", subject: name)
         }
     }

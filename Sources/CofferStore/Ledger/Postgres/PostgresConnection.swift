@@ -6,12 +6,20 @@ import CofferCore
 /// hints) once per statement, and each translated statement is prepared once per connection and
 /// kept, as GRDB's cached statements are. Parameters are typed from their `Bind`s; rows come back
 /// as text and are read by column index.
+///
+/// Every statement costs a round trip to the server, so none is sent alone when it need not be:
+/// what needs no answer — the transaction's BEGIN, its locks, a savepoint, a write whose rows
+/// nobody reads (`run`) — waits in a queue and goes with the next statement that does, in one
+/// libpq pipeline (`PostgresPipeline`); reads declared ahead (`readAhead`) go together too.
 final class PostgresConnection: StorageConnection, @unchecked Sendable { // used by one transaction at a time (the pool lends it)
-    private let connection: OpaquePointer
-    private var prepared: [String: String] = [:]
+    private let pipeline: PostgresPipeline
+    /// Statements that need no answer, in order, waiting for the next round trip.
+    private var queue: [Query] = []
+    /// Rows read ahead (`readAhead`), until the statement is asked for or something is written.
+    private var readAheadResults: [Query: OpaquePointer] = [:]
     private var lastChanged = 0
-    /// The last event's savepoint is still open: its writes stand, and it is released in the same
-    /// round trip that opens the next one (or by the transaction's end), one round trip an event fewer.
+    /// The last event's savepoint is still open: its writes stand, and it is released with the
+    /// next one's opening (or by the transaction's end).
     private var savepointOpen = false
     /// The current event's savepoint, opened at its first write.
     private var savepoint = LazySavepoint()
@@ -20,44 +28,61 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
 
     /// Connects to `url` (a libpq connection URI); the error names the URL without its password.
     init(url: String, shownAs location: String, trace: (@Sendable (String) -> Void)? = nil) throws {
-        guard let connection = PQconnectdb(url) else { throw CofferError("Cannot connect to \(location): out of memory") }
-        self.connection = connection
+        pipeline = try PostgresPipeline(url: url, shownAs: location)
         self.trace = trace
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.firstLine(String(cString: PQerrorMessage(connection)))
-            PQfinish(connection)
-            throw CofferError("Cannot connect to \(location): \(message)")
-        }
         // Notices (e.g. "extension already exists") are not the user's business. A lock another
         // session holds (the writer lock, R42) is waited for as long as SQLite's busy timeout, no longer (SPEC §10).
-        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         try execute("SET client_min_messages = warning; SET lock_timeout = '\(Int(StoreErrors.busyTimeout * 1_000))ms'")
     }
 
-    deinit { PQfinish(connection) }
+    deinit { discardReadAhead() }
 
     /// Whether the connection is still usable (a pool drops it otherwise).
-    var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE }
+    var isHealthy: Bool { queue.isEmpty && pipeline.isIdle }
 
     var dialect: SQLDialect { .postgres }
-    var changedRows: Int { lastChanged }
 
-    /// Runs SQL with no parameters, possibly several statements (DDL, transaction control).
+    var changedRows: Int {
+        get throws {
+            try flush()
+            return lastChanged
+        }
+    }
+
+    /// Runs SQL with no parameters. A transaction's BEGIN waits for its first statement; COMMIT
+    /// takes what waits with it; ROLLBACK drops what waits (and costs nothing when the server never
+    /// saw the BEGIN). Anything else — DDL, several statements in one string — runs on its own,
+    /// after what waits.
     func execute(_ sql: String) throws {
         trace?(sql)
-        if sql == "COMMIT" || sql == "ROLLBACK" || sql.hasPrefix("BEGIN") { savepointOpen = false }
-        let result = PQexec(connection, sql)
-        defer { PQclear(result) }
-        try check(result)
+        discardReadAhead()
+        if sql == "ROLLBACK" {
+            queue.removeAll()
+            savepointOpen = false
+            if pipeline.inTransaction { try pipeline.executeSimple(sql) }
+            return
+        }
+        if sql.hasPrefix("BEGIN"), !sql.contains(";") {
+            savepointOpen = false
+            queue.append(Query(sql, []))
+            return
+        }
+        if sql == "COMMIT" {
+            savepointOpen = false
+            queue.append(Query(sql, []))
+            try flush()
+            return
+        }
+        try flush()
+        try pipeline.executeSimple(sql)
     }
 
     func run(_ sql: String, _ values: [Bind]) throws {
-        let result = try perform(sql, values)
-        PQclear(result)
+        enqueue(sql, values)
     }
 
     func each(_ sql: String, _ values: [Bind], _ row: (any StorageRow) throws -> Bool) throws {
-        let result = try perform(sql, values)
+        let result = try answer(sql, values)
         defer { PQclear(result) }
         let count = PQntuples(result)
         var index: Int32 = 0
@@ -67,23 +92,37 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
         }
     }
 
+    /// Sends what waits and every query not already read ahead in one round trip, and keeps their rows.
+    func readAhead(_ queries: [Query]) throws {
+        let new = queries.filter { readAheadResults[$0] == nil }
+        guard !new.isEmpty else { return }
+        for query in new { trace?(PostgresSQL.expand(query.sql, query.values)) }
+        let waiting = queue
+        queue.removeAll()
+        let results = try pipeline.roundTrip(waiting + new)
+        for (query, result) in zip(new, results.suffix(new.count)) { readAheadResults[query] = result }
+        results.prefix(waiting.count).forEach { PQclear($0) }
+    }
+
     func lockLedgerChain() throws {
-        try run("SELECT pg_advisory_xact_lock(?)", [.int(PostgresLocks.chain)])
+        enqueue("SELECT pg_advisory_xact_lock(?)", [.int(PostgresLocks.chain)])
     }
 
     /// The savepoint opens before the event's first write (`LazySavepoint`) and stays open after
-    /// `body` returns (its writes stand): the next opening releases it in the same round trip, and
-    /// the transaction's end closes the last one. A statement that fails outside a savepoint
-    /// leaves the transaction unusable on PostgreSQL, so such a failure is never one event's
-    /// refusal: it fails the transaction.
+    /// `body` returns (its writes stand): the next opening releases it, and the transaction's end
+    /// closes the last one. An event that wrote sends its writes before it ends, so a failure is
+    /// its own refusal. A statement that fails outside a savepoint leaves the transaction unusable
+    /// on PostgreSQL, so such a failure is never one event's refusal: it fails the transaction.
     func inSavepoint(_ body: () throws -> Void) throws {
         savepoint.begin()
         do {
             try body()
+            if savepoint.isOpen { try flush() }
         } catch {
             guard savepoint.end() else { throw error }
             savepointOpen = false
-            try? execute("ROLLBACK TO SAVEPOINT coffer_event; RELEASE SAVEPOINT coffer_event")
+            try? flush()
+            try? pipeline.executeSimple("ROLLBACK TO SAVEPOINT coffer_event; RELEASE SAVEPOINT coffer_event")
             if let error = error as? PostgresError, error.isConstraint { throw StorageRefusal(message: error.message) }
             throw error
         }
@@ -95,151 +134,52 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     /// (balances, chain, rollups) run as on SQLite.
     func integrityProblems() throws -> [String] { [] }
 
-    /// Prepares (once) and runs a statement; the result is the caller's to clear.
-    private func perform(_ sql: String, _ values: [Bind]) throws -> OpaquePointer? {
+    /// Queues a statement that needs no answer, opening the event's savepoint before its first
+    /// write; a write makes what was read ahead stale.
+    private func enqueue(_ sql: String, _ values: [Bind]) {
         if savepoint.opens(before: sql) {
-            try execute(savepointOpen ? "RELEASE SAVEPOINT coffer_event; SAVEPOINT coffer_event" : "SAVEPOINT coffer_event")
+            for opening in savepointOpen ? ["RELEASE SAVEPOINT coffer_event", "SAVEPOINT coffer_event"] : ["SAVEPOINT coffer_event"] {
+                trace?(opening)
+                queue.append(Query(opening, []))
+            }
             savepointOpen = true
         }
+        if !LazySavepoint.reads(sql) { discardReadAhead() }
         if let trace { trace(PostgresSQL.expand(sql, values)) }
-        let types = values.map(Self.type)
-        let key = types.map(String.init).joined(separator: ",") + "|" + sql
-        let name: String
-        if let known = prepared[key] {
-            name = known
-        } else {
-            name = "c\(prepared.count + 1)"
-            let translated = PostgresSQL.translate(sql)
-            let result = PQprepare(connection, name, translated, Int32(types.count), types)
-            defer { PQclear(result) }
-            try check(result)
-            prepared[key] = name
-        }
-        // Every value's bytes in one buffer (text NUL-terminated, blobs in binary format), then a pointer to each.
-        var bytes: [CChar] = []
-        var offsets: [Int?] = []
-        var lengths: [Int32] = []
-        var formats: [Int32] = []
-        offsets.reserveCapacity(values.count)
-        for value in values {
-            switch value {
-            case .int(let v): offsets.append(bytes.count); bytes += String(v).utf8CString; lengths.append(0); formats.append(0)
-            case .text(let v): offsets.append(bytes.count); bytes += v.utf8CString; lengths.append(0); formats.append(0)
-            case .blob(let v):
-                offsets.append(bytes.count)
-                bytes += v.map { CChar(bitPattern: $0) }
-                bytes.append(0) // a non-empty buffer, so even an empty blob has an address
-                lengths.append(Int32(v.count)); formats.append(1)
-            case .null: offsets.append(nil); lengths.append(0); formats.append(0)
-            }
-        }
-        let result = bytes.withUnsafeBufferPointer { buffer in
-            let pointers = offsets.map { offset in offset.map { UnsafePointer(buffer.baseAddress! + $0) } }
-            return PQexecPrepared(connection, name, Int32(values.count), pointers, lengths, formats, 0)
-        }
-        do { try check(result) } catch { PQclear(result); throw error }
-        lastChanged = Int(String(cString: PQcmdTuples(result))) ?? 0
-        return result
+        queue.append(Query(sql, values))
     }
 
-    /// Throws the statement's error, if it failed.
-    private func check(_ result: OpaquePointer?) throws {
-        let status = PQresultStatus(result)
-        guard status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK else { return }
-        guard let result else { throw PostgresError(state: "08000", message: Self.firstLine(String(cString: PQerrorMessage(connection)))) }
-        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-        let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
-            ?? Self.firstLine(String(cString: PQerrorMessage(connection)))
-        throw PostgresError(state: state, message: message)
-    }
-
-    /// PostgreSQL's type for a bound value: int8, text or bytea.
-    private static func type(_ value: Bind) -> Oid {
-        switch value {
-        case .int, .null(.int): 20
-        case .text, .null(.text): 25
-        case .blob, .null(.blob): 17
+    /// The result of a statement whose rows are wanted: read ahead, or sent now with what waits.
+    /// The result is the caller's to clear.
+    private func answer(_ sql: String, _ values: [Bind]) throws -> OpaquePointer? {
+        if !readAheadResults.isEmpty, let result = readAheadResults.removeValue(forKey: Query(sql, values)) {
+            if let trace { trace(PostgresSQL.expand(sql, values)) }
+            return result
         }
+        enqueue(sql, values)
+        let results = try takeQueue()
+        results.dropLast().forEach { PQclear($0) }
+        return results.last ?? nil
     }
 
-    private static func firstLine(_ text: String) -> String {
-        String(text.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
-    }
-}
-
-/// An error PostgreSQL reported: its SQLSTATE and primary message.
-struct PostgresError: Error, CustomStringConvertible {
-    let state: String
-    let message: String
-
-    /// An integrity constraint (class 23: check, unique, foreign key, the append-only triggers).
-    var isConstraint: Bool { state.hasPrefix("23") }
-    /// A serialization failure or deadlock: the transaction may be retried.
-    var isRetryable: Bool { state == "40001" || state == "40P01" }
-    /// A lock another session holds was not granted within `lock_timeout`.
-    var isLockTimeout: Bool { state == "55P03" }
-    var description: String { message }
-}
-
-/// One row of a result, read by column index from libpq's text format.
-struct PostgresRow: StorageRow {
-    let result: OpaquePointer?
-    let index: Int32
-
-    private func value(_ column: Int32) -> UnsafeMutablePointer<CChar>? {
-        PQgetisnull(result, index, column) == 1 ? nil : PQgetvalue(result, index, column)
+    /// Sends what waits in one round trip (the changed-row count is then the last statement's).
+    func flush() throws {
+        guard !queue.isEmpty else { return }
+        try takeQueue().forEach { PQclear($0) }
     }
 
-    func int(_ column: Int32) -> Int64 { optionalInt(column) ?? 0 }
-
-    func optionalInt(_ column: Int32) -> Int64? {
-        guard let value = value(column) else { return nil }
-        switch value.pointee {
-        case CChar(UInt8(ascii: "t")): return 1 // a boolean
-        case CChar(UInt8(ascii: "f")): return 0
-        default:
-            let text = String(cString: value)
-            if let exact = Int64(text) { return exact }
-            return Double(text).map { Int64($0) } // numeric sums and averages
-        }
+    /// Sends the queue in one round trip and empties it, whatever the outcome.
+    private func takeQueue() throws -> [OpaquePointer?] {
+        let sending = queue
+        queue.removeAll(keepingCapacity: true)
+        let results = try pipeline.roundTrip(sending)
+        lastChanged = pipeline.lastChanged
+        return results
     }
 
-    func text(_ column: Int32) -> String { optionalText(column) ?? "" }
-
-    func optionalText(_ column: Int32) -> String? { value(column).map { String(cString: $0) } }
-
-    func bytes(_ column: Int32) -> [UInt8] {
-        guard let value = value(column) else { return [] }
-        // bytea in text format is hex: \x0a1b…
-        let length = Int(PQgetlength(result, index, column))
-        guard length >= 2 else { return [] }
-        return UnsafeBufferPointer(start: value, count: length).withMemoryRebound(to: UInt8.self) { hex in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity((length - 2) / 2)
-            var position = 2
-            while position + 1 < length {
-                bytes.append(Self.nibble(hex[position]) << 4 | Self.nibble(hex[position + 1]))
-                position += 2
-            }
-            return bytes
-        }
-    }
-
-    func storedType(_ column: Int32) -> StoredType {
-        guard PQgetisnull(result, index, column) == 0 else { return .null }
-        switch PQftype(result, column) {
-        case 20, 21, 23, 16, 1700: return .integer // int8, int2, int4, bool, numeric
-        case 700, 701: return .real
-        case 17: return .blob
-        default: return .text
-        }
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8 {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: digit - UInt8(ascii: "A") + 10
-        }
+    private func discardReadAhead() {
+        guard !readAheadResults.isEmpty else { return }
+        readAheadResults.values.forEach { PQclear($0) }
+        readAheadResults.removeAll()
     }
 }

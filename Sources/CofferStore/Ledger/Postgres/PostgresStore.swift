@@ -71,8 +71,12 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
         }
     }
 
-    /// No cheaper way than a snapshot: callers read the counter in one.
-    func factsVersion() -> Int64? { nil }
+    /// One statement on its own, outside any transaction (a single read is consistent by itself):
+    /// one round trip instead of a snapshot's BEGIN, read and COMMIT. Nil when it fails (the caller
+    /// then reads the counter in a snapshot, which reports the failure).
+    func factsVersion() -> Int64? {
+        try? withConnection { try FactCache.version($0) }
+    }
 
     func close() throws {
         idle.withLock { $0.removeAll() }

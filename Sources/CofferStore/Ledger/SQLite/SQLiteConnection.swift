@@ -31,6 +31,12 @@ final class SQLiteConnection: StorageConnection {
         try statement(sql).each(values, row: row)
     }
 
+    /// Every statement has run when `run` returns.
+    func flush() throws {}
+
+    /// SQLite answers in-process: each read runs when it is asked.
+    func readAhead(_ queries: [Query]) throws {}
+
     var dialect: SQLDialect { .sqlite }
 
     /// SQLite runs one write transaction at a time: the chain is already this one's.
