@@ -32,8 +32,11 @@ final class FactCache: Sendable {
 
     /// The current `facts_version` (schema v9).
     static func version(_ sql: any StorageConnection) throws -> Int64 {
-        try sql.int("SELECT version FROM facts_version WHERE id = 1") ?? 0
+        try (sql.first(versionQuery) { $0.optionalInt(0) } ?? nil) ?? 0
     }
+
+    /// The statement `version` runs (for `readAhead`).
+    static let versionQuery = Query("SELECT version FROM facts_version WHERE id = 1")
 }
 
 /// The facts themselves, as read at one `facts_version`.

@@ -16,10 +16,11 @@ protocol StorageConnection: AnyObject {
     func flush() throws
     /// Calls `row` for each result row until it returns false. A row is valid only inside the call.
     func each(_ sql: String, _ values: [Bind], _ row: (any StorageRow) throws -> Bool) throws
-    /// Declares reads that follow, independent of one another and of what this transaction writes
-    /// before them: a backend that pays a round trip per statement sends them all at once, and
-    /// the next `each` of the same statement and values gets its rows without asking again (a
-    /// write in between discards what was read ahead). Other backends need not do anything.
+    /// Declares statements whose rows are asked for next — reads, or writes that return rows — each
+    /// independent of the others and of what this transaction writes before asking: a backend that
+    /// pays a round trip per statement sends them all at once, in order, and the next `each` of
+    /// the same statement and values gets its rows without asking again (a write through `run` or
+    /// `each` in between discards what is still unasked). Other backends need not do anything.
     func readAhead(_ queries: [Query]) throws
     /// The dialect the backend speaks where SQL differs (search, index hints).
     var dialect: SQLDialect { get }

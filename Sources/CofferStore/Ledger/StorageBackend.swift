@@ -22,6 +22,9 @@ protocol StorageBackend: Sendable {
     /// The facts counter (`FactCache`) as last committed, read as cheaply as the backend can
     /// outside any transaction; nil when it has no such way (callers then read it in a snapshot).
     func factsVersion() -> Int64?
+    /// Round trips to a database server so far, over every connection (what a read or a write
+    /// costs beyond its work; zero for SQLite, which answers in-process).
+    var roundTrips: Int { get }
     /// Closes the backend's connections.
     func close() throws
 }

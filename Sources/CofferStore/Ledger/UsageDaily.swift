@@ -14,14 +14,20 @@ enum UsageDaily {
             throw CofferError("A daily series covers at most \(maximumDays) days")
         }
         var totals = [Credits](repeating: .zero, count: Int(span) + 1)
-        let tabs = [EventTab.conversations, .calls, .imports].map { String($0.rawValue) }.joined(separator: ", ")
-        try sql.each("""
-            SELECT day, sum(credits) FROM usage_daily WHERE workspace_id = ? AND tab IN (\(tabs)) AND day >= ? AND day <= ?
-            GROUP BY day
-            """, [.int(workspace), .int(days.lowerBound), .int(days.upperBound)]) { row in
+        let query = creditsQuery(workspace: workspace, days: days)
+        try sql.each(query.sql, query.values) { row in
             totals[Int(row.int(0) - days.lowerBound)] = Credits(millicredits: row.int(1))
             return true
         }
         return totals
+    }
+
+    /// The statement `credits` runs (for `readAhead`).
+    static func creditsQuery(workspace: Int64, days: ClosedRange<Int64>) -> Query {
+        let tabs = [EventTab.conversations, .calls, .imports].map { String($0.rawValue) }.joined(separator: ", ")
+        return Query("""
+            SELECT day, sum(credits) FROM usage_daily WHERE workspace_id = ? AND tab IN (\(tabs)) AND day >= ? AND day <= ?
+            GROUP BY day
+            """, .int(workspace), .int(days.lowerBound), .int(days.upperBound))
     }
 }

@@ -146,10 +146,14 @@ final class PendingRollups {
             // next rowid, PostgreSQL's sequence; a workspace's conversations are written by one
             // transaction at a time): its days are all new, and come in order.
             let stored = try sql.int("SELECT max(id) FROM conversations") ?? 0
-            for (key, c) in conversations {
-                var id: Int64 = 0
-                try sql.each(upsert, [.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
-                                   .text(c.creator), .int(c.all.messages), .int(c.all.credits), .int(c.all.last), .int(c.all.first)]) { row in id = row.int(0); return false }
+            let upserts = conversations.map { key, c in
+                Query(upsert, [.int(key.workspace), .text(key.conversation), .text(key.billingType), .text(c.title), .int(c.user),
+                               .text(c.creator), .int(c.all.messages), .int(c.all.credits), .int(c.all.last), .int(c.all.first)])
+            }
+            // Each upsert touches its own conversation: PostgreSQL takes them all in one round trip.
+            try sql.readAhead(upserts)
+            for ((key, c), query) in zip(conversations, upserts) {
+                let id = try sql.first(query) { $0.int(0) } ?? 0
                 var previous: Int64?
                 for (day, totals) in c.days.sorted(by: { $0.key < $1.key }) {
                     let line = ConversationDays.Line(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,

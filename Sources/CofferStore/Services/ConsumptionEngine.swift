@@ -9,7 +9,7 @@ struct ConsumptionEngine {
     /// What this engine remembers between the events it records.
     let cache = Cache()
     /// How many events the transaction is to record (ids for them are reserved at once on PostgreSQL).
-    private let expectedEvents: Int
+    let expectedEvents: Int
 
     /// An engine for the events of one transaction: `expecting` of them, when the caller knows.
     init(tx: WriteContext, expecting expectedEvents: Int = 1) {
@@ -241,17 +241,22 @@ struct ConsumptionEngine {
     /// for every event the transaction expects in one round trip (what a refused or duplicate
     /// event leaves unused is a gap); on SQLite, one writer at a time, the next after the highest.
     private func nextUsageID() throws -> Int64 {
+        // (`usageIDQuery` may have been read ahead with the group's duplicate lookups.)
         if tx.sql.dialect == .postgres {
             if cache.givenUsageIDs == cache.reservedUsageIDs.count {
                 let count = cache.reservedUsageIDs.isEmpty ? expectedEvents : 1
-                cache.reservedUsageIDs += try tx.sql.all("SELECT nextval(pg_get_serial_sequence('usage_events', 'id')) FROM generate_series(1, ?)",
-                                                         .int(Int64(count))) { $0.int(0) }.sorted()
+                cache.reservedUsageIDs += try tx.sql.all(Self.usageIDQuery(count: count)) { $0.int(0) }.sorted()
             }
             guard cache.givenUsageIDs < cache.reservedUsageIDs.count else { throw CofferError("The usage id sequence gave no value") }
             cache.givenUsageIDs += 1
             return cache.reservedUsageIDs[cache.givenUsageIDs - 1]
         }
         return try cache.nextUsageID ?? ((tx.sql.int("SELECT max(id) FROM usage_events") ?? 0) + 1)
+    }
+
+    /// `count` new usage ids from PostgreSQL's sequence.
+    static func usageIDQuery(count: Int) -> Query {
+        Query("SELECT nextval(pg_get_serial_sequence('usage_events', 'id')) FROM generate_series(1, ?)", .int(Int64(count)))
     }
 
     /// Draws the plan, books the member's spending, raises alerts and stores the event.

@@ -113,12 +113,21 @@ struct SubscriptionRow {
 
     /// The first subscription `condition` selects (a fixed SQL condition with `?` bindings).
     private static func first(_ sql: any StorageConnection, where condition: String, _ values: [Bind]) throws -> SubscriptionRow? {
-        try sql.first("SELECT \(columns) FROM subscriptions WHERE \(condition)", values) { try SubscriptionRow($0) }
+        try first(sql, Query("SELECT \(columns) FROM subscriptions WHERE \(condition)", values))
+    }
+
+    private static func first(_ sql: any StorageConnection, _ query: Query) throws -> SubscriptionRow? {
+        try sql.first(query) { try SubscriptionRow($0) }
     }
 
     /// The workspace's subscription that has not ended, if any.
     static func live(_ sql: any StorageConnection, workspace: Int64) throws -> SubscriptionRow? {
-        try first(sql, where: "workspace_id = ? AND ended_at IS NULL", [.int(workspace)])
+        try first(sql, liveQuery(workspace: workspace))
+    }
+
+    /// The statement `live` runs (for `readAhead`).
+    static func liveQuery(workspace: Int64) -> Query {
+        Query("SELECT \(columns) FROM subscriptions WHERE workspace_id = ? AND ended_at IS NULL", .int(workspace))
     }
 
     /// The workspace's latest subscription, running or ended.

@@ -30,7 +30,12 @@ struct MemberRow {
 
     /// The member with this (normalised) email, if any.
     static func find(_ sql: any StorageConnection, workspace: Int64, email: String) throws -> MemberRow? {
-        try sql.one(select + " WHERE m.workspace_id = ? AND u.email = ?", .int(workspace), .text(email)) { MemberRow($0) }
+        try sql.first(findQuery(workspace: workspace, email: email)) { MemberRow($0) }
+    }
+
+    /// The statement `find` runs (for `readAhead`).
+    static func findQuery(workspace: Int64, email: String) -> Query {
+        Query(select + " WHERE m.workspace_id = ? AND u.email = ?", .int(workspace), .text(email))
     }
 
     /// The member, or an error naming the email (`raw` is normalised unless `normalized`).
@@ -77,10 +82,19 @@ enum TeamRules {
         try creditPeriod(sql, workspace: workspace, now: now, live: SubscriptionRow.live(sql, workspace: workspace))
     }
 
+    /// When the workspace was created: the credit period's anchor without a subscription (for `readAhead`).
+    static func createdQuery(workspace: Int64) -> Query {
+        Query("SELECT created_at FROM workspaces WHERE id = ?", .int(workspace))
+    }
+
     /// The same, when the caller already holds the live subscription.
     static func creditPeriod(_ sql: any StorageConnection, workspace: Int64, now: Timestamp, live: SubscriptionRow?) throws -> (start: Timestamp, end: Timestamp) {
-        let anchor = try live.map(\.creditAnchor)
-            ?? sql.int("SELECT created_at FROM workspaces WHERE id = ?", .int(workspace)) ?? now
+        let anchor: Timestamp
+        if let live {
+            anchor = live.creditAnchor
+        } else {
+            anchor = try (sql.first(createdQuery(workspace: workspace)) { $0.optionalInt(0) } ?? nil) ?? now
+        }
         let period = UTC.monthlyPeriod(anchor: anchor, containing: now)
         return (period.start, period.end)
     }

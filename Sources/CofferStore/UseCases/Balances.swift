@@ -99,28 +99,24 @@ public struct Balances: Sendable {
     public init(_ store: CofferStore) { self.store = store }
 
     /// The wallets visible to `actor`: the team pool (every asset) and the actor's personal credits.
+    /// The report's reads are independent of one another but for the auto-recharge spend (which
+    /// needs the credit period): they are declared ahead, so PostgreSQL answers them in one round trip.
     public func report(for actor: Actor) throws -> BalanceReport {
-        try store.snapshot { sql in
-            var wallets = try sql.all("""
-                SELECT asset, balance FROM accounts WHERE kind = 'team_pool' AND workspace_id = ?
-                ORDER BY asset != 'credits', asset
-                """, .int(actor.workspaceID)) { row in
+        let workspace = actor.workspaceID
+        let reads = BalanceReads(actor: actor, now: store.now)
+        return try store.snapshot { sql in
+            try sql.readAhead(reads.all + [SubscriptionRow.liveQuery(workspace: workspace), TeamRules.createdQuery(workspace: workspace),
+                                           MemberRow.findQuery(workspace: workspace, email: actor.email),
+                                           UsageDaily.creditsQuery(workspace: workspace, days: Runway.days(endingAt: store.now))])
+            var wallets = try sql.all(reads.pool) { row in
                 WalletBalance(kind: .teamPool, holder: actor.workspaceName, asset: Asset(code: row.text(0)),
                               balance: row.int(1), unlimited: false)
             }
             // Seat wallets (PER_SEAT, R27): one's own; owners see every seat's.
-            let seeAll = Permissions.allows(actor.role, .manageSeats)
-            wallets += try sql.all("""
-                SELECT a.asset, a.balance, u.email FROM accounts a JOIN seats s ON s.id = a.seat_id JOIN users u ON u.id = s.user_id
-                WHERE a.kind = 'seat' AND a.workspace_id = ? AND s.removed_at IS NULL AND (? = 1 OR s.user_id = ?)
-                ORDER BY u.email, a.asset != 'credits', a.asset
-                """, .int(actor.workspaceID), .bool(seeAll), .int(actor.userID)) { row in
+            wallets += try sql.all(reads.seats) { row in
                 WalletBalance(kind: .seat, holder: row.text(2), asset: Asset(code: row.text(0)), balance: row.int(1), unlimited: false)
             }
-            let personal = try sql.all("""
-                SELECT asset, balance FROM accounts WHERE kind = 'personal' AND user_id = ?
-                ORDER BY asset != 'credits', asset
-                """, .int(actor.userID)) { row in
+            let personal = try sql.all(reads.personal) { row in
                 WalletBalance(kind: .personal, holder: actor.email, asset: Asset(code: row.text(0)), balance: row.int(1), unlimited: false)
             }
             if personal.isEmpty {
@@ -147,18 +143,16 @@ public struct Balances: Sendable {
                 }
             }
             let refresh = live.flatMap { $0.status.isFinal || $0.status == .incomplete ? nil : $0.creditEnd }
-            let period = try TeamRules.creditPeriod(sql, workspace: actor.workspaceID, now: store.now)
-            let recharge = try Self.rechargeStates(sql, workspace: actor.workspaceID, periodStart: period.start)
-            let log = try sql.all("SELECT outcome, message, created_at FROM recharge_log WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
-                                  .int(actor.workspaceID)) { (outcome: $0.text(0), message: $0.text(1), time: $0.int(2)) }
-            let alerts = try sql.all("SELECT kind, message, created_at FROM alerts WHERE workspace_id = ? ORDER BY id DESC LIMIT 5",
-                                     .int(actor.workspaceID)) { (kind: $0.text(0), message: $0.text(1), time: $0.int(2)) }
-            let threshold = try sql.int("SELECT alert_threshold FROM workspaces WHERE id = ?", .int(actor.workspaceID))
+            let period = try TeamRules.creditPeriod(sql, workspace: workspace, now: store.now, live: live)
+            let recharge = try Self.rechargeStates(sql, workspace: workspace, periodStart: period.start)
+            let log = try sql.all(reads.rechargeLog) { (outcome: $0.text(0), message: $0.text(1), time: $0.int(2)) }
+            let alerts = try sql.all(reads.alerts) { (kind: $0.text(0), message: $0.text(1), time: $0.int(2)) }
+            let threshold = try sql.first(reads.threshold) { $0.optionalInt(0) } ?? nil
             let pool = BalanceReport.poolCredits(in: wallets)
             var report = BalanceReport(workspace: actor.workspaceSlug, wallets: wallets, nextRefresh: refresh, recharge: recharge,
                                        rechargeLog: log, alertThreshold: threshold.map(Credits.init), alerts: alerts,
-                                       runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(sql, workspace: actor.workspaceID), now: store.now),
-                                       expiringSoon: try expiringSoon(sql, workspace: actor.workspaceID, live: live))
+                                       runway: Runway(balance: pool, spentLast30Days: try spentLast30Days(sql, workspace: workspace), now: store.now),
+                                       expiringSoon: try expiringSoon(sql, reads.expiring, live: live))
             report.payer = try payer(sql, actor: actor, live: live)
             return report
         }
@@ -189,15 +183,11 @@ public struct Balances: Sendable {
     /// (`Rollover.atRefresh`: what exceeds the plan's rollover cap, or everything on a plan without
     /// rollover; rolled-over credits whole). Any other grant that falls due in the window — one
     /// expiring before the refresh, or after the subscription ends — expires whole.
-    private func expiringSoon(_ sql: any StorageConnection, workspace: Int64, live: SubscriptionRow?) throws -> (credits: Credits, first: Timestamp?) {
+    private func expiringSoon(_ sql: any StorageConnection, _ grantsDue: Query, live: SubscriptionRow?) throws -> (credits: Credits, first: Timestamp?) {
         let refresh = try refreshClosing(live)
         var total: Int64 = 0
         var first: Timestamp?
-        let grants = try sql.all("""
-            SELECT g.source, g.amount, g.remaining, g.expires_at FROM grants g JOIN accounts a ON a.id = g.account_id
-            WHERE a.kind = 'team_pool' AND a.workspace_id = ? AND a.asset = 'credits'
-              AND g.remaining > 0 AND g.expires_at > ? AND g.expires_at <= ?
-            """, .int(workspace), .int(store.now), .int(store.now + 7 * UTC.day)) {
+        let grants = try sql.all(grantsDue) {
             (source: $0.text(0), amount: $0.int(1), remaining: $0.int(2), expiresAt: $0.int(3))
         }
         for grant in grants {
@@ -264,4 +254,37 @@ public struct Balances: Sendable {
                 """, .int(workspace)) ?? 0)
         }
     }
+}
+
+/// The reads of a balance report that depend only on who asks and when (`Balances.report`).
+private struct BalanceReads {
+    let pool, seats, personal, rechargeLog, alerts, threshold, expiring: Query
+
+    init(actor: Actor, now: Timestamp) {
+        let workspace = Bind.int(actor.workspaceID)
+        pool = Query("""
+            SELECT asset, balance FROM accounts WHERE kind = 'team_pool' AND workspace_id = ?
+            ORDER BY asset != 'credits', asset
+            """, workspace)
+        seats = Query("""
+            SELECT a.asset, a.balance, u.email FROM accounts a JOIN seats s ON s.id = a.seat_id JOIN users u ON u.id = s.user_id
+            WHERE a.kind = 'seat' AND a.workspace_id = ? AND s.removed_at IS NULL AND (? = 1 OR s.user_id = ?)
+            ORDER BY u.email, a.asset != 'credits', a.asset
+            """, workspace, .bool(Permissions.allows(actor.role, .manageSeats)), .int(actor.userID))
+        personal = Query("""
+            SELECT asset, balance FROM accounts WHERE kind = 'personal' AND user_id = ?
+            ORDER BY asset != 'credits', asset
+            """, .int(actor.userID))
+        rechargeLog = Query("SELECT outcome, message, created_at FROM recharge_log WHERE workspace_id = ? ORDER BY id DESC LIMIT 5", workspace)
+        alerts = Query("SELECT kind, message, created_at FROM alerts WHERE workspace_id = ? ORDER BY id DESC LIMIT 5", workspace)
+        threshold = Query("SELECT alert_threshold FROM workspaces WHERE id = ?", workspace)
+        // Team pool grants with credits that expire within 7 days (`expiringSoon`).
+        expiring = Query("""
+            SELECT g.source, g.amount, g.remaining, g.expires_at FROM grants g JOIN accounts a ON a.id = g.account_id
+            WHERE a.kind = 'team_pool' AND a.workspace_id = ? AND a.asset = 'credits'
+              AND g.remaining > 0 AND g.expires_at > ? AND g.expires_at <= ?
+            """, workspace, .int(now), .int(now + 7 * UTC.day))
+    }
+
+    var all: [Query] { [pool, seats, personal, rechargeLog, alerts, threshold, expiring] }
 }

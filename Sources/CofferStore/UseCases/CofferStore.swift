@@ -79,6 +79,10 @@ public final class CofferStore: Sendable {
     /// The current time (the real clock, or `COFFER_NOW`).
     public var now: Timestamp { clock() }
 
+    /// Round trips to the database server so far (PostgreSQL; zero for SQLite, which answers
+    /// in-process): what `coffer bench` and the tests show a read or a write costs beyond its work.
+    public var roundTrips: Int { backend.roundTrips }
+
     /// Runs one domain command as one IMMEDIATE transaction; the chain head is written before commit.
     /// Whatever time has made due is settled first, in its own transaction (R15a). A command scoped
     /// to workspaces (`WriteScope`) that finds it needs more runs again, ledger-wide.

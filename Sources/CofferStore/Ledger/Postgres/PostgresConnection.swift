@@ -15,7 +15,8 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     private let pipeline: PostgresPipeline
     /// Statements that need no answer, in order, waiting for the next round trip.
     private var queue: [Query] = []
-    /// Rows read ahead (`readAhead`), until the statement is asked for or something is written.
+    /// Rows read ahead (`readAhead`), until the statement is asked for, the transaction ends, or
+    /// (for reads) something is written.
     private var readAheadResults: [Query: OpaquePointer] = [:]
     private var lastChanged = 0
     /// The last event's savepoint is still open: its writes stand, and it is released with the
@@ -27,8 +28,9 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     private let trace: (@Sendable (String) -> Void)?
 
     /// Connects to `url` (a libpq connection URI); the error names the URL without its password.
-    init(url: String, shownAs location: String, trace: (@Sendable (String) -> Void)? = nil) throws {
-        pipeline = try PostgresPipeline(url: url, shownAs: location)
+    init(url: String, shownAs location: String, counter: RoundTripCounter = RoundTripCounter(),
+         trace: (@Sendable (String) -> Void)? = nil) throws {
+        pipeline = try PostgresPipeline(url: url, shownAs: location, counter: counter)
         self.trace = trace
         // Notices (e.g. "extension already exists") are not the user's business. A lock another
         // session holds (the writer lock, R42) is waited for as long as SQLite's busy timeout, no longer (SPEC §10).
@@ -134,8 +136,8 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     /// (balances, chain, rollups) run as on SQLite.
     func integrityProblems() throws -> [String] { [] }
 
-    /// Queues a statement that needs no answer, opening the event's savepoint before its first
-    /// write; a write makes what was read ahead stale.
+    /// Queues a statement, opening the event's savepoint before its first write; a write makes
+    /// the reads read ahead stale.
     private func enqueue(_ sql: String, _ values: [Bind]) {
         if savepoint.opens(before: sql) {
             for opening in savepointOpen ? ["RELEASE SAVEPOINT coffer_event", "SAVEPOINT coffer_event"] : ["SAVEPOINT coffer_event"] {
@@ -144,7 +146,7 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
             }
             savepointOpen = true
         }
-        if !LazySavepoint.reads(sql) { discardReadAhead() }
+        if !LazySavepoint.reads(sql) { discardReadAhead(readsOnly: true) }
         if let trace { trace(PostgresSQL.expand(sql, values)) }
         queue.append(Query(sql, values))
     }
@@ -177,9 +179,14 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
         return results
     }
 
-    private func discardReadAhead() {
+    /// Drops rows read ahead and not asked for: all of them (the transaction ends), or those of
+    /// reads (a write may have changed what they saw; a write's own returned rows stay true, and
+    /// it must never run twice).
+    private func discardReadAhead(readsOnly: Bool = false) {
         guard !readAheadResults.isEmpty else { return }
-        readAheadResults.values.forEach { PQclear($0) }
-        readAheadResults.removeAll()
+        for (query, result) in readAheadResults where !readsOnly || LazySavepoint.reads(query.sql) {
+            PQclear(result)
+            readAheadResults[query] = nil
+        }
     }
 }

@@ -1,5 +1,6 @@
 import CPq
 import CofferCore
+import Synchronization
 
 /// One libpq connection that sends any number of statements in one round trip (libpq's pipeline
 /// mode, PostgreSQL 14+): each statement is prepared on its first use — in the same round trip —
@@ -12,9 +13,12 @@ final class PostgresPipeline {
     private var preparedCount = 0
     /// How many rows the last statement sent changed.
     private(set) var lastChanged = 0
+    /// Counts this connection's round trips with its store's others.
+    private let roundTrips: RoundTripCounter
 
     /// Connects to `url` (a libpq connection URI); the error names the URL without its password.
-    init(url: String, shownAs location: String) throws {
+    init(url: String, shownAs location: String, counter: RoundTripCounter) throws {
+        roundTrips = counter
         guard let connection = PQconnectdb(url) else { throw CofferError("Cannot connect to \(location): out of memory") }
         self.connection = connection
         guard PQstatus(connection) == CONNECTION_OK else {
@@ -37,6 +41,7 @@ final class PostgresPipeline {
 
     /// Runs SQL without parameters on its own, several statements at once if need be (DDL).
     func executeSimple(_ sql: String) throws {
+        roundTrips.add()
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
         try check(result)
@@ -46,6 +51,7 @@ final class PostgresPipeline {
     /// clear). The first failure is thrown, every result cleared, and the statements after it did not run.
     func roundTrip(_ queries: [Query]) throws -> [OpaquePointer?] {
         guard !queries.isEmpty else { return [] }
+        roundTrips.add()
         if queries.count == 1, let name = preparedName(queries[0]) {
             let result = withParameters(queries[0].values) { PQexecPrepared(connection, name, $0, $1, $2, $3, 0) }
             do { try check(result) } catch { PQclear(result); throw error }
@@ -194,4 +200,15 @@ final class PostgresPipeline {
     private static func firstLine(_ text: String) -> String {
         String(text.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
     }
+}
+
+/// Round trips to a PostgreSQL server, counted over the connections of one store: each time a
+/// connection waited for an answer (to one statement, or a pipeline of them).
+final class RoundTripCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    init() {}
+
+    func add() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
 }

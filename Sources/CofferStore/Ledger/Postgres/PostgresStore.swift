@@ -18,6 +18,8 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
     /// Sees every statement (`CofferStore`'s `trace`).
     private let trace: (@Sendable (String) -> Void)?
     private let idle = Mutex<[PostgresConnection]>([])
+    private let roundTripCounter = RoundTripCounter()
+    var roundTrips: Int { roundTripCounter.value }
 
     /// Connects to `url` and migrates its schema forward (creating it in an empty database when
     /// `create`). Refuses, with a one-line error and changing nothing: a server it cannot reach, a
@@ -109,7 +111,7 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
 
     /// Lends a connection from the pool (opening one when none is idle) and takes it back after.
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, shownAs: location, trace: trace)
+        let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, shownAs: location, counter: roundTripCounter, trace: trace)
         do {
             let result = try body(connection)
             release(connection)

@@ -162,6 +162,9 @@ final class SQLiteStore: StorageBackend {
         }
     }
 
+    /// SQLite answers in-process: nothing goes round a network.
+    var roundTrips: Int { 0 }
+
     func factsVersion() -> Int64? { probe.version() }
 
     /// The shortcuts' statements go before GRDB closes the connection they were prepared on.
