@@ -55,6 +55,8 @@ struct BenchReport: Encodable {
         case "ms": String(format: "%.2f ms", value)
         case "s": String(format: "%.1f s", value)
         case "MB": String(format: "%.1f MB", value)
+        // A per-event share of a batch's statements or round trips is a fraction.
+        case "statements", "round trips" where value != value.rounded(): String(format: "%.2f %@", value, unit)
         default: String(format: "%.0f %@", value, unit)
         }
     }

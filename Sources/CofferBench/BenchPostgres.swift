@@ -220,8 +220,9 @@ extension Bench {
     }
 
     /// Logs every statement (`log_statement = all`) while one `coffer serve` answers a single
-    /// event and then a batch of 100, and reports what each event cost in statements — each one
-    /// a round trip, since libpq waits for every answer — and which tables it wrote.
+    /// event and then a batch of 100, and reports what each event cost in statements and which
+    /// tables it wrote; then what the same work costs in round trips (statements that need no
+    /// answer wait for one that does, and go with it in one libpq pipeline), counted in-process.
     private mutating func measureStatementsPerEvent(cluster: PostgresCluster, url: String, key: String, end: Timestamp) throws {
         let server = try ServeProcess(database: url, now: end, log: work.appendingPathComponent("serve-pg-trace.log").path)
         defer { if server.process.isRunning { kill(server.process.processIdentifier, SIGKILL) } }
@@ -242,12 +243,13 @@ extension Bench {
             let kinds = Dictionary(grouping: statements, by: \.kind).mapValues(\.count)
             let written = Set(statements.compactMap(\.table)).sorted()
             let per = Double(statements.count) / Double(events)
-            add("PostgreSQL: statements (round trips) for \(what)", unit: "statements", coffer: per, baseline: nil, higherIsBetter: false,
+            add("PostgreSQL: statements for \(what)", unit: "statements", coffer: per, baseline: nil, higherIsBetter: false,
                 target: "(evidence)", meets: nil)
             log(String(format: "    %@: %@; tables written: %@", what,
                        ["transaction", "lock", "savepoint", "read", "write"].map { String(format: "%.1f %@", Double(kinds[$0] ?? 0) / Double(events), $0) }
                            .joined(separator: ", "), written.joined(separator: ", ")))
         }
+        try measureRoundTrips(url: url, key: key, end: end)
         let rawTables = Set(RawPostgresDebitWriter.tables), cofferTables = Set((single + batch).compactMap(\.table))
         if rawTables != cofferTables {
             log("    note: the raw baseline writes \(rawTables.sorted().joined(separator: ", ")); Coffer wrote \(cofferTables.sorted().joined(separator: ", "))")
@@ -257,6 +259,32 @@ extension Bench {
             "-- \(what): \(statements.count) statements\n" + statements.map { "[\($0.kind)] \($0.sql)" }.joined(separator: "\n")
         }.joined(separator: "\n\n")
         try listing.write(to: work.appendingPathComponent("postgres-statements.txt"), atomically: true, encoding: .utf8)
+    }
+
+    /// What `coffer serve` does for a request — find the key's holder, record the request's
+    /// events as one group — counted in round trips on a store of this process, for a single
+    /// event and for a batch of 100 (per event).
+    private mutating func measureRoundTrips(url: String, key: String, end: Timestamp) throws {
+        let store = try CofferStore(path: url, catalog: catalog, create: false, clock: { end })
+        defer { try? store.close() }
+        func request(_ events: Range<Int>) throws {
+            guard let actor = try APIKeys(store).holder(ofSecret: key)?.actor else { throw CofferError("The bench key has no holder") }
+            let group = events.map { n in
+                var request = UsageRequest(eventID: "trips-\(n)", service: "gpt-4o")
+                request.conversationID = "trips-c\(n / 8)"
+                return GroupedEvent(actor: actor, request: request)
+            }
+            guard try Usage(store).recordGroup(group).allSatisfy({ if case .recorded = $0 { true } else { false } }) else {
+                throw CofferError("The round-trip count's events were refused")
+            }
+        }
+        for n in 0..<3 { try request(n..<n + 1) } // warm: statements prepared, facts and the key's holder kept
+        for (what, events) in [("a single event", 3..<4), ("a batch of 100, per event", 100..<200)] {
+            let before = store.roundTrips
+            try request(events)
+            add("PostgreSQL: round trips for \(what)", unit: "round trips", coffer: Double(store.roundTrips - before) / Double(events.count),
+                baseline: nil, higherIsBetter: false, target: "(evidence)", meets: nil)
+        }
     }
 
     // MARK: - Queries at 1M records
@@ -303,6 +331,10 @@ extension Bench {
         let baseline = try Bench.median(runs: runs * 4) { _ = try Balances(sqlite).report(for: sqliteActor) }
         add("PostgreSQL: balance", unit: "ms", coffer: coffer, baseline: baseline, against: "Coffer on SQLite", higherIsBetter: false,
             target: "≤ 1 ms", meets: coffer <= 1)
+        let before = postgres.roundTrips
+        _ = try Balances(postgres).report(for: actor)
+        add("PostgreSQL: balance, round trips", unit: "round trips", coffer: Double(postgres.roundTrips - before), baseline: nil,
+            higherIsBetter: false, target: "(evidence)", meets: nil)
         try postgres.close()
         try sqlite.close()
     }
