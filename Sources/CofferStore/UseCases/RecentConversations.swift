@@ -32,7 +32,7 @@ struct RecentConversations {
         }
         guard let days = range.days else {
             guard descending else { return nil }
-            if let piece = range.pieces.first { _ = try walkLines(piece, consider) }
+            if let piece = range.pieces.first { _ = try walkLines(piece, limit: limit, consider) }
             return try rows(found, limit: limit, showUsers: showUsers)
         }
         let later = try laterDay()
@@ -43,11 +43,11 @@ struct RecentConversations {
                                      .int(days.from), .int(range.from)]
             if let type = range.type { arguments.append(.text(type)) }
             let order = descending ? "DESC" : "ASC"
-            try range.sql.each("""
+            try walk("""
                 SELECT conversation, last_at, day FROM conversation_days
                 WHERE workspace_id = ? AND day >= ? AND day < ? AND (day >= ? OR last_at >= ?)\(range.type == nil ? "" : " AND billing_type = ?")
                 ORDER BY day \(order), last_at \(order), conversation \(order)
-                """, arguments) { row in
+                """, arguments, limit: limit) { row in
                 guard try descending || !hasLaterLine(row.int(0), after: row.int(2)) else { return true }
                 full = consider(row.int(0), row.int(1))
                 return !full
@@ -98,20 +98,40 @@ struct RecentConversations {
     }
 
     /// Charge lines of a range with no whole day, newest first (the page fills as it goes).
-    private func walkLines(_ piece: UsageRanges.Piece, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
+    private func walkLines(_ piece: UsageRanges.Piece, limit: Int, _ consider: (Int64, Int64) -> Bool) throws -> Bool {
         var arguments: [Bind] = [.int(range.workspace), .int(piece.from), .int(piece.to)]
         if let type = range.type { arguments.append(.text(type)) }
         let typed = range.type == nil ? "" : " AND u.billing_type = ?"
         var full = false
-        try range.sql.each("""
+        try walk("""
             SELECT c.id, u.created_at FROM usage_events u JOIN conversations c ON c.workspace_id = u.workspace_id
               AND c.conversation_id = u.conversation_id AND c.billing_type = u.billing_type
             WHERE u.workspace_id = ? AND u.tab = \(EventTab.conversations.rawValue) AND u.created_at >= ? AND u.created_at < ?\(typed)
             ORDER BY u.created_at DESC, c.id DESC
-            """, arguments) { row in
+            """, arguments, limit: limit) { row in
             full = consider(row.int(0), row.int(1))
             return !full
         }
         return full
+    }
+
+    /// Runs `sql` (ending in its ORDER BY) a chunk at a time — LIMIT and OFFSET, each chunk twice
+    /// the last, the first four pages' worth — until `row` returns false or the rows run out.
+    /// PostgreSQL sends a statement's whole result before the first row is read, so a walk that
+    /// stops early asks only for about what it reads (at most twice as much). Rows that tie in
+    /// the order are rows of one conversation at one time, which `consider` takes once anyway.
+    private func walk(_ sql: String, _ arguments: [Bind], limit: Int, _ row: (any StorageRow) throws -> Bool) throws {
+        var offset = 0, chunk = 4 * (limit + 1)
+        while true {
+            var read = 0, going = true
+            try range.sql.each(sql + " LIMIT ? OFFSET ?", arguments + [.int(chunk), .int(offset)]) { current in
+                read += 1
+                going = try row(current)
+                return going
+            }
+            guard going, read == chunk else { return }
+            offset += chunk
+            chunk *= 2
+        }
     }
 }
