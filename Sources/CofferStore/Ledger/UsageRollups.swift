@@ -152,19 +152,22 @@ final class PendingRollups {
             }
             // Each upsert touches its own conversation: PostgreSQL takes them all in one round trip.
             try sql.readAhead(upserts)
+            var lines: [(line: ConversationDays.Line, new: Bool, previous: Int64?)] = []
             for ((key, c), query) in zip(conversations, upserts) {
                 let id = try sql.first(query) { $0.int(0) } ?? 0
                 var previous: Int64?
                 for (day, totals) in c.days.sorted(by: { $0.key < $1.key }) {
-                    let line = ConversationDays.Line(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,
-                                                     messages: totals.messages, credits: totals.credits, first: totals.first, last: totals.last)
-                    if id > stored {
-                        try days.insert(line, previous: previous)
-                        previous = day
-                    } else {
-                        try days.add(line)
-                    }
+                    lines.append((ConversationDays.Line(workspace: key.workspace, conversation: id, billingType: key.billingType, day: day,
+                                                        messages: totals.messages, credits: totals.credits, first: totals.first, last: totals.last),
+                                  id > stored, previous))
+                    previous = day
                 }
+            }
+            // The days of conversations stored before are updated in one round trip too; a day one
+            // of them did not have yet (its UPDATE returns no row) is then inserted in its place.
+            try sql.readAhead(lines.filter { !$0.new }.map { ConversationDays.addQuery($0.line) })
+            for entry in lines {
+                if entry.new { try days.insert(entry.line, previous: entry.previous) } else { try days.add(entry.line) }
             }
             conversations.removeAll(keepingCapacity: true)
         }
@@ -195,13 +198,7 @@ struct ConversationDays {
 
     /// Adds a day's lines to a conversation that may have lines on any day already.
     func add(_ line: Line) throws {
-        try sql.run("""
-            UPDATE conversation_days SET messages = messages + ?3, credits = credits + ?4,
-              first_at = CASE WHEN ?5 < first_at THEN ?5 ELSE first_at END, last_at = CASE WHEN ?6 > last_at THEN ?6 ELSE last_at END
-            WHERE workspace_id = ?1 AND day = ?2 AND conversation = ?7
-            """, .int(line.workspace), .int(line.day), .int(line.messages), .int(line.credits), .int(line.first), .int(line.last),
-                     .int(line.conversation))
-        guard try sql.changedRows == 0 else { return }
+        guard try sql.first(Self.addQuery(line), map: { _ in true }) == nil else { return }
         let previous = try sql.int("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?",
                                    .int(line.workspace), .int(line.conversation), .int(line.day))
         try insert(line, previous: previous)
@@ -211,6 +208,17 @@ struct ConversationDays {
             WHERE workspace_id = ?2 AND conversation = ?3
               AND day = (SELECT min(day) FROM conversation_days WHERE workspace_id = ?2 AND conversation = ?3 AND day > ?1)
             """, .int(line.day), .int(line.workspace), .int(line.conversation))
+    }
+
+    /// The UPDATE `add` tries first: it returns a row when the conversation has the day already.
+    static func addQuery(_ line: Line) -> Query {
+        Query("""
+            UPDATE conversation_days SET messages = messages + ?3, credits = credits + ?4,
+              first_at = CASE WHEN ?5 < first_at THEN ?5 ELSE first_at END, last_at = CASE WHEN ?6 > last_at THEN ?6 ELSE last_at END
+            WHERE workspace_id = ?1 AND day = ?2 AND conversation = ?7
+            RETURNING 1
+            """, .int(line.workspace), .int(line.day), .int(line.messages), .int(line.credits), .int(line.first), .int(line.last),
+                  .int(line.conversation))
     }
 
     /// Writes a day the conversation has no row for yet, after `previous` (its latest day before
