@@ -32,8 +32,7 @@ extension ConsumptionEngine {
         }
     }
 
-    /// Event ids per statement when a group's ids are looked up at once; a shorter chunk repeats
-    /// its last id, so every lookup is the same statement (one plan on PostgreSQL).
+    /// Event ids per statement at most when a group's ids are looked up at once.
     static let keysPerLookup = 100
 
     /// On PostgreSQL, looks up in a few statements which of a group's event ids are already
@@ -48,19 +47,20 @@ extension ConsumptionEngine {
     func lookUpKeys(_ keys: @autoclosure () -> [EventIDKey]) throws {
         guard tx.sql.dialect == .postgres else { return }
         let byWorkspace = Dictionary(grouping: Set(keys()), by: \.workspace).sorted { $0.key < $1.key }
-        // One probe of the unique (workspace, event id) index per id, whatever the table's
-        // statistics say: with `event_key IN (…)`, a table autovacuum had not analyzed yet (a new
-        // ledger under load) made the planner read all of the workspace's rows — 38 ms a lookup
-        // at 16,000 rows, instead of 0.25 ms.
-        let values = Array(repeating: "(?)", count: Self.keysPerLookup).joined(separator: ", ")
+        // One probe of the unique (workspace, event id) index per id: with `event_key IN (…)`, a
+        // table autovacuum had not analyzed yet (a new ledger under load) made the planner read all
+        // of the workspace's rows — 38 ms a lookup at 16,000 rows, instead of 0.25 ms. A chunk is
+        // padded (with its last id) to a power of two, so a lone event probes once, whatever plan
+        // a table without statistics gets, and a connection prepares a few shapes, not one per size.
         let lookups = byWorkspace.map { workspace, keys in
             let ids = keys.map(\.id)
             return stride(from: 0, to: ids.count, by: Self.keysPerLookup).map { start in
                 let chunk = ids[start..<min(start + Self.keysPerLookup, ids.count)]
-                let padded = Array(chunk) + Array(repeating: chunk.last!, count: Self.keysPerLookup - chunk.count)
+                let size = min(Self.keysPerLookup, 1 << (Int.bitWidth - (chunk.count - 1).leadingZeroBitCount))
+                let padded = Array(chunk) + Array(repeating: chunk.last!, count: size - chunk.count)
                 return Query("""
-                    SELECT u.event_key FROM (VALUES \(values)) AS k(event_key) CROSS JOIN LATERAL
-                      (SELECT event_key FROM usage_events WHERE workspace_id = ? AND event_key = k.event_key LIMIT 1) AS u
+                    SELECT u.event_key FROM (VALUES \(Array(repeating: "(?)", count: size).joined(separator: ", "))) AS k(event_key)
+                    CROSS JOIN LATERAL (SELECT event_key FROM usage_events WHERE workspace_id = ? AND event_key = k.event_key LIMIT 1) AS u
                     """, padded.map { .text($0) } + [.int(workspace)])
             }
         }
