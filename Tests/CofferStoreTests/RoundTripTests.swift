@@ -54,4 +54,31 @@ struct RoundTripTests {
         #expect(hundred <= 10, "a group of 100 took \(hundred) round trips")
         #expect(try LedgerCheck(store).run().isSound)
     }
+
+    /// The SQLSTATE `body` fails with (nil when it does not fail with PostgreSQL's error).
+    static func failure(_ body: () throws -> Void) -> String? {
+        do { try body() } catch let error as PostgresError { return error.state } catch {}
+        return nil
+    }
+
+    @Test("R42: a queued statement's failure surfaces at the next answer, as itself; the connection and its prepared statements stay usable")
+    func queuedFailure() throws {
+        let (fixture, _, _) = try ConsumptionTests.team(pool: 1_000)
+        let connection = try PostgresConnection(url: fixture.path, shownAs: fixture.path)
+        for _ in 0..<2 { // the second time, the failed statement must be prepared again, not taken as known
+            try connection.execute("BEGIN")
+            try connection.run("UPDATE accounts SET balance = balance + ? WHERE no_such_column = ?", [.int(1), .int(1)])
+            #expect(Self.failure { _ = try connection.int("SELECT 1") } == "42703", "the UPDATE's own error (undefined column)")
+            #expect(Self.failure { _ = try connection.int("SELECT 1") } == "25P02", "the transaction is unusable until it ends")
+            try connection.execute("ROLLBACK")
+            #expect(connection.isHealthy)
+            #expect(try connection.int("SELECT 2") == 2)
+        }
+        try connection.execute("BEGIN")
+        try connection.run("UPDATE accounts SET balance = balance + ? WHERE no_such_column = ?", [.int(1), .int(1)])
+        #expect(Self.failure { try connection.flush() } == "42703")
+        // A failure swallowed inside the transaction: COMMIT answers ROLLBACK, which is an error.
+        #expect(throws: PostgresError.self) { try connection.execute("COMMIT") }
+        #expect(connection.isHealthy)
+    }
 }

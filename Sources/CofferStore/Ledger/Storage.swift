@@ -215,6 +215,8 @@ struct LazySavepoint {
 
     /// Whether the event's savepoint has been opened (it has written).
     var isOpen: Bool { state == .opened }
+    /// Whether an event is under way (its savepoint wanted or open).
+    var inEvent: Bool { state != .none }
 
     /// The event ends: whether its savepoint was opened (and must be released or rolled back).
     mutating func end() -> Bool {

@@ -121,7 +121,7 @@ struct RecentConversations {
     /// stops early asks only for about what it reads (at most twice as much). Rows that tie in
     /// the order are rows of one conversation at one time, which `consider` takes once anyway.
     private func walk(_ sql: String, _ arguments: [Bind], limit: Int, _ row: (any StorageRow) throws -> Bool) throws {
-        var offset = 0, chunk = 4 * (limit + 1)
+        var offset = 0, chunk = 4 * (min(max(limit, 1), 10_000) + 1)
         while true {
             var read = 0, going = true
             try range.sql.each(sql + " LIMIT ? OFFSET ?", arguments + [.int(chunk), .int(offset)]) { current in

@@ -72,7 +72,12 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
         if sql == "COMMIT" {
             savepointOpen = false
             queue.append(Query(sql, []))
-            try flush()
+            let results = try takeQueue()
+            defer { results.forEach { PQclear($0) } }
+            // COMMIT of a transaction a failure left unusable answers ROLLBACK, not an error: it is one.
+            if let commit = results.last ?? nil, String(cString: PQcmdStatus(commit)) == "ROLLBACK" {
+                throw PostgresError(state: "25P02", message: "The transaction failed and was rolled back: nothing was written")
+            }
             return
         }
         try flush()
@@ -95,9 +100,12 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     }
 
     /// Sends what waits and every query not already read ahead in one round trip, and keeps their rows.
+    /// A write read ahead (`RETURNING` rows) runs outside any event's savepoint, so only between events.
     func readAhead(_ queries: [Query]) throws {
-        let new = queries.filter { readAheadResults[$0] == nil }
+        var seen = Set<Query>()
+        let new = queries.filter { readAheadResults[$0] == nil && seen.insert($0).inserted }
         guard !new.isEmpty else { return }
+        precondition(!savepoint.inEvent || new.allSatisfy { LazySavepoint.reads($0.sql) }, "writes are read ahead only between events")
         for query in new { trace?(PostgresSQL.expand(query.sql, query.values)) }
         let waiting = queue
         queue.removeAll()
@@ -124,6 +132,7 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
             guard savepoint.end() else { throw error }
             savepointOpen = false
             try? flush()
+            discardReadAhead() // what was read inside the event may have seen its writes
             try? pipeline.executeSimple("ROLLBACK TO SAVEPOINT coffer_event; RELEASE SAVEPOINT coffer_event")
             if let error = error as? PostgresError, error.isConstraint { throw StorageRefusal(message: error.message) }
             throw error
@@ -155,8 +164,7 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
     /// The result is the caller's to clear.
     private func answer(_ sql: String, _ values: [Bind]) throws -> OpaquePointer? {
         if !readAheadResults.isEmpty, let result = readAheadResults.removeValue(forKey: Query(sql, values)) {
-            if let trace { trace(PostgresSQL.expand(sql, values)) }
-            return result
+            return result // traced when it was sent
         }
         enqueue(sql, values)
         let results = try takeQueue()

@@ -93,6 +93,8 @@ final class PostgresStore: StorageBackend, @unchecked Sendable {
             do {
                 if let lock { try Self.lock(lock, on: connection) }
                 let result = try body(connection)
+                // A what-if's writes run too (a constraint they break is its answer), then go.
+                if !commit { try connection.flush() }
                 try connection.execute(commit ? "COMMIT" : "ROLLBACK")
                 return result
             } catch {
