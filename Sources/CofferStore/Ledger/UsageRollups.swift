@@ -163,9 +163,11 @@ final class PendingRollups {
                     previous = day
                 }
             }
-            // The days of conversations stored before are updated in one round trip too; a day one
-            // of them did not have yet (its UPDATE returns no row) is then inserted in its place.
-            try sql.readAhead(lines.filter { !$0.new }.map { ConversationDays.addQuery($0.line) })
+            // On PostgreSQL the days of conversations stored before are updated in one round trip
+            // too; a day one of them did not have yet (its UPDATE returns no row) is then inserted.
+            if sql.dialect == .postgres {
+                try sql.readAhead(lines.filter { !$0.new }.map { ConversationDays.addQuery($0.line, returning: true) })
+            }
             for entry in lines {
                 if entry.new { try days.insert(entry.line, previous: entry.previous) } else { try days.add(entry.line) }
             }
@@ -198,7 +200,7 @@ struct ConversationDays {
 
     /// Adds a day's lines to a conversation that may have lines on any day already.
     func add(_ line: Line) throws {
-        guard try sql.first(Self.addQuery(line), map: { _ in true }) == nil else { return }
+        guard try !updated(line) else { return }
         let previous = try sql.int("SELECT max(day) FROM conversation_days WHERE workspace_id = ? AND conversation = ? AND day < ?",
                                    .int(line.workspace), .int(line.conversation), .int(line.day))
         try insert(line, previous: previous)
@@ -210,16 +212,31 @@ struct ConversationDays {
             """, .int(line.day), .int(line.workspace), .int(line.conversation))
     }
 
-    /// The UPDATE `add` tries first: it returns a row when the conversation has the day already.
-    static func addQuery(_ line: Line) -> Query {
-        Query("""
-            UPDATE conversation_days SET messages = messages + ?3, credits = credits + ?4,
-              first_at = CASE WHEN ?5 < first_at THEN ?5 ELSE first_at END, last_at = CASE WHEN ?6 > last_at THEN ?6 ELSE last_at END
-            WHERE workspace_id = ?1 AND day = ?2 AND conversation = ?7
-            RETURNING 1
-            """, .int(line.workspace), .int(line.day), .int(line.messages), .int(line.credits), .int(line.first), .int(line.last),
-                  .int(line.conversation))
+    /// Adds the line to the conversation's row for its day; false when there is no such row yet.
+    /// PostgreSQL's UPDATE returns the row it changed (read ahead for a whole group: one round
+    /// trip); SQLite's counts it — a RETURNING clause there opens a temporary table on every run
+    /// (measured: 804 → 860 million instructions for 4,000 imported lines in 50 conversations).
+    private func updated(_ line: Line) throws -> Bool {
+        guard sql.dialect == .postgres else {
+            let update = Self.addQuery(line, returning: false)
+            try sql.run(update.sql, update.values)
+            return try sql.changedRows > 0
+        }
+        return try sql.first(Self.addQuery(line, returning: true)) { _ in true } ?? false
     }
+
+    /// The UPDATE `add` tries first (`returning`: with `RETURNING 1`, a row when it changed one).
+    static func addQuery(_ line: Line, returning: Bool) -> Query {
+        Query(returning ? addReturningSQL : addSQL, .int(line.workspace), .int(line.day), .int(line.messages), .int(line.credits),
+              .int(line.first), .int(line.last), .int(line.conversation))
+    }
+
+    private static let addSQL = """
+        UPDATE conversation_days SET messages = messages + ?3, credits = credits + ?4,
+          first_at = CASE WHEN ?5 < first_at THEN ?5 ELSE first_at END, last_at = CASE WHEN ?6 > last_at THEN ?6 ELSE last_at END
+        WHERE workspace_id = ?1 AND day = ?2 AND conversation = ?7
+        """
+    private static let addReturningSQL = addSQL + " RETURNING 1"
 
     /// Writes a day the conversation has no row for yet, after `previous` (its latest day before
     /// this one, if any) — all there is to do for a conversation's first days, given in order.
