@@ -61,13 +61,17 @@ final class WriteContext {
     /// This transaction's usage rows, written before commit.
     let pendingUsage = PendingUsageRows()
 
-    /// Writes what is pending (balances, chain head, usage rows, rollups, search index) before the commit.
+    /// Writes what is pending (usage rows, rollups, balances, chain head, search index) before the
+    /// commit. The ledger writer comes last among the writes: it takes the hash chain, which every
+    /// writer takes in turn until it commits (R42), so on PostgreSQL the chain is held for its head's
+    /// read and one round trip more — the rest goes with COMMIT.
     func finish() throws {
+        if recordedUsage {
+            try pendingUsage.flush(sql)
+            try rollups.flush(sql)
+        }
         try ledgerWriter?.finish()
-        guard recordedUsage else { return }
-        try pendingUsage.flush(sql)
-        try rollups.flush(sql)
-        if sql.dialect == .sqlite { try SearchIndex.catchUp(sql) }
+        if recordedUsage, sql.dialect == .sqlite { try SearchIndex.catchUp(sql) }
     }
 
     /// After the commit: the facts this transaction read go back to the store's cache.
