@@ -35,6 +35,16 @@ extension ConsumptionEngine {
     /// Event ids per statement at most when a group's ids are looked up at once.
     static let keysPerLookup = 100
 
+    /// The lookup's text for each chunk size (the powers of two below `keysPerLookup`, and it),
+    /// made once: `size` ids, then the workspace.
+    private static let lookupSQL: [Int: String] = Dictionary(uniqueKeysWithValues:
+        (sequence(first: 1) { $0 * 2 }.prefix { $0 < keysPerLookup } + [keysPerLookup]).map { size in
+            (size, """
+                SELECT u.event_key FROM (VALUES \(Array(repeating: "(?)", count: size).joined(separator: ", "))) AS k(event_key)
+                CROSS JOIN LATERAL (SELECT event_key FROM usage_events WHERE workspace_id = ? AND event_key = k.event_key LIMIT 1) AS u
+                """)
+        })
+
     /// On PostgreSQL, looks up in a few statements which of a group's event ids are already
     /// recorded (R33), so that each event need not ask on its own: one round trip an event. The
     /// answer holds for this transaction: it holds its workspaces, so no other writer records
@@ -42,6 +52,7 @@ extension ConsumptionEngine {
     /// first (`PendingUsageRows`). On SQLite, where a statement is a function call, each event
     /// asking costs less than the bookkeeping (measured: 222,549 → 229,927 instructions an
     /// imported line), so it does not.
+    ///
     /// What the group reads first anyway goes in the same round trip: its usage ids
     /// (`usageIDQuery`) and, once per engine, the facts counter.
     func lookUpKeys(_ keys: @autoclosure () -> [EventIDKey]) throws {
@@ -58,10 +69,7 @@ extension ConsumptionEngine {
                 let chunk = ids[start..<min(start + Self.keysPerLookup, ids.count)]
                 let size = min(Self.keysPerLookup, 1 << (Int.bitWidth - (chunk.count - 1).leadingZeroBitCount))
                 let padded = Array(chunk) + Array(repeating: chunk.last!, count: size - chunk.count)
-                return Query("""
-                    SELECT u.event_key FROM (VALUES \(Array(repeating: "(?)", count: size).joined(separator: ", "))) AS k(event_key)
-                    CROSS JOIN LATERAL (SELECT event_key FROM usage_events WHERE workspace_id = ? AND event_key = k.event_key LIMIT 1) AS u
-                    """, padded.map { .text($0) } + [.int(workspace)])
+                return Query(Self.lookupSQL[size]!, padded.map { .text($0) } + [.int(workspace)])
             }
         }
         try tx.sql.readAhead(lookups.flatMap { $0 } + [Self.usageIDQuery(count: expectedEvents)]
