@@ -100,12 +100,14 @@ struct TwoServersTests {
         }
         let socket = try #require(StoreUnderTest.postgresSocket)
         let database = try #require(cli.database.components(separatedBy: "@/").last?.split(separator: "?").first.map(String.init))
-        // Another writer of workspace A (id 1), as a consume holds it: the ledger's lock shared, A's own exclusively.
+        // Another writer of workspace A (id 1), as a consume holds it: the ledger's lock shared, A's own exclusively,
+        // for 4 s — long enough for B's consume, short enough that A's, started a second later, waits less than
+        // the 5 s lock timeout (with 6 s it waited about 5 s and timed out when it reached the lock quickly).
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         holder.arguments = ["-X", "-q", "-h", socket, "-U", "coffer", "-d", database, "-c", """
             BEGIN; SELECT pg_advisory_xact_lock_shared(\(0x436F_6666_6572)); SELECT pg_advisory_xact_lock(\(0x4357), 1);
-            SELECT pg_sleep(6); COMMIT;
+            SELECT pg_sleep(4); COMMIT;
             """]
         holder.standardOutput = FileHandle.nullDevice
         try holder.run()
