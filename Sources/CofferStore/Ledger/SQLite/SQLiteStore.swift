@@ -21,6 +21,8 @@ final class SQLiteStore: StorageBackend {
     private let probe: FactsVersionProbe
     /// The writer connection's statements, found without hashing their SQL.
     private let writerStatements = StatementShortcuts()
+    /// Checkpoints the WAL off the writer's commits (attached when the file is writable).
+    let checkpointer: WALCheckpointer
 
     /// Opens (or, with `create`, creates) the file at `path` and migrates it forward.
     ///
@@ -33,6 +35,7 @@ final class SQLiteStore: StorageBackend {
         _ = Self.configureSQLite
         self.path = path
         probe = FactsVersionProbe(path: path)
+        checkpointer = WALCheckpointer(path: path)
         let files = FileManager.default
         let exists = files.fileExists(atPath: path)
         let folder = (path as NSString).deletingLastPathComponent
@@ -80,6 +83,7 @@ final class SQLiteStore: StorageBackend {
                     guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
                         throw CofferError("Could not set synchronous = FULL on \(path)")
                     }
+                    if let writer = db.sqliteConnection { checkpointer.attach(to: writer) }
                 }
             }
             let migrator = Schema.migrator(seal: seal)
@@ -167,13 +171,25 @@ final class SQLiteStore: StorageBackend {
 
     func factsVersion() -> Int64? { probe.version() }
 
-    /// The shortcuts' statements go before GRDB closes the connection they were prepared on.
-    deinit { writerStatements.clear() }
+    /// The shortcuts' statements go before GRDB closes the connection they were prepared on; the
+    /// writer's WAL hook lets go of the checkpointer.
+    deinit {
+        writerStatements.clear()
+        detachCheckpointer()
+    }
+
+    private func detachCheckpointer() {
+        guard checkpointer.isAttached, let pool = database as? DatabasePool else { return checkpointer.close() }
+        try? pool.writeWithoutTransaction { db in
+            if let writer = db.sqliteConnection { checkpointer.detach(from: writer) }
+        }
+    }
 
     /// Closes the file (checkpointing the WAL when this is the last connection).
     func close() throws {
         probe.close()
         writerStatements.clear()
+        detachCheckpointer()
         if let pool = database as? DatabasePool {
             try? pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
             try pool.close()

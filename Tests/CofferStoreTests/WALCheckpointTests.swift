@@ -1,0 +1,63 @@
+@testable import CofferStore
+import CofferCore
+import Foundation
+import GRDB
+import StoreUnderTest
+import Testing
+
+/// SPEC §10 and §11: the SQLite writer's commits stay durable (`synchronous = FULL`) but never
+/// checkpoint; a connection of the store's own does, off the writer's thread.
+@Suite("WAL checkpoints off the writer (SPEC §10, §11)",
+       .enabled(if: StoreUnderTest.isSQLite, "PostgreSQL has no WAL file of Coffer's to checkpoint"))
+struct WALCheckpointTests {
+    private static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+
+    @Test("commits past the threshold ask; the checkpoint runs once, on its own thread, and the file holds the pages")
+    func checkpointsOffTheWriter() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let workspace = try Workspaces(store).create(name: "Acme", owner: "ada@acme.test")
+        let sqlite = try #require(store.sqlite)
+        let checkpointer = sqlite.checkpointer
+        #expect(checkpointer.isAttached)
+        try sqlite.database.write { try $0.execute(sql: "CREATE TABLE filler (bytes BLOB)") }
+        let before = Self.size(fixture.path), done = checkpointer.checkpoints.load(ordering: .relaxed)
+
+        // The checkpoint thread is held: whatever checkpoints now is a commit.
+        let held = DispatchSemaphore(value: 0), holding = DispatchSemaphore(value: 0)
+        checkpointer.queue.async { holding.signal(); held.wait() }
+        holding.wait()
+        for _ in 0..<12 { // 12 commits of 512 KiB: about 1,600 pages, past the threshold several times
+            try sqlite.database.write { try $0.execute(sql: "INSERT INTO filler VALUES (zeroblob(524288))") }
+        }
+        #expect(Self.size(fixture.path) == before, "a commit checkpointed: the database file grew")
+        #expect(Self.size(fixture.path + "-wal") > 6_000_000)
+
+        held.signal()
+        checkpointer.queue.sync {} // the one checkpoint the commits asked for has run
+        #expect(checkpointer.checkpoints.load(ordering: .relaxed) == done + 1, "asks while one was queued are folded into it")
+        #expect(Self.size(fixture.path) > before + 6_000_000, "the checkpoint copied the pages into the file")
+
+        // The ledger is whole, before and after the store closes (closing truncates the WAL).
+        try OperatorActions(store).adjust(workspace: workspace.ref, amount: .whole(5), reason: "after")
+        #expect(try LedgerCheck(store).run().isSound)
+        try store.close()
+        #expect(!checkpointer.isAttached)
+        #expect(Self.size(fixture.path + "-wal") == 0)
+        #expect(try LedgerCheck(fixture.open()).run().isSound)
+    }
+
+    @Test("a read-only file gets no checkpointer; closing twice is harmless")
+    func readOnlyAndClose() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        _ = try Workspaces(store).create(name: "Acme", owner: "ada@acme.test")
+        try store.close()
+        let reader = try CofferStore(path: fixture.path, catalog: StoreFixture.catalog, readOnly: true, clock: { fixture.now })
+        #expect(reader.sqlite?.checkpointer.isAttached == false)
+        try reader.close()
+        try reader.close()
+    }
+}
