@@ -33,6 +33,13 @@ final class PendingUsageRows {
     /// How many rows are pending: a mark to `rewind` to.
     var count: Int { order.count }
 
+    /// Makes room for `count` rows in all (a group's size, known before its first event): the
+    /// rows by id would otherwise grow — and hash every id again — about a dozen times a batch.
+    func reserve(_ count: Int) {
+        recorded.reserveCapacity(count)
+        order.reserveCapacity(count)
+    }
+
     /// Adds a row: `values` in the order of `columns`.
     func add(_ key: EventIDKey, values row: [Bind], recorded record: Recorded) {
         precondition(row.count == Self.columns.count, "a usage row has \(Self.columns.count) values")

@@ -15,6 +15,7 @@ struct ConsumptionEngine {
     init(tx: WriteContext, expecting expectedEvents: Int = 1) {
         self.tx = tx
         self.expectedEvents = max(1, expectedEvents)
+        tx.pendingUsage.reserve(self.expectedEvents)
     }
 
     /// Everything the checks and the draws need, read once.
@@ -254,9 +255,10 @@ struct ConsumptionEngine {
         return try cache.nextUsageID ?? ((tx.sql.int("SELECT max(id) FROM usage_events") ?? 0) + 1)
     }
 
-    /// `count` new usage ids from PostgreSQL's sequence.
+    /// `count` new usage ids from PostgreSQL's sequence (the identity column's, named as PostgreSQL
+    /// names it: `pg_get_serial_sequence`, evaluated for every row, made a 64-id call 3× slower).
     static func usageIDQuery(count: Int) -> Query {
-        Query("SELECT nextval(pg_get_serial_sequence('usage_events', 'id')) FROM generate_series(1, ?)", .int(Int64(count)))
+        Query("SELECT nextval('usage_events_id_seq') FROM generate_series(1, ?)", .int(Int64(count)))
     }
 
     /// Draws the plan, books the member's spending, raises alerts and stores the event.
