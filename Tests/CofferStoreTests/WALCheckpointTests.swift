@@ -49,6 +49,34 @@ struct WALCheckpointTests {
         #expect(try LedgerCheck(fixture.open()).run().isSound)
     }
 
+    @Test("past the ceiling the commit checkpoints itself, so a writer that never pauses keeps the WAL bounded")
+    func ceilingBoundsTheWAL() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let sqlite = try #require(store.sqlite)
+        let checkpointer = sqlite.checkpointer
+        try sqlite.database.write { try $0.execute(sql: "CREATE TABLE filler (bytes BLOB)") }
+        let before = Self.size(fixture.path)
+
+        // The checkpoint thread is held, as if its passes never let the WAL start over.
+        let held = DispatchSemaphore(value: 0), holding = DispatchSemaphore(value: 0)
+        checkpointer.queue.async { holding.signal(); held.wait() }
+        holding.wait()
+        var released = false
+        defer { if !released { held.signal() } } // a failed expectation must not leave close() waiting
+        let pageSize = try sqlite.database.read { try Int.fetchOne($0, sql: "PRAGMA page_size") ?? 4_096 }
+        let ceiling = Int(WALCheckpointer.ceiling) * pageSize
+        for _ in 0..<(3 * ceiling / 524_288) { // three ceilings' worth, in commits of 512 KiB
+            try sqlite.database.write { try $0.execute(sql: "INSERT INTO filler VALUES (zeroblob(524288))") }
+        }
+        #expect(checkpointer.writerCheckpoints.load(ordering: .relaxed) >= 2)
+        #expect(Self.size(fixture.path) > before + ceiling, "the commits' checkpoints copied the pages into the file")
+        #expect(Self.size(fixture.path + "-wal") < 2 * ceiling, "the WAL started over instead of growing")
+        held.signal()
+        released = true
+        try store.close()
+    }
+
     @Test("a read-only file gets no checkpointer; closing twice is harmless")
     func readOnlyAndClose() throws {
         let fixture = try StoreFixture()
