@@ -175,6 +175,15 @@ struct StoreSafetyTests {
         #expect(try Self.unchangedWitness(fixture) == before)
     }
 
+    @Test("SPEC §13: a PostgreSQL database holding only a sequence is not Coffer's either (its name would shift the identity's)",
+          .enabled(if: StoreUnderTest.isPostgres, "SQLite files hold no sequences"))
+    func strayPostgresSequence() throws {
+        let fixture = try StoreFixture()
+        try fixture.rawWrite { try $0.run("CREATE SEQUENCE usage_events_id_seq") }
+        #expect(throws: CofferError("\(fixture.path) is not a Coffer database")) { try fixture.open() }
+        #expect(try CofferStore.isOccupied(fixture.path))
+    }
+
     @Test("SPEC §10: a corrupt page is reported, never written over", .enabled(if: StoreUnderTest.isSQLite, "overwrites a page of the SQLite file"))
     func corruptPage() throws {
         let (fixture, store) = try Self.populated()

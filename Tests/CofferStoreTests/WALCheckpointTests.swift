@@ -29,6 +29,8 @@ struct WALCheckpointTests {
         let held = DispatchSemaphore(value: 0), holding = DispatchSemaphore(value: 0)
         checkpointer.queue.async { holding.signal(); held.wait() }
         holding.wait()
+        var released = false
+        defer { if !released { held.signal() } } // a failed write must not leave close() waiting
         for _ in 0..<12 { // 12 commits of 512 KiB: about 1,600 pages, past the threshold several times
             try sqlite.database.write { try $0.execute(sql: "INSERT INTO filler VALUES (zeroblob(524288))") }
         }
@@ -36,6 +38,7 @@ struct WALCheckpointTests {
         #expect(Self.size(fixture.path + "-wal") > 6_000_000)
 
         held.signal()
+        released = true
         checkpointer.queue.sync {} // the one checkpoint the commits asked for has run
         #expect(checkpointer.checkpoints.load(ordering: .relaxed) == done + 1, "asks while one was queued are folded into it")
         #expect(Self.size(fixture.path) > before + 6_000_000, "the checkpoint copied the pages into the file")
@@ -63,7 +66,7 @@ struct WALCheckpointTests {
         checkpointer.queue.async { holding.signal(); held.wait() }
         holding.wait()
         var released = false
-        defer { if !released { held.signal() } } // a failed expectation must not leave close() waiting
+        defer { if !released { held.signal() } }
         let pageSize = try sqlite.database.read { try Int.fetchOne($0, sql: "PRAGMA page_size") ?? 4_096 }
         let ceiling = Int(WALCheckpointer.ceiling) * pageSize
         for _ in 0..<(3 * ceiling / 524_288) { // three ceilings' worth, in commits of 512 KiB

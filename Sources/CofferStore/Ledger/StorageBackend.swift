@@ -41,12 +41,12 @@ enum Backends {
         return try SQLiteStore(path: location, seal: seal, create: create, readOnly: readOnly, maxPages: maxPages, trace: trace)
     }
 
-    /// Whether anything is already at `location`: a file at a path, any table in a PostgreSQL
-    /// database (which must be reachable). Nothing is created or changed.
+    /// Whether anything is already at `location`: a file at a path, any table or sequence in a
+    /// PostgreSQL database (which must be reachable). Nothing is created or changed.
     static func isOccupied(_ location: String) throws -> Bool {
         guard PostgresURL.names(location) else { return FileManager.default.fileExists(atPath: location) }
         let probe = try PostgresConnection(url: location, shownAs: PostgresURL.redacted(location))
-        return try probe.exists("SELECT 1 FROM pg_tables WHERE schemaname = current_schema()")
+        return try probe.exists(PostgresSchema.occupiedQuery)
     }
 }
 

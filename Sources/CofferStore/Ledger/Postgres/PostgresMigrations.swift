@@ -22,7 +22,7 @@ enum PostgresMigrations {
     static func migrate(_ sql: PostgresConnection, seal: LedgerSeal, create: Bool, readOnly: Bool, location: String) throws {
         let hasLedger = try sql.exists("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'coffer_migrations'")
         if !hasLedger {
-            guard try !sql.exists("SELECT 1 FROM pg_tables WHERE schemaname = current_schema()") else {
+            guard try !sql.exists(PostgresSchema.occupiedQuery) else {
                 throw CofferError("\(location) is not a Coffer database")
             }
             guard create else {

@@ -8,6 +8,14 @@
 /// can insert the ids it reads. SQLite's FTS5 trigram table is not translated: search runs
 /// `ILIKE '%…%'` over pg_trgm GIN indexes on the conversations' searched columns instead.
 enum PostgresSchema {
+    /// Whether the current schema holds any table or sequence: a database Coffer would not create
+    /// its ledger in. Sequences count too: a stray `usage_events_id_seq` would make PostgreSQL name
+    /// the identity's sequence `…_seq1`, and usage ids would come from the wrong one.
+    static let occupiedQuery = """
+        SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'S')
+        """
+
     /// The migrations in order: identifier and the SQL it runs (several statements, one string, run with PQexec).
     static let migrations: [(identifier: String, sql: String)] = [
         ("pg-v1", """

@@ -179,10 +179,12 @@ final class SQLiteStore: StorageBackend {
     }
 
     private func detachCheckpointer() {
-        guard checkpointer.isAttached, let pool = database as? DatabasePool else { return checkpointer.close() }
-        try? pool.writeWithoutTransaction { db in
-            if let writer = db.sqliteConnection { checkpointer.detach(from: writer) }
+        if checkpointer.isAttached, let pool = database as? DatabasePool {
+            try? pool.writeWithoutTransaction { db in
+                if let writer = db.sqliteConnection { checkpointer.detach(from: writer) }
+            }
         }
+        checkpointer.close() // also when the writer could not be reached
     }
 
     /// Closes the file (checkpointing the WAL when this is the last connection).

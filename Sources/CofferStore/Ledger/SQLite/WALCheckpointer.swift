@@ -52,8 +52,9 @@ final class WALCheckpointer: Sendable {
             let checkpointer = Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue()
             if pages >= WALCheckpointer.ceiling {
                 // Within the hook, as SQLite's own automatic checkpoint runs.
-                _ = sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-                checkpointer.writerCheckpoints.add(1, ordering: .relaxed)
+                if sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
+                    checkpointer.writerCheckpoints.add(1, ordering: .relaxed)
+                }
             } else {
                 checkpointer.ask()
             }
@@ -64,11 +65,12 @@ final class WALCheckpointer: Sendable {
     /// True while `writer`'s hook holds this checkpointer.
     var isAttached: Bool { attached.load(ordering: .acquiring) }
 
-    /// Gives `writer`'s WAL hook back (no checkpoint is asked for any more) and lets go of the
-    /// reference the hook held; then waits for a checkpoint under way and closes the connection.
+    /// Gives `writer` SQLite's automatic checkpoint back (should the connection outlive the store,
+    /// its WAL must not grow unchecked) and lets go of the reference the hook held; then waits for
+    /// a checkpoint under way and closes the connection.
     func detach(from writer: OpaquePointer) {
         if attached.exchange(false, ordering: .acquiringAndReleasing) {
-            sqlite3_wal_hook(writer, nil, nil)
+            sqlite3_wal_autocheckpoint(writer, Self.threshold) // replaces this hook with SQLite's own
             Unmanaged.passUnretained(self).release()
         }
         close()
@@ -105,11 +107,13 @@ final class WALCheckpointer: Sendable {
     }
 
     /// A read-write connection that only checkpoints: with `synchronous = FULL`, a checkpoint
-    /// syncs the WAL before it copies, and the database file after.
+    /// syncs the WAL before it copies, and the database file after. It reads the schema once:
+    /// until a connection has read something it has not opened the WAL, and its checkpoints do
+    /// nothing.
     private static func connect(_ path: String) -> OpaquePointer? {
         var connection: OpaquePointer?
         guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let connection,
-              sqlite3_exec(connection, "PRAGMA synchronous = FULL", nil, nil, nil) == SQLITE_OK else {
+              sqlite3_exec(connection, "PRAGMA synchronous = FULL; SELECT count(*) FROM sqlite_master", nil, nil, nil) == SQLITE_OK else {
             sqlite3_close_v2(connection)
             return nil
         }
