@@ -1,10 +1,8 @@
 import CofferCore
 
 
-/// A member as the team rules see it. A class: the consumption engine hands one member to several
-/// steps of every event, and copying a struct of ten fields cost about 2,500 instructions an
-/// imported line (its outlined copy goes through the runtime's generic value witnesses).
-final class MemberRow: Sendable {
+/// A member as the team rules see it.
+struct MemberRow {
     let userID: Int64
     let email: String
     let role: Role
