@@ -80,6 +80,18 @@ struct WALCheckpointTests {
         try store.close()
     }
 
+    @Test("a store whose last reference goes inside a write lets go of its checkpointer there (GRDB's write is not reentrant)")
+    func releasedInsideAWrite() throws {
+        let fixture = try StoreFixture()
+        var store: CofferStore? = try fixture.open()
+        let pool = try #require(store?.sqlite?.database as? DatabasePool)
+        let checkpointer = try #require(store?.sqlite?.checkpointer)
+        #expect(checkpointer.isAttached)
+        try pool.writeWithoutTransaction { _ in store = nil }
+        #expect(store == nil && !checkpointer.isAttached)
+        try pool.close()
+    }
+
     @Test("a read-only file gets no checkpointer; closing twice is harmless")
     func readOnlyAndClose() throws {
         let fixture = try StoreFixture()

@@ -178,9 +178,11 @@ final class SQLiteStore: StorageBackend {
         detachCheckpointer()
     }
 
+    /// On the writer's queue, or already on it: the last reference to a store may go inside a
+    /// write (GRDB's plain `write` would stop the process there).
     private func detachCheckpointer() {
         if checkpointer.isAttached, let pool = database as? DatabasePool {
-            try? pool.writeWithoutTransaction { db in
+            pool.unsafeReentrantWrite { db in
                 if let writer = db.sqliteConnection { checkpointer.detach(from: writer) }
             }
         }
