@@ -21,24 +21,45 @@ final class LedgerWriter {
     /// Whether the current event's batch has its first entry.
     private var batchOpen = false
     private var dirty = false
-    /// Account ids and balances already read in this transaction (every change passes through `post`).
-    private var accounts: [AccountKey: Int64] = [:]
-    private var balances: [Int64: Int64] = [:]
-    /// Accounts looked for and not found in this transaction (until `account` creates them).
-    private var missing: Set<AccountKey> = []
-    /// The last lookups of `accounts` and `missing`, answered without hashing.
+    /// The last lookups of `books.accounts` and `books.missing`, answered without hashing.
     private var recent = RecentAccounts()
-    /// Balance changes not yet written to `accounts`: written once per account in `finish()`.
-    private var pendingDeltas: [Int64: Int64] = [:]
-    /// The same changes per wallet and UTC day, for `account_days` (system accounts are left out).
-    private var pendingDays: [DayKey: Int64] = [:]
-    /// The system accounts met in this transaction: they have no daily rollup.
-    private var systemIDs: Set<Int64> = []
-    /// Each wallet's grants with something left, in burn order, as this transaction has left them
-    /// (read once per wallet; every grant change passes through this writer).
-    private var grantBooks: [Int64: [GrantLeft]] = [:]
-    /// Amounts taken from grants and not yet written to `grants` (see `defersGrantUpdates`).
-    private var pendingTakes: [Int64: Int64] = [:]
+    /// What the transaction has read and changed, kept in step with every post and draw; each
+    /// dictionary can take back its changes since the last snapshot.
+    private struct Books {
+        /// Account ids and balances already read in this transaction (every change passes through `post`).
+        var accounts = UndoableDictionary<AccountKey, Int64>()
+        var balances = UndoableDictionary<Int64, Int64>()
+        /// Accounts looked for and not found in this transaction (until `account` creates them).
+        var missing = UndoableDictionary<AccountKey, Void>()
+        /// Balance changes not yet written to `accounts`: written once per account in `finish()`.
+        var pendingDeltas = UndoableDictionary<Int64, Int64>()
+        /// The same changes per wallet and UTC day, for `account_days` (system accounts are left out).
+        var pendingDays = UndoableDictionary<DayKey, Int64>()
+        /// The system accounts met in this transaction: they have no daily rollup.
+        var systemIDs = UndoableDictionary<Int64, Void>()
+        /// Each wallet's grants with something left, in burn order, as this transaction has left them
+        /// (read once per wallet; every grant change passes through this writer).
+        var grantBooks = UndoableDictionary<Int64, [GrantLeft]>()
+        /// Amounts taken from grants and not yet written to `grants` (see `defersGrantUpdates`).
+        var pendingTakes = UndoableDictionary<Int64, Int64>()
+
+        /// Notes the changes from now on, forgetting the ones noted before.
+        mutating func beginUndo() {
+            accounts.beginUndo(); balances.beginUndo(); missing.beginUndo()
+            pendingDeltas.beginUndo(); pendingDays.beginUndo(); systemIDs.beginUndo()
+            grantBooks.beginUndo(); pendingTakes.beginUndo()
+        }
+
+        /// Takes back the changes since `beginUndo()`.
+        mutating func undo() {
+            accounts.undo(); balances.undo(); missing.undo()
+            pendingDeltas.undo(); pendingDays.undo(); systemIDs.undo()
+            grantBooks.undo(); pendingTakes.undo()
+        }
+    }
+    private var books = Books()
+    /// Counts snapshots: only the last one can be restored.
+    private var snapshots = 0
 
     /// Whether amounts taken from grants are written once per grant in `finish()` instead of at
     /// once. Set by usage recording (`ConsumptionEngine`), whose transactions read grants only
@@ -85,30 +106,28 @@ final class LedgerWriter {
         throw NeedsLedgerWideWrite()
     }
 
-    /// What the writer holds in memory about the transaction so far: taken before a savepoint and
-    /// restored when the savepoint rolls back, so the chain and the balances follow the database.
+    /// Where the writer's in-memory state stood before a savepoint: restored when the savepoint
+    /// rolls back, so the chain and the balances follow the database. The dictionaries note their
+    /// changes from the snapshot on and take them back (`UndoableDictionary`).
     struct State {
-        fileprivate let entries: Int, batchOpen: Bool, dirty: Bool
-        fileprivate let accounts: [AccountKey: Int64], balances: [Int64: Int64], missing: Set<AccountKey>
-        fileprivate let pendingDeltas: [Int64: Int64], pendingDays: [DayKey: Int64], systemIDs: Set<Int64>
-        fileprivate let grantBooks: [Int64: [GrantLeft]], pendingTakes: [Int64: Int64]
+        fileprivate let number: Int, entries: Int, batchOpen: Bool, dirty: Bool
     }
 
-    /// The in-memory state, to restore if what follows is rolled back.
+    /// Marks the in-memory state, to restore if what follows is rolled back (one snapshot at a time:
+    /// taking one gives up the one before).
     func snapshot() -> State {
-        State(entries: pendingEntries.count, batchOpen: batchOpen, dirty: dirty, accounts: accounts, balances: balances, missing: missing,
-              pendingDeltas: pendingDeltas, pendingDays: pendingDays, systemIDs: systemIDs,
-              grantBooks: grantBooks, pendingTakes: pendingTakes)
+        snapshots += 1
+        books.beginUndo()
+        return State(number: snapshots, entries: pendingEntries.count, batchOpen: batchOpen, dirty: dirty)
     }
 
-    /// Returns to a snapshot after the database rolled back to the matching savepoint.
+    /// Returns to the last snapshot after the database rolled back to the matching savepoint.
     func restore(_ state: State) {
+        precondition(state.number == snapshots, "only the last snapshot can be restored")
         pendingEntries.removeLast(pendingEntries.count - state.entries)
         (batchOpen, dirty) = (state.batchOpen, state.dirty)
-        (accounts, balances, missing, pendingDeltas) = (state.accounts, state.balances, state.missing, state.pendingDeltas)
-        (pendingDays, systemIDs) = (state.pendingDays, state.systemIDs)
+        books.undo()
         recent.clear()
-        (grantBooks, pendingTakes) = (state.grantBooks, state.pendingTakes)
     }
 
     /// Starts a new batch of entries (one domain event) stamped with `time`.
@@ -139,11 +158,11 @@ final class LedgerWriter {
                                 .text(kind.rawValue), .int(workspace), .int(user), .int(seat), .text(name), .text(asset.code))
         }
         let key = AccountKey(kind: kind, workspace: workspace, user: user, seat: seat, name: name, asset: asset.code)
-        accounts[key] = id
-        missing.remove(key)
+        books.accounts.set(key, id)
+        books.missing.remove(key)
         recent.clear()
         facts?.update { $0.accounts[key] = id; $0.missingAccounts.remove(key) }
-        balances[id] = 0
+        books.balances.set(id, 0)
         return id
     }
 
@@ -160,22 +179,22 @@ final class LedgerWriter {
 
     /// The account for `key` from this transaction's dictionaries, the store's facts or the database.
     private func lookUpAccount(_ key: AccountKey) throws -> Int64? {
-        if let id = accounts[key] { return id }
-        if missing.contains(key) { return nil }
+        if let id = books.accounts[key] { return id }
+        if books.missing.contains(key) { return nil }
         if let known = facts?.current {
-            if let id = known.accounts[key] { accounts[key] = id; return id }
-            if known.missingAccounts.contains(key) { missing.insert(key); return nil }
+            if let id = known.accounts[key] { books.accounts.set(key, id); return id }
+            if known.missingAccounts.contains(key) { books.missing.insert(key); return nil }
         }
         guard let id = try sql.int("""
             SELECT id FROM accounts WHERE kind = ? AND coalesce(workspace_id, 0) = coalesce(?, 0)
               AND coalesce(user_id, 0) = coalesce(?, 0) AND coalesce(seat_id, 0) = coalesce(?, 0)
               AND coalesce(name, '') = coalesce(?, '') AND asset = ?
             """, .text(key.kind.rawValue), .int(key.workspace), .int(key.user), .int(key.seat), .text(key.name), .text(key.asset)) else {
-            missing.insert(key)
+            books.missing.insert(key)
             facts?.update { $0.missingAccounts.insert(key) }
             return nil
         }
-        accounts[key] = id
+        books.accounts.set(key, id)
         facts?.update { $0.accounts[key] = id }
         return id
     }
@@ -183,7 +202,7 @@ final class LedgerWriter {
     /// The system account for `asset` (payments, grants, usage, expired).
     func system(_ account: SystemAccount, asset: Asset) throws -> Int64 {
         let id = try self.account(.system, name: account.rawValue, asset: asset)
-        systemIDs.insert(id)
+        books.systemIDs.insert(id)
         return id
     }
 
@@ -198,7 +217,7 @@ final class LedgerWriter {
             INSERT INTO grants(account_id, source, detail, amount, remaining, expires_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, .int(account), .text(source ?? type.rawValue), .text(detail), .int(amount), .int(amount), .int(expiresAt), .int(now))
-        grantBooks[account] = nil // read again, with the new grant in its place, on the next draw
+        books.grantBooks.set(account, nil) // read again, with the new grant in its place, on the next draw
         try post(asset: asset, from: try system(origin, asset: asset), to: account, amount: amount,
                  grant: grantID, kind: "grant", usage: nil)
         if asset == .credits, source == nil, let workspace {
@@ -269,9 +288,9 @@ final class LedgerWriter {
 
     /// The cached balance of an account.
     func balance(of account: Int64) throws -> Int64 {
-        if let balance = balances[account] { return balance }
-        let balance = try (sql.int("SELECT balance FROM accounts WHERE id = ?", .int(account)) ?? 0) + (pendingDeltas[account] ?? 0)
-        balances[account] = balance
+        if let balance = books.balances[account] { return balance }
+        let balance = try (sql.int("SELECT balance FROM accounts WHERE id = ?", .int(account)) ?? 0) + (books.pendingDeltas[account] ?? 0)
+        books.balances.set(account, balance)
         return balance
     }
 
@@ -286,15 +305,15 @@ final class LedgerWriter {
         try writeGrantTakes()
         guard dirty else { return }
         try writeEntries()
-        for (account, delta) in pendingDeltas where delta != 0 {
+        for (account, delta) in books.pendingDeltas.entries where delta != 0 {
             try sql.run("UPDATE accounts SET balance = balance + ? WHERE id = ?", .int(delta), .int(account))
         }
-        pendingDeltas.removeAll(keepingCapacity: true)
-        for (key, net) in pendingDays where net != 0 {
+        books.pendingDeltas.removeAll()
+        for (key, net) in books.pendingDays.entries where net != 0 {
             try sql.run("INSERT INTO account_days(account_id, day, net) VALUES (?, ?, ?) ON CONFLICT (account_id, day) DO UPDATE SET net = account_days.net + excluded.net",
                         .int(key.account), .int(key.day), .int(net))
         }
-        pendingDays.removeAll(keepingCapacity: true)
+        books.pendingDays.removeAll()
         dirty = false
     }
 
@@ -341,39 +360,41 @@ final class LedgerWriter {
     /// A wallet's grants with something left, in burn order: soonest-expiring first, never-expiring
     /// last, oldest first among equals (R18); read once per transaction, less what it has taken.
     private func grantBook(of account: Int64) throws -> [GrantLeft] {
-        if let book = grantBooks[account] { return book }
+        if let book = books.grantBooks[account] { return book }
         var book: [GrantLeft] = []
         try sql.each("""
             SELECT id, remaining FROM grants WHERE account_id = ? AND remaining > 0
             ORDER BY coalesce(expires_at, 9223372036854775807), id
             """, [.int(account)]) { row in
-            let id = row.int(0), remaining = row.int(1) - (pendingTakes.isEmpty ? 0 : pendingTakes[id] ?? 0)
+            let id = row.int(0), remaining = row.int(1) - (books.pendingTakes.isEmpty ? 0 : books.pendingTakes[id] ?? 0)
             if remaining > 0 { book.append(GrantLeft(id: id, remaining: remaining)) }
             return true
         }
-        grantBooks[account] = book
+        books.grantBooks.set(account, book)
         return book
     }
 
     /// Takes a draw's amount from its grant: in `grants` now, or in `finish()` when `defersGrantUpdates`.
     private func take(_ draw: Draw, from account: Int64) throws {
         if defersGrantUpdates {
-            pendingTakes[draw.grant, default: 0] += draw.amount
+            books.pendingTakes.update(draw.grant, default: 0) { $0 += draw.amount }
         } else {
             try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(draw.amount), .int(draw.grant))
         }
-        guard let index = grantBooks[account]?.firstIndex(where: { $0.id == draw.grant }) else { return }
-        grantBooks[account]![index].remaining -= draw.amount
-        if grantBooks[account]![index].remaining <= 0 { grantBooks[account]!.remove(at: index) }
+        guard let index = books.grantBooks[account]?.firstIndex(where: { $0.id == draw.grant }) else { return }
+        books.grantBooks.update(account, default: []) { book in
+            book[index].remaining -= draw.amount
+            if book[index].remaining <= 0 { book.remove(at: index) }
+        }
     }
 
     /// Writes the amounts taken from grants and not yet written, one UPDATE per grant, in id order.
     private func writeGrantTakes() throws {
-        guard !pendingTakes.isEmpty else { return }
-        for grant in pendingTakes.keys.sorted() where pendingTakes[grant] != 0 {
-            try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(pendingTakes[grant]!), .int(grant))
+        guard !books.pendingTakes.isEmpty else { return }
+        for (grant, taken) in books.pendingTakes.entries.sorted(by: { $0.key < $1.key }) where taken != 0 {
+            try sql.run("UPDATE grants SET remaining = remaining - ? WHERE id = ?", .int(taken), .int(grant))
         }
-        pendingTakes.removeAll(keepingCapacity: true)
+        books.pendingTakes.removeAll()
     }
 
     /// Appends one entry (written in `finish()`) and moves the balances (written to `accounts` in `finish()`).
@@ -381,13 +402,13 @@ final class LedgerWriter {
         pendingEntries.append(PendingEntry(startsBatch: !batchOpen, asset: asset.code, from: from, to: to, amount: amount, grant: grant,
                                            kind: kind, usage: usage, createdAt: now))
         batchOpen = true
-        pendingDeltas[from, default: 0] -= amount
-        pendingDeltas[to, default: 0] += amount
+        books.pendingDeltas.update(from, default: 0) { $0 -= amount }
+        books.pendingDeltas.update(to, default: 0) { $0 += amount }
         let day = UTC.dayNumber(now)
-        if !systemIDs.contains(from) { pendingDays[DayKey(account: from, day: day), default: 0] -= amount }
-        if !systemIDs.contains(to) { pendingDays[DayKey(account: to, day: day), default: 0] += amount }
-        if let balance = balances[from] { balances[from] = balance - amount }
-        if let balance = balances[to] { balances[to] = balance + amount }
+        if !books.systemIDs.contains(from) { books.pendingDays.update(DayKey(account: from, day: day), default: 0) { $0 -= amount } }
+        if !books.systemIDs.contains(to) { books.pendingDays.update(DayKey(account: to, day: day), default: 0) { $0 += amount } }
+        if let balance = books.balances[from] { books.balances.set(from, balance - amount) }
+        if let balance = books.balances[to] { books.balances.set(to, balance + amount) }
         dirty = true
     }
 }
