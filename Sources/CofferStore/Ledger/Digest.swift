@@ -4,11 +4,12 @@ import Crypto
 /// swift-crypto (BoringSSL, which uses the CPU's SHA instructions where it has them).
 enum Digest {
     /// The SHA-256 of `bytes`.
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(Crypto.SHA256.hash(data: bytes)) }
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] { Crypto.SHA256.hash(data: bytes).withUnsafeBytes { Array($0) } }
 
     /// The HMAC-SHA256 of `message` under `key`.
     static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        Array(HMAC<Crypto.SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+        // The bytes at once (a digest iterated byte by byte as a sequence cost more than hashing a short message).
+        HMAC<Crypto.SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)).withUnsafeBytes { Array($0) }
     }
 
     /// SHA-256 over data given piece by piece.

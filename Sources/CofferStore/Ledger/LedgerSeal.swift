@@ -41,13 +41,14 @@ public struct LedgerSeal: Sendable {
         }
     }
 
-    /// The hash of one entry, chained to the previous one.
+    /// The hash of one entry, chained to the previous one: of the previous hash's bytes followed
+    /// by the entry's canonical text, given to SHA-256 (or HMAC) in one piece.
     func hash(previous: [UInt8], entry: EntryFields) -> [UInt8] {
-        let canonical = entry.canonical
-        if let key { return Digest.hmac(key: key, message: previous + canonical) }
+        var message = previous
+        entry.appendCanonical(to: &message)
+        if let key { return Digest.hmac(key: key, message: message) }
         var hasher = Digest.Hasher()
-        hasher.update(previous)
-        hasher.update(canonical)
+        hasher.update(message)
         return hasher.finalize()
     }
 }
@@ -65,17 +66,15 @@ struct EntryFields {
     var usage: Int64?
     var createdAt: Int64
 
-    /// `id|batch|asset|from|to|amount|grant|kind|usage|created_at` as UTF-8 (an absent grant or
-    /// usage is empty), written straight into bytes: this runs for every entry of every debit.
-    var canonical: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(96)
+    /// Appends `id|batch|asset|from|to|amount|grant|kind|usage|created_at` as UTF-8 to `out` (an
+    /// absent grant or usage is empty), written straight into bytes: this runs for every entry of every debit.
+    func appendCanonical(to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 96)
         let bar = UInt8(ascii: "|")
         func field(_ text: String) { out.append(contentsOf: text.utf8); out.append(bar) }
         func field(_ number: Int64?) { if let number { out.appendDecimal(number) }; out.append(bar) }
         field(id); field(batch); field(asset); field(from); field(to); field(amount)
         field(grant); field(kind); field(usage)
         out.appendDecimal(createdAt)
-        return out
     }
 }
