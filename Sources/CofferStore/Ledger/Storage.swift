@@ -226,7 +226,13 @@ struct LazySavepoint {
 
     /// Whether `sql` only reads: a plain SELECT (anything else opens the savepoint).
     static func reads(_ sql: String) -> Bool {
-        var bytes = sql.utf8.makeIterator()
+        // The bytes in place when the text has them contiguous (every literal does): this runs
+        // for every read inside an event.
+        sql.utf8.withContiguousStorageIfAvailable(startsWithSelect) ?? startsWithSelect(Array(sql.utf8))
+    }
+
+    private static func startsWithSelect<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        var bytes = bytes.makeIterator()
         for expected in "SELECT".utf8 where bytes.next() != expected { return false }
         let next = bytes.next()
         return next == UInt8(ascii: " ") || next == UInt8(ascii: "\n")
