@@ -15,6 +15,17 @@ extension ConsumptionEngine {
         var rechargeSpent: [RechargeSpendKey: Int64] = [:]
         /// Event ids looked up for a whole group before its first event and not recorded then (R33).
         var absentKeys: Set<EventIDKey> = []
+        /// The last credit period worked out, and its anchor.
+        private var lastPeriod: (anchor: Timestamp, start: Timestamp, end: Timestamp)?
+
+        /// The credit period `[start, end)` anchored on `anchor` that holds `now` (R4a): the last
+        /// one again when it holds `now` (the events of a group share one), else worked out.
+        func creditPeriod(anchor: Timestamp, containing now: Timestamp) -> (start: Timestamp, end: Timestamp) {
+            if let last = lastPeriod, last.anchor == anchor, last.start <= now, now < last.end { return (last.start, last.end) }
+            let period = UTC.monthlyPeriod(anchor: anchor, containing: now)
+            lastPeriod = (anchor, period.start, period.end)
+            return (period.start, period.end)
+        }
 
         /// Where the memo stands: what `rewind` returns to when an event's savepoint rolls back.
         struct Mark {

@@ -156,7 +156,8 @@ struct ConsumptionEngine {
         let needed = try request.credits ?? Credits.cost(of: quantity!, at: service.unitPrice)
         let context = Context(actor: actor, request: request, service: service, member: member, subscription: live,
                               standing: standing, items: items, route: route,
-                              period: try TeamRules.creditPeriod(sql, workspace: actor.workspaceID, now: tx.now, live: current),
+                              period: cache.creditPeriod(anchor: try TeamRules.creditAnchor(sql, workspace: actor.workspaceID, now: tx.now,
+                                                                                          live: current), containing: tx.now),
                               quantity: quantity, needed: needed)
         if context.usesTeam {
             guard standing.policy.teamSpending else { throw CofferError(standing.teamSpendingRefusal) }

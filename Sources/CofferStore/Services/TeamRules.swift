@@ -89,14 +89,15 @@ enum TeamRules {
 
     /// The same, when the caller already holds the live subscription.
     static func creditPeriod(_ sql: any StorageConnection, workspace: Int64, now: Timestamp, live: SubscriptionRow?) throws -> (start: Timestamp, end: Timestamp) {
-        let anchor: Timestamp
-        if let live {
-            anchor = live.creditAnchor
-        } else {
-            anchor = try (sql.first(createdQuery(workspace: workspace)) { $0.optionalInt(0) } ?? nil) ?? now
-        }
-        let period = UTC.monthlyPeriod(anchor: anchor, containing: now)
+        let period = UTC.monthlyPeriod(anchor: try creditAnchor(sql, workspace: workspace, now: now, live: live), containing: now)
         return (period.start, period.end)
+    }
+
+    /// What the credit periods are counted from: the live subscription's anchor, or else the
+    /// workspace's creation.
+    static func creditAnchor(_ sql: any StorageConnection, workspace: Int64, now: Timestamp, live: SubscriptionRow?) throws -> Timestamp {
+        if let live { return live.creditAnchor }
+        return try (sql.first(createdQuery(workspace: workspace)) { $0.optionalInt(0) } ?? nil) ?? now
     }
 
     /// Records the credit limit now in force for the workspace's members matching `condition` (a
