@@ -102,6 +102,18 @@ struct Bench {
         return times.sorted()[times.count / 2]
     }
 
+    /// The median milliseconds of `runs` runs of each of two bodies, run in turn (first, second,
+    /// first, …): both meet the machine in the same states, so a slower minute weighs on both and
+    /// their ratio holds still where the machine does not.
+    static func alternatingMedians(runs: Int, _ first: () throws -> Void, _ second: () throws -> Void) rethrows -> (Double, Double) {
+        var firsts: [Double] = [], seconds: [Double] = []
+        for _ in 0..<runs {
+            firsts.append(try median(runs: 1, first))
+            seconds.append(try median(runs: 1, second))
+        }
+        return (firsts.sorted()[runs / 2], seconds.sorted()[runs / 2])
+    }
+
     /// Records a figure; the ratio is Coffer's speed as a share of the baseline's (against a
     /// target: the headroom, above 1 when within it).
     mutating func add(_ name: String, unit: String, coffer: Double, median: Double? = nil, samples: Int? = nil, baseline: Double?,
