@@ -15,6 +15,20 @@ extension ConsumptionEngine {
         var rechargeSpent: [RechargeSpendKey: Int64] = [:]
         /// Event ids looked up for a whole group before its first event and not recorded then (R33).
         var absentKeys: Set<EventIDKey> = []
+        /// The last plan items turned into CofferCore's allowance items, and what they became.
+        private var lastItems: (items: [PlanTerms.Item], team: [AllowanceItem], all: [AllowanceItem])?
+
+        /// `items` as CofferCore's allowance items: the team's alone (all team-allowed), and all of
+        /// them. The events of a group share their plan, so the last answer is given again for
+        /// the same items (the same array compares in one step).
+        func allowances(_ items: [PlanTerms.Item]) -> (team: [AllowanceItem], all: [AllowanceItem]) {
+            if let last = lastItems, last.items == items { return (last.team, last.all) }
+            let all = items.map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: $0.team) }
+            let team = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
+            lastItems = (items, team, all)
+            return (team, all)
+        }
+
         /// The last credit period worked out, and its anchor.
         private var lastPeriod: (anchor: Timestamp, start: Timestamp, end: Timestamp)?
 

@@ -145,7 +145,7 @@ struct ConsumptionEngine {
         }
         let live = current.flatMap { $0.status.isFinal ? nil : $0 }
         let items = live?.terms.allowances ?? PlanTerms(tx.catalog.freePlan).allowances
-        let teamItems = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
+        let teamItems = cache.allowances(items).team
         let route = WhoPays.route(access: member.access, perSeat: live?.strategy == "per_seat",
                                   isPrimaryOwner: member.role == .primaryOwner,
                                   ownerOnlyItem: items.contains { !$0.team && $0.service == service.slug },
@@ -174,7 +174,7 @@ struct ConsumptionEngine {
 
     /// Whether an unlimited allowance covers the event (R33), as CofferCore decides it.
     private func unlimited(_ c: Context) throws -> Bool {
-        let items = c.items.map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: $0.team) }
+        let items = cache.allowances(c.items).all
         var personal: [AllowanceItem] = []
         if c.route.contains(.personal),
            let own = try tx.facts.memo(\.personal, c.member.userID, load: { try SubscriptionRow.live(tx.sql, user: c.member.userID) }),

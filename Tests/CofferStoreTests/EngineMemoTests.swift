@@ -22,3 +22,21 @@ struct CreditPeriodMemoTests {
         }
     }
 }
+
+/// R29, R30: the engine keeps the last plan items it turned into CofferCore's allowance items;
+/// every answer is what the items themselves give, whichever items came before.
+@Suite("The engine's last allowance items (R29, R30)")
+struct AllowanceMemoTests {
+    @Test("Plans in turn, equal but separate arrays, and an empty plan give their own allowance items")
+    func sameAsItems() {
+        let cache = ConsumptionEngine.Cache()
+        let pro: [PlanTerms.Item] = [.init(service: "gpt-4o", amount: nil, team: true), .init(service: "mentorship-hour", amount: 2_000, team: false)]
+        let free: [PlanTerms.Item] = [.init(service: "gpt-4o", amount: 50_000, team: false)]
+        for items in [pro, free, pro, pro.map { $0 }, [], free] {
+            let got = cache.allowances(items)
+            let all = items.map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: $0.team) }
+            #expect(got.all == all)
+            #expect(got.team == all.filter(\.isTeamAllowed))
+        }
+    }
+}
