@@ -47,9 +47,7 @@ public struct LedgerSeal: Sendable {
         var message = previous
         entry.appendCanonical(to: &message)
         if let key { return Digest.hmac(key: key, message: message) }
-        var hasher = Digest.Hasher()
-        hasher.update(message)
-        return hasher.finalize()
+        return Digest.sha256(message)
     }
 }
 

@@ -24,7 +24,7 @@ extension ConsumptionEngine {
         func allowances(_ items: [PlanTerms.Item]) -> (team: [AllowanceItem], all: [AllowanceItem]) {
             if let last = lastItems, last.items == items { return (last.team, last.all) }
             let all = items.map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: $0.team) }
-            let team = items.filter(\.team).map { AllowanceItem(service: $0.service, amount: $0.amount.map(Quantity.init), isTeamAllowed: true) }
+            let team = all.filter(\.isTeamAllowed)
             lastItems = (items, team, all)
             return (team, all)
         }
