@@ -96,6 +96,9 @@ final class RawSQLite {
     /// Rows the last statement changed.
     var changes: Int32 { sqlite3_changes(handle) }
 
+    /// The rowid of the last row an INSERT added on this connection.
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
     /// Prepares a statement for repeated use.
     func prepare(_ sql: String) throws -> Prepared {
         var statement: OpaquePointer?
@@ -119,7 +122,7 @@ final class RawDebitWriter {
     let database: RawSQLite
     private let usage, entry: RowsStatement
     private let grant, balance, head, daily, conversation, spend, walletDay: RawSQLite.Prepared
-    private let day, previousDay, newDay, dayCount, nextDay, search, searched: RawSQLite.Prepared
+    private let conversationID, day, previousDay, newDay, dayCount, nextDay, search, searched: RawSQLite.Prepared
     let workspace: Int64, user: Int64, pool: Int64, sink: Int64, grantID: Int64
     /// The newest conversation the trigram index holds, and the newest written.
     private var indexed: Int64, newestConversation: Int64
@@ -151,8 +154,8 @@ final class RawDebitWriter {
             VALUES (?1, ?2, 'message', 'Roadmap review', ?3, 'ada@acme.test', 1000 * ?5, 15 * ?5, ?4, ?4)
             ON CONFLICT (workspace_id, conversation_id, billing_type) DO UPDATE SET messages = messages + 1000 * ?5, credits = credits + 15 * ?5,
               updated_at = max(updated_at, excluded.updated_at), first_at = min(first_at, excluded.first_at)
-            RETURNING id
             """)
+        conversationID = try database.prepare("SELECT id FROM conversations WHERE workspace_id = ? AND conversation_id = ? AND billing_type = 'message'")
         spend = try database.prepare("""
             INSERT INTO member_spend(workspace_id, user_id, period_start, used) VALUES (?1, ?2, 0, ?3)
             ON CONFLICT DO UPDATE SET used = used + ?3
@@ -213,8 +216,12 @@ final class RawDebitWriter {
         let today = time / 86_400
         let stored = newestConversation // a conversation above it is new: its day is its first
         for (name, debits) in conversations {
-            guard let id = try conversation.value([workspace, name, user, time, debits]) else {
-                throw CofferError("Baseline: the conversation upsert returned no id")
+            // As Coffer's writer: the id of the row the upsert inserted, or of the one it updated, looked up.
+            let before = database.lastInsertedRowID
+            try conversation.run([workspace, name, user, time, debits])
+            let inserted = database.lastInsertedRowID
+            guard let id = inserted != before ? inserted : try conversationID.value([workspace, name]) else {
+                throw CofferError("Baseline: the conversation upsert left no row")
             }
             newestConversation = max(newestConversation, id)
             if id > stored {

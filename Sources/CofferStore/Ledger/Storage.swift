@@ -26,6 +26,10 @@ protocol StorageConnection: AnyObject {
     var dialect: SQLDialect { get }
     /// How many rows the last INSERT, UPDATE or DELETE changed (it has run once this returns).
     var changedRows: Int { get throws }
+    /// The id of the last row an INSERT added on this connection, where the backend keeps one
+    /// (SQLite's last inserted rowid; an INSERT inside a trigger does not change it once the trigger
+    /// ends). Nil where it keeps none (PostgreSQL: ids come back through `RETURNING`).
+    var lastInsertedID: Int64? { get }
     /// Waits until this transaction alone may extend the entries' hash chain, until it ends (R42).
     /// A backend whose writers are serialised whole (SQLite) has nothing to wait for.
     func lockLedgerChain() throws

@@ -44,6 +44,9 @@ final class PostgresConnection: StorageConnection, @unchecked Sendable { // used
 
     var dialect: SQLDialect { .postgres }
 
+    /// PostgreSQL keeps no last inserted id: statements return theirs with `RETURNING`.
+    var lastInsertedID: Int64? { nil }
+
     var changedRows: Int {
         get throws {
             try flush()

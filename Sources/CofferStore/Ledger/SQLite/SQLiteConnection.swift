@@ -42,6 +42,7 @@ final class SQLiteConnection: StorageConnection {
     /// SQLite runs one write transaction at a time: the chain is already this one's.
     func lockLedgerChain() throws {}
     var changedRows: Int { db.changesCount }
+    var lastInsertedID: Int64? { db.lastInsertedRowID }
 
     /// The savepoint opens before the event's first write (`LazySavepoint`), through cached
     /// statements: preparing SAVEPOINT and RELEASE anew for each event would cost more than many
