@@ -2,6 +2,7 @@
 import CofferCore
 import Foundation
 import GRDB
+import GRDBSQLite
 import StoreUnderTest
 import Testing
 
@@ -90,6 +91,36 @@ struct WALCheckpointTests {
         try pool.writeWithoutTransaction { _ in store = nil }
         #expect(store == nil && !checkpointer.isAttached)
         try pool.close()
+    }
+
+    @Test("small commits past the threshold ask once per threshold's worth of growth, not once a commit (durable debits)")
+    func smallCommitsAskOncePerThreshold() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let sqlite = try #require(store.sqlite)
+        let checkpointer = sqlite.checkpointer
+        try sqlite.database.write { try $0.execute(sql: "CREATE TABLE filler (bytes BLOB)") }
+        // A reader keeps its snapshot, so the WAL cannot start over however its checkpoints go: as
+        // when commits come faster than checkpoints finish.
+        var reader: OpaquePointer?
+        defer { sqlite3_close_v2(reader) }
+        try #require(sqlite3_open_v2(fixture.path, &reader, SQLITE_OPEN_READONLY, nil) == SQLITE_OK)
+        try #require(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM filler", nil, nil, nil) == SQLITE_OK)
+        let pageSize = try sqlite.database.read { try Int.fetchOne($0, sql: "PRAGMA page_size") ?? 4_096 }
+        let done = checkpointer.checkpoints.load(ordering: .relaxed)
+        var commits = 0
+        // Commits of a few pages each, until the WAL has 2.5 thresholds' worth (below the ceiling);
+        // each waits for the checkpoint it may have asked for.
+        while Self.size(fixture.path + "-wal") < 5 * Int(WALCheckpointer.threshold) * pageSize / 2 {
+            try sqlite.database.write { try $0.execute(sql: "INSERT INTO filler VALUES (zeroblob(8192))") }
+            checkpointer.queue.sync {}
+            commits += 1
+        }
+        let ran = checkpointer.checkpoints.load(ordering: .relaxed) - done
+        #expect(commits > 300, "each commit adds a few pages")
+        #expect((1...2).contains(ran), "\(ran) checkpoints for \(commits) commits")
+        #expect(checkpointer.writerCheckpoints.load(ordering: .relaxed) == 0)
+        try store.close()
     }
 
     @Test("a read-only file gets no checkpointer; closing twice is harmless")
