@@ -23,6 +23,9 @@ final class LedgerWriter {
     private var dirty = false
     /// The last lookups of `books.accounts` and `books.missing`, answered without hashing.
     private var recent = RecentAccounts()
+    /// The credits system account `system` gave last (already in `books.systemIDs`): every debit
+    /// asks for `usage`'s, and finding it again by its key cost ~1,800 instructions a line.
+    private var lastCreditsSystem: (account: SystemAccount, id: Int64)?
     /// What the transaction has read and changed (`Books`): each change can be taken back.
     private var books = Books()
     /// Counts snapshots: only the last one can be restored.
@@ -95,6 +98,7 @@ final class LedgerWriter {
         (batchOpen, dirty) = (state.batchOpen, state.dirty)
         books.undo()
         recent.clear()
+        lastCreditsSystem = nil // it may have been created, or entered in `systemIDs`, in what was rolled back
     }
 
     /// Starts a new batch of entries (one domain event) stamped with `time`.
@@ -168,8 +172,10 @@ final class LedgerWriter {
 
     /// The system account for `asset` (payments, grants, usage, expired).
     func system(_ account: SystemAccount, asset: Asset) throws -> Int64 {
+        if asset == .credits, let last = lastCreditsSystem, last.account == account { return last.id }
         let id = try self.account(.system, name: account.rawValue, asset: asset)
         books.systemIDs.insert(id)
+        if asset == .credits { lastCreditsSystem = (account, id) }
         return id
     }
 
