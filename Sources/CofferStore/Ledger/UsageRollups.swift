@@ -171,6 +171,7 @@ final class PendingRollups {
           first_at = CASE WHEN excluded.first_at < conversations.first_at THEN excluded.first_at ELSE conversations.first_at END,
           title = CASE WHEN excluded.title != '' THEN excluded.title ELSE conversations.title END
         """
+    private static let conversationUpsertReturningID = conversationUpsert + " RETURNING id"
 
     /// Adds each pending conversation's totals to its row (creating it when new) and returns the
     /// rows' ids, in order. PostgreSQL returns them from the upserts, all sent in one round trip.
@@ -184,7 +185,7 @@ final class PendingRollups {
                                             .int(c.all.first)])
         }
         guard sql.dialect == .sqlite else {
-            let returning = upserts.map { Query($0.sql + " RETURNING id", $0.values) }
+            let returning = upserts.map { Query(Self.conversationUpsertReturningID, $0.values) }
             try sql.readAhead(returning)
             return try returning.map { query in try sql.first(query) { $0.int(0) } ?? 0 }
         }

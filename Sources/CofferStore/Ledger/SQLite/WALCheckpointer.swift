@@ -11,16 +11,17 @@ import Synchronization
 /// since the last ask (or since it started over); asks that come while one is queued or running
 /// are folded into it. Asking after every commit past the threshold, as a first version did, ran
 /// a checkpoint — two fsyncs — after most one-debit commits once the WAL had 1,000 pages: 4,300
-/// fsyncs beside the commits' own 3,050 for 3,000 debits, each slowing the next commit's. That
-/// checkpoint is PASSIVE: it never
-/// waits for, or blocks, a reader or the writer, and copies what no reader still needs. But the
-/// WAL starts over only when a writer begins after everything in it was copied, and a writer
-/// that keeps appending while the checkpoint runs never sees that: under a steady load the WAL
-/// grew by 55 MB a second. So past `ceiling` pages the commit checkpoints itself, as SQLite would
-/// (copying only what the last background pass left), and the next transaction starts the WAL
-/// over. A crash during either is SQLite's own case (the WAL is replayed on the next open).
+/// fsyncs beside the commits' own 3,050 for 3,000 debits, each slowing the next commit's.
+///
+/// The checkpoint is PASSIVE: it never waits for, or blocks, a reader or the writer, and copies
+/// what no reader still needs. But the WAL starts over only when a writer begins after everything
+/// in it was copied, and a writer that keeps appending while the checkpoint runs never sees that:
+/// under a steady load the WAL grew by 55 MB a second. So past `ceiling` pages the commit
+/// checkpoints itself, as SQLite would (copying only what the last background pass left), and the
+/// next transaction starts the WAL over. A crash during either is SQLite's own case (the WAL is
+/// replayed on the next open).
 final class WALCheckpointer: Sendable {
-    /// The WAL's size, in pages, at which a checkpoint is asked for (SQLite's own default).
+    /// The WAL's growth, in pages, at which a checkpoint is asked for (SQLite's own default size).
     static let threshold: Int32 = 1_000
     /// The WAL's size, in pages, past which the writer's commit checkpoints itself (~16 MB).
     static let ceiling: Int32 = 4 * threshold
