@@ -15,15 +15,31 @@ struct WALCheckpointTests {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
     }
 
+    /// A store with an empty `filler` table to grow the WAL with.
+    private struct Filled {
+        let fixture: StoreFixture, store: CofferStore, sqlite: SQLiteStore, pageSize: Int
+        var checkpointer: WALCheckpointer { sqlite.checkpointer }
+
+        init() throws {
+            fixture = try StoreFixture()
+            store = try fixture.open()
+            sqlite = try #require(store.sqlite)
+            try sqlite.database.write { try $0.execute(sql: "CREATE TABLE filler (bytes BLOB)") }
+            pageSize = try sqlite.database.read { try Int.fetchOne($0, sql: "PRAGMA page_size") ?? 4_096 }
+        }
+
+        /// Commits one row of `bytes` zero bytes.
+        func commit(bytes: Int) throws {
+            try sqlite.database.write { try $0.execute(sql: "INSERT INTO filler VALUES (zeroblob(?))", arguments: [bytes]) }
+        }
+    }
+
     @Test("commits past the threshold ask; the checkpoint runs once, on its own thread, and the file holds the pages")
     func checkpointsOffTheWriter() throws {
-        let fixture = try StoreFixture()
-        let store = try fixture.open()
+        let filled = try Filled()
+        let (fixture, store, checkpointer) = (filled.fixture, filled.store, filled.checkpointer)
         let workspace = try Workspaces(store).create(name: "Acme", owner: "ada@acme.test")
-        let sqlite = try #require(store.sqlite)
-        let checkpointer = sqlite.checkpointer
         #expect(checkpointer.isAttached)
-        try sqlite.database.write { try $0.execute(sql: "CREATE TABLE filler (bytes BLOB)") }
         let before = Self.size(fixture.path), done = checkpointer.checkpoints.load(ordering: .relaxed)
 
         // The checkpoint thread is held: whatever checkpoints now is a commit.
@@ -33,7 +49,7 @@ struct WALCheckpointTests {
         var released = false
         defer { if !released { held.signal() } } // a failed write must not leave close() waiting
         for _ in 0..<12 { // 12 commits of 512 KiB: about 1,600 pages, past the threshold several times
-            try sqlite.database.write { try $0.execute(sql: "INSERT INTO filler VALUES (zeroblob(524288))") }
+            try filled.commit(bytes: 524_288)
         }
         #expect(Self.size(fixture.path) == before, "a commit checkpointed: the database file grew")
         #expect(Self.size(fixture.path + "-wal") > 6_000_000)
@@ -55,11 +71,8 @@ struct WALCheckpointTests {
 
     @Test("past the ceiling the commit checkpoints itself, so a writer that never pauses keeps the WAL bounded")
     func ceilingBoundsTheWAL() throws {
-        let fixture = try StoreFixture()
-        let store = try fixture.open()
-        let sqlite = try #require(store.sqlite)
-        let checkpointer = sqlite.checkpointer
-        try sqlite.database.write { try $0.execute(sql: "CREATE TABLE filler (bytes BLOB)") }
+        let filled = try Filled()
+        let (fixture, store, checkpointer) = (filled.fixture, filled.store, filled.checkpointer)
         let before = Self.size(fixture.path)
 
         // The checkpoint thread is held, as if its passes never let the WAL start over.
@@ -68,10 +81,9 @@ struct WALCheckpointTests {
         holding.wait()
         var released = false
         defer { if !released { held.signal() } }
-        let pageSize = try sqlite.database.read { try Int.fetchOne($0, sql: "PRAGMA page_size") ?? 4_096 }
-        let ceiling = Int(WALCheckpointer.ceiling) * pageSize
+        let ceiling = Int(WALCheckpointer.ceiling) * filled.pageSize
         for _ in 0..<(3 * ceiling / 524_288) { // three ceilings' worth, in commits of 512 KiB
-            try sqlite.database.write { try $0.execute(sql: "INSERT INTO filler VALUES (zeroblob(524288))") }
+            try filled.commit(bytes: 524_288)
         }
         #expect(checkpointer.writerCheckpoints.load(ordering: .relaxed) >= 2)
         #expect(Self.size(fixture.path) > before + ceiling, "the commits' checkpoints copied the pages into the file")
@@ -88,31 +100,27 @@ struct WALCheckpointTests {
         let pool = try #require(store?.sqlite?.database as? DatabasePool)
         let checkpointer = try #require(store?.sqlite?.checkpointer)
         #expect(checkpointer.isAttached)
-        try pool.writeWithoutTransaction { _ in store = nil }
+        pool.writeWithoutTransaction { _ in store = nil }
         #expect(store == nil && !checkpointer.isAttached)
         try pool.close()
     }
 
     @Test("small commits past the threshold ask once per threshold's worth of growth, not once a commit (durable debits)")
     func smallCommitsAskOncePerThreshold() throws {
-        let fixture = try StoreFixture()
-        let store = try fixture.open()
-        let sqlite = try #require(store.sqlite)
-        let checkpointer = sqlite.checkpointer
-        try sqlite.database.write { try $0.execute(sql: "CREATE TABLE filler (bytes BLOB)") }
+        let filled = try Filled()
+        let (fixture, store, checkpointer) = (filled.fixture, filled.store, filled.checkpointer)
         // A reader keeps its snapshot, so the WAL cannot start over however its checkpoints go: as
         // when commits come faster than checkpoints finish.
         var reader: OpaquePointer?
         defer { sqlite3_close_v2(reader) }
         try #require(sqlite3_open_v2(fixture.path, &reader, SQLITE_OPEN_READONLY, nil) == SQLITE_OK)
         try #require(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM filler", nil, nil, nil) == SQLITE_OK)
-        let pageSize = try sqlite.database.read { try Int.fetchOne($0, sql: "PRAGMA page_size") ?? 4_096 }
         let done = checkpointer.checkpoints.load(ordering: .relaxed)
         var commits = 0
         // Commits of a few pages each, until the WAL has 2.5 thresholds' worth (below the ceiling);
         // each waits for the checkpoint it may have asked for.
-        while Self.size(fixture.path + "-wal") < 5 * Int(WALCheckpointer.threshold) * pageSize / 2 {
-            try sqlite.database.write { try $0.execute(sql: "INSERT INTO filler VALUES (zeroblob(8192))") }
+        while Self.size(fixture.path + "-wal") < 5 * Int(WALCheckpointer.threshold) * filled.pageSize / 2 {
+            try filled.commit(bytes: 8_192)
             checkpointer.queue.sync {}
             commits += 1
         }
